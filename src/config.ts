@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** A configuration problem that stops start-up with one line naming the variable and the fix. */
+export class ConfigError extends Error {}
+
+const integerString = /^-?\d+$/;
+
+const configSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: 'is missing: set it to the token @BotFather gave your bot, e.g. 123456:ABC-DEF' })
+      .regex(/^\d+:[\w-]+$/, 'is not a bot token: copy it from @BotFather, e.g. 123456:ABC-DEF'),
+    TELEGRAM_API_ROOT: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.telegram.org' })
+      .default('https://api.telegram.org')
+      .transform((url) => url.replace(/\/+$/, '')),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/tradebot')
+      .optional(),
+    DATA_DIR: z.string().min(1, 'must be a folder path, e.g. ./data').default('./data'),
+    ADMIN_CHAT_ID: z
+      .string({ error: 'is missing: set it to the id of the admin group chat, e.g. -1001234567890' })
+      .regex(integerString, 'must be a chat id (an integer), e.g. -1001234567890')
+      .transform(Number)
+      .refine(Number.isSafeInteger, 'is out of range: use the chat id Telegram shows, e.g. -1001234567890'),
+    ADMIN_IDS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const parts = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+        const ids = parts.map(Number);
+        if (parts.some((part) => !/^\d+$/.test(part)) || !ids.every(Number.isSafeInteger)) {
+          ctx.addIssue({ code: 'custom', message: 'must be Telegram user ids separated by commas, e.g. 11111111,22222222' });
+          return z.NEVER;
+        }
+        return ids;
+      }),
+    WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'must be an https URL, e.g. https://bot.example.com/telegram' }).optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 letters, digits, _ or -, e.g. the output of `openssl rand -hex 32`')
+      .optional(),
+    PORT: z
+      .string()
+      .regex(/^\d+$/, 'must be a TCP port number, e.g. 8080')
+      .default('8080')
+      .transform(Number)
+      .refine((port) => port > 0 && port < 65536, 'must be a TCP port between 1 and 65535, e.g. 8080'),
+    CRYPTO_ASSET: z
+      .string()
+      .regex(/^[A-Z0-9]{2,10}$/, 'must be an asset ticker in capitals, e.g. USDT')
+      .default('USDT'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message: 'is required when WEBHOOK_URL is set: Telegram sends it with every update so others cannot, e.g. the output of `openssl rand -hex 32`',
+      });
+    }
+  });
+
+type Env = z.output<typeof configSchema>;
+
+export interface Config {
+  botToken: string;
+  telegramApiRoot: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminChatId: number;
+  adminIds: readonly number[];
+  webhook: { url: string; secret: string; port: number } | undefined;
+  cryptoAsset: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Reads the environment; throws ConfigError with the first problem, naming the variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  // An empty variable means unset, as in `FOO= npm start`.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Configuration error: ${variable} ${issue?.message ?? 'is invalid'}`);
+  }
+  const env = parsed.data;
+  return {
+    botToken: env.BOT_TOKEN,
+    telegramApiRoot: env.TELEGRAM_API_ROOT,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    adminChatId: env.ADMIN_CHAT_ID,
+    adminIds: env.ADMIN_IDS,
+    webhook:
+      env.WEBHOOK_URL && env.WEBHOOK_SECRET
+        ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, port: env.PORT }
+        : undefined,
+    cryptoAsset: env.CRYPTO_ASSET,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,47 @@
+import {
+  createPool,
+  SchemaValidationError,
+  type DatabasePool,
+  type Interceptor,
+  type QueryResultRow,
+} from 'slonik';
+
+export type { DatabasePool };
+
+/** Rows are validated by the zod schema given to `sql.type(...)`, so a query's type is checked at run time too. */
+const resultParser: Interceptor = {
+  name: 'result-parser',
+  transformRowAsync: async (context, query, row) => {
+    const schema = context.resultParser;
+    if (!schema) return row;
+    const result = await schema['~standard'].validate(row);
+    if (result.issues) throw new SchemaValidationError(query, row, result.issues);
+    return result.value as QueryResultRow;
+  },
+};
+
+function parseSafeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new RangeError(`int8 value ${value} is outside the safe integer range`);
+  return parsed;
+}
+
+/**
+ * numeric stays a string (money goes through big.js, never a float); int8 becomes a number (ids and counts,
+ * refused when unsafe); timestamptz becomes a Date; date stays 'YYYY-MM-DD' so no time zone shifts it.
+ */
+const typeParsers = [
+  { name: 'numeric', parse: (value: string) => value },
+  { name: 'int8', parse: parseSafeInteger },
+  { name: 'date', parse: (value: string) => value },
+  { name: 'timestamptz', parse: (value: string) => new Date(Date.parse(value)) },
+];
+
+export async function createDatabasePool(connectionUri: string, options: { maxPoolSize?: number } = {}): Promise<DatabasePool> {
+  return createPool(connectionUri, {
+    typeParsers,
+    interceptors: [resultParser],
+    maxPoolSize: options.maxPoolSize ?? 10,
+    captureStackTrace: false,
+  });
+}

@@ -1,0 +1,59 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export const userRowSchema = z.object({
+  id: z.number(),
+  telegram_id: z.number().nullable(),
+  username: z.string(),
+  email: z.string(),
+  phone: z.string().nullable(),
+  role: z.enum(['user', 'admin']),
+  kyc_status: z.enum(['pending', 'approved', 'rejected']),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  language_code: z.string().nullable(),
+  is_active: z.boolean(),
+  date_joined: z.date(),
+});
+export type UserRow = z.infer<typeof userRowSchema>;
+
+const userColumns = sql.fragment`
+  id, telegram_id, username, email, phone, role, kyc_status, first_name, last_name, language_code, is_active, date_joined
+`;
+
+export async function findUserByTelegramId(db: CommonQueryMethods, telegramId: number): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(userRowSchema)`SELECT ${userColumns} FROM users WHERE telegram_id = ${telegramId}`);
+}
+
+export async function emailExists(db: CommonQueryMethods, email: string): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM users WHERE lower(email) = lower(${email})`);
+}
+
+export async function usernameExists(db: CommonQueryMethods, username: string): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM users WHERE lower(username) = lower(${username})`);
+}
+
+export interface NewUser {
+  telegramId: number;
+  username: string;
+  email: string;
+  phone: string;
+  pinHash: string;
+  role: 'user' | 'admin';
+  firstName: string;
+  lastName: string;
+  languageCode: string | null;
+}
+
+export async function insertUser(db: CommonQueryMethods, user: NewUser): Promise<UserRow> {
+  return db.one(sql.type(userRowSchema)`
+    INSERT INTO users (
+      telegram_id, username, email, phone, password, role, first_name, last_name, language_code,
+      is_staff, date_joined, created_at, updated_at
+    ) VALUES (
+      ${user.telegramId}, ${user.username}, ${user.email}, ${user.phone}, ${user.pinHash}, ${user.role},
+      ${user.firstName}, ${user.lastName}, ${user.languageCode}, ${user.role === 'admin'}, now(), now(), now()
+    )
+    RETURNING ${userColumns}
+  `);
+}
