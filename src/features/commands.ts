@@ -1,0 +1,27 @@
+import { Keyboard } from 'grammy';
+
+/** One entry per command: its /command, its line in Telegram's command menu and, optionally, its main-menu button. */
+export interface CommandEntry {
+  command: string;
+  description: string;
+  button?: string;
+  adminOnly?: boolean;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { command: 'start', description: 'Register, or open the main menu' },
+  { command: 'help', description: 'What this bot can do', button: '❓ Help' },
+  { command: 'cancel', description: 'Stop what you are doing (nothing is saved)' },
+];
+
+export function commandEntry(command: string): CommandEntry {
+  const entry = COMMANDS.find((candidate) => candidate.command === command);
+  if (!entry) throw new Error(`unknown command ${command}`);
+  return entry;
+}
+
+/** The persistent main menu of a registered user: the buttons of the commands they may use, two per row. */
+export function mainMenuKeyboard(isAdmin: boolean): Keyboard {
+  const buttons = COMMANDS.filter((entry) => entry.button && (isAdmin || !entry.adminOnly)).map((entry) => entry.button ?? '');
+  return Keyboard.from([buttons]).toFlowed(2).resized().persistent();
+}

@@ -1,0 +1,20 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.ts';
+import { html, joinHtml } from '../ui/html.ts';
+import { COMMANDS, commandEntry } from './commands.ts';
+
+/** /help lists the commands this user may use; it works in the middle of a conversation too. */
+export function helpFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const help = commandEntry('help');
+  feature.chatType('private').filter(
+    (ctx) => ctx.hasCommand('help') || ctx.message?.text === help.button,
+    async (ctx) => {
+      const isAdmin = ctx.appUser?.role === 'admin';
+      const lines = COMMANDS.filter((entry) => isAdmin || !entry.adminOnly).map((entry) => html`/${entry.command} — ${entry.description}`);
+      const next = ctx.appUser ? html`Use the menu buttons or type a command.` : html`New here? Send /start to register.`;
+      await ctx.reply(html`<b>What I can do</b>\n\n${joinHtml(lines)}\n\n${next}`.value);
+    },
+  );
+  return feature;
+}

@@ -1,0 +1,28 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.ts';
+import { REGISTRATION } from '../scenes/registration.ts';
+import { html } from '../ui/html.ts';
+import { mainMenuKeyboard } from './commands.ts';
+
+const WELCOME = html`👋 <b>Welcome to the trading desk!</b>
+
+Here you can buy and sell crypto for cedis with mobile money or a bank transfer, trade gift cards, and learn to do both safely. Our team checks every payment before money moves.
+
+Registration takes about two minutes. You can send /cancel at any time.`;
+
+/** /start: the main menu for a registered user, registration for a new one. */
+export function startFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.chatType('private').command('start', async (ctx) => {
+    const user = ctx.appUser;
+    if (user) {
+      await ctx.reply(html`Welcome back, ${user.first_name}! Choose from the menu below.`.value, {
+        reply_markup: mainMenuKeyboard(user.role === 'admin'),
+      });
+      return;
+    }
+    await ctx.reply(WELCOME.value, { reply_markup: { remove_keyboard: true } });
+    await ctx.conversation.enter(REGISTRATION);
+  });
+  return feature;
+}

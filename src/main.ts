@@ -1,0 +1,116 @@
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { Bot } from 'grammy';
+import type { Server } from 'node:http';
+import { ALLOWED_UPDATES, createBot, registerCommands } from './bot.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { BotContext } from './context.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+import { runMigrations } from './db/migrations.ts';
+import { createDatabasePool, type DatabasePool } from './db/pool.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { InFlightUpdates } from './middleware/inFlight.ts';
+import { createConversationStore } from './services/conversationStore.ts';
+import { createServices } from './services/index.ts';
+import { startWebhookServer } from './webhook.ts';
+
+const SHUTDOWN_GRACE_MS = 25_000;
+
+/** Everything that must be stopped on shutdown, in the order it was started. */
+interface Running {
+  embedded?: EmbeddedDatabase;
+  pool?: DatabasePool;
+  bot?: Bot<BotContext>;
+  runner?: RunnerHandle;
+  webhookServer?: Server;
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function start(config: Config, logger: Logger, running: Running, inFlight: InFlightUpdates): Promise<void> {
+  if (!config.databaseUrl) running.embedded = await startEmbeddedDatabase(config.dataDir, logger);
+  const databaseUrl = config.databaseUrl ?? running.embedded?.url ?? '';
+  await runMigrations(databaseUrl, logger);
+  const pool = await createDatabasePool(databaseUrl);
+  running.pool = pool;
+
+  const bot = createBot({
+    config,
+    logger,
+    services: createServices({ pool, adminIds: config.adminIds }),
+    conversationStore: createConversationStore({ pool, secret: config.botToken, logger }),
+    inFlight,
+  });
+  running.bot = bot;
+  await bot.init();
+  await registerCommands(bot.api, config, logger);
+
+  if (config.webhook) {
+    await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ALLOWED_UPDATES });
+    running.webhookServer = await startWebhookServer(bot, config.webhook, logger);
+  } else {
+    await bot.api.deleteWebhook();
+    running.runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
+  }
+  logger.info({ username: bot.botInfo.username, mode: config.webhook ? 'webhook' : 'polling' }, 'bot started');
+}
+
+/** Stop taking updates, finish the ones in flight, then close the pool and the embedded database. */
+async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
+  await running.runner?.stop();
+  if (running.webhookServer) {
+    const server = running.webhookServer;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
+  if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
+    // Confirm the handled updates to Telegram, so the next start does not receive them again.
+    const offset = inFlight.highestUpdateId + 1;
+    await running.bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
+  }
+  await running.pool?.end();
+  await running.embedded?.stop();
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const running: Running = {};
+  const inFlight = new InFlightUpdates();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stop(running, inFlight, logger).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+
+  try {
+    await start(config, logger, running, inFlight);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    await stop(running, inFlight, logger).catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,66 @@
+import { limit } from '@grammyjs/ratelimiter';
+import type { Context, MiddlewareFn } from 'grammy';
+import type { Logger } from '../logger.ts';
+import type { InFlightUpdates } from './inFlight.ts';
+
+const APOLOGY = 'Sorry, something went wrong on our side and your last action was not completed. Please try again in a moment.';
+
+function updateType(ctx: Context): string {
+  return Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
+}
+
+/**
+ * The outermost middleware: a failure ends in an apology to the user and one log line with the update id,
+ * never a stack trace in the chat. It also counts the update as in flight for graceful shutdown.
+ */
+export function errorBoundary(logger: Logger, inFlight: InFlightUpdates): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const end = inFlight.begin(ctx.update.update_id);
+    try {
+      await next();
+    } catch (error) {
+      logger.error({ err: error, update_id: ctx.update.update_id, update_type: updateType(ctx) }, 'update failed');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: APOLOGY, show_alert: true }).catch(() => undefined);
+      else if (ctx.chat) await ctx.reply(APOLOGY).catch(() => undefined);
+    } finally {
+      end();
+    }
+  };
+}
+
+/** One line per update with its duration; ids and the update type only, never what the user typed. */
+export function updateLogger(logger: Logger): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      logger.info(
+        {
+          update_id: ctx.update.update_id,
+          update_type: updateType(ctx),
+          chat_id: ctx.chat?.id,
+          user_id: ctx.from?.id,
+          duration_ms: Math.round(performance.now() - started),
+        },
+        'update handled',
+      );
+    }
+  };
+}
+
+export const RATE_LIMIT = { updates: 20, perMilliseconds: 10_000 };
+
+/** Stops floods only: over 20 updates in 10 s from one user are dropped, and the user is told once. */
+export function abuseLimiter(): MiddlewareFn<Context> {
+  return limit<Context, never>({
+    timeFrame: RATE_LIMIT.perMilliseconds,
+    limit: RATE_LIMIT.updates,
+    keyGenerator: (ctx) => ctx.from?.id.toString(),
+    onLimitExceeded: (ctx) => {
+      const notice = 'You are sending too fast, so I have paused for a few seconds. Please wait a moment, then carry on.';
+      const reply = ctx.callbackQuery ? ctx.answerCallbackQuery({ text: notice, show_alert: true }) : ctx.chat ? ctx.reply(notice) : undefined;
+      void reply?.catch(() => undefined);
+    },
+  });
+}

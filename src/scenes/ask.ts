@@ -1,0 +1,128 @@
+import type { Contact, InlineKeyboardMarkup } from 'grammy/types';
+import { InlineKeyboard, type Keyboard } from 'grammy';
+import type { BotConversation, ConversationContext } from '../context.ts';
+import { invalid, valid, type Checked } from '../services/validation.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+
+export type Answer =
+  | { kind: 'text'; text: string }
+  | { kind: 'button'; value: string; label: string }
+  | { kind: 'contact'; contact: Contact };
+
+export interface Choice {
+  label: string;
+  value: string;
+}
+
+export interface Question<T> {
+  text: SafeHtml;
+  /** Inline buttons, one array per row; tapping one answers with its value. */
+  choices?: readonly (readonly Choice[])[];
+  /** A reply keyboard (e.g. "Share my phone number"); ignored when there are choices. */
+  keyboard?: Keyboard;
+  /** Whether typed text is an answer (otherwise only buttons are). */
+  acceptsText?: boolean;
+  /** Delete the user's message as soon as it arrives (PINs). */
+  secret?: boolean;
+  /** Turns an answer into a value, or a reason to ask again. */
+  check(answer: Answer): Checked<T> | Promise<Checked<T>>;
+}
+
+export const IN_CONVERSATION_HINT = html`Please answer the question above first, or send /cancel to stop.`;
+
+function choiceData(value: string): string {
+  return `ask:${value}`;
+}
+
+function inlineKeyboard(choices: readonly (readonly Choice[])[]): InlineKeyboardMarkup {
+  return InlineKeyboard.from(choices.map((row) => row.map((choice) => InlineKeyboard.text(choice.label, choiceData(choice.value)))));
+}
+
+function findChoice(choices: readonly (readonly Choice[])[], data: string): Choice | undefined {
+  return choices.flat().find((choice) => choiceData(choice.value) === data);
+}
+
+/**
+ * Asks one question and waits until it gets a valid answer: an invalid one is answered with the reason and
+ * the question stands; buttons of older messages and unexpected messages get a hint instead of an error.
+ * When answered by a button, the question is edited to show the choice and lose its buttons.
+ */
+export async function ask<T>(conversation: BotConversation, ctx: ConversationContext, question: Question<T>): Promise<T> {
+  const acceptsText = question.acceptsText ?? !question.choices;
+  const replyMarkup = question.choices ? inlineKeyboard(question.choices) : question.keyboard;
+  const sent = await ctx.reply(question.text.value, replyMarkup ? { reply_markup: replyMarkup } : {});
+
+  for (;;) {
+    const update = await conversation.wait();
+    const answer = await readAnswer(update, question, sent.message_id, acceptsText);
+    if (!answer) continue;
+    const checked = await question.check(answer);
+    if (checked.ok) {
+      if (answer.kind === 'button') {
+        await update.api.editMessageText(sent.chat.id, sent.message_id, html`${question.text}\n\n<i>➜ ${answer.label}</i>`.value);
+      }
+      return checked.value;
+    }
+    await update.reply(html`${checked.reason}`.value);
+  }
+}
+
+/** The answer carried by an update, or undefined after telling the user what is expected instead. */
+async function readAnswer(
+  update: ConversationContext,
+  question: Question<unknown>,
+  questionMessageId: number,
+  acceptsText: boolean,
+): Promise<Answer | undefined> {
+  if (update.callbackQuery) {
+    const choice = question.choices && update.callbackQuery.message?.message_id === questionMessageId
+      ? findChoice(question.choices, update.callbackQuery.data ?? '')
+      : undefined;
+    if (!choice) {
+      await update.answerCallbackQuery({ text: 'That button is no longer active. Please answer the latest question.' });
+      return undefined;
+    }
+    await update.answerCallbackQuery();
+    return { kind: 'button', value: choice.value, label: choice.label };
+  }
+  const message = update.message;
+  if (!message) return undefined;
+  if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
+  if (message.text?.startsWith('/')) {
+    await update.reply(IN_CONVERSATION_HINT.value);
+    return undefined;
+  }
+  if (message.contact && question.keyboard) return { kind: 'contact', contact: message.contact };
+  if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text };
+  await update.reply(acceptsText ? 'Please type your answer as a text message.' : 'Please tap one of the buttons above.');
+  return undefined;
+}
+
+/** A question answered by typing only. */
+export function askText<T>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  text: SafeHtml,
+  check: (text: string) => Checked<T> | Promise<Checked<T>>,
+  options: { secret?: boolean } = {},
+): Promise<T> {
+  return ask(conversation, ctx, {
+    text,
+    secret: options.secret,
+    check: (answer) => (answer.kind === 'text' ? check(answer.text) : invalid('Please type your answer.')),
+  });
+}
+
+/** A question answered by buttons only, returning the value of the button tapped. */
+export function choose<V extends string>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  text: SafeHtml,
+  choices: readonly (readonly { label: string; value: V }[])[],
+): Promise<V> {
+  return ask(conversation, ctx, {
+    text,
+    choices,
+    check: (answer) => (answer.kind === 'button' ? valid(answer.value as V) : invalid('Please tap one of the buttons above.')),
+  });
+}

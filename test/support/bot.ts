@@ -1,0 +1,85 @@
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { ALLOWED_UPDATES, createBot, type ConversationStore } from '../../src/bot.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
+import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
+import { createConversationStore } from '../../src/services/conversationStore.ts';
+import { createServices, type Services } from '../../src/services/index.ts';
+import { startWebhookServer } from '../../src/webhook.ts';
+import type { TestDatabase } from './database.ts';
+import type { FakeTelegram } from './fakeTelegram/index.ts';
+
+export const ADMIN_CHAT_ID = -1001234567890;
+
+/** Log lines kept in memory, so tests can read what the bot logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestBot {
+  services: Services;
+  logs: LogCapture;
+  logger: Logger;
+  /** In webhook mode: where the bot's webhook server listens (http on loopback). */
+  webhookUrl?: string;
+  stop(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  db: TestDatabase;
+  tg: FakeTelegram;
+  adminIds?: number[];
+  /** Replace some services, e.g. with one that fails, to test error handling. */
+  overrideServices?: (services: Services) => Services;
+  /** Webhook mode with this secret token instead of long polling. */
+  webhookSecret?: string;
+}
+
+/** The real bot, wired like main.ts but in-process, polling the fake Bot API. */
+export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
+  const logs = new LogCapture();
+  const logger = createLogger('debug', logs);
+  const config = {
+    botToken: options.tg.token,
+    telegramApiRoot: options.tg.apiRoot,
+    adminChatId: ADMIN_CHAT_ID,
+    adminIds: options.adminIds ?? [],
+  };
+  const baseServices = createServices({ pool: options.db.pool, adminIds: config.adminIds });
+  const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
+  const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: config.botToken, logger });
+  const inFlight = new InFlightUpdates();
+  const bot = createBot({ config, logger, services, conversationStore, inFlight, botInfo: options.tg.botInfo });
+  if (options.webhookSecret) {
+    const server = await startWebhookServer(bot, { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' }, logger);
+    const { port } = server.address() as AddressInfo;
+    return {
+      services,
+      logs,
+      logger,
+      webhookUrl: `http://127.0.0.1:${port}/telegram`,
+      stop: async () => {
+        await new Promise((resolve) => server.close(resolve));
+        await inFlight.drain(10_000);
+      },
+    };
+  }
+  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
+  return {
+    services,
+    logs,
+    logger,
+    stop: async () => {
+      await runner.stop();
+      await inFlight.drain(10_000);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDatabasePool, type DatabasePool } from '../../src/db/pool.ts';
+
+export interface TestDatabase {
+  url: string;
+  pool: DatabasePool;
+  /** Runs raw SQL for assertions and set-up, outside the product's query layer. */
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of this test file's own, cloned from the run's template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const maintenanceUrl = inject('maintenanceDatabaseUrl');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: maintenanceUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  const url = new URL(maintenanceUrl);
+  url.pathname = `/${name}`;
+  const pool = await createDatabasePool(url.toString());
+  const raw = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  return {
+    url: url.toString(),
+    pool,
+    query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => (await raw.query<R>(text, values)).rows,
+    drop: async () => {
+      await pool.end();
+      await raw.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,323 @@
+import { createHash } from 'node:crypto';
+import type { Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
+import { badRequest, forbidden } from './errors.ts';
+import { FileStore } from './files.ts';
+import { UpdateQueue, type NewUpdate } from './updates.ts';
+import type {
+  AddGroupOptions,
+  ApiCall,
+  CallbackAnswer,
+  ChatMessage,
+  CreateUserOptions,
+  FakeChat,
+  MessageVersion,
+} from './types.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Internal, mutable form of ChatMessage. */
+export type MessageRecord = Mutable<Omit<ChatMessage, 'history'>> & { history: MessageVersion[] };
+
+export type MessageContent = Partial<
+  Pick<
+    MessageRecord,
+    | 'text' | 'html' | 'parse_mode' | 'entities' | 'caption' | 'captionHtml' | 'caption_entities' | 'reply_markup' | 'photo'
+    | 'document' | 'contact' | 'media_group_id' | 'reply_to_message_id' | 'forwarded_from'
+  >
+>;
+
+export interface UserState {
+  user: User;
+  phone_number: string;
+  startedBot: boolean;
+  blocked: boolean;
+}
+
+interface GroupState {
+  chat: Chat.GroupChat | Chat.SupergroupChat;
+  members: Set<number>;
+  admins: Set<number>;
+}
+
+export interface CallbackQueryState {
+  id: string;
+  from: User;
+  chatId: number;
+  messageId: number;
+  data: string;
+}
+
+export function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Everything the fake Telegram knows: users, chats, messages, files, updates, call log. Shared by the
+ * HTTP method handlers (bot side) and the TestUser helpers (user side).
+ */
+export class World {
+  readonly token: string;
+  readonly botInfo: UserFromGetMe;
+  readonly files = new FileStore();
+  readonly updates = new UpdateQueue();
+  readonly calls: ApiCall[] = [];
+  readonly callbackQueries = new Map<string, CallbackQueryState>();
+  readonly callbackAnswers = new Map<string, CallbackAnswer>();
+  /** setMyCommands per `${JSON scope}|${language_code}` */
+  readonly commands = new Map<string, unknown[]>();
+  webhook: { url: string; allowed_updates?: string[]; max_connections?: number; has_secret: boolean } | undefined;
+  /** Requests being processed right now, long polls excluded (settle() waits for them). */
+  inFlight = 0;
+  lastCallTime = 0;
+  #users = new Map<number, UserState>();
+  #groups = new Map<number, GroupState>();
+  #messages = new Map<number, MessageRecord[]>();
+  #nextMessageId = new Map<number, number>();
+  #listeners = new Set<() => void>();
+  #callbackCounter = 0;
+
+  constructor(token: string, botUsername: string) {
+    this.token = token;
+    const id = Number(token.split(':')[0]);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`token must look like "<bot id>:<secret>", got ${token}`);
+    this.botInfo = {
+      id,
+      is_bot: true,
+      first_name: 'Test Bot',
+      username: botUsername,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    };
+  }
+
+  get botUser(): User {
+    const { id, is_bot, first_name, username } = this.botInfo;
+    return { id, is_bot, first_name, username };
+  }
+
+  // --- change notification -------------------------------------------------------------------
+
+  changed(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** Resolves with the first non-undefined result of `check`, re-evaluated on every change. */
+  waitFor<T>(check: () => T | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+    const immediate = check();
+    if (immediate !== undefined) return Promise.resolve(immediate);
+    return new Promise<T>((resolve, reject) => {
+      const listener = (): void => {
+        const value = check();
+        if (value === undefined) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(onTimeout());
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.#listeners.delete(listener);
+      };
+      this.#listeners.add(listener);
+    });
+  }
+
+  // --- users and chats -----------------------------------------------------------------------
+
+  addUser(options: CreateUserOptions): UserState {
+    let id = options.id ?? 1_000_001;
+    if (options.id === undefined) while (this.#users.has(id)) id++;
+    if (id <= 0) throw new Error('user ids are positive');
+    if (this.#users.has(id) || id === this.botInfo.id) throw new Error(`user ${id} already exists`);
+    const user: User = { id, is_bot: false, first_name: options.first_name };
+    if (options.last_name !== undefined) user.last_name = options.last_name;
+    if (options.username !== undefined) user.username = options.username;
+    if (options.language_code !== undefined) user.language_code = options.language_code;
+    const state: UserState = {
+      user,
+      phone_number: options.phone_number ?? `+23320${String(id).padStart(7, '0').slice(-7)}`,
+      startedBot: options.startedBot ?? true,
+      blocked: false,
+    };
+    this.#users.set(id, state);
+    return state;
+  }
+
+  userState(id: number): UserState | undefined {
+    return this.#users.get(id);
+  }
+
+  addGroup(options: AddGroupOptions): Chat.GroupChat | Chat.SupergroupChat {
+    if (options.id >= 0) throw new Error('group ids are negative (supergroups look like -100…)');
+    if (this.#groups.has(options.id)) throw new Error(`group ${options.id} already exists`);
+    const chat: Chat.GroupChat | Chat.SupergroupChat = String(options.id).startsWith('-100')
+      ? options.username !== undefined
+        ? { id: options.id, type: 'supergroup', title: options.title, username: options.username }
+        : { id: options.id, type: 'supergroup', title: options.title }
+      : { id: options.id, type: 'group', title: options.title };
+    const admins = new Set((options.admins ?? []).map((u) => u.id));
+    const members = new Set([...(options.members ?? []).map((u) => u.id), ...admins]);
+    this.#groups.set(options.id, { chat, members, admins });
+    return chat;
+  }
+
+  group(id: number): GroupState | undefined {
+    return this.#groups.get(id);
+  }
+
+  chatById(id: number): FakeChat | undefined {
+    const group = this.#groups.get(id);
+    if (group) return group.chat;
+    const user = this.#users.get(id)?.user;
+    if (!user) return undefined;
+    const chat: Chat.PrivateChat = { id: user.id, type: 'private', first_name: user.first_name };
+    if (user.last_name !== undefined) chat.last_name = user.last_name;
+    if (user.username !== undefined) chat.username = user.username;
+    return chat;
+  }
+
+  /** chat_id parameter -> known chat; Telegram answers "chat not found" for anything else. */
+  resolveChat(value: unknown): FakeChat {
+    let id: number | undefined;
+    if (typeof value === 'number') id = value;
+    else if (typeof value === 'string' && value.startsWith('@')) {
+      id = [...this.#groups.values()].find((g) => g.chat.username?.toLowerCase() === value.slice(1).toLowerCase())?.chat.id;
+    }
+    const chat = id === undefined ? undefined : this.chatById(id);
+    if (!chat) throw badRequest('chat not found');
+    return chat;
+  }
+
+  /** The chat the bot wants to act in, enforcing blocks and "user never started the bot". */
+  chatForBot(value: unknown): FakeChat {
+    const chat = this.resolveChat(value);
+    if (chat.type === 'private') {
+      const state = this.#users.get(chat.id);
+      if (state?.blocked) throw forbidden('bot was blocked by the user');
+      if (!state?.startedBot) throw forbidden("bot can't initiate conversation with a user");
+    }
+    return chat;
+  }
+
+  setBlocked(userId: number, blocked: boolean): void {
+    const state = this.#users.get(userId);
+    if (!state) throw new Error(`unknown user ${userId}`);
+    if (state.blocked === blocked) return;
+    state.blocked = blocked;
+    const chat = this.chatById(userId);
+    if (!chat) return;
+    // Telegram tells the bot through a my_chat_member update.
+    const member = { status: 'member' as const, user: this.botUser };
+    const kicked = { status: 'kicked' as const, user: this.botUser, until_date: 0 };
+    this.pushUpdate({
+      my_chat_member: {
+        chat,
+        from: state.user,
+        date: now(),
+        old_chat_member: blocked ? member : kicked,
+        new_chat_member: blocked ? kicked : member,
+      },
+    });
+  }
+
+  // --- messages ------------------------------------------------------------------------------
+
+  messagesIn(chatId: number): MessageRecord[] {
+    let list = this.#messages.get(chatId);
+    if (!list) {
+      list = [];
+      this.#messages.set(chatId, list);
+    }
+    return list;
+  }
+
+  allMessages(): MessageRecord[] {
+    return [...this.#messages.values()].flat();
+  }
+
+  findMessage(chatId: number, messageId: number): MessageRecord | undefined {
+    return this.#messages.get(chatId)?.find((m) => m.message_id === messageId);
+  }
+
+  /** Message ids are per chat and shared by the bot's and the users' messages, as in Telegram. */
+  addMessage(chat: FakeChat, from: User, content: MessageContent): MessageRecord {
+    const messageId = this.#nextMessageId.get(chat.id) ?? 1;
+    this.#nextMessageId.set(chat.id, messageId + 1);
+    const record: MessageRecord = {
+      ...content,
+      message_id: messageId,
+      chat,
+      chat_id: chat.id,
+      from,
+      byBot: from.id === this.botInfo.id,
+      date: now(),
+      deleted: false,
+      history: [],
+    };
+    this.messagesIn(chat.id).push(record);
+    this.changed();
+    return record;
+  }
+
+  /** The Message object Telegram would send/return for a stored message in its current state. */
+  toMessage(record: MessageRecord, includeReply = true): Message & Update.NonChannel {
+    const message: Message & Update.NonChannel = {
+      message_id: record.message_id,
+      from: record.from,
+      chat: record.chat,
+      date: record.date,
+    };
+    if (record.edit_date !== undefined) message.edit_date = record.edit_date;
+    if (record.text !== undefined) message.text = record.text;
+    if (record.entities?.length) message.entities = record.entities;
+    if (record.caption !== undefined && record.caption !== '') message.caption = record.caption;
+    if (record.caption_entities?.length) message.caption_entities = record.caption_entities;
+    if (record.photo) message.photo = record.photo;
+    if (record.document) message.document = record.document;
+    if (record.contact) message.contact = record.contact;
+    if (record.media_group_id !== undefined) message.media_group_id = record.media_group_id;
+    // Only inline keyboards are part of a Message; reply keyboards live on the client.
+    if (record.reply_markup && 'inline_keyboard' in record.reply_markup) message.reply_markup = record.reply_markup;
+    if (record.forwarded_from) {
+      const source = this.findMessage(record.forwarded_from.chat_id, record.forwarded_from.message_id);
+      if (source) message.forward_origin = { type: 'user', sender_user: source.from, date: source.date };
+    }
+    if (includeReply && record.reply_to_message_id !== undefined) {
+      const replied = this.findMessage(record.chat_id, record.reply_to_message_id);
+      if (replied && !replied.deleted) message.reply_to_message = { ...this.toMessage(replied, false), reply_to_message: undefined };
+    }
+    return message;
+  }
+
+  // --- updates -------------------------------------------------------------------------------
+
+  pushUpdate(update: NewUpdate): Update | undefined {
+    const pushed = this.updates.push(update);
+    this.changed();
+    return pushed;
+  }
+
+  newCallbackQueryId(userId: number): string {
+    this.#callbackCounter += 1;
+    return (BigInt(userId) * 4_294_967_296n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(this.#callbackCounter)).toString();
+  }
+
+  /** Stable per chat, opaque, like Telegram's chat_instance. */
+  chatInstance(chatId: number): string {
+    return BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update(`${this.botInfo.id}:${chatId}`).digest('hex').slice(0, 16))).toString();
+  }
+
+  recordCall(call: ApiCall): void {
+    this.calls.push(call);
+    this.changed();
+  }
+}
