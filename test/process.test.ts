@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { ADMIN_CHAT_ID } from './support/bot.ts';
+import { FakeTelegram } from './support/fakeTelegram/index.ts';
+import { startBotProcess } from './support/process.ts';
+
+describe('configuration errors stop start-up with one clear line', () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['a missing BOT_TOKEN', { ADMIN_CHAT_ID: '-100123' }, /^Configuration error: BOT_TOKEN is missing: set it to the token @BotFather gave your bot/],
+    ['a malformed ADMIN_CHAT_ID', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: 'admins' }, /^Configuration error: ADMIN_CHAT_ID must be a chat id \(an integer\)/],
+    ['bad ADMIN_IDS', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: '-100123', ADMIN_IDS: '12,abc' }, /^Configuration error: ADMIN_IDS must be Telegram user ids separated by commas/],
+    ['a webhook without its secret', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: '-100123', WEBHOOK_URL: 'https://bot.example.com/hook' }, /^Configuration error: WEBHOOK_SECRET is required when WEBHOOK_URL is set/],
+  ];
+  for (const [name, env, message] of cases) {
+    it(`reports ${name}`, async () => {
+      const bot = startBotProcess(env);
+      expect(await bot.exited).toBe(1);
+      const lines = bot.stderr().trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(bot.stdout()).toBe('');
+    });
+  }
+});
+
+describe('the bot process', () => {
+  let db: TestDatabase;
+  let tg: FakeTelegram;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    tg = await FakeTelegram.start();
+  });
+  afterAll(async () => {
+    await tg.stop();
+    await db.drop();
+  });
+
+  it('resumes registration at the same question after a restart, and shuts down gracefully', async () => {
+    const env = {
+      BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+      DATABASE_URL: db.url,
+    };
+    const first = startBotProcess(env);
+    await first.waitForLog('"msg":"bot started"');
+    expect(tg.commands().map((command) => command.command)).toEqual(['start', 'help', 'cancel']);
+
+    const ama = tg.createUser({ id: 777, first_name: 'Ama', last_name: 'Mensah', username: 'ama777' });
+    await ama.send('/start');
+    await ama.tap(await tg.waitForMessage(ama.id, 'Do you accept these terms?'), '✅ I accept');
+    await tg.waitForMessage(ama.id, 'What is your e-mail address?');
+    await ama.send('ama.restart@example.com');
+    await tg.waitForMessage(ama.id, 'What is your phone number?');
+    await tg.settle();
+
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.stdout()).toContain('"msg":"shutting down"');
+
+    const second = startBotProcess(env);
+    await second.waitForLog('"msg":"bot started"');
+    await ama.send('024 123 4567');
+    await tg.waitForMessage(ama.id, 'Phone number saved: +233241234567');
+    await tg.waitForMessage(ama.id, 'What is your first name');
+    await tg.settle();
+    // The updates handled before the restart were confirmed, so none was handled twice.
+    expect(tg.messages(ama.id).filter((message) => message.text?.startsWith('What is your phone number?'))).toHaveLength(1);
+    expect(await second.stop('SIGINT')).toBe(0);
+    expect(tg.rejectedCalls.filter((call) => !call.superseded)).toEqual([]);
+  });
+});
