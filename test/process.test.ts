@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
@@ -67,5 +70,31 @@ describe('the bot process', () => {
     expect(tg.messages(ama.id).filter((message) => message.text?.startsWith('What is your phone number?'))).toHaveLength(1);
     expect(await second.stop('SIGINT')).toBe(0);
     expect(tg.rejectedCalls.filter((call) => !call.superseded)).toEqual([]);
+  });
+});
+
+describe('without DATABASE_URL', () => {
+  it('runs its own PostgreSQL under DATA_DIR, keeps the data between runs and stops it on exit', async () => {
+    const tg = await FakeTelegram.start();
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-data-'));
+    const env = { BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATA_DIR: dataDir };
+    try {
+      const first = startBotProcess(env);
+      await first.waitForLog('"msg":"bot started"', 60_000);
+      expect(first.stdout()).toContain('"msg":"migrations applied"');
+      const kojo = tg.createUser({ id: 888, first_name: 'Kojo' });
+      await kojo.send('/help');
+      await tg.waitForMessage(kojo.id, 'What I can do');
+      expect(await first.stop()).toBe(0);
+      expect(first.stdout()).toContain('"msg":"embedded PostgreSQL stopped"');
+
+      const second = startBotProcess(env);
+      await second.waitForLog('"msg":"bot started"', 60_000);
+      expect(second.stdout()).not.toContain('"msg":"migrations applied"');
+      expect(await second.stop()).toBe(0);
+    } finally {
+      await tg.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
