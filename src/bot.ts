@@ -12,9 +12,23 @@ import { startFeature } from './features/start.ts';
 import type { Logger } from './logger.ts';
 import { loadAccount } from './middleware/account.ts';
 import { installApiPlugins } from './middleware/apiPlugins.ts';
-import { abuseLimiter, errorBoundary, updateLogger } from './middleware/core.ts';
+import { abuseLimiter, errorBoundary, updateLogger, type RateLimit } from './middleware/core.ts';
 import type { InFlightUpdates } from './middleware/inFlight.ts';
 import { createRegistrationConversation, REGISTRATION } from './scenes/registration.ts';
+import { createDeclineReasonConversation, DECLINE_REASON } from './scenes/declineReason.ts';
+import { createKycConversation, KYC } from './scenes/kyc.ts';
+import { createSettingsEditConversation, SETTINGS_EDIT } from './scenes/settingsEdit.ts';
+import { approvalsFeature } from './admin/approvals.ts';
+import { createCardPublisher } from './admin/cards.ts';
+import { adminMenuFeature } from './admin/menu.ts';
+import { pendingFeature } from './admin/pending.ts';
+import { settingsFeature } from './admin/settings.ts';
+import { chatMemberFeature } from './features/chatMember.ts';
+import { kycFeature } from './features/kyc.ts';
+import { telegramNotificationSender } from './jobs/notifications.ts';
+import { createNotificationDelivery, type NotificationDelivery } from './services/notifications.ts';
+import { createFileDownloader } from './telegram/files.ts';
+import type { DatabasePool } from 'slonik';
 import type { KeyValueStore } from './services/conversationStore.ts';
 import type { Services } from './services/index.ts';
 
@@ -22,12 +36,15 @@ export type ConversationStore = KeyValueStore<VersionedState<ConversationData>>;
 
 export interface BotDependencies {
   config: Pick<Config, 'botToken' | 'telegramApiRoot' | 'adminChatId' | 'adminIds'>;
+  pool: DatabasePool;
   logger: Logger;
   services: Services;
   conversationStore: ConversationStore;
   inFlight: InFlightUpdates;
   /** Known bot identity (skips getMe at start; tests pass it). */
   botInfo?: UserFromGetMe;
+  /** Flood limit per user; defaults to over 20 updates in 10 s. */
+  rateLimit?: RateLimit;
 }
 
 /** The updates the bot asks Telegram for. */
@@ -38,7 +55,13 @@ function sequenceKeys(ctx: BotContext): string[] {
   return [ctx.chat && `chat:${ctx.chat.id}`, ctx.from && `user:${ctx.from.id}`].filter((key) => typeof key === 'string');
 }
 
-export function createBot(deps: BotDependencies): Bot<BotContext> {
+export interface BotApp {
+  bot: Bot<BotContext>;
+  /** Delivers the notifications outbox through this bot (for the delivery job). */
+  notifications: NotificationDelivery;
+}
+
+export function createBot(deps: BotDependencies): BotApp {
   const { config, logger, services } = deps;
   const bot = new Bot<BotContext>(config.botToken, {
     client: { apiRoot: config.telegramApiRoot },
@@ -46,10 +69,16 @@ export function createBot(deps: BotDependencies): Bot<BotContext> {
   });
   installApiPlugins(bot.api);
 
+  const notifications = createNotificationDelivery({ pool: deps.pool, send: telegramNotificationSender(bot.api), logger });
+  const publisher = createCardPublisher({ approvals: services.approvals, media: services.media, adminChatId: config.adminChatId, logger });
+  const decisions = { approvals: services.approvals, publisher, delivery: notifications, logger };
+  const pending = { admins: services.admins, approvals: services.approvals, publisher, adminChatId: config.adminChatId };
+  const download = createFileDownloader(config);
+
   bot.use(errorBoundary(logger, deps.inFlight));
   bot.use(updateLogger(logger));
   bot.use(sequentialize(sequenceKeys));
-  bot.use(abuseLimiter());
+  bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
   bot.use(
     conversations<BotContext, ConversationContext>({
@@ -71,12 +100,26 @@ export function createBot(deps: BotDependencies): Bot<BotContext> {
   bot.use(cancelFeature());
   bot.use(helpFeature());
   bot.use(createConversation(createRegistrationConversation(services.registration), REGISTRATION));
+  bot.use(
+    createConversation(
+      createKycConversation({ kyc: services.kyc, media: services.media, download, publisher, logger }),
+      KYC,
+    ),
+  );
+  bot.use(createConversation(createDeclineReasonConversation(decisions), DECLINE_REASON));
+  bot.use(createConversation(createSettingsEditConversation(services.settings), SETTINGS_EDIT));
 
+  bot.use(adminMenuFeature({ ...pending, settings: services.settings }));
   bot.use(startFeature());
+  bot.use(kycFeature(services.kyc));
+  bot.use(approvalsFeature({ ...decisions, admins: services.admins, adminChatId: config.adminChatId }));
+  bot.use(pendingFeature(pending));
+  bot.use(settingsFeature({ admins: services.admins, settings: services.settings, adminChatId: config.adminChatId }));
+  bot.use(chatMemberFeature(services.users));
   bot.use(fallbackFeature());
 
   bot.catch((error) => logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error'));
-  return bot;
+  return { bot, notifications };
 }
 
 /** Telegram's command menu: user commands for everyone, admin commands too in the admin chat and admins' chats. */

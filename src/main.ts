@@ -12,6 +12,8 @@ import { InFlightUpdates } from './middleware/inFlight.ts';
 import { createConversationStore } from './services/conversationStore.ts';
 import { createServices } from './services/index.ts';
 import { startWebhookServer } from './webhook.ts';
+import { scheduleNotificationDelivery } from './jobs/notifications.ts';
+import type { ScheduledTask } from 'node-cron';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -22,6 +24,7 @@ interface Running {
   bot?: Bot<BotContext>;
   runner?: RunnerHandle;
   webhookServer?: Server;
+  jobs?: ScheduledTask[];
 }
 
 function readConfig(): Config {
@@ -41,14 +44,16 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   const pool = await createDatabasePool(databaseUrl);
   running.pool = pool;
 
-  const bot = createBot({
+  const { bot, notifications } = createBot({
     config,
+    pool,
     logger,
-    services: createServices({ pool, adminIds: config.adminIds }),
+    services: createServices({ pool, adminIds: config.adminIds, dataDir: config.dataDir }),
     conversationStore: createConversationStore({ pool, secret: config.botToken, logger }),
     inFlight,
   });
   running.bot = bot;
+  running.jobs = [scheduleNotificationDelivery(notifications, logger)];
   await bot.init();
   await registerCommands(bot.api, config, logger);
 
@@ -64,6 +69,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
 
 /** Stop taking updates, finish the ones in flight, then close the pool and the embedded database. */
 async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
+  for (const job of running.jobs ?? []) await job.stop();
   await running.runner?.stop();
   if (running.webhookServer) {
     const server = running.webhookServer;

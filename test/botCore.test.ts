@@ -66,6 +66,7 @@ describe('middleware', () => {
       overrideServices: (services) => ({
         ...services,
         users: {
+          ...services.users,
           findByTelegramId: (telegramId) =>
             telegramId === 4001 ? Promise.reject(new Error('database exploded')) : services.users.findByTelegramId(telegramId),
         },
@@ -106,5 +107,19 @@ describe('middleware', () => {
     expect(notices).toHaveLength(1);
     const answered = tg.messages(flooder.id).filter((message) => message.text?.startsWith("Sorry, I didn't understand"));
     expect(answered).toHaveLength(20);
+  });
+
+  it('marks a user who blocks the bot, and clears the mark when they unblock it', async () => {
+    bot = await startTestBot({ db, tg });
+    const adjoa = tg.createUser({ id: 4005, first_name: 'Adjoa' });
+    await seedUser(db, adjoa);
+    const blockedAt = async () =>
+      (await db.query<{ bot_blocked_at: Date | null }>('SELECT bot_blocked_at FROM users WHERE telegram_id = $1', [adjoa.id]))[0]?.bot_blocked_at;
+    adjoa.blockBot();
+    await tg.settle();
+    expect(await blockedAt()).toBeInstanceOf(Date);
+    adjoa.unblockBot();
+    await tg.settle();
+    expect(await blockedAt()).toBeNull();
   });
 });

@@ -47,7 +47,9 @@ describe('the bot process', () => {
     };
     const first = startBotProcess(env);
     await first.waitForLog('"msg":"bot started"');
-    expect(tg.commands().map((command) => command.command)).toEqual(['start', 'help', 'cancel']);
+    expect(tg.commands().map((command) => command.command)).toEqual(['start', 'kyc', 'help', 'cancel']);
+    const adminScope = { type: 'chat', chat_id: ADMIN_CHAT_ID } as const;
+    expect(tg.commands(adminScope).map((command) => command.command)).toEqual(['start', 'kyc', 'help', 'cancel', 'admin', 'pending', 'settings']);
 
     const ama = tg.createUser({ id: 777, first_name: 'Ama', last_name: 'Mensah', username: 'ama777' });
     await ama.send('/start');

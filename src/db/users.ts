@@ -57,3 +57,19 @@ export async function insertUser(db: CommonQueryMethods, user: NewUser): Promise
     RETURNING ${userColumns}
   `);
 }
+
+export async function findUserById(db: CommonQueryMethods, id: number): Promise<UserRow | null> {
+  return db.maybeOne(sql.type(userRowSchema)`SELECT ${userColumns} FROM users WHERE id = ${id}`);
+}
+
+export async function setKycStatus(db: CommonQueryMethods, userId: number, status: UserRow['kyc_status']): Promise<void> {
+  await db.query(sql.unsafe`UPDATE users SET kyc_status = ${status}, updated_at = now() WHERE id = ${userId}`);
+}
+
+/** Marks (or clears) that the user blocked the bot, so deliveries skip them until they write again. */
+export async function setBotBlocked(db: CommonQueryMethods, telegramId: number, blocked: boolean): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE users SET bot_blocked_at = ${blocked ? sql.fragment`coalesce(bot_blocked_at, now())` : null}
+     WHERE telegram_id = ${telegramId} AND (bot_blocked_at IS NULL) = ${blocked}
+  `);
+}

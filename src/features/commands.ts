@@ -1,4 +1,4 @@
-import { Keyboard } from 'grammy';
+import { Keyboard, type Context } from 'grammy';
 
 /** One entry per command: its /command, its line in Telegram's command menu and, optionally, its main-menu button. */
 export interface CommandEntry {
@@ -10,8 +10,12 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { command: 'start', description: 'Register, or open the main menu' },
+  { command: 'kyc', description: 'Verify your identity', button: '🪪 Verify identity' },
   { command: 'help', description: 'What this bot can do', button: '❓ Help' },
   { command: 'cancel', description: 'Stop what you are doing (nothing is saved)' },
+  { command: 'admin', description: 'Admin menu', button: '🛠 Admin', adminOnly: true },
+  { command: 'pending', description: 'Requests waiting for a decision', adminOnly: true },
+  { command: 'settings', description: 'View and change the settings', adminOnly: true },
 ];
 
 export function commandEntry(command: string): CommandEntry {
@@ -24,4 +28,10 @@ export function commandEntry(command: string): CommandEntry {
 export function mainMenuKeyboard(isAdmin: boolean): Keyboard {
   const buttons = COMMANDS.filter((entry) => entry.button && (isAdmin || !entry.adminOnly)).map((entry) => entry.button ?? '');
   return Keyboard.from([buttons]).toFlowed(2).resized().persistent();
+}
+
+/** Matches the command, or a press of its main-menu button. */
+export function commandOrButton(command: string): (ctx: Context) => boolean {
+  const entry = commandEntry(command);
+  return (ctx) => ctx.hasCommand(command) || (entry.button !== undefined && ctx.message?.text === entry.button);
 }

@@ -1,14 +1,13 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { html, joinHtml } from '../ui/html.ts';
-import { COMMANDS, commandEntry } from './commands.ts';
+import { COMMANDS, commandOrButton } from './commands.ts';
 
 /** /help lists the commands this user may use; it works in the middle of a conversation too. */
 export function helpFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const help = commandEntry('help');
   feature.chatType('private').filter(
-    (ctx) => ctx.hasCommand('help') || ctx.message?.text === help.button,
+    commandOrButton('help'),
     async (ctx) => {
       const isAdmin = ctx.appUser?.role === 'admin';
       const lines = COMMANDS.filter((entry) => isAdmin || !entry.adminOnly).map((entry) => html`/${entry.command} — ${entry.description}`);

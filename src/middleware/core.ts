@@ -49,13 +49,17 @@ export function updateLogger(logger: Logger): MiddlewareFn<Context> {
   };
 }
 
-export const RATE_LIMIT = { updates: 20, perMilliseconds: 10_000 };
+export interface RateLimit {
+  updates: number;
+  perMilliseconds: number;
+}
+export const DEFAULT_RATE_LIMIT: RateLimit = { updates: 20, perMilliseconds: 10_000 };
 
 /** Stops floods only: over 20 updates in 10 s from one user are dropped, and the user is told once. */
-export function abuseLimiter(): MiddlewareFn<Context> {
+export function abuseLimiter(rateLimit: RateLimit = DEFAULT_RATE_LIMIT): MiddlewareFn<Context> {
   return limit<Context, never>({
-    timeFrame: RATE_LIMIT.perMilliseconds,
-    limit: RATE_LIMIT.updates,
+    timeFrame: rateLimit.perMilliseconds,
+    limit: rateLimit.updates,
     keyGenerator: (ctx) => ctx.from?.id.toString(),
     onLimitExceeded: (ctx) => {
       const notice = 'You are sending too fast, so I have paused for a few seconds. Please wait a moment, then carry on.';

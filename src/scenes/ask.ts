@@ -1,13 +1,16 @@
-import type { Contact, InlineKeyboardMarkup } from 'grammy/types';
+import type { Contact, ForceReply, InlineKeyboardMarkup } from 'grammy/types';
 import { InlineKeyboard, type Keyboard } from 'grammy';
 import type { BotConversation, ConversationContext } from '../context.ts';
+import { checkPersonName } from '../services/contactDetails.ts';
 import { invalid, valid, type Checked } from '../services/validation.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 
 export type Answer =
   | { kind: 'text'; text: string }
   | { kind: 'button'; value: string; label: string }
-  | { kind: 'contact'; contact: Contact };
+  | { kind: 'contact'; contact: Contact }
+  /** A photo (its largest size) or a file sent as a document: the check decides whether it is usable. */
+  | { kind: 'file'; fileId: string; fileSize: number | undefined };
 
 export interface Choice {
   label: string;
@@ -18,10 +21,12 @@ export interface Question<T> {
   text: SafeHtml;
   /** Inline buttons, one array per row; tapping one answers with its value. */
   choices?: readonly (readonly Choice[])[];
-  /** A reply keyboard (e.g. "Share my phone number"); ignored when there are choices. */
-  keyboard?: Keyboard;
-  /** Whether typed text is an answer (otherwise only buttons are). */
+  /** A reply keyboard (e.g. "Share my phone number") or a forced reply; ignored when there are choices. */
+  replyMarkup?: Keyboard | ForceReply;
+  /** Whether typed text is an answer (by default, when there are no choices). */
   acceptsText?: boolean;
+  acceptsContact?: boolean;
+  acceptsFile?: boolean;
   /** Delete the user's message as soon as it arrives (PINs). */
   secret?: boolean;
   /** Turns an answer into a value, or a reason to ask again. */
@@ -48,8 +53,8 @@ function findChoice(choices: readonly (readonly Choice[])[], data: string): Choi
  * When answered by a button, the question is edited to show the choice and lose its buttons.
  */
 export async function ask<T>(conversation: BotConversation, ctx: ConversationContext, question: Question<T>): Promise<T> {
-  const acceptsText = question.acceptsText ?? !question.choices;
-  const replyMarkup = question.choices ? inlineKeyboard(question.choices) : question.keyboard;
+  const acceptsText = question.acceptsText ?? (!question.choices && !question.acceptsFile);
+  const replyMarkup = question.choices ? inlineKeyboard(question.choices) : question.replyMarkup;
   const sent = await ctx.reply(question.text.value, replyMarkup ? { reply_markup: replyMarkup } : {});
 
   for (;;) {
@@ -92,9 +97,13 @@ async function readAnswer(
     await update.reply(IN_CONVERSATION_HINT.value);
     return undefined;
   }
-  if (message.contact && question.keyboard) return { kind: 'contact', contact: message.contact };
+  if (message.contact && question.acceptsContact) return { kind: 'contact', contact: message.contact };
   if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text };
-  await update.reply(acceptsText ? 'Please type your answer as a text message.' : 'Please tap one of the buttons above.');
+  const file = message.photo?.at(-1) ?? message.document;
+  if (file && question.acceptsFile) return { kind: 'file', fileId: file.file_id, fileSize: file.file_size };
+  await update.reply(
+    question.acceptsFile ? 'Please send a photo.' : acceptsText ? 'Please type your answer as a text message.' : 'Please tap one of the buttons above.',
+  );
   return undefined;
 }
 
@@ -124,5 +133,29 @@ export function choose<V extends string>(
     text,
     choices,
     check: (answer) => (answer.kind === 'button' ? valid(answer.value as V) : invalid('Please tap one of the buttons above.')),
+  });
+}
+
+/**
+ * A first or last name as on an ID, offering to keep `suggestion` (from the Telegram profile or the account)
+ * with one tap when it is a valid name.
+ */
+export function askPersonName(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  which: 'first' | 'last',
+  suggestion: string | undefined,
+  asOn = 'your ID',
+): Promise<string> {
+  const example = which === 'first' ? 'Ama' : 'Mensah';
+  const checkedSuggestion = suggestion === undefined ? undefined : checkPersonName(suggestion);
+  const keep = checkedSuggestion?.ok ? checkedSuggestion.value : undefined;
+  return ask(conversation, ctx, {
+    text: keep
+      ? html`What is your ${which} name, as on ${asOn}? Tap to keep <b>${keep}</b>, or type it, e.g. ${example}.`
+      : html`What is your ${which} name, as on ${asOn}? For example: ${example}`,
+    choices: keep ? [[{ label: `Keep “${keep}”`, value: 'keep' }]] : undefined,
+    acceptsText: true,
+    check: (answer) => (answer.kind === 'button' && keep ? valid(keep) : checkPersonName(answer.kind === 'text' ? answer.text : '')),
   });
 }

@@ -1,12 +1,12 @@
 import { Keyboard } from 'grammy';
 import type { BotConversation, ConversationContext } from '../context.ts';
 import { mainMenuKeyboard } from '../features/commands.ts';
-import { checkEmail, checkGhanaPhone, checkPersonName, normaliseContactPhone } from '../services/contactDetails.ts';
+import { checkEmail, checkGhanaPhone, normaliseContactPhone } from '../services/contactDetails.ts';
 import { checkPinFormat } from '../services/pin.ts';
 import type { RegistrationService } from '../services/registration.ts';
 import { invalid, valid } from '../services/validation.ts';
 import { html } from '../ui/html.ts';
-import { ask, askText, choose } from './ask.ts';
+import { ask, askPersonName, askText, choose } from './ask.ts';
 
 export const REGISTRATION = 'registration';
 
@@ -45,7 +45,8 @@ export function createRegistrationConversation(registration: RegistrationService
   async function askPhone(conversation: BotConversation, ctx: ConversationContext): Promise<string> {
     const phone = await ask(conversation, ctx, {
       text: html`What is your phone number? Tap <b>Share my phone number</b> below, or type your Ghana number, e.g. 024 123 4567.`,
-      keyboard: new Keyboard().requestContact('📱 Share my phone number').resized().oneTime(),
+      replyMarkup: new Keyboard().requestContact('📱 Share my phone number').resized().oneTime(),
+      acceptsContact: true,
       check: (answer) => {
         if (answer.kind === 'contact') {
           if (answer.contact.user_id !== ctx.from?.id) {
@@ -58,25 +59,6 @@ export function createRegistrationConversation(registration: RegistrationService
     });
     await ctx.reply(html`Phone number saved: ${phone}`.value, { reply_markup: { remove_keyboard: true } });
     return phone;
-  }
-
-  async function askName(
-    conversation: BotConversation,
-    ctx: ConversationContext,
-    which: 'first' | 'last',
-    fromProfile: string | undefined,
-  ): Promise<string> {
-    const example = which === 'first' ? 'Ama' : 'Mensah';
-    const checkedProfile = fromProfile === undefined ? undefined : checkPersonName(fromProfile);
-    const suggestion = checkedProfile?.ok ? checkedProfile.value : undefined;
-    return ask(conversation, ctx, {
-      text: suggestion
-        ? html`What is your ${which} name, as on your ID? Tap to keep <b>${suggestion}</b> from your Telegram profile, or type it, e.g. ${example}.`
-        : html`What is your ${which} name, as on your ID? For example: ${example}`,
-      choices: suggestion ? [[{ label: `Keep “${suggestion}”`, value: 'keep' }]] : undefined,
-      acceptsText: true,
-      check: (answer) => (answer.kind === 'button' && suggestion ? valid(suggestion) : checkPersonName(answer.kind === 'text' ? answer.text : '')),
-    });
   }
 
   /** Asks for a new PIN twice; both messages are deleted as they arrive. Returns only its hash. */
@@ -121,8 +103,8 @@ Is everything correct?`;
     const details: Details = {
       email: await askEmail(conversation, ctx),
       phone: await askPhone(conversation, ctx),
-      firstName: await askName(conversation, ctx, 'first', from.first_name),
-      lastName: await askName(conversation, ctx, 'last', from.last_name),
+      firstName: await askPersonName(conversation, ctx, 'first', from.first_name),
+      lastName: await askPersonName(conversation, ctx, 'last', from.last_name),
       pinHash: await askNewPin(conversation, ctx),
     };
 
@@ -143,8 +125,8 @@ Is everything correct?`;
         ]);
         if (field === 'email') details.email = await askEmail(conversation, ctx);
         if (field === 'phone') details.phone = await askPhone(conversation, ctx);
-        if (field === 'firstName') details.firstName = await askName(conversation, ctx, 'first', undefined);
-        if (field === 'lastName') details.lastName = await askName(conversation, ctx, 'last', undefined);
+        if (field === 'firstName') details.firstName = await askPersonName(conversation, ctx, 'first', undefined);
+        if (field === 'lastName') details.lastName = await askPersonName(conversation, ctx, 'last', undefined);
         if (field === 'pin') details.pinHash = await askNewPin(conversation, ctx);
         continue;
       }
@@ -165,7 +147,7 @@ Is everything correct?`;
       const isAdmin = result.user.role === 'admin';
       const greeting =
         result.status === 'registered'
-          ? html`🎉 Welcome aboard, ${result.user.first_name}! Your account is ready.\n\nNext step: verify your identity so you can trade. Until then, tap ❓ Help to see what you can do.`
+          ? html`🎉 Welcome aboard, ${result.user.first_name}! Your account is ready.\n\nNext step: verify your identity so you can trade. Tap 🪪 Verify identity below, or send /kyc.`
           : html`You are already registered, ${result.user.first_name}. Here is your menu.`;
       await ctx.reply(greeting.value, { reply_markup: mainMenuKeyboard(isAdmin) });
       return;

@@ -66,12 +66,12 @@ export function createRegistrationService(deps: { pool: DatabasePool; adminIds: 
           });
           await insertWallet(tx, user.id);
           await insertUserMetrics(tx, user.id);
-          await notifyUser(tx, {
-            userId: user.id,
-            type: 'WELCOME',
-            title: 'Welcome',
-            message: 'Your account is ready. Verify your identity with /kyc to start trading.',
-          });
+          // The conversation shows the welcome itself; the row keeps it in the user's history.
+          await notifyUser(
+            tx,
+            { userId: user.id, type: 'WELCOME', title: 'Welcome', message: 'Your account is ready. Verify your identity with /kyc to start trading.' },
+            { delivered: true },
+          );
           return { status: 'registered', user } as const;
         });
       } catch (error) {

@@ -1,11 +1,16 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
+import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ALLOWED_UPDATES, createBot, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import type { RateLimit } from '../../src/middleware/core.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createConversationStore } from '../../src/services/conversationStore.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
+import type { NotificationDelivery } from '../../src/services/notifications.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -26,6 +31,9 @@ export class LogCapture extends Writable {
 
 export interface TestBot {
   services: Services;
+  notifications: NotificationDelivery;
+  /** Where this bot stores media (a temporary folder of its own). */
+  dataDir: string;
   logs: LogCapture;
   logger: Logger;
   /** In webhook mode: where the bot's webhook server listens (http on loopback). */
@@ -41,6 +49,8 @@ export interface TestBotOptions {
   overrideServices?: (services: Services) => Services;
   /** Webhook mode with this secret token instead of long polling. */
   webhookSecret?: string;
+  /** Tests that click through whole flows faster than any person raise the flood limit. */
+  rateLimit?: RateLimit;
 }
 
 /** The real bot, wired like main.ts but in-process, polling the fake Bot API. */
@@ -53,16 +63,28 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     adminChatId: ADMIN_CHAT_ID,
     adminIds: options.adminIds ?? [],
   };
-  const baseServices = createServices({ pool: options.db.pool, adminIds: config.adminIds });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-media-'));
+  const baseServices = createServices({ pool: options.db.pool, adminIds: config.adminIds, dataDir });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
   const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: config.botToken, logger });
   const inFlight = new InFlightUpdates();
-  const bot = createBot({ config, logger, services, conversationStore, inFlight, botInfo: options.tg.botInfo });
+  const { bot, notifications } = createBot({
+    config,
+    pool: options.db.pool,
+    logger,
+    services,
+    conversationStore,
+    inFlight,
+    botInfo: options.tg.botInfo,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
   if (options.webhookSecret) {
     const server = await startWebhookServer(bot, { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' }, logger);
     const { port } = server.address() as AddressInfo;
     return {
       services,
+      notifications,
+      dataDir,
       logs,
       logger,
       webhookUrl: `http://127.0.0.1:${port}/telegram`,
@@ -75,6 +97,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
   return {
     services,
+    notifications,
+    dataDir,
     logs,
     logger,
     stop: async () => {

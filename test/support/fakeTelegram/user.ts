@@ -132,6 +132,22 @@ export class TestUser {
     return Promise.resolve(id); // async so that lookup errors reject instead of throwing
   }
 
+  /**
+   * Sends a callback query with any data on any message of a chat, as a modified or stale client could:
+   * for testing that the bot checks every tap on the server. Returns the callback query id.
+   */
+  async tapWithData(chatId: number, messageId: number, data: string): Promise<string> {
+    const record = this.#world.findMessage(chatId, messageId);
+    if (!record) throw new Error(`tapWithData: no message ${messageId} in chat ${chatId}`);
+    this.#chatFor(chatId);
+    const id = this.#world.newCallbackQueryId(this.id);
+    this.#world.callbackQueries.set(id, { id, from: this.user, chatId, messageId, data });
+    this.#world.pushUpdate({
+      callback_query: { id, from: this.user, message: this.#world.toMessage(record), chat_instance: this.#world.chatInstance(chatId), data },
+    });
+    return Promise.resolve(id);
+  }
+
   /** Waits until the bot answers the callback query (answerCallbackQuery). */
   answerOf(queryId: string, options: WaitOptions = {}): Promise<CallbackAnswer> {
     const timeout = options.timeout ?? 5000;

@@ -1,0 +1,41 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export interface AuditEntry {
+  subjectKind: string;
+  subjectId: number | null;
+  action: string;
+  admin: { telegramId: number; userId: number | null; name: string };
+  reason?: string | null;
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry): Promise<void> {
+  await db.query(sql.unsafe`
+    INSERT INTO admin_audit_log (subject_kind, subject_id, action, admin_telegram_id, admin_user_id, admin_name, reason, details)
+    VALUES (${entry.subjectKind}, ${entry.subjectId}, ${entry.action}, ${entry.admin.telegramId}, ${entry.admin.userId},
+            ${entry.admin.name}, ${entry.reason ?? null}, ${sql.jsonb(entry.details ?? {})})
+  `);
+}
+
+const auditRowSchema = z.object({
+  action: z.string(),
+  admin_name: z.string(),
+  reason: z.string().nullable(),
+  created_at: z.date(),
+});
+export type AuditRow = z.infer<typeof auditRowSchema>;
+
+/** The newest audit entry of a subject among the given actions. */
+export async function latestAuditEntry(
+  db: CommonQueryMethods,
+  subjectKind: string,
+  subjectId: number,
+  actions: readonly string[],
+): Promise<AuditRow | null> {
+  return db.maybeOne(sql.type(auditRowSchema)`
+    SELECT action, admin_name, reason, created_at FROM admin_audit_log
+     WHERE subject_kind = ${subjectKind} AND subject_id = ${subjectId} AND action = ANY(${sql.array(actions, 'text')})
+     ORDER BY created_at DESC, id DESC LIMIT 1
+  `);
+}

@@ -1,0 +1,180 @@
+import type { BotConversation, ConversationContext } from '../context.ts';
+import type { CardPublisher } from '../admin/cards.ts';
+import type { Logger } from '../logger.ts';
+import {
+  checkAddress,
+  checkDateOfBirth,
+  checkDocumentNumber,
+  DOCUMENT_LABELS,
+  needsBackPhoto,
+  type DocumentType,
+  type KycImages,
+  type KycService,
+} from '../services/kyc.ts';
+import type { MediaStore } from '../services/mediaStore.ts';
+import { invalid, valid, type Checked } from '../services/validation.ts';
+import type { FileDownloader } from '../telegram/files.ts';
+import { formatCalendarDate } from '../ui/format.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { ask, askPersonName, askText, choose } from './ask.ts';
+
+export const KYC = 'kyc';
+
+interface PhotoRef {
+  fileId: string;
+  fileSize: number | undefined;
+}
+
+const NUMBER_EXAMPLES: Record<DocumentType, string> = {
+  NATIONAL_ID: 'GHA-123456789-0',
+  PASSPORT: 'G1234567',
+  DRIVER_LICENSE: 'KAS-12345678',
+};
+
+export interface KycConversationDeps {
+  kyc: KycService;
+  media: MediaStore;
+  download: FileDownloader;
+  publisher: CardPublisher;
+  logger: Logger;
+}
+
+/**
+ * KYC: document type and number, names and date of birth as on the document, address, then the photos
+ * (front, back unless a passport, selfie), a summary and Confirm. Each photo is checked when it arrives;
+ * nothing is stored until the user confirms.
+ */
+export function createKycConversation(deps: KycConversationDeps) {
+  const { kyc, media, download, publisher, logger } = deps;
+
+  async function fetchImage(ctx: { api: ConversationContext['api'] }, photo: PhotoRef): Promise<Checked<Buffer>> {
+    return download(ctx.api, photo.fileId, photo.fileSize);
+  }
+
+  async function fetchPhotos(
+    ctx: { api: ConversationContext['api'] },
+    photos: { front: PhotoRef; back: PhotoRef | null; selfie: PhotoRef },
+  ): Promise<Checked<KycImages>> {
+    const front = await fetchImage(ctx, photos.front);
+    if (!front.ok) return front;
+    const back = photos.back ? await fetchImage(ctx, photos.back) : valid(null);
+    if (!back.ok) return back;
+    const selfie = await fetchImage(ctx, photos.selfie);
+    if (!selfie.ok) return selfie;
+    return valid({ front: front.value, back: back.value, selfie: selfie.value });
+  }
+
+  function askPhoto(conversation: BotConversation, ctx: ConversationContext, text: SafeHtml): Promise<PhotoRef> {
+    return ask(conversation, ctx, {
+      text,
+      acceptsFile: true,
+      check: async (answer) => {
+        if (answer.kind !== 'file') return invalid('Please send a photo.');
+        const photo = { fileId: answer.fileId, fileSize: answer.fileSize };
+        return conversation.external(async (outer): Promise<Checked<PhotoRef>> => {
+          const bytes = await fetchImage(outer, photo);
+          if (!bytes.ok) return bytes;
+          const image = await media.checkImage(bytes.value);
+          return image.ok ? valid(photo) : image;
+        });
+      },
+    });
+  }
+
+  return async function kycConversation(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
+    const account = await conversation.external((outer) =>
+      outer.appUser ? { id: outer.appUser.id, firstName: outer.appUser.first_name, lastName: outer.appUser.last_name } : null,
+    );
+    if (!account) return;
+
+    for (;;) {
+      const documentType = await choose(conversation, ctx, html`Which document will you use to verify your identity?`, [
+        [{ label: 'Ghana Card', value: 'NATIONAL_ID' }],
+        [{ label: 'Passport', value: 'PASSPORT' }],
+        [{ label: "Driver's licence", value: 'DRIVER_LICENSE' }],
+      ] as const);
+      const label = DOCUMENT_LABELS[documentType];
+      const documentNumber = await askText(
+        conversation,
+        ctx,
+        html`Type your ${label} number exactly as printed, e.g. ${NUMBER_EXAMPLES[documentType]}`,
+        (text) => checkDocumentNumber(documentType, text),
+      );
+      const firstName = await askPersonName(conversation, ctx, 'first', account.firstName ?? undefined, 'the document');
+      const lastName = await askPersonName(conversation, ctx, 'last', account.lastName ?? undefined, 'the document');
+      const today = new Date(await conversation.now()).toISOString().slice(0, 10);
+      const dateOfBirth = await askText(
+        conversation,
+        ctx,
+        html`What is your date of birth, as on the document? For example 2000-01-31 or 31/01/2000.`,
+        (text) => checkDateOfBirth(text, today),
+      );
+      const address = await askText(
+        conversation,
+        ctx,
+        html`What is your home address? For example: House 12, Oxford Street, Osu, Accra (or your GhanaPost GPS address).`,
+        checkAddress,
+      );
+      const tips = 'Lay it flat in good light, with all four corners visible and no glare.';
+      const front = await askPhoto(conversation, ctx, html`📸 Send a photo of the <b>front</b> of your ${label}. ${tips}`);
+      const back = needsBackPhoto(documentType)
+        ? await askPhoto(conversation, ctx, html`📸 Now the <b>back</b> of your ${label}. ${tips}`)
+        : null;
+      const selfie = await askPhoto(
+        conversation,
+        ctx,
+        html`🤳 Last one: a <b>selfie</b> of you holding the ${label} next to your face, both clearly visible.`,
+      );
+
+      const photos = back ? 'front, back and selfie' : 'front and selfie';
+      const decision = await choose(
+        conversation,
+        ctx,
+        html`<b>Please check your details</b>
+
+Document: ${label} ${documentNumber}
+Name: ${firstName} ${lastName}
+Date of birth: ${formatCalendarDate(dateOfBirth)}
+Address: ${address}
+Photos: ${photos} received
+
+Send these for verification?`,
+        [[{ label: '✅ Confirm and send', value: 'confirm' }], [{ label: '🔁 Start over', value: 'restart' }, { label: '❌ Cancel', value: 'cancel' }]],
+      );
+      if (decision === 'cancel') {
+        await ctx.reply('Cancelled; nothing was saved. Send /kyc whenever you are ready.');
+        return;
+      }
+      if (decision === 'restart') continue;
+
+      const result = await conversation.external(async (outer) => {
+        const images = await fetchPhotos(outer, { front, back, selfie });
+        if (!images.ok) return { status: 'invalid_image', reason: images.reason } as const;
+        const submitted = await kyc.submit(
+          { userId: account.id, documentType, documentNumber, firstName, lastName, dateOfBirth, address },
+          images.value,
+        );
+        // Only plain values leave `external`: they are stored with the conversation.
+        return submitted.status === 'submitted' ? { status: 'submitted', kycId: submitted.kyc.id } as const : submitted;
+      });
+      if (result.status === 'invalid_image') {
+        await ctx.reply(html`${result.reason} Please send /kyc to start again.`.value);
+        return;
+      }
+      if (result.status === 'not_allowed') {
+        await ctx.reply('Your documents are already with us. Send /kyc to see where they stand.');
+        return;
+      }
+      await ctx.reply(
+        "✅ Thank you! Your documents were sent for review. I'll message you here as soon as an admin has checked them, usually within a few hours.",
+      );
+      await conversation.external(async (outer) => {
+        // The submission is saved either way; a card that fails to post is still listed by /pending.
+        await publisher.post(outer.api, 'kyc', result.kycId).catch((error: unknown) => {
+          logger.error({ err: error, kyc_id: result.kycId }, 'could not post the KYC card to the admin chat');
+        });
+      });
+      return;
+    }
+  };
+}

@@ -1,0 +1,110 @@
+import Big from 'big.js';
+import type { DatabasePool } from 'slonik';
+import { insertAuditEntry } from '../db/audit.ts';
+import { readSettings, updateSettings, type SettingsPatch, type SettingsRow } from '../db/settings.ts';
+import type { AdminService, TelegramIdentity } from './admins.ts';
+import { invalid, valid, type Checked } from './validation.ts';
+
+export type { SettingsRow };
+
+/** One editable setting: how it is shown, how a typed value is checked, and how it is written. */
+export interface SettingField {
+  key: string;
+  label: string;
+  /** What to type, with an example. */
+  prompt: string;
+  /** When set, the value is picked from these buttons instead of typed. */
+  choices?: readonly string[];
+  format(settings: SettingsRow): string;
+  parse(text: string): Checked<SettingsPatch>;
+}
+
+export const RATE_SOURCES = ['coinmarketcap', 'coingecko', 'manual'] as const;
+
+function parseContacts(text: string): Checked<Record<string, string>> {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const contacts: Record<string, string> = {};
+  for (const line of lines) {
+    const match = /^([\p{L}\d _-]{1,30}):\s*(.{1,200})$/u.exec(line);
+    if (!match?.[1] || !match[2]) return invalid(`"${line.slice(0, 40)}" is not "name: value". Write one contact per line, e.g. WhatsApp: +233 24 000 0000`);
+    contacts[match[1].trim()] = match[2].trim();
+  }
+  if (lines.length === 0 || lines.length > 10) return invalid('Give 1 to 10 contacts, one per line, e.g. WhatsApp: +233 24 000 0000');
+  return valid(contacts);
+}
+
+export const SETTING_FIELDS: readonly SettingField[] = [
+  {
+    key: 'live_rate_source',
+    label: 'Live rate source',
+    prompt: 'Choose where the live crypto price comes from.',
+    choices: RATE_SOURCES,
+    format: (settings) => settings.live_rate_source,
+    parse: (text) =>
+      (RATE_SOURCES as readonly string[]).includes(text) ? valid({ live_rate_source: text }) : invalid(`Choose one of ${RATE_SOURCES.join(', ')}.`),
+  },
+  {
+    key: 'escrow_percent',
+    label: 'Escrow fee',
+    prompt: 'Type the escrow fee charged to sellers on market trades, in percent, e.g. 2.5',
+    format: (settings) => `${new Big(settings.escrow_percent).toFixed(2)}%`,
+    parse: (text) => {
+      const value = text.trim().replace(/%$/, '').trim();
+      if (!/^\d{1,3}(\.\d{1,2})?$/.test(value) || new Big(value).gt(100)) {
+        return invalid('Type a percentage from 0 to 100 with at most 2 decimals, e.g. 2.5');
+      }
+      return valid({ escrow_percent: new Big(value).toFixed(2) });
+    },
+  },
+  {
+    key: 'support_contacts',
+    label: 'Support contacts',
+    prompt: 'Type the support contacts, one per line as "name: value", e.g.\nWhatsApp: +233 24 000 0000\nE-mail: help@example.com',
+    // JSONB keeps no key order, so contacts are listed by name.
+    format: (settings) =>
+      Object.entries(settings.support_contacts)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n') || 'none yet',
+    parse: (text) => {
+      const contacts = parseContacts(text);
+      return contacts.ok ? valid({ support_contacts: contacts.value }) : contacts;
+    },
+  },
+];
+
+export interface SettingsService {
+  fields(): readonly SettingField[];
+  current(): Promise<SettingsRow>;
+  /** Validates and saves one setting for an admin, with an audit entry of the old and new value. */
+  update(fieldKey: string, text: string, from: TelegramIdentity): Promise<Checked<SettingsRow>>;
+}
+
+export function createSettingsService(deps: { pool: DatabasePool; admins: AdminService; fields?: readonly SettingField[] }): SettingsService {
+  const fields = deps.fields ?? SETTING_FIELDS;
+  return {
+    fields: () => fields,
+    current: () => readSettings(deps.pool),
+    async update(fieldKey, text, from) {
+      const field = fields.find((candidate) => candidate.key === fieldKey);
+      if (!field) return invalid(`There is no setting called ${fieldKey}.`);
+      const parsed = field.parse(text);
+      if (!parsed.ok) return parsed;
+      const admin = await deps.admins.actorFor(from);
+      if (!admin) return invalid('Only admins can change settings.');
+      return deps.pool.transaction(async (tx) => {
+        const before = await readSettings(tx, { forUpdate: true });
+        await updateSettings(tx, before.id, parsed.value);
+        const after = await readSettings(tx);
+        await insertAuditEntry(tx, {
+          subjectKind: 'settings',
+          subjectId: before.id,
+          action: 'update',
+          admin,
+          details: { field: field.key, from: field.format(before), to: field.format(after) },
+        });
+        return valid(after);
+      });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/** Where the product's users are: every time shown to them is in Accra's time. */
+export const DISPLAY_TIME_ZONE = 'Africa/Accra';
+
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: DISPLAY_TIME_ZONE,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+const timeOfDay = new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** e.g. "26 Nov 2026, 14:02" */
+export function formatDateTime(date: Date): string {
+  return dateTime.format(date);
+}
+
+/** e.g. "14:02", for events of today. */
+export function formatTime(date: Date): string {
+  return timeOfDay.format(date);
+}
+
+const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** "14:02" for a moment of today in Accra, "26 Nov 2026, 14:02" otherwise. */
+export function formatWhen(date: Date, now: Date = new Date()): string {
+  return dayOf.format(date) === dayOf.format(now) ? formatTime(date) : formatDateTime(date);
+}
+
+const calendarDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+
+/** A calendar date stored as YYYY-MM-DD, e.g. "31 Jan 2000" (no time zone applies to it). */
+export function formatCalendarDate(isoDate: string): string {
+  return calendarDate.format(new Date(`${isoDate}T00:00:00Z`));
+}

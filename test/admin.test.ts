@@ -1,0 +1,164 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
+import { sidewaysPhoto } from './support/images.ts';
+import { seedUser } from './support/users.ts';
+
+const ADMIN_ID = 910001;
+
+let db: TestDatabase;
+let tg: FakeTelegram;
+let bot: TestBot;
+let admin: TestUser;
+let member: TestUser;
+let photo: Buffer;
+let nextUserId = 3000;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  photo = await sidewaysPhoto();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(async () => {
+  await db.query('DELETE FROM approval_cards');
+  tg = await FakeTelegram.start();
+  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Akosua', last_name: 'Boss' });
+  member = tg.createUser({ id: 910002, first_name: 'Member' });
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin, member] });
+  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID] });
+});
+afterEach(async () => {
+  await bot.stop();
+  await tg.stop();
+  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
+});
+
+/** A user with a KYC submission waiting, made through the service (no chat). */
+async function pendingKyc(firstName: string): Promise<number> {
+  nextUserId += 1;
+  const user = await seedUser(db, tg.createUser({ id: nextUserId, first_name: firstName, last_name: 'Test' }));
+  const result = await bot.services.kyc.submit(
+    { userId: user.id, documentType: 'PASSPORT', documentNumber: 'G1234567', firstName, lastName: 'Test', dateOfBirth: '1990-01-01', address: 'House 1, High Street, Accra' },
+    { front: photo, back: null, selfie: photo },
+  );
+  if (result.status !== 'submitted') throw new Error(result.status);
+  return result.kyc.id;
+}
+
+describe('/pending', () => {
+  it('lists the waiting requests oldest first and posts a card again; a decision edits every copy', async () => {
+    const first = await pendingKyc('Adjoa');
+    const second = await pendingKyc('Baaba');
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    const list = await tg.waitForMessage(ADMIN_CHAT_ID, 'Waiting requests');
+    const text = list.text ?? '';
+    expect(text.indexOf(`KYC #${first}: Adjoa Test, Passport`)).toBeGreaterThan(-1);
+    expect(text.indexOf(`KYC #${first}`)).toBeLessThan(text.indexOf(`KYC #${second}`));
+
+    await admin.tap(list, new RegExp(`Show #${first}$`), { chatId: ADMIN_CHAT_ID });
+    const copyOne = await tg.waitForMessage(ADMIN_CHAT_ID, `KYC verification #${first}`);
+    await admin.tap(list, new RegExp(`Show #${first}$`), { chatId: ADMIN_CHAT_ID });
+    const copyTwo = await tg.waitForMessage(ADMIN_CHAT_ID, `KYC verification #${first}`);
+    expect(copyTwo.message_id).not.toBe(copyOne.message_id);
+
+    await admin.tap(copyTwo, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForEdit(ADMIN_CHAT_ID, copyOne.message_id, 'Approved by Akosua Boss');
+    await tg.waitForEdit(ADMIN_CHAT_ID, copyTwo.message_id, 'Approved by Akosua Boss');
+    await tg.settle();
+
+    await admin.send('/pending');
+    const privateList = await tg.waitForMessage(admin.id, 'Waiting requests');
+    expect(privateList.text).not.toContain(`KYC #${first}:`);
+    expect(privateList.text).toContain(`KYC #${second}:`);
+  });
+
+  it('is refused to non-admins and outside the admin places', async () => {
+    await member.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'This is for admins only.');
+    tg.addGroup({ id: -100999, title: 'Friends', members: [admin] });
+    await admin.send('/pending', { chatId: -100999 });
+    await tg.waitForMessage(-100999, 'Admin work happens in the admin chat or in your private chat with me.');
+    await tg.settle();
+    expect(tg.messages(-100999).some((message) => message.text?.includes('Waiting requests'))).toBe(false);
+  });
+});
+
+describe('/admin and /settings', () => {
+  it('opens the admin menu, whose buttons lead to the pending list and the settings', async () => {
+    await admin.send('/admin', { chatId: ADMIN_CHAT_ID });
+    const menu = await tg.waitForMessage(ADMIN_CHAT_ID, 'Admin menu');
+    await admin.tap(menu, '📋 Pending requests', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, /Waiting requests|Nothing is waiting/);
+    await admin.tap(menu, '⚙️ Settings', { chatId: ADMIN_CHAT_ID });
+    const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
+    expect(settings.text).toContain('Live rate source: coinmarketcap');
+    expect(settings.text).toContain('Escrow fee: 2.00%');
+
+    const answer = await member.tapAndAwaitAnswer(menu, '⚙️ Settings', { chatId: ADMIN_CHAT_ID });
+    expect(answer).toMatchObject({ text: 'This is for admins only.', show_alert: true });
+  });
+
+  it('edits each setting with validation and a confirmation, and audits every change', async () => {
+    await admin.send('/settings');
+    let settings = await tg.waitForMessage(admin.id, 'Settings');
+
+    await admin.tap(settings, '✏️ Escrow fee');
+    await tg.waitForMessage(admin.id, 'Escrow fee is now: 2.00%');
+    await admin.send('two percent');
+    await tg.waitForMessage(admin.id, 'Type a percentage from 0 to 100 with at most 2 decimals');
+    await admin.send('101');
+    await tg.waitForMessage(admin.id, 'Type a percentage from 0 to 100');
+    await admin.send('2.5%');
+    const confirm = await tg.waitForMessage(admin.id, 'Change Escrow fee?');
+    expect(confirm.text).toContain('From: 2.00%');
+    await admin.tap(confirm, '✅ Confirm');
+    await tg.waitForMessage(admin.id, 'Saved. Escrow fee is now: 2.50%');
+
+    await admin.send('/settings');
+    settings = await tg.waitForMessage(admin.id, 'Settings');
+    await admin.tap(settings, '✏️ Live rate source');
+    await admin.tap(await tg.waitForMessage(admin.id, 'Live rate source is now: coinmarketcap'), 'coingecko');
+    await admin.tap(await tg.waitForMessage(admin.id, 'Change Live rate source?'), '✅ Confirm');
+    await tg.waitForMessage(admin.id, 'Saved. Live rate source is now: coingecko');
+
+    await admin.send('/settings');
+    settings = await tg.waitForMessage(admin.id, 'Settings');
+    await admin.tap(settings, '✏️ Support contacts');
+    await tg.waitForMessage(admin.id, 'Support contacts is now: none yet');
+    await admin.send('just call us');
+    await tg.waitForMessage(admin.id, 'is not "name: value"');
+    await admin.send('WhatsApp: +233 24 000 0000\nE-mail: help@example.com');
+    await admin.tap(await tg.waitForMessage(admin.id, 'Change Support contacts?'), '✅ Confirm');
+    await tg.waitForMessage(admin.id, 'Saved. Support contacts is now: E-mail: help@example.com\nWhatsApp: +233 24 000 0000');
+
+    const [row] = await db.query('SELECT live_rate_source, escrow_percent::text AS escrow_percent, support_contacts FROM settings');
+    expect(row).toEqual({
+      live_rate_source: 'coingecko',
+      escrow_percent: '2.50',
+      support_contacts: { WhatsApp: '+233 24 000 0000', 'E-mail': 'help@example.com' },
+    });
+    const audit = await db.query<{ admin_telegram_id: string; details: Record<string, string> }>(
+      "SELECT admin_telegram_id, details FROM admin_audit_log WHERE subject_kind = 'settings' ORDER BY id",
+    );
+    expect(audit.map((entry) => entry.details)).toEqual([
+      { field: 'escrow_percent', from: '2.00%', to: '2.50%' },
+      { field: 'live_rate_source', from: 'coinmarketcap', to: 'coingecko' },
+      { field: 'support_contacts', from: 'none yet', to: 'E-mail: help@example.com\nWhatsApp: +233 24 000 0000' },
+    ]);
+    expect(audit.every((entry) => entry.admin_telegram_id === String(ADMIN_ID))).toBe(true);
+  });
+
+  it('refuses a settings change by a non-admin, even with forged button data', async () => {
+    await member.send('/settings');
+    await tg.waitForMessage(member.id, 'This is for admins only.');
+    await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
+    const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
+    const forged = await member.tapWithData(ADMIN_CHAT_ID, settings.message_id, 'st:escrow_percent');
+    expect(await member.answerOf(forged)).toMatchObject({ text: 'This is for admins only.' });
+    await tg.settle();
+    expect(await db.query("SELECT 1 FROM admin_audit_log WHERE subject_kind = 'settings' AND admin_telegram_id = $1", [member.id])).toEqual([]);
+  });
+});
