@@ -51,6 +51,15 @@ const configSchema = z
       .string()
       .regex(/^[A-Z0-9]{2,10}$/, 'must be an asset ticker in capitals, e.g. USDT')
       .default('USDT'),
+    CMC_API_KEY: z.string().min(10, 'looks too short: copy the API key from pro.coinmarketcap.com').optional(),
+    COINMARKETCAP_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://pro-api.coinmarketcap.com' })
+      .default('https://pro-api.coinmarketcap.com')
+      .transform((url) => url.replace(/\/+$/, '')),
+    COINGECKO_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.coingecko.com' })
+      .default('https://api.coingecko.com')
+      .transform((url) => url.replace(/\/+$/, '')),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -78,6 +87,7 @@ export interface Config {
   adminIds: readonly number[];
   webhook: { url: string; secret: string; port: number } | undefined;
   cryptoAsset: string;
+  rateSources: { coinmarketcapUrl: string; coinmarketcapApiKey: string | undefined; coingeckoUrl: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -104,6 +114,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
         ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, port: env.PORT }
         : undefined,
     cryptoAsset: env.CRYPTO_ASSET,
+    rateSources: { coinmarketcapUrl: env.COINMARKETCAP_API_URL, coinmarketcapApiKey: env.CMC_API_KEY, coingeckoUrl: env.COINGECKO_API_URL },
     logLevel: env.LOG_LEVEL,
   };
 }

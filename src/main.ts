@@ -13,6 +13,8 @@ import { createConversationStore } from './services/conversationStore.ts';
 import { createServices } from './services/index.ts';
 import { startWebhookServer } from './webhook.ts';
 import { scheduleNotificationDelivery } from './jobs/notifications.ts';
+import { runRateJob, scheduleRateJob } from './jobs/rates.ts';
+import { createJobSlots } from './services/jobSlots.ts';
 import type { ScheduledTask } from 'node-cron';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -44,16 +46,20 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   const pool = await createDatabasePool(databaseUrl);
   running.pool = pool;
 
+  const services = createServices({ pool, config, logger });
   const { bot, notifications } = createBot({
     config,
     pool,
     logger,
-    services: createServices({ pool, adminIds: config.adminIds, dataDir: config.dataDir }),
+    services,
     conversationStore: createConversationStore({ pool, secret: config.botToken, logger }),
     inFlight,
   });
   running.bot = bot;
-  running.jobs = [scheduleNotificationDelivery(notifications, logger)];
+  const rateJob = { rates: services.rates, api: bot.api, adminChatId: config.adminChatId, asset: services.asset, logger };
+  running.jobs = [scheduleNotificationDelivery(notifications, logger), scheduleRateJob({ ...rateJob, slots: createJobSlots(pool) })];
+  // A price right away, rather than a paused market until the first minute ticks.
+  void runRateJob(rateJob).catch((error: unknown) => logger.error({ err: error }, 'rate job failed'));
   await bot.init();
   await registerCommands(bot.api, config, logger);
 

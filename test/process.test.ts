@@ -32,6 +32,7 @@ describe('the bot process', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     tg = await FakeTelegram.start();
+    tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
   });
   afterAll(async () => {
     await tg.stop();
@@ -47,9 +48,12 @@ describe('the bot process', () => {
     };
     const first = startBotProcess(env);
     await first.waitForLog('"msg":"bot started"');
-    expect(tg.commands().map((command) => command.command)).toEqual(['start', 'kyc', 'help', 'cancel']);
+    const userCommands = ['start', 'wallet', 'buy', 'sell', 'deposit', 'withdraw', 'history', 'kyc', 'help', 'cancel'];
+    expect(tg.commands().map((command) => command.command)).toEqual(userCommands);
     const adminScope = { type: 'chat', chat_id: ADMIN_CHAT_ID } as const;
-    expect(tg.commands(adminScope).map((command) => command.command)).toEqual(['start', 'kyc', 'help', 'cancel', 'admin', 'pending', 'settings']);
+    expect(tg.commands(adminScope).map((command) => command.command)).toEqual([...userCommands, 'admin', 'pending', 'rates', 'settings']);
+    // No price source is reachable here, so the admins hear once that trading is paused.
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'price has not updated at all yet');
 
     const ama = tg.createUser({ id: 777, first_name: 'Ama', last_name: 'Mensah', username: 'ama777' });
     await ama.send('/start');
@@ -72,12 +76,14 @@ describe('the bot process', () => {
     expect(tg.messages(ama.id).filter((message) => message.text?.startsWith('What is your phone number?'))).toHaveLength(1);
     expect(await second.stop('SIGINT')).toBe(0);
     expect(tg.rejectedCalls.filter((call) => !call.superseded)).toEqual([]);
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes('price has not updated'))).toHaveLength(1);
   });
 });
 
 describe('without DATABASE_URL', () => {
   it('runs its own PostgreSQL under DATA_DIR, keeps the data between runs and stops it on exit', async () => {
     const tg = await FakeTelegram.start();
+    tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
     const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-data-'));
     const env = { BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATA_DIR: dataDir };
     try {

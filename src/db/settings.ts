@@ -6,15 +6,22 @@ const settingsRowSchema = z.object({
   live_rate_source: z.string(),
   escrow_percent: z.string(),
   support_contacts: z.record(z.string(), z.string()),
+  spread_percent: z.string(),
+  min_amount_ghs: z.string(),
+  max_amount_ghs: z.string(),
+  momo_payment_details: z.string(),
+  bank_payment_details: z.string(),
+  rate_stale_alerted_at: z.date().nullable(),
   updated_at: z.date(),
 });
 export type SettingsRow = z.infer<typeof settingsRowSchema>;
-export type SettingsPatch = Partial<Omit<SettingsRow, 'id' | 'updated_at'>>;
+export type SettingsPatch = Partial<Omit<SettingsRow, 'id' | 'updated_at' | 'rate_stale_alerted_at'>>;
 
 /** The settings row (one exists: migration 001 creates it). `forUpdate` locks it for a read-modify-write. */
 export async function readSettings(db: CommonQueryMethods, options: { forUpdate?: boolean } = {}): Promise<SettingsRow> {
   return db.one(sql.type(settingsRowSchema)`
-    SELECT id, live_rate_source, escrow_percent::text AS escrow_percent, support_contacts, updated_at
+    SELECT id, live_rate_source, escrow_percent, support_contacts, spread_percent, min_amount_ghs, max_amount_ghs,
+           momo_payment_details, bank_payment_details, rate_stale_alerted_at, updated_at
       FROM settings ORDER BY id LIMIT 1 ${options.forUpdate ? sql.fragment`FOR UPDATE` : sql.fragment``}
   `);
 }
@@ -25,4 +32,19 @@ export async function updateSettings(db: CommonQueryMethods, id: number, patch: 
   );
   if (assignments.length === 0) return;
   await db.query(sql.unsafe`UPDATE settings SET ${sql.join(assignments, sql.fragment`, `)}, updated_at = now() WHERE id = ${id}`);
+}
+
+/**
+ * Records that the admins were told the price is stale; true only for the first caller until a fresh price
+ * clears it (so they are alerted once, whichever instance notices first).
+ */
+export async function markRateStaleAlerted(db: CommonQueryMethods, at: Date): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE settings SET rate_stale_alerted_at = ${at.toISOString()} WHERE rate_stale_alerted_at IS NULL
+  `);
+  return result.rowCount > 0;
+}
+
+export async function clearRateStaleAlert(db: CommonQueryMethods): Promise<void> {
+  await db.query(sql.unsafe`UPDATE settings SET rate_stale_alerted_at = NULL WHERE rate_stale_alerted_at IS NOT NULL`);
 }

@@ -73,3 +73,38 @@ export async function setBotBlocked(db: CommonQueryMethods, telegramId: number, 
      WHERE telegram_id = ${telegramId} AND (bot_blocked_at IS NULL) = ${blocked}
   `);
 }
+
+const pinStateSchema = z.object({
+  password: z.string(),
+  pin_failed_attempts: z.number(),
+  pin_locked_until: z.date().nullable(),
+});
+export type PinState = z.infer<typeof pinStateSchema>;
+
+export async function readPinState(db: CommonQueryMethods, userId: number): Promise<PinState | null> {
+  return db.maybeOne(sql.type(pinStateSchema)`SELECT password, pin_failed_attempts, pin_locked_until FROM users WHERE id = ${userId}`);
+}
+
+/**
+ * Counts a wrong PIN in one statement (safe when two arrive at once): a lock that has ended starts the count
+ * again; reaching `maxAttempts` locks until `lockUntil`.
+ */
+export async function recordWrongPin(
+  db: CommonQueryMethods,
+  userId: number,
+  options: { now: Date; maxAttempts: number; lockUntil: Date },
+): Promise<{ pin_failed_attempts: number; pin_locked_until: Date | null }> {
+  const now = options.now.toISOString();
+  const attempts = sql.fragment`CASE WHEN pin_locked_until IS NOT NULL AND pin_locked_until <= ${now} THEN 1 ELSE pin_failed_attempts + 1 END`;
+  return db.one(sql.type(pinStateSchema.omit({ password: true }))`
+    UPDATE users
+       SET pin_failed_attempts = ${attempts},
+           pin_locked_until = CASE WHEN ${attempts} >= ${options.maxAttempts} THEN ${options.lockUntil.toISOString()}::timestamptz ELSE NULL END
+     WHERE id = ${userId}
+    RETURNING pin_failed_attempts, pin_locked_until
+  `);
+}
+
+export async function resetPinFailures(db: CommonQueryMethods, userId: number): Promise<void> {
+  await db.query(sql.unsafe`UPDATE users SET pin_failed_attempts = 0, pin_locked_until = NULL WHERE id = ${userId} AND pin_failed_attempts > 0`);
+}

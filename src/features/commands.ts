@@ -10,11 +10,18 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   { command: 'start', description: 'Register, or open the main menu' },
+  { command: 'wallet', description: 'Your balances', button: '💰 Wallet' },
+  { command: 'buy', description: 'Buy crypto with mobile money or bank', button: '🟢 Buy' },
+  { command: 'sell', description: 'Sell crypto for cedis', button: '🔴 Sell' },
+  { command: 'deposit', description: 'Add cedis to your wallet', button: '⬇️ Deposit' },
+  { command: 'withdraw', description: 'Send cedis to your momo or bank', button: '⬆️ Withdraw' },
+  { command: 'history', description: 'Your requests and their status', button: '🧾 History' },
   { command: 'kyc', description: 'Verify your identity', button: '🪪 Verify identity' },
   { command: 'help', description: 'What this bot can do', button: '❓ Help' },
   { command: 'cancel', description: 'Stop what you are doing (nothing is saved)' },
   { command: 'admin', description: 'Admin menu', button: '🛠 Admin', adminOnly: true },
   { command: 'pending', description: 'Requests waiting for a decision', adminOnly: true },
+  { command: 'rates', description: 'The live price, and set it by hand', adminOnly: true },
   { command: 'settings', description: 'View and change the settings', adminOnly: true },
 ];
 

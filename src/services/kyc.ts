@@ -13,6 +13,7 @@ import {
 } from '../db/kyc.ts';
 import { setKycStatus } from '../db/users.ts';
 import type { MediaStore } from './mediaStore.ts';
+import { userCardFields } from './requestCards.ts';
 import type { ApprovalKind, RequestStatus } from './approvals.ts';
 import { notifyUser } from './notifications.ts';
 import { invalid, valid, type Checked } from './validation.ts';
@@ -118,11 +119,8 @@ export const KYC_DECLINE_REASONS = [
 ] as const;
 
 function cardFields(kyc: KycWithUser): [string, string][] {
-  const account = [kyc.account_first_name, kyc.account_last_name].filter(Boolean).join(' ');
   return [
-    ['User', `${account} (@${kyc.username}, Telegram id ${kyc.telegram_id ?? 'none'})`],
-    ['Phone', kyc.phone ?? 'not given'],
-    ['E-mail', kyc.email],
+    ...userCardFields({ ...kyc, first_name: kyc.account_first_name, last_name: kyc.account_last_name }),
     ['Document', `${DOCUMENT_LABELS[kyc.document_type]} ${kyc.document_number}`],
     ['Name on document', `${kyc.first_name} ${kyc.last_name}`],
     ['Date of birth', kyc.date_of_birth],

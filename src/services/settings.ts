@@ -1,8 +1,10 @@
 import Big from 'big.js';
 import type { DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../db/audit.ts';
+import { RATE_SOURCES } from '../db/rates.ts';
 import { readSettings, updateSettings, type SettingsPatch, type SettingsRow } from '../db/settings.ts';
 import type { AdminService, TelegramIdentity } from './admins.ts';
+import { formatGhs, parseAmount } from './money.ts';
 import { invalid, valid, type Checked } from './validation.ts';
 
 export type { SettingsRow };
@@ -19,7 +21,6 @@ export interface SettingField {
   parse(text: string): Checked<SettingsPatch>;
 }
 
-export const RATE_SOURCES = ['coinmarketcap', 'coingecko', 'manual'] as const;
 
 function parseContacts(text: string): Checked<Record<string, string>> {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
@@ -31,6 +32,34 @@ function parseContacts(text: string): Checked<Record<string, string>> {
   }
   if (lines.length === 0 || lines.length > 10) return invalid('Give 1 to 10 contacts, one per line, e.g. WhatsApp: +233 24 000 0000');
   return valid(contacts);
+}
+
+function cediLimit(key: 'min_amount_ghs' | 'max_amount_ghs', label: string): SettingField {
+  return {
+    key,
+    label,
+    prompt: `Type the ${label.toLowerCase()} in cedis, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`,
+    format: (settings) => formatGhs(settings[key]),
+    parse: (text) => {
+      const amount = parseAmount(text, 'GHS');
+      return amount.ok && amount.value.currency === 'GHS'
+        ? valid({ [key]: new Big(amount.value.amount).toFixed(2) })
+        : invalid(`Type an amount in cedis with at most 2 decimals, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`);
+    },
+  };
+}
+
+function paymentDetails(key: 'momo_payment_details' | 'bank_payment_details', label: string, example: string): SettingField {
+  return {
+    key,
+    label,
+    prompt: `Type the ${label.toLowerCase()} users pay to, e.g. ${example}`,
+    format: (settings) => settings[key],
+    parse: (text) => {
+      const details = text.trim();
+      return details.length >= 10 && details.length <= 300 ? valid({ [key]: details }) : invalid(`Type 10 to 300 characters, e.g. ${example}`);
+    },
+  };
 }
 
 export const SETTING_FIELDS: readonly SettingField[] = [
@@ -56,6 +85,21 @@ export const SETTING_FIELDS: readonly SettingField[] = [
       return valid({ escrow_percent: new Big(value).toFixed(2) });
     },
   },
+  {
+    key: 'spread_percent',
+    label: 'Spread',
+    prompt: 'Type the spread in percent: buyers pay the price plus it, sellers get the price minus it, e.g. 2',
+    format: (settings) => `${new Big(settings.spread_percent).toFixed(2)}%`,
+    parse: (text) => {
+      const value = text.trim().replace(/%$/, '').trim();
+      if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || new Big(value).gte(50)) return invalid('Type a percentage below 50 with at most 2 decimals, e.g. 2.5');
+      return valid({ spread_percent: new Big(value).toFixed(2) });
+    },
+  },
+  cediLimit('min_amount_ghs', 'Smallest amount'),
+  cediLimit('max_amount_ghs', 'Largest amount'),
+  paymentDetails('momo_payment_details', 'Mobile money details', 'MTN Mobile Money 024 000 0000, name: Trading Desk Ltd'),
+  paymentDetails('bank_payment_details', 'Bank details', 'GCB Bank, account 1234567890123, name: Trading Desk Ltd'),
   {
     key: 'support_contacts',
     label: 'Support contacts',
@@ -94,6 +138,10 @@ export function createSettingsService(deps: { pool: DatabasePool; admins: AdminS
       if (!admin) return invalid('Only admins can change settings.');
       return deps.pool.transaction(async (tx) => {
         const before = await readSettings(tx, { forUpdate: true });
+        const merged = { ...before, ...parsed.value };
+        if (new Big(merged.min_amount_ghs).gt(merged.max_amount_ghs)) {
+          return invalid(`The smallest amount (${formatGhs(merged.min_amount_ghs)}) cannot be above the largest (${formatGhs(merged.max_amount_ghs)}).`);
+        }
         await updateSettings(tx, before.id, parsed.value);
         const after = await readSettings(tx);
         await insertAuditEntry(tx, {

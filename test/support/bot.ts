@@ -6,7 +6,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ALLOWED_UPDATES, createBot, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import type { Config } from '../../src/config.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
+import type { Clock } from '../../src/services/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createConversationStore } from '../../src/services/conversationStore.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
@@ -51,7 +53,17 @@ export interface TestBotOptions {
   webhookSecret?: string;
   /** Tests that click through whole flows faster than any person raise the flood limit. */
   rateLimit?: RateLimit;
+  /** Where the rate providers fetch prices: a FakeRates server; by default nowhere reachable. */
+  rateSources?: Config['rateSources'];
+  clock?: Clock;
 }
+
+/** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
+const UNREACHABLE_RATE_SOURCES: Config['rateSources'] = {
+  coinmarketcapUrl: 'http://127.0.0.1:9',
+  coinmarketcapApiKey: undefined,
+  coingeckoUrl: 'http://127.0.0.1:9',
+};
 
 /** The real bot, wired like main.ts but in-process, polling the fake Bot API. */
 export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
@@ -64,7 +76,12 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     adminIds: options.adminIds ?? [],
   };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-media-'));
-  const baseServices = createServices({ pool: options.db.pool, adminIds: config.adminIds, dataDir });
+  const baseServices = createServices({
+    pool: options.db.pool,
+    config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },
+    logger,
+    clock: options.clock ?? (() => new Date()),
+  });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
   const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: config.botToken, logger });
   const inFlight = new InFlightUpdates();

@@ -1,0 +1,63 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export const cryptoTransactionSchema = z.object({
+  id: z.number(),
+  user_id: z.number(),
+  type: z.enum(['buy', 'sell']),
+  cedis_amount: z.string(),
+  crypto_amount: z.string(),
+  rate: z.string(),
+  status: z.enum(['pending', 'approved', 'declined']),
+  payment_method: z.enum(['momo', 'bank', 'crypto']),
+  reference: z.string(),
+  created_at: z.date(),
+  market_price: z.string().nullable(),
+  spread_percent: z.string().nullable(),
+  quoted_at: z.date().nullable(),
+  quote_expires_at: z.date().nullable(),
+  payment_proof: z.string().nullable(),
+  decline_reason: z.string().nullable(),
+  decided_at: z.date().nullable(),
+});
+export type CryptoTransactionRow = z.infer<typeof cryptoTransactionSchema>;
+
+export interface NewCryptoTransaction {
+  userId: number;
+  type: 'buy' | 'sell';
+  cedisAmount: string;
+  cryptoAmount: string;
+  rate: string;
+  paymentMethod: 'momo' | 'bank' | 'crypto';
+  reference: string;
+  marketPrice: string;
+  spreadPercent: string;
+  quotedAt: Date;
+  quoteExpiresAt: Date;
+  paymentProof: string | null;
+  createdAt: Date;
+}
+
+export async function insertCryptoTransaction(db: CommonQueryMethods, request: NewCryptoTransaction): Promise<CryptoTransactionRow> {
+  return db.one(sql.type(cryptoTransactionSchema)`
+    INSERT INTO crypto_transactions (
+      user_id, type, cedis_amount, crypto_amount, rate, status, payment_method, reference, created_at,
+      market_price, spread_percent, quoted_at, quote_expires_at, payment_proof
+    ) VALUES (
+      ${request.userId}, ${request.type}, ${request.cedisAmount}, ${request.cryptoAmount}, ${request.rate}, 'pending',
+      ${request.paymentMethod}, ${request.reference}, ${request.createdAt.toISOString()}, ${request.marketPrice},
+      ${request.spreadPercent}, ${request.quotedAt.toISOString()}, ${request.quoteExpiresAt.toISOString()}, ${request.paymentProof}
+    )
+    RETURNING *
+  `);
+}
+
+export async function findCryptoTransaction(db: CommonQueryMethods, id: number, type: 'buy' | 'sell'): Promise<CryptoTransactionRow | null> {
+  return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
+}
+
+export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell'): Promise<readonly CryptoTransactionRow[]> {
+  return db.any(sql.type(cryptoTransactionSchema)`
+    SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' ORDER BY created_at, id
+  `);
+}

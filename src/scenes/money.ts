@@ -1,0 +1,94 @@
+import type { BotConversation, ConversationContext } from '../context.ts';
+import type { MediaStore } from '../services/mediaStore.ts';
+import { formatCrypto, formatGhs } from '../services/money.ts';
+import type { MoneyAccess, MoneyRefusal } from '../services/moneyAccess.ts';
+import type { Quote } from '../services/quotes.ts';
+import { invalid, valid, type Checked } from '../services/validation.ts';
+import type { FileDownloader } from '../telegram/files.ts';
+import { formatTime, formatWhen } from '../ui/format.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { ask, askText } from './ask.ts';
+
+/** Why money cannot move, and what to do about it. */
+export function refusalText(refusal: MoneyRefusal): string {
+  switch (refusal.reason) {
+    case 'not_registered':
+      return 'Please register first: send /start. It takes about two minutes.';
+    case 'inactive':
+      return 'Your account is deactivated, so money cannot move. Contact support.';
+    case 'kyc_required':
+      return refusal.kycStatus === 'rejected'
+        ? 'Your identity check was not accepted, so money cannot move yet. Send /kyc to submit your documents again.'
+        : 'Money moves only for verified accounts. Send /kyc to verify your identity (if you already did, we are reviewing it and will message you).';
+    case 'pin_locked':
+      return `Money actions are locked until ${formatWhen(refusal.until)} after 5 wrong PINs. Please wait, then try again.`;
+  }
+}
+
+export function pausedText(lastPriceAt: Date | null): string {
+  const since = lastPriceAt ? ` since ${formatWhen(lastPriceAt)}` : '';
+  return `⏸ Buying and selling are paused: our price has not updated${since}. Your money is safe; please try again in a few minutes.`;
+}
+
+/** The quote as the user sees it: rate, what they pay, what they receive, until when. */
+export function quoteText(quote: Quote): SafeHtml {
+  const crypto = formatCrypto(quote.cryptoAmount, quote.asset);
+  const cedis = formatGhs(quote.cedisAmount);
+  const [pay, receive] = quote.side === 'buy' ? [cedis, crypto] : [crypto, cedis];
+  return html`Rate: ${formatGhs(quote.rate)} per ${quote.asset}
+You pay: <b>${pay}</b>
+You receive: <b>${receive}</b>
+Valid until ${formatTime(new Date(quote.expiresAt))} (10 minutes)`;
+}
+
+/**
+ * Asks for the transaction PIN (the message is deleted as it arrives). True when it is right; false after
+ * the fifth wrong PIN, which locks money actions.
+ */
+export async function askPin(conversation: BotConversation, ctx: ConversationContext, access: MoneyAccess, userId: number): Promise<boolean> {
+  const result = await askText(
+    conversation,
+    ctx,
+    html`🔐 Type your transaction PIN to confirm. I delete your message straight away.`,
+    async (text) => {
+      const check = await conversation.external(() => access.checkPin(userId, text.trim()));
+      if (check.status === 'wrong') return invalid(`Wrong PIN. ${check.attemptsLeft} ${check.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before money actions are locked for 15 minutes.`);
+      return valid(check.status === 'ok' ? null : check.until);
+    },
+    { secret: true },
+  );
+  if (result === null) return true;
+  await ctx.reply(`Too many wrong PINs: money actions are locked until ${formatWhen(new Date(result))}. Nothing was done.`);
+  return false;
+}
+
+export type PaymentConfirmation = { paid: true; proof: { fileId: string; fileSize: number | undefined } | null } | { paid: false };
+
+/**
+ * After showing where to pay: a screenshot of the payment, or "I have paid" without one, confirms; Cancel
+ * leaves. A screenshot is checked when it arrives (and stored only with the request).
+ */
+export async function askPaymentConfirmation(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  text: SafeHtml,
+  deps: { media: MediaStore; download: FileDownloader },
+): Promise<PaymentConfirmation> {
+  return ask(conversation, ctx, {
+    text,
+    choices: [[{ label: '✅ I have paid', value: 'paid' }], [{ label: '❌ Cancel', value: 'cancel' }]],
+    acceptsFile: true,
+    acceptsText: false,
+    check: async (answer): Promise<Checked<PaymentConfirmation>> => {
+      if (answer.kind === 'button') return valid(answer.value === 'paid' ? { paid: true, proof: null } : { paid: false });
+      if (answer.kind !== 'file') return invalid('Send a screenshot of your payment, or tap a button.');
+      const proof = { fileId: answer.fileId, fileSize: answer.fileSize };
+      return conversation.external(async (outer) => {
+        const bytes = await deps.download(outer.api, proof.fileId, proof.fileSize);
+        if (!bytes.ok) return bytes;
+        const image = await deps.media.checkImage(bytes.value);
+        return image.ok ? valid<PaymentConfirmation>({ paid: true, proof }) : image;
+      });
+    },
+  });
+}
