@@ -204,6 +204,13 @@ export class FakeTelegram {
     return this.#world.addGroup(options);
   }
 
+  /** Someone joins a declared group. */
+  joinGroup(groupId: number, user: { id: number }): void {
+    const group = this.#world.group(groupId);
+    if (!group) throw new Error(`joinGroup: group ${groupId} does not exist`);
+    group.members.add(user.id);
+  }
+
   /** Private chat id of a user (Telegram uses the user id). */
   privateChat(user: { id: number }): number {
     return user.id;

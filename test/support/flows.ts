@@ -1,0 +1,63 @@
+import { expect } from 'vitest';
+import type { TestBot } from './bot.ts';
+import { ADMIN_CHAT_ID } from './bot.ts';
+import type { TestDatabase } from './database.ts';
+import type { ChatMessage, FakeTelegram, TestUser } from './fakeTelegram/index.ts';
+import { seedUser } from './users.ts';
+
+/** A clock the test moves by hand (quotes expire, prices go stale, PIN locks end). */
+export class TestClock {
+  #now = Date.now();
+  readonly now = (): Date => new Date(this.#now);
+  advance(milliseconds: number): void {
+    this.#now += milliseconds;
+  }
+}
+
+/** A registered user whose identity is verified, so money may move. */
+export async function verifiedUser(db: TestDatabase, tg: FakeTelegram, id: number, firstName: string): Promise<TestUser> {
+  const user = tg.createUser({ id, first_name: firstName, last_name: 'Test', username: `${firstName.toLowerCase()}${id}` });
+  await seedUser(db, user);
+  await db.query("UPDATE users SET kyc_status = 'approved' WHERE telegram_id = $1", [id]);
+  return user;
+}
+
+export async function balances(db: TestDatabase, user: TestUser): Promise<Record<string, string>> {
+  const [row] = await db.query<Record<string, string>>(
+    `SELECT w.balance_cedis, w.escrow_balance, w.balance_crypto, w.escrow_crypto
+       FROM wallets w JOIN users u ON u.id = w.user_id WHERE u.telegram_id = $1`,
+    [user.id],
+  );
+  if (!row) throw new Error(`no wallet for ${user.id}`);
+  return row;
+}
+
+/** The admin card of a request, found by the reference the user was given. */
+export async function cardFor(tg: FakeTelegram, reference: string): Promise<ChatMessage> {
+  return tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes(reference) && Boolean(message.reply_markup));
+}
+
+export function referenceIn(message: ChatMessage, prefix: 'BUY' | 'SELL' | 'DEP' | 'WD'): string {
+  const reference = new RegExp(`${prefix}-[0-9A-Z]{8}`).exec(message.text ?? '')?.[0];
+  expect(reference, `a ${prefix} reference in: ${message.text ?? ''}`).toBeDefined();
+  return reference ?? '';
+}
+
+/** Every wallet's balances equal the sum of its ledger rows, account by account. */
+export async function expectLedgerMatchesWallets(db: TestDatabase): Promise<void> {
+  const mismatches = await db.query(`
+    SELECT w.id, a.account, a.balance, coalesce(sum(l.amount), 0) AS ledger
+      FROM wallets w
+      CROSS JOIN LATERAL (VALUES ('cedis_available', w.balance_cedis), ('cedis_reserved', w.escrow_balance),
+                                 ('crypto_available', w.balance_crypto), ('crypto_reserved', w.escrow_crypto)) AS a(account, balance)
+      LEFT JOIN ledger_entries l ON l.wallet_id = w.id AND l.account = a.account
+     GROUP BY w.id, a.account, a.balance
+    HAVING a.balance <> coalesce(sum(l.amount), 0)
+  `);
+  expect(mismatches).toEqual([]);
+}
+
+export async function setPrice(bot: TestBot, price: string, adminId: number): Promise<void> {
+  const result = await bot.services.rates.setManualPrice(price, { id: adminId, first_name: 'Admin' });
+  expect(result.ok).toBe(true);
+}
