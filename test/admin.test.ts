@@ -77,7 +77,7 @@ describe('/pending', () => {
 
   it('is refused to non-admins and outside the admin places', async () => {
     await member.send('/pending', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(ADMIN_CHAT_ID, 'This is for admins only.');
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Only admins can do this.');
     tg.addGroup({ id: -100999, title: 'Friends', members: [admin] });
     await admin.send('/pending', { chatId: -100999 });
     await tg.waitForMessage(-100999, 'Admin work happens in the admin chat or in your private chat with me.');
@@ -98,7 +98,7 @@ describe('/admin and /settings', () => {
     expect(settings.text).toContain('Escrow fee: 2.00%');
 
     const answer = await member.tapAndAwaitAnswer(menu, '⚙️ Settings', { chatId: ADMIN_CHAT_ID });
-    expect(answer).toMatchObject({ text: 'This is for admins only.', show_alert: true });
+    expect(answer).toMatchObject({ text: 'Only admins can do this.', show_alert: true });
   });
 
   it('edits each setting with validation and a confirmation, and audits every change', async () => {
@@ -153,11 +153,11 @@ describe('/admin and /settings', () => {
 
   it('refuses a settings change by a non-admin, even with forged button data', async () => {
     await member.send('/settings');
-    await tg.waitForMessage(member.id, 'This is for admins only.');
+    await tg.waitForMessage(member.id, 'Only admins can do this.');
     await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
     const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
     const forged = await member.tapWithData(ADMIN_CHAT_ID, settings.message_id, 'st:escrow_percent');
-    expect(await member.answerOf(forged)).toMatchObject({ text: 'This is for admins only.' });
+    expect(await member.answerOf(forged)).toMatchObject({ text: 'Only admins can do this.' });
     await tg.settle();
     expect(await db.query("SELECT 1 FROM admin_audit_log WHERE subject_kind = 'settings' AND admin_telegram_id = $1", [member.id])).toEqual([]);
   });

@@ -259,7 +259,7 @@ describe('KYC', () => {
     const row = await kycRow(yaw);
 
     const refused = await outsider.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
-    expect(refused).toMatchObject({ text: 'This is for admins only.', show_alert: true });
+    expect(refused).toMatchObject({ text: 'Only admins can do this.', show_alert: true });
 
     const otherGroup = -100777;
     tg.addGroup({ id: otherGroup, title: 'Random group', members: [adminA] });
@@ -268,7 +268,7 @@ describe('KYC', () => {
     expect(await adminA.answerOf(elsewhere)).toMatchObject({ text: expect.stringContaining('admin chat') as string, show_alert: true });
 
     const forged = await outsider.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:kyc:${String(row?.id)}:x0`);
-    expect(await outsider.answerOf(forged)).toMatchObject({ text: 'This is for admins only.' });
+    expect(await outsider.answerOf(forged)).toMatchObject({ text: 'Only admins can do this.' });
 
     await tg.settle();
     expect((await kycRow(yaw))?.status).toBe('PENDING');

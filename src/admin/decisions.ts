@@ -3,6 +3,7 @@ import type { ApprovalService, DecisionRequest } from '../services/approvals.ts'
 import type { NotificationDelivery } from '../services/notifications.ts';
 import type { Logger } from '../logger.ts';
 import { alreadyDecidedText, type CardPublisher } from './cards.ts';
+import { ADMINS_ONLY } from './guard.ts';
 
 export interface DecisionDeps {
   approvals: ApprovalService;
@@ -29,7 +30,7 @@ const DONE: Record<DecisionRequest['action'], string> = {
  */
 export async function applyDecision(api: Api, deps: DecisionDeps, request: DecisionRequest): Promise<DecisionFeedback> {
   const result = await deps.approvals.decide(request);
-  if (result.outcome === 'not_admin') return { text: 'Only admins can do this.', alert: true };
+  if (result.outcome === 'not_admin') return { text: ADMINS_ONLY, alert: true };
   if (result.outcome === 'not_found') return { text: 'This request no longer exists.', alert: true };
   const kind = deps.approvals.kind(request.kind);
   // Too late: the decision that won has already edited the cards.

@@ -1,7 +1,7 @@
 import type { BotContext } from '../context.ts';
 import type { AdminService } from '../services/admins.ts';
 
-export const ADMINS_ONLY = 'This is for admins only.';
+export const ADMINS_ONLY = 'Only admins can do this.';
 export const ADMIN_PLACES_ONLY = 'Admin work happens in the admin chat or in your private chat with me.';
 
 /** The admin chat, or an admin's private chat with the bot: the only places admin actions are taken. */
