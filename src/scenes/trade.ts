@@ -41,6 +41,8 @@ export function notCreatedText(result: Exclude<CreateResult, { status: 'created'
       return `Your available balance is no longer enough for this (another request may have reserved it). Nothing was done. Check /wallet and try again.`;
     case 'invalid_image':
       return `${result.reason} Nothing was saved; start again when you have the screenshot.`;
+    case 'invalid':
+      return `${result.reason} Nothing was saved.`;
     case 'expired':
       return 'Your quote expired before you confirmed. Nothing was done; please start again.';
   }

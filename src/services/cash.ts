@@ -72,7 +72,7 @@ export interface WithdrawalRequest {
 }
 
 export interface CashService {
-  /** A cedi amount as typed, within the limits; for withdrawals also within the available balance. */
+  /** A cedi amount as typed, within the limits. */
   checkAmount(text: string): Promise<Checked<string>>;
   createDeposit(request: DepositRequest): Promise<CreateResult>;
   /** The amount moves from available to reserved cedis until an admin has paid it out (or declines). */
@@ -235,6 +235,8 @@ export function createCashService(deps: { pool: DatabasePool; access: MoneyAcces
         pool.transaction(async (tx): Promise<CreateResult> => {
           const refusal = await access.refusal(request.userId, tx);
           if (refusal) return { status: 'refused', refusal };
+          const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
+          if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
           const row = await insertDeposit(tx, { ...request, paymentProof: proof, createdAt: clock() });
           return { status: 'created', id: row.id, reference: row.reference };
         }),
@@ -246,6 +248,8 @@ export function createCashService(deps: { pool: DatabasePool; access: MoneyAcces
         pool.transaction(async (tx) => {
           const refusal = await access.refusal(request.userId, tx);
           if (refusal) return { status: 'refused', refusal };
+          const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
+          if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
           const row = await insertWithdrawal(tx, { ...request, createdAt: clock() });
           const reserved = await moveFunds(tx, {
             userId: request.userId,

@@ -52,8 +52,12 @@ export function computeQuote(
   const receivesCrypto = side === 'buy';
   const cedis =
     input.currency === 'GHS' ? amount : receivesCrypto ? roundUp(amount.times(rate), GHS_DECIMALS) : roundDown(amount.times(rate), GHS_DECIMALS);
-  const crypto =
-    input.currency === 'CRYPTO' ? amount : receivesCrypto ? roundDown(amount.div(rate), CRYPTO_DECIMALS) : roundUp(amount.div(rate), CRYPTO_DECIMALS);
+  let crypto = amount;
+  if (input.currency === 'GHS') {
+    // A sell rate under one pesewa rounds to zero: nothing can be priced in cedis then (quote() refuses it).
+    if (rate.eq(0)) crypto = new Big(0);
+    else crypto = receivesCrypto ? roundDown(amount.div(rate), CRYPTO_DECIMALS) : roundUp(amount.div(rate), CRYPTO_DECIMALS);
+  }
   return {
     side,
     asset: market.asset,
@@ -80,6 +84,7 @@ export function createQuoteService(deps: { pool: DatabasePool; prices: PriceSour
       if (!price || price.stale) return { status: 'paused', lastPriceAt: price?.fetchedAt ?? null };
       const settings = await readSettings(pool);
       const quote = computeQuote(side, input, { asset, priceGhs: price.priceGhs, spreadPercent: settings.spread_percent }, clock());
+      if (new Big(quote.rate).eq(0)) return { status: 'invalid', reason: `The ${asset} price is below one pesewa, so it cannot be traded here.` };
       if (new Big(quote.cryptoAmount).lte(0) || new Big(quote.cedisAmount).lte(0)) {
         return { status: 'invalid', reason: 'That amount is too small to trade. Please type a larger amount.' };
       }

@@ -23,6 +23,7 @@ export type CreateResult =
   | { status: 'refused'; refusal: MoneyRefusal }
   | { status: 'expired' }
   | { status: 'insufficient' }
+  | { status: 'invalid'; reason: string }
   | { status: 'invalid_image'; reason: string };
 
 export interface BuyRequest {
@@ -62,10 +63,12 @@ export function createTradingService(deps: {
   const { pool, access, quotes, media, clock, asset } = deps;
 
   async function create(
+    side: 'buy' | 'sell',
     request: { userId: number; quote: Quote; reference: string },
     details: { paymentMethod: 'momo' | 'bank' | 'crypto'; paymentProof: string | null },
     reserve: (tx: DatabaseTransactionConnection, row: CryptoTransactionRow) => Promise<boolean>,
   ): Promise<CreateResult> {
+    if (request.quote.side !== side) throw new Error(`a ${request.quote.side} quote cannot create a ${side}`);
     return withRollback<CreateResult, CreateResult>(() =>
       pool.transaction(async (tx) => {
         const refusal = await access.refusal(request.userId, tx);
@@ -210,12 +213,12 @@ export function createTradingService(deps: {
   return {
     createBuy(request) {
       return withPaymentProof(media, request.proof, (proof) =>
-        create(request, { paymentMethod: request.method, paymentProof: proof }, () => Promise.resolve(true)),
+        create('buy', request, { paymentMethod: request.method, paymentProof: proof }, () => Promise.resolve(true)),
       );
     },
 
     createSell(request) {
-      return create(request, { paymentMethod: 'crypto', paymentProof: null }, async (tx, row) =>
+      return create('sell', request, { paymentMethod: 'crypto', paymentProof: null }, async (tx, row) =>
         Boolean(
           await moveFunds(tx, {
             userId: request.userId,
