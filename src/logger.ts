@@ -10,7 +10,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = {
     level,
     base: undefined,
-    redact: { paths: ['*.token', '*.botToken', '*.password', '*.pin', 'config.botToken'], censor: '[redacted]' },
+    // A GrammyError carries the payload of the failed call (message texts with names, phones, documents).
+    redact: {
+      paths: ['*.token', '*.botToken', '*.password', '*.pin', 'config.botToken', 'err.payload', 'err.error.payload', 'err.cause.payload'],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

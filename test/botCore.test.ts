@@ -122,4 +122,20 @@ describe('middleware', () => {
     await tg.settle();
     expect(await blockedAt()).toBeNull();
   });
+
+  it('keeps the payload of a failed Telegram call (names, documents) out of the logs', async () => {
+    const { GrammyError } = await import('grammy');
+    const { LogCapture } = await import('./support/bot.ts');
+    const { createLogger } = await import('../src/logger.ts');
+    const capture = new LogCapture();
+    const logger = createLogger('info', capture);
+    const error = new GrammyError('Call to sendMessage failed', { ok: false, error_code: 400, description: 'Bad Request' }, 'sendMessage', {
+      chat_id: 1,
+      text: 'Document GHA-123456789-0, born 1990-01-31',
+    });
+    logger.error({ err: error }, 'could not update an approval card');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(capture.text).toContain('Call to sendMessage failed');
+    expect(capture.text).not.toContain('GHA-123456789-0');
+  });
 });

@@ -148,6 +148,24 @@ describe('approving a deposit', () => {
   });
 });
 
+describe('who decides', () => {
+  it('does not let an admin decide their own request', async () => {
+    await seedUser(db, admin, { adminIds: [ADMIN_ID] });
+    await db.query("UPDATE users SET kyc_status = 'approved' WHERE telegram_id = $1", [ADMIN_ID]);
+    await admin.send('/deposit');
+    await admin.tap(await tg.waitForMessage(admin.id, 'How will you send the cedis?'), '📱 Mobile money');
+    await admin.send('5000');
+    const payment = await tg.waitForMessage(admin.id, 'Send exactly');
+    await admin.tap(payment, '✅ I have paid');
+    const card = await cardFor(tg, referenceIn(payment, 'DEP'));
+    const answer = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    expect(answer).toMatchObject({ text: 'You cannot decide your own request: another admin must.', show_alert: true });
+    const [row] = await db.query('SELECT status FROM cash_deposits WHERE reference = $1', [referenceIn(payment, 'DEP')]);
+    expect(row).toEqual({ status: 'pending' });
+    expect((await balances(db, admin)).balance_cedis).toBe('0.00');
+  });
+});
+
 describe('withdrawals', () => {
   it('reserves the cedis after the PIN, shows the payout on the card, and releases them on decline', async () => {
     const kwesi = await newUser('Kwesi');
@@ -218,5 +236,10 @@ describe('history', () => {
     await ato.tap(first, 'Older ▶️');
     const second = await tg.waitForEdit(ato.id, first.message_id, '(page 2 of 2)');
     expect(second.text).toContain('GHS 51.00');
+    // A forged page number past the end shows the last page instead of failing.
+    await ato.send('/history');
+    const again = await tg.waitForMessage(ato.id, 'Your history');
+    await ato.answerOf(await ato.tapWithData(ato.id, again.message_id, 'hist:999999999999999999999'));
+    await tg.waitForEdit(ato.id, again.message_id, '(page 2 of 2)');
   });
 });

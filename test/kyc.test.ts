@@ -269,6 +269,8 @@ describe('KYC', () => {
 
     const forged = await outsider.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:kyc:${String(row?.id)}:x0`);
     expect(await outsider.answerOf(forged)).toMatchObject({ text: 'Only admins can do this.' });
+    const unknownVerb = await adminA.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:kyc:${String(row?.id)}:z`);
+    expect(await adminA.answerOf(unknownVerb)).toMatchObject({ text: 'That button is no longer valid. Tap the card again.', show_alert: true });
 
     await tg.settle();
     expect((await kycRow(yaw))?.status).toBe('PENDING');
@@ -369,10 +371,12 @@ describe('KYC', () => {
     await adminA.tap(card, '✏️ Other reason', { chatId: ADMIN_CHAT_ID });
     const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'type the reason for declining KYC');
     expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
-    // Another admin talking in the group is not taken as the reason.
+    // Neither another admin's reply nor this admin's other chatter in the group is taken as the reason.
     await adminB.send('I will look at the next one', { chatId: ADMIN_CHAT_ID, replyTo: prompt.message_id });
+    await adminA.send('let me check with Kofi first', { chatId: ADMIN_CHAT_ID });
     await adminA.send('The address is outside Ghana', { chatId: ADMIN_CHAT_ID, replyTo: prompt.message_id });
     await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Reason: The address is outside Ghana');
     await tg.waitForMessage(kojo.id, 'Reason: The address is outside Ghana');
+    expect(tg.messages(kojo.id).some((message) => message.text?.includes('check with Kofi'))).toBe(false);
   });
 });

@@ -152,6 +152,26 @@ describe('buying', () => {
   });
 });
 
+describe('an expired buy quote', () => {
+  it('is renewed for the cedis the user was told to pay, since they may have paid already', async () => {
+    await setPrice(bot, '15.20', ADMIN_ID);
+    const adjoa = await newUser('Adjoa');
+    await adjoa.send('/buy');
+    await adjoa.send('25 USDT');
+    await adjoa.tap(await tg.waitForMessage(adjoa.id, 'How will you pay?'), '📱 Mobile money');
+    const payment = await tg.waitForMessage(adjoa.id, 'Pay GHS 387.75 by mobile money');
+    await setPrice(bot, '16.00', ADMIN_ID);
+    clock.advance(11 * MINUTE);
+    await adjoa.tap(payment, '✅ I have paid');
+    await tg.waitForMessage(adjoa.id, 'Your quote expired before you confirmed, so here is a fresh one');
+    const renewed = await tg.waitForMessage(adjoa.id, 'Pay GHS 387.75 by mobile money');
+    expect(renewed.text).toContain('You receive: 23.75919117 USDT'); // 387.75 / 16.32, rounded down
+    expect(referenceIn(renewed, 'BUY')).toBe(referenceIn(payment, 'BUY'));
+    await adjoa.tap(renewed, '✅ I have paid');
+    await tg.waitForMessage(adjoa.id, 'is waiting for our team to confirm your payment');
+  });
+});
+
 describe('selling', () => {
   it('reserves the crypto after the PIN, releases it on decline and credits cedis on approval', async () => {
     await setPrice(bot, '15.20', ADMIN_ID);
@@ -231,6 +251,14 @@ describe('rates', () => {
     expect(shown.text).toContain('users buy at GHS 16.07 and sell at GHS 15.43');
     const audit = await db.query("SELECT details FROM admin_audit_log WHERE subject_kind = 'rates' ORDER BY id DESC LIMIT 1");
     expect(audit).toEqual([{ details: { asset: 'USDT', price: '15.75000000' } }]);
+
+    // A likely typo is pointed out before it reprices every trade.
+    await admin.tap(shown, '✏️ Set the price by hand');
+    await admin.send('1.575');
+    const warned = await tg.waitForMessage(admin.id, 'Set the USDT price to GHS 1.575?');
+    expect(warned.text).toContain('That is 90% below the current price.');
+    await admin.tap(warned, '❌ Cancel');
+    await tg.waitForMessage(admin.id, 'The price was not changed.');
   });
 
   it('fetches the live price, pauses trading when it is stale and alerts the admins once', async () => {

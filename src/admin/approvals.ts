@@ -1,9 +1,11 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import type { AdminService } from '../services/admins.ts';
+import type { DecisionRequest } from '../services/approvals.ts';
+import { editQuietly } from '../telegram/errors.ts';
 import { DECLINE_REASON } from '../scenes/declineReason.ts';
 import { alreadyDecidedText, CARD_CALLBACK, cardKeyboard, declineReasonKeyboard } from './cards.ts';
-import { applyDecision, type DecisionDeps } from './decisions.ts';
+import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
 import { asAdmin } from './guard.ts';
 
 /**
@@ -41,7 +43,7 @@ async function handleCardTap(
   if (verb === 'd' || verb === 'b') {
     // The reason is chosen on the card the admin tapped; the decision is taken with the reason.
     const keyboard = verb === 'd' ? declineReasonKeyboard(card, kind) : cardKeyboard(card, kind);
-    await ctx.editMessageReplyMarkup(keyboard ? { reply_markup: keyboard } : {});
+    await editQuietly(ctx.editMessageReplyMarkup(keyboard ? { reply_markup: keyboard } : {}));
     await ctx.answerCallbackQuery(verb === 'd' ? { text: 'Choose a reason.' } : {});
     return;
   }
@@ -50,12 +52,15 @@ async function handleCardTap(
     await ctx.conversation.enter(DECLINE_REASON, kindName, id);
     return;
   }
+  const action = ACTIONS[verb];
   const reason = verb === 'x' ? kind.declineReasons[Number(indexText)] : undefined;
-  if (verb === 'x' && reason === undefined) {
-    await ctx.answerCallbackQuery({ text: 'That reason is no longer offered. Tap Decline again.', show_alert: true });
+  if (!action || (verb === 'x' && reason === undefined)) {
+    await ctx.answerCallbackQuery({ text: 'That button is no longer valid. Tap the card again.', show_alert: true });
     return;
   }
-  const action = verb === 'a' ? 'approve' : verb === 'r' ? 'start_review' : 'decline';
-  const feedback = await applyDecision(ctx.api, deps, { kind: kindName, id, action, from: ctx.from, reason });
-  await ctx.answerCallbackQuery({ text: feedback.text, show_alert: feedback.alert });
+  const outcome = await takeDecision(deps, { kind: kindName, id, action, from: ctx.from, reason });
+  await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
+  if (outcome.applied) await publishDecision(ctx.api, deps, kindName, id);
 }
+
+const ACTIONS: Partial<Record<string, DecisionRequest['action']>> = { a: 'approve', r: 'start_review', x: 'decline' };

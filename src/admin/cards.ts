@@ -1,4 +1,5 @@
-import { GrammyError, InlineKeyboard, InputFile, InputMediaBuilder, type Api } from 'grammy';
+import { InlineKeyboard, InputFile, InputMediaBuilder, type Api } from 'grammy';
+import { isUnchangedOrGone } from '../telegram/errors.ts';
 import type { ApprovalKind, ApprovalService, RequestCard } from '../services/approvals.ts';
 import type { MediaStore } from '../services/mediaStore.ts';
 import type { Logger } from '../logger.ts';
@@ -64,10 +65,6 @@ export interface CardPublisher {
   post(api: Api, kind: string, id: number, chatId?: number): Promise<void>;
   /** Edits every posted copy of the card to its current state, for every admin to see. */
   refresh(api: Api, kind: string, id: number): Promise<void>;
-}
-
-function isUnchangedOrGone(error: unknown): boolean {
-  return error instanceof GrammyError && /message is not modified|message to edit not found/.test(error.description);
 }
 
 export function createCardPublisher(deps: {

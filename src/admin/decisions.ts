@@ -12,10 +12,11 @@ export interface DecisionDeps {
   logger: Logger;
 }
 
-/** What the admin who tapped is told: a short toast, or an alert when nothing changed. */
-export interface DecisionFeedback {
+/** What the admin who tapped is told (a short toast, or an alert when nothing changed), and whether it applied. */
+export interface DecisionOutcome {
   text: string;
   alert: boolean;
+  applied: boolean;
 }
 
 const DONE: Record<DecisionRequest['action'], string> = {
@@ -24,21 +25,26 @@ const DONE: Record<DecisionRequest['action'], string> = {
   start_review: 'You are reviewing it now.',
 };
 
-/**
- * Applies a decision, then (after the commit, never inside it) edits every copy of the card and delivers the
- * user's notification.
- */
-export async function applyDecision(api: Api, deps: DecisionDeps, request: DecisionRequest): Promise<DecisionFeedback> {
+const refused = (text: string): DecisionOutcome => ({ text, alert: true, applied: false });
+
+/** Applies an admin's decision (exactly once, see ApprovalService.decide) and says how it went. */
+export async function takeDecision(deps: DecisionDeps, request: DecisionRequest): Promise<DecisionOutcome> {
   const result = await deps.approvals.decide(request);
-  if (result.outcome === 'not_admin') return { text: ADMINS_ONLY, alert: true };
-  if (result.outcome === 'not_found') return { text: 'This request no longer exists.', alert: true };
   const kind = deps.approvals.kind(request.kind);
-  // Too late: the decision that won has already edited the cards.
-  if (result.outcome === 'already_decided' || !kind) {
-    return { text: kind ? alreadyDecidedText(result.card, kind) : 'This request is no longer waiting.', alert: true };
-  }
-  await deps.publisher.refresh(api, request.kind, request.id);
+  if (result.outcome === 'not_admin') return refused(ADMINS_ONLY);
+  if (result.outcome === 'own_request') return refused('You cannot decide your own request: another admin must.');
+  if (result.outcome === 'not_found' || !kind) return refused('This request no longer exists.');
+  // Too late: the decision that won has edited the cards already.
+  if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, kind));
   deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
+  return { text: DONE[request.action], alert: false, applied: true };
+}
+
+/**
+ * After a decision has committed (never inside its transaction): edit every copy of the card, then deliver the
+ * user's notification. Called after the admin's tap is answered, so a slow send never times the tap out.
+ */
+export async function publishDecision(api: Api, deps: DecisionDeps, kind: string, id: number): Promise<void> {
+  await deps.publisher.refresh(api, kind, id);
   await deps.delivery.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
-  return { text: DONE[request.action], alert: false };
 }

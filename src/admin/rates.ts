@@ -2,8 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { SET_PRICE } from '../scenes/setPrice.ts';
 import type { Services } from '../services/index.ts';
-import { formatGhs } from '../services/money.ts';
-import { computeQuote } from '../services/quotes.ts';
+import { formatGhs, formatPrice } from '../services/money.ts';
 import { formatWhen } from '../ui/format.ts';
 import { html } from '../ui/html.ts';
 import { asAdmin } from './guard.ts';
@@ -24,16 +23,12 @@ export function ratesFeature(deps: { services: Services; adminChatId: number }):
         });
         return;
       }
-      const market = { asset, priceGhs: price.priceGhs, spreadPercent: settings.spread_percent };
-      const one = { currency: 'CRYPTO', amount: '1' } as const;
-      const now = new Date();
-      const buy = computeQuote('buy', one, market, now).rate;
-      const sell = computeQuote('sell', one, market, now).rate;
+      const { buy, sell } = await services.quotes.unitRates(price.priceGhs);
       const state = price.stale ? html`⚠️ <b>stale: trading is paused</b>` : html`fresh`;
       await ctx.reply(
         html`💱 <b>${asset} price</b>
 
-Price: ${formatGhs(price.priceGhs)} from ${price.source}, ${formatWhen(price.fetchedAt)} (${state})
+Price: ${formatPrice(price.priceGhs)} from ${price.source}, ${formatWhen(price.fetchedAt)} (${state})
 Live source: ${settings.live_rate_source} (change it in /settings)
 Spread ${settings.spread_percent}%: users buy at ${formatGhs(buy)} and sell at ${formatGhs(sell)}`.value,
         { reply_markup: keyboard },

@@ -29,11 +29,11 @@ export async function insertRate(db: CommonQueryMethods, rate: NewRate): Promise
   `);
 }
 
-/** The newest price of an asset, or null when none was ever stored. */
-export async function latestRate(db: CommonQueryMethods, asset: string): Promise<RateRow | null> {
+/** The newest price of an asset (optionally only a fetched one, not set by hand), or null when there is none. */
+export async function latestRate(db: CommonQueryMethods, asset: string, options: { liveOnly?: boolean } = {}): Promise<RateRow | null> {
   return db.maybeOne(sql.type(rateRowSchema)`
     SELECT price_ghs, source, fetched_at FROM rates
-     WHERE asset = ${asset}
+     WHERE asset = ${asset} ${options.liveOnly ? sql.fragment`AND source <> 'manual'` : sql.fragment``}
      ORDER BY fetched_at DESC, id DESC LIMIT 1
   `);
 }

@@ -44,15 +44,13 @@ const userRequests = (userId: number) => sql.fragment`
   SELECT 'withdrawal', id, reference, status, amount, NULL, created_at FROM cash_withdrawals WHERE user_id = ${userId}
 `;
 
-/** A page of all of a user's requests of every kind, newest first, and how many there are. */
-export async function userHistory(
-  db: CommonQueryMethods,
-  userId: number,
-  page: { limit: number; offset: number },
-): Promise<{ rows: readonly HistoryRow[]; total: number }> {
-  const rows = await db.any(sql.type(historySchema)`
+export async function countUserRequests(db: CommonQueryMethods, userId: number): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM (${userRequests(userId)}) requests`);
+}
+
+/** A page of all of a user's requests of every kind, newest first. */
+export async function userHistory(db: CommonQueryMethods, userId: number, page: { limit: number; offset: number }): Promise<readonly HistoryRow[]> {
+  return db.any(sql.type(historySchema)`
     SELECT * FROM (${userRequests(userId)}) requests ORDER BY created_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}
   `);
-  const total = await db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM (${userRequests(userId)}) requests`);
-  return { rows, total };
 }

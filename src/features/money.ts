@@ -6,6 +6,7 @@ import { BUY, SELL } from '../scenes/trade.ts';
 import type { Services } from '../services/index.ts';
 import { formatCrypto, formatGhs } from '../services/money.ts';
 import type { HistoryRow } from '../services/wallet.ts';
+import { editQuietly } from '../telegram/errors.ts';
 import { formatDateTime } from '../ui/format.ts';
 import { html, joinHtml } from '../ui/html.ts';
 import { commandOrButton } from './commands.ts';
@@ -117,7 +118,7 @@ Reserved money belongs to your requests that are waiting for our team.`.value,
     await ctx.answerCallbackQuery();
     if (!ctx.appUser) return;
     const { text, keyboard } = await historyMessage(ctx.appUser.id, Number(ctx.match[1]));
-    await ctx.editMessageText(text.value, keyboard ? { reply_markup: keyboard } : {});
+    await editQuietly(ctx.editMessageText(text.value, keyboard ? { reply_markup: keyboard } : {}));
   });
   return feature;
 }

@@ -29,6 +29,8 @@ export interface Question<T> {
   acceptsFile?: boolean;
   /** Delete the user's message as soon as it arrives (PINs). */
   secret?: boolean;
+  /** In groups, take only replies to the question as answers; other messages are ignored silently. */
+  repliesOnly?: boolean;
   /** Turns an answer into a value, or a reason to ask again. */
   check(answer: Answer): Checked<T> | Promise<Checked<T>>;
 }
@@ -92,6 +94,8 @@ async function readAnswer(
   }
   const message = update.message;
   if (!message) return undefined;
+  const inGroup = update.chat?.type === 'group' || update.chat?.type === 'supergroup';
+  if (question.repliesOnly && inGroup && message.reply_to_message?.message_id !== questionMessageId) return undefined;
   if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
   if (message.text?.startsWith('/')) {
     await update.reply(IN_CONVERSATION_HINT.value);

@@ -15,23 +15,11 @@ import { invalid, valid } from '../services/validation.ts';
 import { html } from '../ui/html.ts';
 import { ask, askText, choose } from './ask.ts';
 import { askPaymentConfirmation, askPin } from './money.ts';
-import { notCreatedText, postCard, type MoneySceneDeps } from './trade.ts';
+import { currentAccount, fetchOptionalPhoto, paymentDetails, postCard, type Account } from './common.ts';
+import { notCreatedText, type MoneySceneDeps } from './trade.ts';
 
 export const DEPOSIT = 'deposit';
 export const WITHDRAW = 'withdraw';
-
-interface Account {
-  id: number;
-  fullName: string;
-  phone: string | null;
-}
-
-async function currentAccount(conversation: BotConversation): Promise<Account | null> {
-  return conversation.external((outer) => {
-    const user = outer.appUser;
-    return user ? { id: user.id, fullName: [user.first_name, user.last_name].filter(Boolean).join(' '), phone: user.phone } : null;
-  });
-}
 
 async function chooseMethod(conversation: BotConversation, ctx: ConversationContext, question: string): Promise<'momo' | 'bank' | 'cancel'> {
   return choose(conversation, ctx, html`${question}`, [
@@ -54,10 +42,7 @@ export function createDepositConversation(deps: MoneySceneDeps) {
       conversation.external(() => deps.services.cash.checkAmount(text)),
     );
     const reference = await conversation.external(() => newReference('DEP'));
-    const payTo = await conversation.external(async () => {
-      const settings = await deps.services.settings.current();
-      return method === 'momo' ? settings.momo_payment_details : settings.bank_payment_details;
-    });
+    const payTo = await paymentDetails(conversation, deps.services.settings, method);
     const confirmation = await askPaymentConfirmation(
       conversation,
       ctx,
@@ -75,9 +60,9 @@ Then send a screenshot of the payment here, or tap <b>I have paid</b>.`,
       return;
     }
     const result = await conversation.external(async (outer): Promise<CreateResult> => {
-      const proof = confirmation.proof ? await deps.download(outer.api, confirmation.proof.fileId, confirmation.proof.fileSize) : null;
-      if (proof && !proof.ok) return { status: 'invalid_image', reason: proof.reason };
-      return deps.services.cash.createDeposit({ userId: account.id, amount, method, reference, proof: proof?.value ?? null });
+      const proof = await fetchOptionalPhoto(outer.api, deps.download, confirmation.proof);
+      if (!proof.ok) return { status: 'invalid_image', reason: proof.reason };
+      return deps.services.cash.createDeposit({ userId: account.id, amount, method, reference, proof: proof.value });
     });
     if (result.status !== 'created') {
       await ctx.reply(notCreatedText(result));

@@ -17,13 +17,9 @@ import type { FileDownloader } from '../telegram/files.ts';
 import { formatCalendarDate } from '../ui/format.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { ask, askPersonName, askText, choose } from './ask.ts';
+import { checkPhoto, currentAccount, fetchOptionalPhoto, postCard, type PhotoRef } from './common.ts';
 
 export const KYC = 'kyc';
-
-interface PhotoRef {
-  fileId: string;
-  fileSize: number | undefined;
-}
 
 const NUMBER_EXAMPLES: Record<DocumentType, string> = {
   NATIONAL_ID: 'GHA-123456789-0',
@@ -47,19 +43,15 @@ export interface KycConversationDeps {
 export function createKycConversation(deps: KycConversationDeps) {
   const { kyc, media, download, publisher, logger } = deps;
 
-  async function fetchImage(ctx: { api: ConversationContext['api'] }, photo: PhotoRef): Promise<Checked<Buffer>> {
-    return download(ctx.api, photo.fileId, photo.fileSize);
-  }
-
   async function fetchPhotos(
-    ctx: { api: ConversationContext['api'] },
+    api: ConversationContext['api'],
     photos: { front: PhotoRef; back: PhotoRef | null; selfie: PhotoRef },
   ): Promise<Checked<KycImages>> {
-    const front = await fetchImage(ctx, photos.front);
+    const front = await download(api, photos.front.fileId, photos.front.fileSize);
     if (!front.ok) return front;
-    const back = photos.back ? await fetchImage(ctx, photos.back) : valid(null);
+    const back = await fetchOptionalPhoto(api, download, photos.back);
     if (!back.ok) return back;
-    const selfie = await fetchImage(ctx, photos.selfie);
+    const selfie = await download(api, photos.selfie.fileId, photos.selfie.fileSize);
     if (!selfie.ok) return selfie;
     return valid({ front: front.value, back: back.value, selfie: selfie.value });
   }
@@ -68,23 +60,13 @@ export function createKycConversation(deps: KycConversationDeps) {
     return ask(conversation, ctx, {
       text,
       acceptsFile: true,
-      check: async (answer) => {
-        if (answer.kind !== 'file') return invalid('Please send a photo.');
-        const photo = { fileId: answer.fileId, fileSize: answer.fileSize };
-        return conversation.external(async (outer): Promise<Checked<PhotoRef>> => {
-          const bytes = await fetchImage(outer, photo);
-          if (!bytes.ok) return bytes;
-          const image = await media.checkImage(bytes.value);
-          return image.ok ? valid(photo) : image;
-        });
-      },
+      check: (answer) =>
+        answer.kind === 'file' ? checkPhoto(conversation, { media, download }, { fileId: answer.fileId, fileSize: answer.fileSize }) : invalid('Please send a photo.'),
     });
   }
 
   return async function kycConversation(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
-    const account = await conversation.external((outer) =>
-      outer.appUser ? { id: outer.appUser.id, firstName: outer.appUser.first_name, lastName: outer.appUser.last_name } : null,
-    );
+    const account = await currentAccount(conversation);
     if (!account) return;
 
     for (;;) {
@@ -148,7 +130,7 @@ Send these for verification?`,
       if (decision === 'restart') continue;
 
       const result = await conversation.external(async (outer) => {
-        const images = await fetchPhotos(outer, { front, back, selfie });
+        const images = await fetchPhotos(outer.api, { front, back, selfie });
         if (!images.ok) return { status: 'invalid_image', reason: images.reason } as const;
         const submitted = await kyc.submit(
           { userId: account.id, documentType, documentNumber, firstName, lastName, dateOfBirth, address },
@@ -168,12 +150,7 @@ Send these for verification?`,
       await ctx.reply(
         "✅ Thank you! Your documents were sent for review. I'll message you here as soon as an admin has checked them, usually within a few hours.",
       );
-      await conversation.external(async (outer) => {
-        // The submission is saved either way; a card that fails to post is still listed by /pending.
-        await publisher.post(outer.api, 'kyc', result.kycId).catch((error: unknown) => {
-          logger.error({ err: error, kyc_id: result.kycId }, 'could not post the KYC card to the admin chat');
-        });
-      });
+      await postCard(conversation, { publisher, logger }, 'kyc', result.kycId);
       return;
     }
   };

@@ -1,13 +1,12 @@
 import type { BotConversation, ConversationContext } from '../context.ts';
-import type { MediaStore } from '../services/mediaStore.ts';
 import { formatCrypto, formatGhs } from '../services/money.ts';
 import type { MoneyAccess, MoneyRefusal } from '../services/moneyAccess.ts';
 import type { Quote } from '../services/quotes.ts';
 import { invalid, valid, type Checked } from '../services/validation.ts';
-import type { FileDownloader } from '../telegram/files.ts';
 import { formatTime, formatWhen } from '../ui/format.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { ask, askText } from './ask.ts';
+import { checkPhoto, type PhotoDeps, type PhotoRef } from './common.ts';
 
 /** Why money cannot move, and what to do about it. */
 export function refusalText(refusal: MoneyRefusal): string {
@@ -21,12 +20,13 @@ export function refusalText(refusal: MoneyRefusal): string {
         ? 'Your identity check was not accepted, so money cannot move yet. Send /kyc to submit your documents again.'
         : 'Money moves only for verified accounts. Send /kyc to verify your identity (if you already did, we are reviewing it and will message you).';
     case 'pin_locked':
-      return `Money actions are locked until ${formatWhen(refusal.until)} after 5 wrong PINs. Please wait, then try again.`;
+      return `Money actions are locked until ${formatWhen(new Date(refusal.until))} after 5 wrong PINs. Please wait, then try again.`;
   }
 }
 
-export function pausedText(lastPriceAt: Date | null): string {
-  const since = lastPriceAt ? ` since ${formatWhen(lastPriceAt)}` : '';
+/** `lastPriceAt` may have come out of conversation.external, where a Date is stored as a string. */
+export function pausedText(lastPriceAt: Date | string | null): string {
+  const since = lastPriceAt ? ` since ${formatWhen(new Date(lastPriceAt))}` : '';
   return `⏸ Buying and selling are paused: our price has not updated${since}. Your money is safe; please try again in a few minutes.`;
 }
 
@@ -62,7 +62,7 @@ export async function askPin(conversation: BotConversation, ctx: ConversationCon
   return false;
 }
 
-export type PaymentConfirmation = { paid: true; proof: { fileId: string; fileSize: number | undefined } | null } | { paid: false };
+export type PaymentConfirmation = { paid: true; proof: PhotoRef | null } | { paid: false };
 
 /**
  * After showing where to pay: a screenshot of the payment, or "I have paid" without one, confirms; Cancel
@@ -72,7 +72,7 @@ export async function askPaymentConfirmation(
   conversation: BotConversation,
   ctx: ConversationContext,
   text: SafeHtml,
-  deps: { media: MediaStore; download: FileDownloader },
+  deps: PhotoDeps,
 ): Promise<PaymentConfirmation> {
   return ask(conversation, ctx, {
     text,
@@ -82,13 +82,8 @@ export async function askPaymentConfirmation(
     check: async (answer): Promise<Checked<PaymentConfirmation>> => {
       if (answer.kind === 'button') return valid(answer.value === 'paid' ? { paid: true, proof: null } : { paid: false });
       if (answer.kind !== 'file') return invalid('Send a screenshot of your payment, or tap a button.');
-      const proof = { fileId: answer.fileId, fileSize: answer.fileSize };
-      return conversation.external(async (outer) => {
-        const bytes = await deps.download(outer.api, proof.fileId, proof.fileSize);
-        if (!bytes.ok) return bytes;
-        const image = await deps.media.checkImage(bytes.value);
-        return image.ok ? valid<PaymentConfirmation>({ paid: true, proof }) : image;
-      });
+      const proof = await checkPhoto(conversation, deps, { fileId: answer.fileId, fileSize: answer.fileSize });
+      return proof.ok ? valid({ paid: true, proof: proof.value }) : proof;
     },
   });
 }

@@ -11,6 +11,7 @@ import type { FileDownloader } from '../telegram/files.ts';
 import { formatTime } from '../ui/format.ts';
 import { html } from '../ui/html.ts';
 import { askText, choose } from './ask.ts';
+import { currentAccount, fetchOptionalPhoto, paymentDetails, postCard } from './common.ts';
 import { askPaymentConfirmation, askPin, pausedText, quoteText, refusalText } from './money.ts';
 
 export const BUY = 'buy';
@@ -21,15 +22,6 @@ export interface MoneySceneDeps {
   download: FileDownloader;
   publisher: CardPublisher;
   logger: Logger;
-}
-
-/** Posts the new request's card to the admin chat; the request is saved either way (and listed by /pending). */
-export async function postCard(conversation: BotConversation, deps: MoneySceneDeps, kind: string, id: number): Promise<void> {
-  await conversation.external(async (outer) => {
-    await deps.publisher.post(outer.api, kind, id).catch((error: unknown) => {
-      deps.logger.error({ err: error, kind, id }, 'could not post a request card to the admin chat');
-    });
-  });
 }
 
 /** The reply for a request that was not created. */
@@ -86,20 +78,16 @@ async function requote(conversation: BotConversation, ctx: ConversationContext, 
   return null;
 }
 
-async function currentUserId(conversation: BotConversation): Promise<number | null> {
-  return conversation.external((outer) => outer.appUser?.id ?? null);
-}
-
 /**
  * /buy: amount (cedis or crypto), the quote, how to pay, the platform's payment details and a reference;
  * a screenshot or "I have paid" makes the request pending for an admin to confirm the payment.
  */
 export function createBuyConversation(deps: MoneySceneDeps) {
   return async function buy(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
-    const userId = await currentUserId(conversation);
+    const userId = (await currentAccount(conversation))?.id;
     if (!userId) return;
     const asset = deps.services.asset;
-    const { input, priced } = await askQuotedAmount(conversation, ctx, deps, 'buy', null);
+    const { priced } = await askQuotedAmount(conversation, ctx, deps, 'buy', null);
     if (priced.status === 'paused') {
       await ctx.reply(pausedText(priced.lastPriceAt));
       return;
@@ -114,10 +102,7 @@ export function createBuyConversation(deps: MoneySceneDeps) {
       return;
     }
     const reference = await conversation.external(() => newReference('BUY'));
-    const payTo = await conversation.external(async () => {
-      const settings = await deps.services.settings.current();
-      return method === 'momo' ? settings.momo_payment_details : settings.bank_payment_details;
-    });
+    const payTo = await paymentDetails(conversation, deps.services.settings, method);
 
     for (;;) {
       const confirmation = await askPaymentConfirmation(
@@ -138,12 +123,13 @@ Pay before ${formatTime(new Date(quote.expiresAt))}. Then send a screenshot of t
         return;
       }
       const result = await conversation.external(async (outer): Promise<CreateResult> => {
-        const proof = confirmation.proof ? await deps.download(outer.api, confirmation.proof.fileId, confirmation.proof.fileSize) : null;
-        if (proof && !proof.ok) return { status: 'invalid_image', reason: proof.reason };
-        return deps.services.trading.createBuy({ userId, quote, method, reference, proof: proof?.value ?? null });
+        const proof = await fetchOptionalPhoto(outer.api, deps.download, confirmation.proof);
+        if (!proof.ok) return { status: 'invalid_image', reason: proof.reason };
+        return deps.services.trading.createBuy({ userId, quote, method, reference, proof: proof.value });
       });
       if (result.status === 'expired') {
-        const fresh = await requote(conversation, ctx, deps, 'buy', input);
+        // The user may have paid already: a fresh quote keeps the cedis they were told to pay.
+        const fresh = await requote(conversation, ctx, deps, 'buy', { currency: 'GHS', amount: quote.cedisAmount });
         if (!fresh) return;
         quote = fresh;
         continue;
@@ -164,7 +150,7 @@ Pay before ${formatTime(new Date(quote.expiresAt))}. Then send a screenshot of t
 /** /sell: amount, the quote, Confirm, PIN; the crypto is reserved until an admin credits the cedis. */
 export function createSellConversation(deps: MoneySceneDeps) {
   return async function sell(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
-    const userId = await currentUserId(conversation);
+    const userId = (await currentAccount(conversation))?.id;
     if (!userId) return;
     const asset = deps.services.asset;
     const available = await conversation.external(async () => (await deps.services.wallet.summary(userId))?.cryptoAvailable ?? '0');

@@ -45,6 +45,8 @@ export interface ApprovalKind {
   declineReasons: readonly string[];
   canStartReview: boolean;
   card(db: CommonQueryMethods, id: number): Promise<Omit<RequestCard, 'decision'> | null>;
+  /** The users.id of whoever made the request: no admin decides their own. */
+  ownerId(db: CommonQueryMethods, id: number): Promise<number | null>;
   listPending(db: CommonQueryMethods): Promise<readonly PendingRequest[]>;
   approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<boolean>;
@@ -54,6 +56,7 @@ export interface ApprovalKind {
 export type DecisionResult =
   | { outcome: 'applied'; card: RequestCard }
   | { outcome: 'not_admin' }
+  | { outcome: 'own_request' }
   | { outcome: 'not_found' }
   | { outcome: 'already_decided'; card: RequestCard };
 
@@ -113,6 +116,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       if (!implementation) return { outcome: 'not_found' };
       const admin = await admins.actorFor(request.from);
       if (!admin) return { outcome: 'not_admin' };
+      if (admin.userId !== null && (await implementation.ownerId(pool, request.id)) === admin.userId) return { outcome: 'own_request' };
       const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
       const applied = await pool.transaction(async (tx) => {
         const done =

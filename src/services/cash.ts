@@ -118,6 +118,7 @@ export function createCashService(deps: { pool: DatabasePool; access: MoneyAcces
         submittedAt: row.created_at,
       };
     },
+    ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
     async listPending(db) {
       return (await listPendingDeposits(db)).map((row) => ({
         kind: 'dep',
@@ -129,7 +130,8 @@ export function createCashService(deps: { pool: DatabasePool; access: MoneyAcces
     async approve(tx, id) {
       const row = await decidePendingRequest(tx, 'cash_deposits', depositSchema, id, { status: 'approved', decidedAt: clock() });
       if (!row) return false;
-      await moveFunds(tx, { userId: row.user_id, changes: { cedis_available: row.amount }, reason: 'deposit_approved', reference: { kind: 'dep', id } });
+      const credited = await moveFunds(tx, { userId: row.user_id, changes: { cedis_available: row.amount }, reason: 'deposit_approved', reference: { kind: 'dep', id } });
+      if (!credited) throw new Error(`deposit ${id}: the user's wallet is missing`);
       await notifyUser(tx, {
         userId: row.user_id,
         type: 'DEPOSIT_APPROVED',
@@ -180,6 +182,7 @@ export function createCashService(deps: { pool: DatabasePool; access: MoneyAcces
         submittedAt: row.created_at,
       };
     },
+    ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
     async listPending(db) {
       return (await listPendingWithdrawals(db)).map((row) => ({
         kind: 'wd',

@@ -81,6 +81,6 @@ export function createServices(deps: ServiceDependencies): Services {
     access,
     trading,
     cash,
-    wallet: createWalletService({ pool, prices: rates, asset, clock }),
+    wallet: createWalletService({ pool, prices: rates, quotes }),
   };
 }

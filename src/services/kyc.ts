@@ -158,6 +158,8 @@ export function createKycService(deps: { pool: DatabasePool; media: MediaStore }
       };
     },
 
+    ownerId: async (db, id) => (await findKycWithUser(db, id))?.user_id ?? null,
+
     async listPending(db) {
       const open = await listKycInStatuses(db, ['PENDING', 'UNDER_REVIEW']);
       return open.map((kyc) => ({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { invalid, valid, type Checked } from './validation.ts';
@@ -23,7 +23,6 @@ export interface MediaStore {
   remove(relativePath: string): Promise<void>;
   /** Throws for any path that would leave the media folder. */
   absolutePath(relativePath: string): string;
-  read(relativePath: string): Promise<Buffer>;
 }
 
 // Telegram's Bot API will not let a bot download anything larger, so nothing bigger can legitimately arrive.
@@ -137,8 +136,5 @@ export function createMediaStore({ dataDir }: { dataDir: string }): MediaStore {
       await rm(absolutePath(relativePath), { force: true });
     },
     absolutePath,
-    async read(relativePath) {
-      return await readFile(absolutePath(relativePath));
-    },
   };
 }

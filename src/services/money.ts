@@ -21,11 +21,6 @@ export function decimalsOf(currency: Currency): number {
   return currency === 'GHS' ? GHS_DECIMALS : CRYPTO_DECIMALS;
 }
 
-/** A money amount as stored: a decimal string with the asset's places, e.g. "1150.00". */
-export function toFixed(value: Big | string, currency: Currency): string {
-  return new Big(value).toFixed(decimalsOf(currency));
-}
-
 export interface AmountInput {
   currency: Currency;
   /** Exact decimal string, e.g. "500" or "25.5". */
@@ -72,4 +67,11 @@ export function formatGhs(amount: string | Big): string {
 /** "12.50000000 USDT" */
 export function formatCrypto(amount: string | Big, asset: string): string {
   return `${withSeparators(new Big(amount).toFixed(CRYPTO_DECIMALS))} ${asset}`;
+}
+
+/** A market price, with every decimal it has (at least 2): "GHS 15.20", "GHS 15.23456789". */
+export function formatPrice(priceGhs: string | Big): string {
+  const fixed = new Big(priceGhs).toFixed(CRYPTO_DECIMALS).replace(/0+$/, '');
+  const [whole = '0', fraction = ''] = fixed.split('.');
+  return `GHS ${withSeparators(`${whole}.${fraction.padEnd(GHS_DECIMALS, '0')}`)}`;
 }

@@ -74,6 +74,8 @@ export function computeQuote(
 export interface QuoteService {
   quote(side: Side, input: AmountInput): Promise<QuoteResult>;
   isExpired(quote: Quote): boolean;
+  /** The buy and sell rate of one unit at a price, with the current spread. */
+  unitRates(priceGhs: string): Promise<{ buy: string; sell: string }>;
 }
 
 export function createQuoteService(deps: { pool: DatabasePool; prices: PriceSource; asset: string; clock: Clock }): QuoteService {
@@ -92,5 +94,10 @@ export function createQuoteService(deps: { pool: DatabasePool; prices: PriceSour
       return outOfLimits ? { status: 'invalid', reason: outOfLimits } : { status: 'ok', quote };
     },
     isExpired: (quote) => clock().getTime() > Date.parse(quote.expiresAt),
+    async unitRates(priceGhs) {
+      const market = { asset, priceGhs, spreadPercent: (await readSettings(pool)).spread_percent };
+      const one = { currency: 'CRYPTO', amount: '1' } as const;
+      return { buy: computeQuote('buy', one, market, clock()).rate, sell: computeQuote('sell', one, market, clock()).rate };
+    },
   };
 }

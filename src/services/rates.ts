@@ -32,6 +32,8 @@ export interface RateService {
   /** An admin's price (audited): the newest price until the next successful fetch, whatever the live source. */
   setManualPrice(text: string, from: TelegramIdentity): Promise<Checked<string>>;
   currentPrice(): Promise<CurrentPrice | null>;
+  /** How far a price an admin typed is from the current one (in percent, signed), before they confirm it. */
+  previewManualPrice(text: string): Promise<Checked<{ price: string; changePercent: string | null }>>;
   /** Non-null once per stale spell, whichever instance asks first; the next fresh price re-arms it. */
   staleAlertDue(): Promise<{ lastPriceAt: Date | null } | null>;
 }
@@ -87,7 +89,8 @@ export function createRateService(deps: {
       } catch (error) {
         return failed(source, error instanceof Error ? error.message : String(error));
       }
-      const latest = await latestRate(pool, asset);
+      // Compared with the last fetched price: a mistyped manual price must not block the feed that corrects it.
+      const latest = await latestRate(pool, asset, { liveOnly: true });
       if (latest && new Big(fetched).minus(latest.price_ghs).abs().gt(new Big(latest.price_ghs).times(MAX_JUMP))) {
         return failed(source, `${fetched} GHS is more than 50% away from the last price, ${latest.price_ghs} GHS`);
       }
@@ -113,6 +116,14 @@ export function createRateService(deps: {
     },
 
     currentPrice,
+
+    async previewManualPrice(text) {
+      const parsed = checkPrice(text, asset);
+      if (!parsed.ok) return parsed;
+      const current = await latestRate(pool, asset);
+      const change = current ? new Big(parsed.value).minus(current.price_ghs).div(current.price_ghs).times(100).toFixed(1) : null;
+      return valid({ price: parsed.value, changePercent: change });
+    },
 
     async staleAlertDue() {
       const current = await currentPrice();

@@ -12,7 +12,7 @@ import type { ApprovalKind } from './approvals.ts';
 import type { Clock } from './clock.ts';
 import { moveFunds } from './ledger.ts';
 import type { MediaStore } from './mediaStore.ts';
-import { formatCrypto, formatGhs } from './money.ts';
+import { formatCrypto, formatGhs, formatPrice } from './money.ts';
 import type { MoneyAccess, MoneyRefusal } from './moneyAccess.ts';
 import { notifyUser } from './notifications.ts';
 import type { Quote, QuoteService } from './quotes.ts';
@@ -133,13 +133,15 @@ export function createTradingService(deps: {
                   ['Sells', `${crypto} (reserved from the wallet)`],
                   ['Receives', `${cedis} in the wallet`],
                 ] as [string, string][])),
-            ['Rate', `${formatGhs(row.rate)} per ${asset} (market ${formatGhs(row.market_price ?? row.rate)}, spread ${row.spread_percent ?? '0'}%)`],
+            ['Rate', `${formatGhs(row.rate)} per ${asset} (market ${formatPrice(row.market_price ?? row.rate)}, spread ${row.spread_percent ?? '0'}%)`],
             ['Payment proof', row.payment_proof ? 'screenshot attached' : type === 'buy' ? 'none sent: check the account' : 'not needed'],
           ],
           photos: row.payment_proof ? [row.payment_proof] : [],
           submittedAt: row.created_at,
         };
       },
+
+      ownerId: async (db, id) => (await findCryptoTransaction(db, id, type))?.user_id ?? null,
 
       async listPending(db) {
         const rows = await listPendingCryptoTransactions(db, type);

@@ -1,11 +1,8 @@
 import type { DatabasePool } from 'slonik';
-import { userHistory, type HistoryRow } from '../db/requests.ts';
+import { countUserRequests, userHistory, type HistoryRow } from '../db/requests.ts';
 import { findWalletByUserId } from '../db/wallets.ts';
 import { Big, GHS_DECIMALS, roundDown } from './money.ts';
-import type { PriceSource } from './quotes.ts';
-import { computeQuote } from './quotes.ts';
-import { readSettings } from '../db/settings.ts';
-import type { Clock } from './clock.ts';
+import type { PriceSource, QuoteService } from './quotes.ts';
 
 export type { HistoryRow };
 
@@ -25,8 +22,8 @@ export interface WalletService {
   history(userId: number, page: number): Promise<{ rows: readonly HistoryRow[]; page: number; pages: number }>;
 }
 
-export function createWalletService(deps: { pool: DatabasePool; prices: PriceSource; asset: string; clock: Clock }): WalletService {
-  const { pool, prices, asset, clock } = deps;
+export function createWalletService(deps: { pool: DatabasePool; prices: PriceSource; quotes: QuoteService }): WalletService {
+  const { pool, prices, quotes } = deps;
   return {
     async summary(userId) {
       const wallet = await findWalletByUserId(pool, userId);
@@ -35,9 +32,8 @@ export function createWalletService(deps: { pool: DatabasePool; prices: PriceSou
       const price = await prices.currentPrice();
       let cryptoValueGhs: string | null = null;
       if (price && !price.stale) {
-        const { spread_percent: spreadPercent } = await readSettings(pool);
-        const { rate } = computeQuote('sell', { currency: 'CRYPTO', amount: '1' }, { asset, priceGhs: price.priceGhs, spreadPercent }, clock());
-        cryptoValueGhs = roundDown(crypto.times(rate), GHS_DECIMALS).toFixed(GHS_DECIMALS);
+        const { sell } = await quotes.unitRates(price.priceGhs);
+        cryptoValueGhs = roundDown(crypto.times(sell), GHS_DECIMALS).toFixed(GHS_DECIMALS);
       }
       return {
         cedisAvailable: wallet.balance_cedis,
@@ -49,8 +45,10 @@ export function createWalletService(deps: { pool: DatabasePool; prices: PriceSou
     },
 
     async history(userId, page) {
-      const { rows, total } = await userHistory(pool, userId, { limit: HISTORY_PAGE_SIZE, offset: Math.max(0, page) * HISTORY_PAGE_SIZE });
-      return { rows, page: Math.max(0, page), pages: Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE)) };
+      const pages = Math.max(1, Math.ceil((await countUserRequests(pool, userId)) / HISTORY_PAGE_SIZE));
+      // A page from an old or forged button is brought into range.
+      const shown = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
+      return { rows: await userHistory(pool, userId, { limit: HISTORY_PAGE_SIZE, offset: shown * HISTORY_PAGE_SIZE }), page: shown, pages };
     },
   };
 }

@@ -93,7 +93,6 @@ describe('storeImage', () => {
     expect(await readdir(join(dataDir, 'media', 'kyc'))).toEqual([image.path.slice('kyc/'.length)]);
     const onDisk = await readFile(file);
     expect(image.bytes).toBe(onDisk.length);
-    expect((await store.read(image.path)).equals(onDisk)).toBe(true);
 
     const proof = await stored(sidewaysPhoto, 'proofs');
     expect(proof.path).toMatch(/^proofs\/[\w-]+\.jpg$/);
@@ -107,7 +106,7 @@ describe('storeImage', () => {
     expect(input.xmp).toBeDefined();
     expect(input.iptc?.includes('secret caption')).toBe(true);
 
-    const output = await store.read((await stored(sidewaysPhoto)).path);
+    const output = await readFile(store.absolutePath((await stored(sidewaysPhoto)).path));
     const metadata = await sharp(output).metadata();
     expect(metadata.format).toBe('jpeg');
     expect(metadata.exif).toBeUndefined();
@@ -124,7 +123,7 @@ describe('storeImage', () => {
     const image = await stored(sidewaysPhoto);
     expect([image.width, image.height]).toEqual([800, 1200]);
 
-    const output = await store.read(image.path);
+    const output = await readFile(store.absolutePath(image.path));
     const metadata = await sharp(output).metadata();
     expect([metadata.width, metadata.height]).toEqual([800, 1200]);
     // Rotating 90° clockwise puts the red left half on top and the blue right half at the bottom.
@@ -136,7 +135,7 @@ describe('storeImage', () => {
     const large = await stored(await solid(5000, 3000).jpeg().toBuffer());
     expect(large.width).toBe(2048);
     expect(large.height).toBeCloseTo((2048 * 3000) / 5000, 0);
-    const metadata = await sharp(await store.read(large.path)).metadata();
+    const metadata = await sharp(await readFile(store.absolutePath(large.path))).metadata();
     expect([metadata.width, metadata.height]).toEqual([large.width, large.height]);
 
     const modest = await stored(await solid(900, 700).jpeg().toBuffer());
@@ -151,14 +150,14 @@ describe('storeImage', () => {
   ])('accepts %s and stores it as JPEG', async (_format, make) => {
     const image = await stored(await make());
     expect([image.width, image.height]).toEqual([800, 600]);
-    expect((await sharp(await store.read(image.path)).metadata()).format).toBe('jpeg');
+    expect((await sharp(await readFile(store.absolutePath(image.path))).metadata()).format).toBe('jpeg');
   });
 
   it('fills transparent areas with white rather than black', async () => {
     const transparent = await sharp({ create: { width: 800, height: 800, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
       .png()
       .toBuffer();
-    expectColour(await pixelAt(await store.read((await stored(transparent)).path), 400, 400), [255, 255, 255]);
+    expectColour(await pixelAt(await readFile(store.absolutePath((await stored(transparent)).path)), 400, 400), [255, 255, 255]);
   });
 
   it.each([
@@ -197,12 +196,11 @@ describe('storeImage', () => {
 });
 
 describe('absolutePath', () => {
-  it('refuses paths that leave the media folder', async () => {
+  it('refuses paths that leave the media folder', () => {
     const absoluteInside = join(dataDir, 'media', 'kyc', 'a.jpg');
     for (const path of ['../../etc/passwd', '/etc/passwd', absoluteInside, 'kyc/../../secret.jpg', '..', '.', '']) {
       expect(() => store.absolutePath(path), path).toThrow(/outside the media folder/);
     }
-    await expect(store.read('../../etc/passwd')).rejects.toThrow(/outside the media folder/);
     expect(store.absolutePath('proofs/a.jpg')).toBe(join(dataDir, 'media', 'proofs', 'a.jpg'));
   });
 });

@@ -208,6 +208,18 @@ describe('manual price', () => {
     expect(await rateService.currentPrice()).toMatchObject({ priceGhs: '15.20000000', source: 'coinmarketcap' });
   });
 
+  it('does not block the live feed when it is a typo far from the market', async () => {
+    const rateService = service();
+    await rateService.refresh();
+    advance(1_000);
+    expect(await rateService.previewManualPrice('1.52')).toEqual({ ok: true, value: { price: '1.52', changePercent: '-90.0' } });
+    await rateService.setManualPrice('1.52', ADMIN);
+    advance(60_000);
+    fake.setPrice('USDT', 15.3);
+    expect(await rateService.refresh()).toEqual({ status: 'updated', priceGhs: '15.30000000' });
+    expect((await rateService.currentPrice())?.source).toBe('coinmarketcap');
+  });
+
   it('is refused for a non-admin and changes nothing', async () => {
     expect(await service().setManualPrice('15.2', CUSTOMER)).toEqual({ ok: false, reason: 'Only admins can set the price.' });
     expect(await rates()).toEqual([]);
