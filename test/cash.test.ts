@@ -49,7 +49,7 @@ async function deposit(user: TestUser, amount: string): Promise<void> {
   await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
   await tg.waitForMessage(user.id, 'How much will you deposit?');
   await user.send(amount);
-  const payment = await tg.waitForMessage(user.id, 'Send exactly');
+  const payment = await tg.waitForMessage(user.id, 'Pay exactly');
   await user.tap(payment, '✅ I have paid');
   await tg.waitForMessage(user.id, 'is waiting for our team to see the payment');
   await admin.tap(await cardFor(tg, referenceIn(payment, 'DEP')), '✅ Approve', { chatId: ADMIN_CHAT_ID });
@@ -82,7 +82,7 @@ describe('deposits', () => {
     await tg.waitForMessage(abena.id, 'Please type an amount');
     await abena.send('GHS 1,250.50');
     const payment = await tg.waitForMessage(abena.id, 'Deposit GHS 1,250.50');
-    expect(payment.text).toContain('Send exactly GHS 1,250.50 by bank transfer to:');
+    expect(payment.text).toContain('Pay exactly GHS 1,250.50 by bank transfer to:');
     const reference = referenceIn(payment, 'DEP');
     await abena.sendPhoto(await sidewaysPhoto());
     await tg.waitForMessage(abena.id, `Your deposit ${reference} is waiting for our team`);
@@ -131,7 +131,7 @@ describe('approving a deposit', () => {
     await kofi.send('/deposit');
     await kofi.tap(await tg.waitForMessage(kofi.id, 'How will you send the cedis?'), '📱 Mobile money');
     await kofi.send('700');
-    const payment = await tg.waitForMessage(kofi.id, 'Send exactly');
+    const payment = await tg.waitForMessage(kofi.id, 'Pay exactly');
     await kofi.tap(payment, '✅ I have paid');
     const reference = referenceIn(payment, 'DEP');
     const card = await cardFor(tg, reference);
@@ -155,7 +155,7 @@ describe('who decides', () => {
     await admin.send('/deposit');
     await admin.tap(await tg.waitForMessage(admin.id, 'How will you send the cedis?'), '📱 Mobile money');
     await admin.send('5000');
-    const payment = await tg.waitForMessage(admin.id, 'Send exactly');
+    const payment = await tg.waitForMessage(admin.id, 'Pay exactly');
     await admin.tap(payment, '✅ I have paid');
     const card = await cardFor(tg, referenceIn(payment, 'DEP'));
     const answer = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });

@@ -67,7 +67,7 @@ async function buyFiveHundred(user: TestUser): Promise<void> {
   await tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
   await user.send('GHS 500');
   await user.tap(await tg.waitForMessage(user.id, 'How will you pay?'), '📱 Mobile money');
-  const payment = await tg.waitForMessage(user.id, 'Pay GHS 500.00 by mobile money to:');
+  const payment = await tg.waitForMessage(user.id, 'Pay exactly GHS 500.00 by mobile money to:');
   await user.tap(payment, '✅ I have paid');
   await tg.waitForMessage(user.id, 'is waiting for our team to confirm your payment');
   const card = await cardFor(tg, referenceIn(payment, 'BUY'));
@@ -92,7 +92,7 @@ describe('buying', () => {
     expect(quote.text).toContain('You receive: 32.23726627 USDT');
     expect(quote.text).toMatch(/Valid until \d{2}:\d{2} \(10 minutes\)/);
     await kofi.tap(quote, '🏦 Bank transfer');
-    const payment = await tg.waitForMessage(kofi.id, 'Pay GHS 500.00 by bank transfer to:');
+    const payment = await tg.waitForMessage(kofi.id, 'Pay exactly GHS 500.00 by bank transfer to:');
     expect(payment.text).toContain('GCB Bank, account 1234567890123');
     const reference = referenceIn(payment, 'BUY');
     await kofi.sendDocument(Buffer.from('not a picture'), { file_name: 'receipt.txt', mime_type: 'text/plain' });
@@ -125,7 +125,7 @@ describe('buying', () => {
     await ama.send('/buy');
     await ama.send('25 USDT');
     await ama.tap(await tg.waitForMessage(ama.id, 'How will you pay?'), '📱 Mobile money');
-    const payment = await tg.waitForMessage(ama.id, 'Pay GHS 387.75 by mobile money to:'); // 25 × 15.51
+    const payment = await tg.waitForMessage(ama.id, 'Pay exactly GHS 387.75 by mobile money to:'); // 25 × 15.51
     const { sidewaysPhoto } = await import('./support/images.ts');
     await ama.sendPhoto(await sidewaysPhoto());
     await tg.waitForMessage(ama.id, 'is waiting for our team to confirm your payment');
@@ -159,12 +159,12 @@ describe('an expired buy quote', () => {
     await adjoa.send('/buy');
     await adjoa.send('25 USDT');
     await adjoa.tap(await tg.waitForMessage(adjoa.id, 'How will you pay?'), '📱 Mobile money');
-    const payment = await tg.waitForMessage(adjoa.id, 'Pay GHS 387.75 by mobile money');
+    const payment = await tg.waitForMessage(adjoa.id, 'Pay exactly GHS 387.75 by mobile money');
     await setPrice(bot, '16.00', ADMIN_ID);
     clock.advance(11 * MINUTE);
     await adjoa.tap(payment, '✅ I have paid');
     await tg.waitForMessage(adjoa.id, 'Your quote expired before you confirmed, so here is a fresh one');
-    const renewed = await tg.waitForMessage(adjoa.id, 'Pay GHS 387.75 by mobile money');
+    const renewed = await tg.waitForMessage(adjoa.id, 'Pay exactly GHS 387.75 by mobile money');
     expect(renewed.text).toContain('You receive: 23.75919117 USDT'); // 387.75 / 16.32, rounded down
     expect(referenceIn(renewed, 'BUY')).toBe(referenceIn(payment, 'BUY'));
     await adjoa.tap(renewed, '✅ I have paid');

@@ -10,12 +10,11 @@ import {
 } from '../services/cash.ts';
 import { Big, formatGhs } from '../services/money.ts';
 import { newReference } from '../services/references.ts';
-import type { CreateResult } from '../services/trading.ts';
 import { invalid, valid } from '../services/validation.ts';
 import { html } from '../ui/html.ts';
 import { ask, askText, choose } from './ask.ts';
-import { askPaymentConfirmation, askPin } from './money.ts';
-import { currentAccount, fetchOptionalPhoto, paymentDetails, postCard, type Account } from './common.ts';
+import { askPin, payAndCreate } from './money.ts';
+import { currentAccount, paymentDetails, postCard, type Account } from './common.ts';
 import { notCreatedText, type MoneySceneDeps } from './trade.ts';
 
 export const DEPOSIT = 'deposit';
@@ -43,27 +42,14 @@ export function createDepositConversation(deps: MoneySceneDeps) {
     );
     const reference = await conversation.external(() => newReference('DEP'));
     const payTo = await paymentDetails(conversation, deps.services.settings, method);
-    const confirmation = await askPaymentConfirmation(
+    const result = await payAndCreate(
       conversation,
       ctx,
-      html`⬇️ <b>Deposit ${formatGhs(amount)}</b>
-
-Send exactly <b>${formatGhs(amount)}</b> by ${method === 'momo' ? 'mobile money' : 'bank transfer'} to:
-${payTo}
-Reference: <code>${reference}</code> (put it in the payment note)
-
-Then send a screenshot of the payment here, or tap <b>I have paid</b>.`,
       { media: deps.services.media, download: deps.download },
+      { intro: html`⬇️ <b>Deposit ${formatGhs(amount)}</b>`, amountGhs: amount, method, payTo, reference },
+      (proof) => deps.services.cash.createDeposit({ userId: account.id, amount, method, reference, proof }),
     );
-    if (!confirmation.paid) {
-      await ctx.reply('Cancelled; nothing was saved. If you already paid, contact support with the reference.');
-      return;
-    }
-    const result = await conversation.external(async (outer): Promise<CreateResult> => {
-      const proof = await fetchOptionalPhoto(outer.api, deps.download, confirmation.proof);
-      if (!proof.ok) return { status: 'invalid_image', reason: proof.reason };
-      return deps.services.cash.createDeposit({ userId: account.id, amount, method, reference, proof: proof.value });
-    });
+    if (!result) return;
     if (result.status !== 'created') {
       await ctx.reply(notCreatedText(result));
       return;

@@ -6,7 +6,8 @@ import { invalid, valid, type Checked } from '../services/validation.ts';
 import { formatTime, formatWhen } from '../ui/format.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { ask, askText } from './ask.ts';
-import { checkPhoto, type PhotoDeps, type PhotoRef } from './common.ts';
+import { checkPhoto, fetchOptionalPhoto, type PhotoDeps, type PhotoRef } from './common.ts';
+import type { CreateResult } from '../services/trading.ts';
 
 /** Why money cannot move, and what to do about it. */
 export function refusalText(refusal: MoneyRefusal): string {
@@ -62,13 +63,13 @@ export async function askPin(conversation: BotConversation, ctx: ConversationCon
   return false;
 }
 
-export type PaymentConfirmation = { paid: true; proof: PhotoRef | null } | { paid: false };
+type PaymentConfirmation = { paid: true; proof: PhotoRef | null } | { paid: false };
 
 /**
  * After showing where to pay: a screenshot of the payment, or "I have paid" without one, confirms; Cancel
  * leaves. A screenshot is checked when it arrives (and stored only with the request).
  */
-export async function askPaymentConfirmation(
+async function askPaymentConfirmation(
   conversation: BotConversation,
   ctx: ConversationContext,
   text: SafeHtml,
@@ -85,5 +86,51 @@ export async function askPaymentConfirmation(
       const proof = await checkPhoto(conversation, deps, { fileId: answer.fileId, fileSize: answer.fileSize });
       return proof.ok ? valid({ paid: true, proof: proof.value }) : proof;
     },
+  });
+}
+
+export interface PaymentRequest {
+  /** What is being paid for, shown first (e.g. the quote). */
+  intro: SafeHtml;
+  amountGhs: string;
+  method: 'momo' | 'bank';
+  /** Where to pay (from the settings). */
+  payTo: string;
+  reference: string;
+  /** When a quote expires, the time to pay by. */
+  payBefore?: string;
+}
+
+/**
+ * Shows where to pay with the reference, waits for a screenshot or "I have paid", then creates the request
+ * (with the screenshot's bytes, if any). Null when the user cancelled.
+ */
+export async function payAndCreate(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  deps: PhotoDeps,
+  payment: PaymentRequest,
+  create: (proof: Buffer | null) => Promise<CreateResult>,
+): Promise<CreateResult | null> {
+  const deadline = payment.payBefore ? html`Pay before ${formatTime(new Date(payment.payBefore))}. Then send` : html`Then send`;
+  const confirmation = await askPaymentConfirmation(
+    conversation,
+    ctx,
+    html`${payment.intro}
+
+Pay exactly <b>${formatGhs(payment.amountGhs)}</b> by ${payment.method === 'momo' ? 'mobile money' : 'bank transfer'} to:
+${payment.payTo}
+Reference: <code>${payment.reference}</code> (put it in the payment note)
+
+${deadline} a screenshot of the payment here, or tap <b>I have paid</b>.`,
+    deps,
+  );
+  if (!confirmation.paid) {
+    await ctx.reply('Cancelled; nothing was saved. If you already paid, contact support with the reference.');
+    return null;
+  }
+  return conversation.external(async (outer): Promise<CreateResult> => {
+    const proof = await fetchOptionalPhoto(outer.api, deps.download, confirmation.proof);
+    return proof.ok ? create(proof.value) : { status: 'invalid_image', reason: proof.reason };
   });
 }

@@ -8,11 +8,10 @@ import { newReference } from '../services/references.ts';
 import type { CreateResult } from '../services/trading.ts';
 import { invalid, valid, type Checked } from '../services/validation.ts';
 import type { FileDownloader } from '../telegram/files.ts';
-import { formatTime } from '../ui/format.ts';
 import { html } from '../ui/html.ts';
 import { askText, choose } from './ask.ts';
-import { currentAccount, fetchOptionalPhoto, paymentDetails, postCard } from './common.ts';
-import { askPaymentConfirmation, askPin, pausedText, quoteText, refusalText } from './money.ts';
+import { currentAccount, paymentDetails, postCard } from './common.ts';
+import { askPin, pausedText, payAndCreate, quoteText, refusalText } from './money.ts';
 
 export const BUY = 'buy';
 export const SELL = 'sell';
@@ -105,28 +104,14 @@ export function createBuyConversation(deps: MoneySceneDeps) {
     const payTo = await paymentDetails(conversation, deps.services.settings, method);
 
     for (;;) {
-      const confirmation = await askPaymentConfirmation(
+      const result = await payAndCreate(
         conversation,
         ctx,
-        html`🟢 <b>Buy ${asset}</b>
-${quoteText(quote)}
-
-Pay <b>${formatGhs(quote.cedisAmount)}</b> by ${method === 'momo' ? 'mobile money' : 'bank transfer'} to:
-${payTo}
-Reference: <code>${reference}</code> (put it in the payment note)
-
-Pay before ${formatTime(new Date(quote.expiresAt))}. Then send a screenshot of the payment here, or tap <b>I have paid</b>.`,
         { media: deps.services.media, download: deps.download },
+        { intro: html`🟢 <b>Buy ${asset}</b>\n${quoteText(quote)}`, amountGhs: quote.cedisAmount, method, payTo, reference, payBefore: quote.expiresAt },
+        (proof) => deps.services.trading.createBuy({ userId, quote, method, reference, proof }),
       );
-      if (!confirmation.paid) {
-        await ctx.reply('Cancelled; nothing was saved. If you already paid, contact support with the reference.');
-        return;
-      }
-      const result = await conversation.external(async (outer): Promise<CreateResult> => {
-        const proof = await fetchOptionalPhoto(outer.api, deps.download, confirmation.proof);
-        if (!proof.ok) return { status: 'invalid_image', reason: proof.reason };
-        return deps.services.trading.createBuy({ userId, quote, method, reference, proof: proof.value });
-      });
+      if (!result) return;
       if (result.status === 'expired') {
         // The user may have paid already: a fresh quote keeps the cedis they were told to pay.
         const fresh = await requote(conversation, ctx, deps, 'buy', { currency: 'GHS', amount: quote.cedisAmount });
