@@ -6,7 +6,7 @@ import { mainMenuKeyboard } from './commands.ts';
 
 const WELCOME = html`👋 <b>Welcome to the trading desk!</b>
 
-Here you can buy and sell crypto for cedis with mobile money or a bank transfer, trade gift cards, and learn to do both safely. Our team checks every payment before money moves.
+Here you can buy and sell crypto for cedis with mobile money or a bank transfer, and keep cedis and crypto in your wallet. Our team checks every payment before money moves.
 
 Registration takes about two minutes. You can send /cancel at any time.`;
 
