@@ -203,6 +203,8 @@ describe('KYC', () => {
     await tg.waitForMessage(kofi.id, 'That file is not a picture');
     await kofi.sendPhoto(await tinyPng());
     await tg.waitForMessage(kofi.id, 'I need at least 600 pixels on its shorter side');
+    await kofi.sendDocument(Buffer.alloc(20 * 1024 * 1024 + 1), { file_name: 'scan.jpg', mime_type: 'image/jpeg' });
+    await tg.waitForMessage(kofi.id, 'That file is larger than 20 MB. Please send a smaller photo.');
     await kofi.sendPhoto(photo);
     await tg.waitForMessage(kofi.id, 'a selfie');
     await kofi.send('/cancel');
