@@ -15,6 +15,7 @@ import { startWebhookServer } from './webhook.ts';
 import { scheduleNotificationDelivery } from './jobs/notifications.ts';
 import { runRateJob, scheduleRateJob } from './jobs/rates.ts';
 import { createJobSlots } from './services/jobSlots.ts';
+import type { NotificationDelivery } from './services/notifications.ts';
 import type { ScheduledTask } from 'node-cron';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -24,6 +25,7 @@ interface Running {
   embedded?: EmbeddedDatabase;
   pool?: DatabasePool;
   bot?: Bot<BotContext>;
+  notifications?: NotificationDelivery;
   runner?: RunnerHandle;
   webhookServer?: Server;
   jobs?: ScheduledTask[];
@@ -56,6 +58,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
     inFlight,
   });
   running.bot = bot;
+  running.notifications = notifications;
   const rateJob = { rates: services.rates, api: bot.api, adminChatId: config.adminChatId, asset: services.asset, logger };
   running.jobs = [scheduleNotificationDelivery(notifications, logger), scheduleRateJob({ ...rateJob, slots: createJobSlots(pool) })];
   // A price right away, rather than a paused market until the first minute ticks.
@@ -82,6 +85,8 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
+  // A delivery the job had started finishes (and what the last updates announced goes out) before the pool closes.
+  await running.notifications?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
   if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
     // Confirm the handled updates to Telegram, so the next start does not receive them again.
     const offset = inFlight.highestUpdateId + 1;
