@@ -95,31 +95,25 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     botInfo: options.tg.botInfo,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
+  let webhookUrl: string | undefined;
+  let stopReceiving: () => Promise<unknown>;
   if (options.webhookSecret) {
     const server = await startWebhookServer(bot, { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' }, logger);
-    const { port } = server.address() as AddressInfo;
-    return {
-      services,
-      notifications,
-      dataDir,
-      logs,
-      logger,
-      webhookUrl: `http://127.0.0.1:${port}/telegram`,
-      stop: async () => {
-        await new Promise((resolve) => server.close(resolve));
-        await inFlight.drain(10_000);
-      },
-    };
+    webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
+    stopReceiving = () => new Promise((resolve) => server.close(resolve));
+  } else {
+    const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
+    stopReceiving = () => runner.stop() ?? Promise.resolve();
   }
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
   return {
     services,
     notifications,
     dataDir,
     logs,
     logger,
+    ...(webhookUrl ? { webhookUrl } : {}),
     stop: async () => {
-      await runner.stop();
+      await stopReceiving();
       await inFlight.drain(10_000);
     },
   };
