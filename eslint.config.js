@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/'] },
@@ -16,8 +17,9 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  ...layerRules,
   {
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    files: ['eslint.config.js', 'eslint.layers.js', 'vitest.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,11 +1,11 @@
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
-import type { UserRow } from './db/users.ts';
+import type { AppUser } from './services/accounts/users.ts';
 
 /** What the middleware adds to every update outside conversations. */
 export interface AppFlavor {
   /** The registered user who sent the update, or null for someone not registered yet. */
-  appUser: UserRow | null;
+  appUser: AppUser | null;
 }
 
 export type BotContext = ConversationFlavor<Context & AppFlavor>;

@@ -4,18 +4,17 @@ import type { Server } from 'node:http';
 import { ALLOWED_UPDATES, createBot, registerCommands } from './bot.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { BotContext } from './context.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
-import { runMigrations } from './db/migrations.ts';
-import { createDatabasePool, type DatabasePool } from './db/pool.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/setup/embedded.ts';
+import { runMigrations } from './db/setup/migrations.ts';
+import { createDatabasePool, type DatabasePool } from './db/setup/pool.ts';
+import { scheduleJobs } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
-import { createConversationStore } from './services/conversationStore.ts';
-import { createServices } from './services/index.ts';
+import { createServices } from './modules.ts';
+import type { NotificationDelivery } from './services/notifications/delivery.ts';
+import { createConversationStore } from './services/platform/conversationStore.ts';
+import { createJobSlots } from './services/platform/jobSlots.ts';
 import { startWebhookServer } from './webhook.ts';
-import { scheduleNotificationDelivery } from './jobs/notifications.ts';
-import { runRateJob, scheduleRateJob } from './jobs/rates.ts';
-import { createJobSlots } from './services/jobSlots.ts';
-import type { NotificationDelivery } from './services/notifications.ts';
 import type { ScheduledTask } from 'node-cron';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -49,9 +48,8 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   running.pool = pool;
 
   const services = createServices({ pool, config, logger });
-  const { bot, notifications } = createBot({
+  const { bot, notifications, menu, jobs } = createBot({
     config,
-    pool,
     logger,
     services,
     conversationStore: createConversationStore({ pool, secret: config.botToken, logger }),
@@ -59,12 +57,12 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   });
   running.bot = bot;
   running.notifications = notifications;
-  const rateJob = { rates: services.rates, api: bot.api, adminChatId: config.adminChatId, asset: services.asset, logger };
-  running.jobs = [scheduleNotificationDelivery(notifications, logger), scheduleRateJob({ ...rateJob, slots: createJobSlots(pool) })];
-  // A price right away, rather than a paused market until the first minute ticks.
-  void runRateJob(rateJob).catch((error: unknown) => logger.error({ err: error }, 'rate job failed'));
+  running.jobs = scheduleJobs(jobs, { slots: createJobSlots(pool), logger });
+  for (const job of jobs.filter((candidate) => candidate.runAtStart)) {
+    void job.run(new Date()).catch((error: unknown) => logger.error({ err: error, job: job.name }, 'job failed'));
+  }
   await bot.init();
-  await registerCommands(bot.api, config, logger);
+  await registerCommands(bot.api, menu, config, logger);
 
   if (config.webhook) {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ALLOWED_UPDATES });

@@ -1,6 +1,6 @@
 import { loadConfig, ConfigError } from './config.ts';
-import { startEmbeddedDatabase } from './db/embedded.ts';
-import { runMigrations } from './db/migrations.ts';
+import { startEmbeddedDatabase } from './db/setup/embedded.ts';
+import { runMigrations } from './db/setup/migrations.ts';
 import { createLogger } from './logger.ts';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded database under DATA_DIR. */

@@ -142,7 +142,7 @@ describe('approving a deposit', () => {
     await tg.waitForMessage(kofi.id, 'GHS 700.00 is now in your wallet');
     await tg.settle();
     expect((await balances(db, kofi)).balance_cedis).toBe('700.00');
-    const entries = await db.query("SELECT l.amount FROM ledger_entries l JOIN cash_deposits d ON d.id = l.reference_id AND l.reference_kind = 'dep' WHERE d.reference = $1", [reference]);
+    const entries = await db.query("SELECT l.amount FROM ledger_entries l JOIN cash_deposits d ON d.id = l.reference_id AND l.reference_kind = 'deposit' WHERE d.reference = $1", [reference]);
     expect(entries).toEqual([{ amount: '700.00000000' }]);
     expect(tg.messages(kofi.id).filter((message) => message.text?.includes('is now in your wallet'))).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyPin } from '../src/services/pin.ts';
+import { verifyPin } from '../src/services/accounts/pin.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { startTestBot, type TestBot } from './support/bot.ts';
 import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';

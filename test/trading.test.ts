@@ -1,6 +1,6 @@
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runRateJob } from '../src/jobs/rates.ts';
+import { runRateJob } from '../src/jobs/refreshRates.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeRates, FAKE_CMC_API_KEY } from './support/fakeRates.ts';

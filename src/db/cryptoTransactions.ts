@@ -1,5 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import type { HistorySource } from './readModels/userHistory.ts';
 
 export const cryptoTransactionSchema = z.object({
   id: z.number(),
@@ -61,3 +63,17 @@ export async function listPendingCryptoTransactions(db: CommonQueryMethods, type
     SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' ORDER BY created_at, id
   `);
 }
+
+/** crypto_transactions holds buys and sells: a decision applies only to a row of the given type. */
+export function decidePendingCryptoTransaction(
+  db: CommonQueryMethods,
+  id: number,
+  type: 'buy' | 'sell',
+  decision: Decision,
+): Promise<CryptoTransactionRow | null> {
+  return decidePendingRow(db, 'crypto_transactions', cryptoTransactionSchema, id, decision, sql.fragment`type = ${type}`);
+}
+
+export const cryptoTransactionHistory: HistorySource = (userId) => sql.fragment`
+  SELECT type AS kind, id, reference, status, cedis_amount, crypto_amount, created_at FROM crypto_transactions WHERE user_id = ${userId}
+`;

@@ -1,7 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
-const settingsRowSchema = z.object({
+// Loose: a domain may add its own columns (a migration and a SettingField), read here as they are.
+const settingsRowSchema = z.looseObject({
   id: z.number(),
   live_rate_source: z.string(),
   escrow_percent: z.string(),
@@ -15,14 +16,13 @@ const settingsRowSchema = z.object({
   updated_at: z.date(),
 });
 export type SettingsRow = z.infer<typeof settingsRowSchema>;
-export type SettingsPatch = Partial<Omit<SettingsRow, 'id' | 'updated_at' | 'rate_stale_alerted_at'>>;
+/** Columns to change, by name: the settings editor's fields (each validated by its SettingField). */
+export type SettingsPatch = Readonly<Record<string, string | number | boolean | Readonly<Record<string, string>>>>;
 
 /** The settings row (one exists: migration 001 creates it). `forUpdate` locks it for a read-modify-write. */
 export async function readSettings(db: CommonQueryMethods, options: { forUpdate?: boolean } = {}): Promise<SettingsRow> {
   return db.one(sql.type(settingsRowSchema)`
-    SELECT id, live_rate_source, escrow_percent, support_contacts, spread_percent, min_amount_ghs, max_amount_ghs,
-           momo_payment_details, bank_payment_details, rate_stale_alerted_at, updated_at
-      FROM settings ORDER BY id LIMIT 1 ${options.forUpdate ? sql.fragment`FOR UPDATE` : sql.fragment``}
+    SELECT * FROM settings ORDER BY id LIMIT 1 ${options.forUpdate ? sql.fragment`FOR UPDATE` : sql.fragment``}
   `);
 }
 

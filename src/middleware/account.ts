@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from '../context.ts';
-import type { UserService } from '../services/users.ts';
+import type { UserService } from '../services/accounts/users.ts';
 
 const DEACTIVATED =
   'Your account has been deactivated, so I cannot do anything for you. If you think this is a mistake, contact support by e-mail with your username.';

@@ -1,37 +1,35 @@
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { createAdminService, type AdminService } from './admins.ts';
-import { createApprovalService, type ApprovalService } from './approvals.ts';
-import { createCashService, type CashService } from './cash.ts';
-import { systemClock, type Clock } from './clock.ts';
-import { createKycService, type KycService } from './kyc.ts';
-import { createMediaStore, type MediaStore } from './mediaStore.ts';
-import { createMoneyAccess, type MoneyAccess } from './moneyAccess.ts';
-import { createQuoteService, type QuoteService } from './quotes.ts';
-import { createCoinGeckoProvider, createCoinMarketCapProvider } from './rateProviders.ts';
-import { createRateService, type RateService } from './rates.ts';
-import { createRegistrationService, type RegistrationService } from './registration.ts';
-import { createSettingsService, type SettingsService } from './settings.ts';
-import { createTradingService, type TradingService } from './trading.ts';
-import { createUserService, type UserService } from './users.ts';
-import { createWalletService, type WalletService } from './wallet.ts';
+import { createAdminService, type AdminService } from './accounts/admins.ts';
+import { createMoneyAccess, type MoneyAccess } from './accounts/moneyAccess.ts';
+import { createUserService, type UserService } from './accounts/users.ts';
+import { createSettingsService, type SettingsService } from './admin/settings.ts';
+import { SETTING_FIELDS, type SettingField } from './admin/settingFields.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { createMediaStore, type MediaStore } from './platform/mediaStore.ts';
+import { createCoinGeckoProvider, createCoinMarketCapProvider } from './rates/providers.ts';
+import { createRateService, type RateService } from './rates/rates.ts';
+import { createQuoteService, type QuoteService } from './trading/quotes.ts';
 
-export interface Services {
+/**
+ * The services every domain builds on: who users and admins are, settings, stored media, the price and its
+ * quotes, and whether money may move. Each domain module (src/modules.ts) builds its own services from these.
+ */
+export interface SharedServices {
+  pool: DatabasePool;
+  config: ServiceDependencies['config'];
+  clock: Clock;
+  logger: Logger;
+  /** The crypto asset traded, e.g. USDT. */
   asset: string;
   users: UserService;
-  registration: RegistrationService;
   admins: AdminService;
-  approvals: ApprovalService;
-  kyc: KycService;
   settings: SettingsService;
   media: MediaStore;
   rates: RateService;
   quotes: QuoteService;
   access: MoneyAccess;
-  trading: TradingService;
-  cash: CashService;
-  wallet: WalletService;
 }
 
 export interface ServiceDependencies {
@@ -41,13 +39,11 @@ export interface ServiceDependencies {
   clock?: Clock;
 }
 
-export function createServices(deps: ServiceDependencies): Services {
+export function createSharedServices(deps: ServiceDependencies, extraSettingFields: readonly SettingField[] = []): SharedServices {
   const { pool, config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const asset = config.cryptoAsset;
   const admins = createAdminService({ pool, adminIds: config.adminIds });
-  const media = createMediaStore({ dataDir: config.dataDir });
-  const kyc = createKycService({ pool, media });
   const rates = createRateService({
     pool,
     asset,
@@ -59,28 +55,18 @@ export function createServices(deps: ServiceDependencies): Services {
     clock,
     logger,
   });
-  const quotes = createQuoteService({ pool, prices: rates, asset, clock });
-  const access = createMoneyAccess({ pool, clock });
-  const trading = createTradingService({ pool, access, quotes, media, clock, asset });
-  const cash = createCashService({ pool, access, media, clock });
   return {
+    pool,
+    config,
+    clock,
+    logger,
     asset,
     users: createUserService(pool),
-    registration: createRegistrationService({ pool, adminIds: config.adminIds }),
     admins,
-    approvals: createApprovalService({
-      pool,
-      admins,
-      kinds: [kyc.approvalKind, trading.buyKind, trading.sellKind, cash.depositKind, cash.withdrawalKind],
-    }),
-    kyc,
-    settings: createSettingsService({ pool, admins }),
-    media,
+    settings: createSettingsService({ pool, admins, fields: [...SETTING_FIELDS, ...extraSettingFields] }),
+    media: createMediaStore({ dataDir: config.dataDir }),
     rates,
-    quotes,
-    access,
-    trading,
-    cash,
-    wallet: createWalletService({ pool, prices: rates, quotes }),
+    quotes: createQuoteService({ pool, prices: rates, asset, clock }),
+    access: createMoneyAccess({ pool, clock }),
   };
 }

@@ -1,5 +1,5 @@
 import { GrammyError, type Api } from 'grammy';
-import { invalid, valid, type Checked } from '../services/validation.ts';
+import { invalid, valid, type Checked } from '../services/common/validation.ts';
 
 /** Telegram lets bots download files up to 20 MB. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMediaStore, type MediaFolder, type MediaStore, type StoredImage } from '../../src/services/mediaStore.ts';
+import { createMediaStore, type MediaFolder, type MediaStore, type StoredImage } from '../../src/services/platform/mediaStore.ts';
 
 const MAX_BYTES = 20 * 1024 * 1024;
 const GPS_MARKER = 'GPS-IFD-MARKER';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DecisionResult } from '../../src/services/approvals.ts';
-import { MAX_PIN_ATTEMPTS, PIN_LOCK_MS } from '../../src/services/moneyAccess.ts';
-import type { Quote } from '../../src/services/quotes.ts';
-import { QUOTE_VALID_MS } from '../../src/services/quotes.ts';
-import { STALE_AFTER_MS } from '../../src/services/rates.ts';
-import { newReference } from '../../src/services/references.ts';
-import type { CreateResult } from '../../src/services/trading.ts';
+import type { DecisionResult } from '../../src/services/approvals/approvals.ts';
+import { MAX_PIN_ATTEMPTS, PIN_LOCK_MS } from '../../src/services/accounts/moneyAccess.ts';
+import type { Quote } from '../../src/services/trading/quotes.ts';
+import { QUOTE_VALID_MS } from '../../src/services/trading/quotes.ts';
+import { STALE_AFTER_MS } from '../../src/services/rates/rates.ts';
+import { newReference } from '../../src/services/common/references.ts';
+import type { CreateResult } from '../../src/services/trading/trading.ts';
 import {
   ADMIN,
   createMoneyHarness,
@@ -44,7 +44,7 @@ async function okQuote(side: 'buy' | 'sell', currency: 'GHS' | 'CRYPTO', amount:
 const sell = async (userId: number, amount: string): Promise<CreateResult> =>
   h.services.trading.createSell({ userId, quote: await okQuote('sell', 'CRYPTO', amount), reference: newReference('SELL') });
 const withdraw = (userId: number, amount: string): Promise<CreateResult> =>
-  h.services.cash.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') });
+  h.services.wallet.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') });
 const decide = (kind: string, id: number, action: 'approve' | 'decline'): Promise<DecisionResult> =>
   h.services.approvals.decide({ kind, id, action, from: ADMIN, reason: action === 'decline' ? 'Suspected fraud' : undefined });
 
@@ -73,13 +73,13 @@ async function requestCounts(userId: number): Promise<{ crypto: number; deposits
 describe('parallel decisions on one request', () => {
   it.each([
     { kind: 'buy', notification: 'BUY_APPROVED', account: 'crypto_available', amount: '12.50000000', ledgerAmount: '12.50000000', column: 'balance_crypto' },
-    { kind: 'dep', notification: 'DEPOSIT_APPROVED', account: 'cedis_available', amount: '250.00', ledgerAmount: '250.00000000', column: 'balance_cedis' },
+    { kind: 'deposit', notification: 'DEPOSIT_APPROVED', account: 'cedis_available', amount: '250.00', ledgerAmount: '250.00000000', column: 'balance_cedis' },
   ] as const)('applies 50 simultaneous approvals of one $kind exactly once', async ({ kind, notification, account, amount, ledgerAmount, column }) => {
     const userId = await createMoneyUser(h.db);
     const created =
       kind === 'buy'
         ? await h.services.trading.createBuy({ userId, quote: await okQuote('buy', 'CRYPTO', amount), method: 'momo', reference: newReference('BUY'), proof: null })
-        : await h.services.cash.createDeposit({ userId, amount, method: 'momo', reference: newReference('DEP'), proof: null });
+        : await h.services.wallet.createDeposit({ userId, amount, method: 'momo', reference: newReference('DEP'), proof: null });
     const id = createdId(created);
 
     const results = await Promise.all(Array.from({ length: 50 }, () => decide(kind, id, 'approve')));
@@ -169,10 +169,10 @@ describe('a storm of mixed operations on one wallet', () => {
     const pending: { kind: string; id: number }[] = [];
     for (let index = 0; index < 3; index += 1) {
       pending.push({ kind: 'sell', id: createdId(await sell(userId, '10')) });
-      pending.push({ kind: 'wd', id: createdId(await withdraw(userId, '100')) });
+      pending.push({ kind: 'withdrawal', id: createdId(await withdraw(userId, '100')) });
       pending.push({
-        kind: 'dep',
-        id: createdId(await h.services.cash.createDeposit({ userId, amount: '50', method: 'bank', reference: newReference('DEP'), proof: null })),
+        kind: 'deposit',
+        id: createdId(await h.services.wallet.createDeposit({ userId, amount: '50', method: 'bank', reference: newReference('DEP'), proof: null })),
       });
       pending.push({
         kind: 'buy',
@@ -212,9 +212,9 @@ describe('exact decimal money', () => {
   it('adds deposits of 0.10 and 0.20 to exactly 0.30, which can then be withdrawn to exactly 0.00', async () => {
     const userId = await createMoneyUser(h.db);
     const deposits = await Promise.all(
-      ['0.10', '0.20'].map((amount) => h.services.cash.createDeposit({ userId, amount, method: 'momo', reference: newReference('DEP'), proof: null })),
+      ['0.10', '0.20'].map((amount) => h.services.wallet.createDeposit({ userId, amount, method: 'momo', reference: newReference('DEP'), proof: null })),
     );
-    const approvals = await Promise.all(deposits.map((deposit) => decide('dep', createdId(deposit), 'approve')));
+    const approvals = await Promise.all(deposits.map((deposit) => decide('deposit', createdId(deposit), 'approve')));
     expect(approvals.map((approval) => approval.outcome)).toEqual(['applied', 'applied']);
     expect((await walletOf(h.db, userId)).balance_cedis).toBe('0.30');
 
@@ -222,7 +222,7 @@ describe('exact decimal money', () => {
     const withdrawal = await withdraw(userId, '0.30');
     expect(withdrawal.status).toBe('created');
     expect(await walletOf(h.db, userId)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
-    expect((await decide('wd', createdId(withdrawal), 'approve')).outcome).toBe('applied');
+    expect((await decide('withdrawal', createdId(withdrawal), 'approve')).outcome).toBe('applied');
     expect(await walletOf(h.db, userId)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.00' });
     const [sum] = await h.db.query<{ total: string }>(
       'SELECT sum(l.amount) AS total FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id WHERE w.user_id = $1 AND l.account = $2',
@@ -274,7 +274,7 @@ describe('amount limits', () => {
   it('refuses a deposit or a withdrawal outside the limits in the service itself, changing nothing', async () => {
     const userId = await createMoneyUser(h.db);
     await setAmountLimits(h.db, '50.00', '1000.00');
-    const tooSmall = await h.services.cash.createDeposit({ userId, amount: '49.99', method: 'bank', reference: newReference('DEP'), proof: null });
+    const tooSmall = await h.services.wallet.createDeposit({ userId, amount: '49.99', method: 'bank', reference: newReference('DEP'), proof: null });
     expect(tooSmall).toEqual({ status: 'invalid', reason: 'The smallest amount is GHS 50.00. Please type a larger amount.' });
     expect(await withdraw(userId, '1000.01')).toEqual({ status: 'invalid', reason: 'The largest amount is GHS 1,000.00. Please type a smaller amount.' });
     expect(await invariantViolations(h.db, { userIds: [userId] })).toEqual([]);
@@ -296,7 +296,7 @@ describe('who may move money', () => {
     expect(
       await h.services.trading.createBuy({ userId, quote: await okQuote('buy', 'GHS', '100'), method: 'momo', reference: newReference('BUY'), proof: null }),
     ).toMatchObject(refused);
-    expect(await h.services.cash.createDeposit({ userId, amount: '100', method: 'momo', reference: newReference('DEP'), proof: null })).toMatchObject(refused);
+    expect(await h.services.wallet.createDeposit({ userId, amount: '100', method: 'momo', reference: newReference('DEP'), proof: null })).toMatchObject(refused);
 
     expect(await walletOf(h.db, userId)).toEqual(before);
     expect(await requestCounts(userId)).toEqual(counts);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Big } from '../../src/services/money.ts';
-import type { Quote, Side } from '../../src/services/quotes.ts';
-import { newReference } from '../../src/services/references.ts';
+import { Big } from '../../src/services/common/amounts.ts';
+import type { Quote, Side } from '../../src/services/trading/quotes.ts';
+import { newReference } from '../../src/services/common/references.ts';
 import {
   ADMIN,
   createMoneyHarness,
@@ -26,7 +26,7 @@ const MAX_STEPS = 15;
 const MIN_GHS = '0.01';
 const MAX_GHS = '50000.00';
 
-type Kind = 'buy' | 'sell' | 'dep' | 'wd';
+type Kind = 'buy' | 'sell' | 'deposit' | 'withdrawal';
 type Status = 'pending' | 'approved' | 'declined';
 type Currency = 'GHS' | 'CRYPTO';
 
@@ -214,16 +214,16 @@ async function runScenario(run: Scenario): Promise<void> {
   const userAt = (index: number): number => users[index % users.length] as number;
 
   async function deposit(userId: number, amount: string): Promise<ModelRequest> {
-    const result = await h.services.cash.createDeposit({ userId, amount, method: 'momo', reference: newReference('DEP'), proof: null });
+    const result = await h.services.wallet.createDeposit({ userId, amount, method: 'momo', reference: newReference('DEP'), proof: null });
     if (result.status !== 'created') throw new Error(`deposit of ${amount}: ${result.status}`);
-    const request: ModelRequest = { kind: 'dep', id: result.id, userId, status: 'pending', cedis: amount, crypto: null };
+    const request: ModelRequest = { kind: 'deposit', id: result.id, userId, status: 'pending', cedis: amount, crypto: null };
     requests.push(request);
     return request;
   }
 
   async function withdraw(userId: number, amount: string): Promise<void> {
     const wallet = walletOf(userId);
-    const result = await h.services.cash.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') });
+    const result = await h.services.wallet.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') });
     if (new Big(amount).gt(wallet.cedis)) {
       expect(result, `withdrawal of ${amount} with ${wallet.cedis.toFixed(2)} available`).toEqual({ status: 'insufficient' });
       return;
@@ -232,7 +232,7 @@ async function runScenario(run: Scenario): Promise<void> {
     if (result.status !== 'created') return;
     wallet.cedis = wallet.cedis.minus(amount);
     wallet.cedisReserved = wallet.cedisReserved.plus(amount);
-    requests.push({ kind: 'wd', id: result.id, userId, status: 'pending', cedis: amount, crypto: null });
+    requests.push({ kind: 'withdrawal', id: result.id, userId, status: 'pending', cedis: amount, crypto: null });
   }
 
   async function trade(side: Side, userId: number, currency: Currency, amount: string): Promise<ModelRequest | null> {
@@ -284,8 +284,8 @@ async function runScenario(run: Scenario): Promise<void> {
       if (status === 'approved') wallet.cedis = wallet.cedis.plus(target.cedis);
       else wallet.crypto = wallet.crypto.plus(crypto);
     }
-    if (target.kind === 'dep' && status === 'approved') wallet.cedis = wallet.cedis.plus(target.cedis);
-    if (target.kind === 'wd') {
+    if (target.kind === 'deposit' && status === 'approved') wallet.cedis = wallet.cedis.plus(target.cedis);
+    if (target.kind === 'withdrawal') {
       wallet.cedisReserved = wallet.cedisReserved.minus(target.cedis);
       if (status === 'declined') wallet.cedis = wallet.cedis.plus(target.cedis);
     }
@@ -310,8 +310,8 @@ async function runScenario(run: Scenario): Promise<void> {
     );
     const dbRequests = await h.db.query<{ kind: Kind; id: string; user_id: string; status: Status; cedis: string; crypto: string | null }>(`
       SELECT type AS kind, id, user_id, status, cedis_amount AS cedis, crypto_amount AS crypto FROM crypto_transactions
-      UNION ALL SELECT 'dep', id, user_id, status, amount, NULL FROM cash_deposits
-      UNION ALL SELECT 'wd', id, user_id, status, amount, NULL FROM cash_withdrawals
+      UNION ALL SELECT 'deposit', id, user_id, status, amount, NULL FROM cash_deposits
+      UNION ALL SELECT 'withdrawal', id, user_id, status, amount, NULL FROM cash_withdrawals
       ORDER BY 1, 2`);
     expect(dbRequests, `requests after ${step}`).toEqual(
       requests
@@ -328,7 +328,7 @@ async function runScenario(run: Scenario): Promise<void> {
     // Each applied decision wrote exactly one audit entry and one notification for the user; refused ones none.
     const decided = requests.filter((request) => request.status !== 'pending').length;
     const [counts] = await h.db.query<{ audit: number; notifications: number }>(`
-      SELECT (SELECT count(*)::int FROM admin_audit_log WHERE subject_kind IN ('buy', 'sell', 'dep', 'wd')) AS audit,
+      SELECT (SELECT count(*)::int FROM admin_audit_log WHERE subject_kind IN ('buy', 'sell', 'deposit', 'withdrawal')) AS audit,
              (SELECT count(*)::int FROM notifications) AS notifications`);
     expect(counts, `decisions recorded after ${step}`).toEqual({ audit: decided, notifications: decided });
   }

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import {
-  createNotificationDelivery,
-  notifyUser,
-  RecipientUnreachableError,
-  type OutgoingNotification,
-} from '../../src/services/notifications.ts';
+import { createNotificationDelivery, RecipientUnreachableError, type OutgoingNotification } from '../../src/services/notifications/delivery.ts';
+import { notifyUser } from '../../src/services/notifications/outbox.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { seedUser } from '../support/users.ts';
 
@@ -27,7 +23,7 @@ async function user(): Promise<{ id: number; telegramId: number }> {
 }
 
 async function notify(userId: number, message: string): Promise<number> {
-  return db.pool.transaction((tx) => notifyUser(tx, { userId, type: 'TEST', title: 'Test', message }));
+  return db.pool.transaction((tx) => notifyUser(tx, userId, { type: 'TEST', title: 'Test', message }));
 }
 
 async function row(id: number) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { createAdminService } from '../../src/services/admins.ts';
-import { Big } from '../../src/services/money.ts';
-import { createCoinGeckoProvider, createCoinMarketCapProvider, type RateProvider } from '../../src/services/rateProviders.ts';
-import { createRateService, STALE_AFTER_MS, type RateService } from '../../src/services/rates.ts';
+import { createAdminService } from '../../src/services/accounts/admins.ts';
+import { Big } from '../../src/services/common/amounts.ts';
+import { createCoinGeckoProvider, createCoinMarketCapProvider, type RateProvider } from '../../src/services/rates/providers.ts';
+import { createRateService, STALE_AFTER_MS, type RateService } from '../../src/services/rates/rates.ts';
 import { LogCapture } from '../support/bot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FAKE_CMC_API_KEY, FakeRates } from '../support/fakeRates.ts';

@@ -8,11 +8,11 @@ import { ALLOWED_UPDATES, createBot, type ConversationStore } from '../../src/bo
 import { createLogger, type Logger } from '../../src/logger.ts';
 import type { Config } from '../../src/config.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
-import type { Clock } from '../../src/services/clock.ts';
+import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
-import { createConversationStore } from '../../src/services/conversationStore.ts';
-import { createServices, type Services } from '../../src/services/index.ts';
-import type { NotificationDelivery } from '../../src/services/notifications.ts';
+import { createConversationStore } from '../../src/services/platform/conversationStore.ts';
+import { createServices, type AppServices as Services } from '../../src/modules.ts';
+import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -87,7 +87,6 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const inFlight = new InFlightUpdates();
   const { bot, notifications } = createBot({
     config,
-    pool: options.db.pool,
     logger,
     services,
     conversationStore,

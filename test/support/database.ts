@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDatabasePool, type DatabasePool } from '../../src/db/pool.ts';
+import { createDatabasePool, type DatabasePool } from '../../src/db/setup/pool.ts';
 
 export interface TestDatabase {
   url: string;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded.ts';
-import { runMigrations } from '../../src/db/migrations.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/setup/embedded.ts';
+import { runMigrations } from '../../src/db/setup/migrations.ts';
 import { createLogger } from '../../src/logger.ts';
 
 declare module 'vitest' {

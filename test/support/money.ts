@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger.ts';
-import type { PayoutDetails } from '../../src/services/cash.ts';
-import { createServices, type Services } from '../../src/services/index.ts';
-import { Big } from '../../src/services/money.ts';
-import { newReference } from '../../src/services/references.ts';
+import type { PayoutDetails } from '../../src/services/wallet/payouts.ts';
+import { createServices, type AppServices as Services } from '../../src/modules.ts';
+import { Big } from '../../src/services/common/amounts.ts';
+import { newReference } from '../../src/services/common/references.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { seedUser } from './users.ts';
 
@@ -108,9 +108,9 @@ async function approve(services: Services, kind: string, id: number): Promise<vo
 /** Puts money in a wallet the way users get it: an approved deposit (cedis) and an approved buy (crypto). */
 export async function fund(services: Services, userId: number, amounts: { cedis?: string; crypto?: string }): Promise<void> {
   if (amounts.cedis) {
-    const deposit = await services.cash.createDeposit({ userId, amount: amounts.cedis, method: 'momo', reference: newReference('DEP'), proof: null });
+    const deposit = await services.wallet.createDeposit({ userId, amount: amounts.cedis, method: 'momo', reference: newReference('DEP'), proof: null });
     if (deposit.status !== 'created') throw new Error(`fund: deposit ${deposit.status}`);
-    await approve(services, 'dep', deposit.id);
+    await approve(services, 'deposit', deposit.id);
   }
   if (amounts.crypto) {
     const quoted = await services.quotes.quote('buy', { currency: 'CRYPTO', amount: amounts.crypto });
@@ -221,11 +221,11 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
         UNION ALL
         SELECT user_id, 'sell', id, 'cedis_available', cedis_amount FROM crypto_transactions WHERE type = 'sell' AND status = 'approved'
         UNION ALL
-        SELECT user_id, 'dep', id, 'cedis_available', amount FROM cash_deposits WHERE status = 'approved'
+        SELECT user_id, 'deposit', id, 'cedis_available', amount FROM cash_deposits WHERE status = 'approved'
         UNION ALL
-        SELECT user_id, 'wd', id, 'cedis_available', -amount FROM cash_withdrawals WHERE status IN ('pending', 'approved')
+        SELECT user_id, 'withdrawal', id, 'cedis_available', -amount FROM cash_withdrawals WHERE status IN ('pending', 'approved')
         UNION ALL
-        SELECT user_id, 'wd', id, 'cedis_reserved', amount FROM cash_withdrawals WHERE status = 'pending'
+        SELECT user_id, 'withdrawal', id, 'cedis_reserved', amount FROM cash_withdrawals WHERE status = 'pending'
       ), actual AS (
         SELECT w.user_id, l.reference_kind AS kind, l.reference_id AS id, l.account, sum(l.amount) AS amount
           FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id

@@ -1,5 +1,5 @@
-import { hashPin } from '../../src/services/pin.ts';
-import { createRegistrationService } from '../../src/services/registration.ts';
+import { hashPin } from '../../src/services/accounts/pin.ts';
+import { createRegistrationService } from '../../src/services/accounts/registration.ts';
 import type { UserRow } from '../../src/db/users.ts';
 import type { TestDatabase } from './database.ts';
 import type { TestUser } from './fakeTelegram/index.ts';

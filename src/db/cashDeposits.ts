@@ -1,0 +1,46 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import type { HistorySource } from './readModels/userHistory.ts';
+
+export const depositSchema = z.object({
+  id: z.number(),
+  user_id: z.number(),
+  amount: z.string(),
+  method: z.enum(['momo', 'bank']),
+  reference: z.string(),
+  payment_proof: z.string().nullable(),
+  status: z.enum(['pending', 'approved', 'declined']),
+  decline_reason: z.string().nullable(),
+  created_at: z.date(),
+  decided_at: z.date().nullable(),
+});
+export type DepositRow = z.infer<typeof depositSchema>;
+
+export async function insertDeposit(
+  db: CommonQueryMethods,
+  deposit: { userId: number; amount: string; method: 'momo' | 'bank'; reference: string; paymentProof: string | null; createdAt: Date },
+): Promise<DepositRow> {
+  return db.one(sql.type(depositSchema)`
+    INSERT INTO cash_deposits (user_id, amount, method, reference, payment_proof, created_at)
+    VALUES (${deposit.userId}, ${deposit.amount}, ${deposit.method}, ${deposit.reference}, ${deposit.paymentProof}, ${deposit.createdAt.toISOString()})
+    RETURNING *
+  `);
+}
+
+export async function findDeposit(db: CommonQueryMethods, id: number): Promise<DepositRow | null> {
+  return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE id = ${id}`);
+}
+
+export async function listPendingDeposits(db: CommonQueryMethods): Promise<readonly DepositRow[]> {
+  return db.any(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE status = 'pending' ORDER BY created_at, id`);
+}
+
+export function decidePendingDeposit(db: CommonQueryMethods, id: number, decision: Decision): Promise<DepositRow | null> {
+  return decidePendingRow(db, 'cash_deposits', depositSchema, id, decision);
+}
+
+export const depositHistory: HistorySource = (userId) => sql.fragment`
+  SELECT 'deposit' AS kind, id, reference, status, amount AS cedis_amount, NULL::numeric AS crypto_amount, created_at
+    FROM cash_deposits WHERE user_id = ${userId}
+`;

@@ -1,0 +1,62 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import type { HistorySource } from './readModels/userHistory.ts';
+
+export const MOMO_NETWORKS = ['MTN', 'Telecel', 'AirtelTigo'] as const;
+export type MomoNetwork = (typeof MOMO_NETWORKS)[number];
+
+export const withdrawalSchema = z.object({
+  id: z.number(),
+  user_id: z.number(),
+  amount: z.string(),
+  method: z.enum(['momo', 'bank']),
+  momo_network: z.enum(MOMO_NETWORKS).nullable(),
+  bank_name: z.string().nullable(),
+  account_number: z.string(),
+  account_name: z.string(),
+  reference: z.string(),
+  status: z.enum(['pending', 'approved', 'declined']),
+  decline_reason: z.string().nullable(),
+  created_at: z.date(),
+  decided_at: z.date().nullable(),
+});
+export type WithdrawalRow = z.infer<typeof withdrawalSchema>;
+
+export interface PayoutDetails {
+  method: 'momo' | 'bank';
+  momoNetwork: MomoNetwork | null;
+  bankName: string | null;
+  accountNumber: string;
+  accountName: string;
+}
+
+export async function insertWithdrawal(
+  db: CommonQueryMethods,
+  withdrawal: { userId: number; amount: string; payout: PayoutDetails; reference: string; createdAt: Date },
+): Promise<WithdrawalRow> {
+  const { payout } = withdrawal;
+  return db.one(sql.type(withdrawalSchema)`
+    INSERT INTO cash_withdrawals (user_id, amount, method, momo_network, bank_name, account_number, account_name, reference, created_at)
+    VALUES (${withdrawal.userId}, ${withdrawal.amount}, ${payout.method}, ${payout.momoNetwork}, ${payout.bankName},
+            ${payout.accountNumber}, ${payout.accountName}, ${withdrawal.reference}, ${withdrawal.createdAt.toISOString()})
+    RETURNING *
+  `);
+}
+
+export async function findWithdrawal(db: CommonQueryMethods, id: number): Promise<WithdrawalRow | null> {
+  return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE id = ${id}`);
+}
+
+export async function listPendingWithdrawals(db: CommonQueryMethods): Promise<readonly WithdrawalRow[]> {
+  return db.any(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE status = 'pending' ORDER BY created_at, id`);
+}
+
+export function decidePendingWithdrawal(db: CommonQueryMethods, id: number, decision: Decision): Promise<WithdrawalRow | null> {
+  return decidePendingRow(db, 'cash_withdrawals', withdrawalSchema, id, decision);
+}
+
+export const withdrawalHistory: HistorySource = (userId) => sql.fragment`
+  SELECT 'withdrawal' AS kind, id, reference, status, amount AS cedis_amount, NULL::numeric AS crypto_amount, created_at
+    FROM cash_withdrawals WHERE user_id = ${userId}
+`;

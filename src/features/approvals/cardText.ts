@@ -1,0 +1,79 @@
+import { InlineKeyboard } from 'grammy';
+import type { RequestFacts } from '../../services/approvals/approvalKind.ts';
+import type { CardView, Requester } from '../../telegram/cards.ts';
+import { formatDateTime, formatWhen } from '../../telegram/format.ts';
+import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+
+/** Callback data of card buttons: `ap:<kind>:<id>:<verb>`, ids only (well under Telegram's 64 bytes). */
+export const CARD_CALLBACK = /^ap:([a-z_]+):(\d+):([a-z])(\d*)$/;
+export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b';
+
+export function cardData(kind: string, id: number, verb: CardVerb, index?: number): string {
+  return `ap:${kind}:${id}:${verb}${index ?? ''}`;
+}
+
+/** Who asked, on every card: name, username, Telegram id, phone and e-mail. */
+function requesterFields(user: Requester): [string, string][] {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(' ');
+  return [
+    ['User', `${name} (@${user.username}, Telegram id ${user.telegram_id ?? 'none'})`],
+    ['Phone', user.phone ?? 'not given'],
+    ['E-mail', user.email],
+  ];
+}
+
+function statusLine(card: RequestFacts, view: CardView<unknown>): string {
+  if (card.status === 'pending') return '⏳ Waiting for a decision';
+  if (card.status === 'under_review') return '🔎 In review';
+  return card.status === 'approved' ? `✅ ${view.approvedLabel}` : `❌ ${view.declinedLabel}`;
+}
+
+function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | undefined {
+  const decision = card.decision;
+  if (!decision) return undefined;
+  const when = formatDateTime(decision.at);
+  if (card.status === 'under_review') return html`🔎 <b>Under review by ${decision.by}</b> since ${when}`;
+  if (card.status === 'approved') return html`✅ <b>${view.approvedLabel} by ${decision.by}</b> at ${when}`;
+  if (card.status === 'declined') {
+    return html`❌ <b>${view.declinedLabel} by ${decision.by}</b> at ${when}\nReason: ${decision.reason ?? 'none given'}`;
+  }
+  return undefined;
+}
+
+export function renderCardText(card: RequestFacts, view: CardView<unknown>): SafeHtml {
+  const fields = [...requesterFields(card.requester), ...view.fields(card)].map(([label, value]) => html`<b>${label}:</b> ${value}`);
+  const decision = decisionLine(card, view);
+  return joinHtml([
+    html`<b>${view.title(card)}</b>`,
+    html`Status: ${statusLine(card, view)} · submitted ${formatDateTime(card.submittedAt)}`,
+    html``,
+    joinHtml(fields),
+    ...(decision ? [html``, decision] : []),
+  ]);
+}
+
+/** The buttons a card offers in its state: none once decided. */
+export function cardKeyboard(card: RequestFacts, view: CardView<unknown>, canStartReview: boolean): InlineKeyboard | undefined {
+  if (card.status !== 'pending' && card.status !== 'under_review') return undefined;
+  const keyboard = new InlineKeyboard()
+    .text(`✅ ${view.approveLabel}`, cardData(card.kind, card.id, 'a'))
+    .text(`❌ ${view.declineLabel}`, cardData(card.kind, card.id, 'd'));
+  if (canStartReview && card.status === 'pending') keyboard.row().text('🔎 Start review', cardData(card.kind, card.id, 'r'));
+  return keyboard;
+}
+
+export function declineReasonKeyboard(card: RequestFacts, view: CardView<unknown>): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  view.declineReasons.forEach((reason, index) => keyboard.text(reason, cardData(card.kind, card.id, 'x', index)).row());
+  return keyboard.text('✏️ Other reason', cardData(card.kind, card.id, 'o')).text('↩️ Back', cardData(card.kind, card.id, 'b'));
+}
+
+/** "Already approved by Ama at 14:02" and friends, for a tap that came too late. */
+export function alreadyDecidedText(card: RequestFacts, view: CardView<unknown>): string {
+  const decision = card.decision;
+  if (!decision) return 'This request is no longer waiting for a decision.';
+  const when = formatWhen(decision.at);
+  if (card.status === 'under_review') return `Already under review by ${decision.by} since ${when}.`;
+  const verb = card.status === 'approved' ? view.approvedLabel : view.declinedLabel;
+  return `Already ${verb.toLowerCase()} by ${decision.by} at ${when}.`;
+}

@@ -1,0 +1,44 @@
+import type { Api } from 'grammy';
+import type { Logger } from '../../logger.ts';
+import type { ApprovalService, DecisionRequest } from '../../services/approvals/approvals.ts';
+import type { NotificationDelivery } from '../../services/notifications/delivery.ts';
+import { ADMINS_ONLY } from '../../telegram/adminGuard.ts';
+import type { CardPublisher, DecisionOutcome } from '../../telegram/cards.ts';
+import { alreadyDecidedText } from './cardText.ts';
+
+export interface DecisionDeps {
+  approvals: ApprovalService;
+  cards: CardPublisher;
+  delivery: NotificationDelivery;
+  logger: Logger;
+}
+
+const DONE: Record<DecisionRequest['action'], string> = {
+  approve: 'Done: approved.',
+  decline: 'Done: declined.',
+  start_review: 'You are reviewing it now.',
+};
+
+const refused = (text: string): DecisionOutcome => ({ text, alert: true, applied: false });
+
+/** Applies an admin's decision (exactly once, see ApprovalService.decide) and says how it went. */
+export async function takeDecision(deps: DecisionDeps, request: DecisionRequest): Promise<DecisionOutcome> {
+  const result = await deps.approvals.decide(request);
+  const view = deps.cards.view(request.kind);
+  if (result.outcome === 'not_admin') return refused(ADMINS_ONLY);
+  if (result.outcome === 'own_request') return refused('You cannot decide your own request: another admin must.');
+  if (result.outcome === 'not_found' || !view) return refused('This request no longer exists.');
+  // Too late: the decision that won has edited the cards already.
+  if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view));
+  deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
+  return { text: DONE[request.action], alert: false, applied: true };
+}
+
+/**
+ * After a decision has committed (never inside its transaction): edit every copy of the card, then deliver the
+ * user's notification. Called after the admin's tap is answered, so a slow send never times the tap out.
+ */
+export async function publishDecision(api: Api, deps: DecisionDeps, kind: string, id: number): Promise<void> {
+  await deps.cards.refresh(api, kind, id);
+  await deps.delivery.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
+}

@@ -1,0 +1,33 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../../context.ts';
+import { createDeclineReasonConversation, DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
+import { asAdmin } from '../../telegram/adminGuard.ts';
+import { defineModule } from '../module.ts';
+import { cardButtons } from './cardButtons.ts';
+import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
+import { SHOW_CARD, showPending } from './pendingCommand.ts';
+
+/** Approvals: the admin card mechanism every request kind uses (buttons, typed reasons, /pending). */
+export const approvalsModule = defineModule({
+  name: 'approvals',
+  commands: [{ command: 'pending', description: 'Requests waiting for a decision', position: 210, adminOnly: true, adminMenuButton: '📋 Pending requests' }],
+  telegram(deps) {
+    const decisions: DecisionDeps = { approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger };
+    const admin = { admins: deps.kernel.admins, adminChatId: deps.config.adminChatId };
+    const composer = new Composer<BotContext>();
+    composer.use(cardButtons({ ...decisions, ...admin }));
+    deps.menu.handle(composer, 'pending', (ctx) => showPending(ctx, decisions));
+    composer.callbackQuery(SHOW_CARD, (ctx) =>
+      asAdmin(ctx, admin, async () => {
+        await ctx.answerCallbackQuery();
+        await deps.cards.post(ctx.api, ctx.match[1] ?? '', Number(ctx.match[2]), ctx.chat?.id);
+      }),
+    );
+    const declineReason = createDeclineReasonConversation({
+      labelOf: (kind) => deps.cards.view(kind)?.label ?? kind,
+      decide: (request) => takeDecision(decisions, request),
+      publish: (api, kind, id) => publishDecision(api, decisions, kind, id),
+    });
+    return { composer, conversations: [{ name: DECLINE_REASON, builder: declineReason }] };
+  },
+});

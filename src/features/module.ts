@@ -1,0 +1,75 @@
+import type { ConversationBuilder } from '@grammyjs/conversations';
+import type { Api, Composer } from 'grammy';
+import type { Config } from '../config.ts';
+import type { BotContext, ConversationContext } from '../context.ts';
+import type { Job } from '../jobs/job.ts';
+import type { Logger } from '../logger.ts';
+import type { SettingField } from '../services/admin/settingFields.ts';
+import type { ApprovalKind } from '../services/approvals/approvalKind.ts';
+import type { ApprovalService } from '../services/approvals/approvals.ts';
+import type { SharedServices } from '../services/index.ts';
+import type { NotificationDelivery } from '../services/notifications/delivery.ts';
+import type { HistoryService, HistorySource } from '../services/wallet/history.ts';
+import type { CardPublisher, CardView } from '../telegram/cards.ts';
+import type { CommandInfo, CommandMenu } from '../telegram/commands.ts';
+import type { FileDownloader } from '../telegram/files.ts';
+
+/** The shared services plus the registries built from every module: approvals and history. */
+export interface Kernel extends SharedServices {
+  approvals: ApprovalService;
+  history: HistoryService;
+}
+
+/** What a module's Telegram side and jobs are given: its own services, the kernel, and the bot's tools. */
+export interface ModuleDeps<S> {
+  services: S;
+  kernel: Kernel;
+  config: Pick<Config, 'adminChatId' | 'adminIds'>;
+  logger: Logger;
+  /** Commands of every module: the main menu, /help, and handlers for a command with its buttons. */
+  menu: CommandMenu;
+  cards: CardPublisher;
+  /** How each request kind is named in /history, from every module. */
+  historyLabels: ReadonlyMap<string, string>;
+  delivery: NotificationDelivery;
+  download: FileDownloader;
+}
+
+export interface ConversationEntry {
+  name: string;
+  builder: ConversationBuilder<BotContext, ConversationContext>;
+}
+
+/** The Telegram side of a module: its conversations and its handlers (commands, buttons, menus). */
+export interface TelegramParts {
+  conversations?: readonly ConversationEntry[];
+  composer?: Composer<BotContext>;
+}
+
+/**
+ * What a domain adds to the product. `src/modules.ts` lists the modules; createServices, createBot and main.ts
+ * iterate that list, so a new domain is a folder per layer plus one line there.
+ */
+export interface BotModule<Name extends string = string, S = unknown> {
+  /** The domain word, the folder name in every layer (features/, scenes/, services/). */
+  readonly name: Name;
+  /** Builds the domain's services; they appear as `services.<name>` (tests, jobs and benchmarks call them). */
+  services?(shared: SharedServices): S;
+  /** Commands with their menu entries; the handlers are registered by `telegram` through `deps.menu.handle`. */
+  commands?: readonly CommandInfo[];
+  /** Request kinds admins decide with approval cards: the rules here, the wording in `cardViews`. */
+  approvalKinds?(shared: SharedServices): readonly ApprovalKind[];
+  cardViews?: readonly CardView<unknown>[];
+  /** The domain's rows in every user's /history, and how each of its kinds is named there. */
+  history?: { sources: readonly HistorySource[]; labels: Readonly<Record<string, string>> };
+  /** Settings the domain adds to the /settings editor (and its columns, by migration). */
+  settingFields?: readonly SettingField[];
+  telegram?(deps: ModuleDeps<S>): TelegramParts;
+  /** Cron jobs, scheduled by main.ts (src/jobs/scheduler.ts). */
+  jobs?(deps: ModuleDeps<S> & { api: Api }): readonly Job[];
+}
+
+/** Keeps a module's name and service type for the typed `services.<name>` map. */
+export function defineModule<const Name extends string, S = undefined>(module: BotModule<Name, S>): BotModule<Name, S> {
+  return module;
+}

@@ -1,0 +1,49 @@
+import { formatCrypto, formatGhs, formatPrice } from '../../services/common/amounts.ts';
+import type { TradeFacts } from '../../services/trading/approvalKinds.ts';
+import type { CardView } from '../../telegram/cards.ts';
+
+const METHOD = { momo: 'mobile money', bank: 'bank transfer', crypto: 'in-app wallet' } as const;
+
+function tradeFields(type: 'buy' | 'sell', row: TradeFacts): [string, string][] {
+  const crypto = formatCrypto(row.crypto_amount, row.asset);
+  const cedis = formatGhs(row.cedis_amount);
+  const sides: [string, string][] =
+    type === 'buy'
+      ? [
+          ['Pays', `${cedis} by ${METHOD[row.payment_method]} with reference ${row.reference}`],
+          ['Receives', crypto],
+        ]
+      : [
+          ['Sells', `${crypto} (reserved from the wallet)`],
+          ['Receives', `${cedis} in the wallet`],
+        ];
+  return [
+    ...sides,
+    ['Rate', `${formatGhs(row.rate)} per ${row.asset} (market ${formatPrice(row.market_price ?? row.rate)}, spread ${row.spread_percent ?? '0'}%)`],
+    ['Payment proof', row.payment_proof ? 'screenshot attached' : type === 'buy' ? 'none sent: check the account' : 'not needed'],
+  ];
+}
+
+/** How a buy or a sell reads on its admin card. */
+function tradeCardView(type: 'buy' | 'sell'): CardView<TradeFacts> {
+  const label = type === 'buy' ? 'Buy' : 'Sell';
+  return {
+    kind: type,
+    label,
+    approveLabel: 'Approve',
+    approvedLabel: 'Approved',
+    declineLabel: 'Decline',
+    declinedLabel: 'Declined',
+    declineReasons:
+      type === 'buy'
+        ? ['Payment not received', 'The amount paid does not match', 'The reference is missing from the payment', 'Suspected fraud']
+        : ['The price moved too far', 'Suspected fraud', 'Account under review'],
+    title: ({ id, details }) => `${label} #${id} · ${details.reference}`,
+    fields: ({ details }) => tradeFields(type, details),
+    pendingSummary: ({ id, details: row }) =>
+      `${label} #${id}: ${formatGhs(row.cedis_amount)} ${type === 'buy' ? '→' : '←'} ${formatCrypto(row.crypto_amount, row.asset)}`,
+  };
+}
+
+export const buyCardView = tradeCardView('buy');
+export const sellCardView = tradeCardView('sell');

@@ -1,0 +1,58 @@
+import { accountsModule } from './features/accounts/index.ts';
+import { adminModule } from './features/admin/index.ts';
+import { approvalsModule } from './features/approvals/index.ts';
+import { kycModule } from './features/kyc/index.ts';
+import type { BotModule, Kernel } from './features/module.ts';
+import { notificationsModule } from './features/notifications/index.ts';
+import { ratesModule } from './features/rates/index.ts';
+import { tradingModule } from './features/trading/index.ts';
+import { walletModule } from './features/wallet/index.ts';
+import { createApprovalService } from './services/approvals/approvals.ts';
+import { createSharedServices, type ServiceDependencies } from './services/index.ts';
+import { createHistoryService } from './services/wallet/history.ts';
+
+/**
+ * The product's domains. Adding one: a folder in features/, scenes/ and services/ (plus its db/ files and a
+ * migration), then one line here. Handlers run in this order, after the conversations of all of them.
+ */
+export const MODULES = [
+  accountsModule,
+  kycModule,
+  walletModule,
+  tradingModule,
+  ratesModule,
+  approvalsModule,
+  adminModule,
+  notificationsModule,
+] as const;
+
+type Modules = (typeof MODULES)[number];
+type ServicesOf<M> = M extends BotModule<string, infer S> ? S : never;
+
+/** Each module's own services under its name: `services.trading`, `services.kyc` … */
+export type ModuleServices = {
+  [M in Modules as undefined extends ServicesOf<M> ? never : M['name']]: ServicesOf<M>;
+};
+
+/** Every service of the product: the kernel (shared services and registries) and each module's own. */
+export type AppServices = Kernel & ModuleServices;
+
+export function createServices(deps: ServiceDependencies, modules: readonly BotModule[] = MODULES): AppServices {
+  const shared = createSharedServices(
+    deps,
+    modules.flatMap((module) => module.settingFields ?? []),
+  );
+  const own = Object.fromEntries(
+    modules.flatMap((module) => (module.services ? [[module.name, module.services(shared)]] : [])),
+  ) as ModuleServices;
+  const kernel: Kernel = {
+    ...shared,
+    approvals: createApprovalService({
+      pool: shared.pool,
+      admins: shared.admins,
+      kinds: modules.flatMap((module) => module.approvalKinds?.(shared) ?? []),
+    }),
+    history: createHistoryService({ pool: shared.pool, sources: modules.flatMap((module) => module.history?.sources ?? []) }),
+  };
+  return { ...kernel, ...own };
+}

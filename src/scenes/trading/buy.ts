@@ -1,0 +1,79 @@
+import type { BotConversation, ConversationContext } from '../../context.ts';
+import type { Logger } from '../../logger.ts';
+import { formatCrypto } from '../../services/common/amounts.ts';
+import { newReference } from '../../services/common/references.ts';
+import type { SharedServices } from '../../services/index.ts';
+import type { TradingService } from '../../services/trading/trading.ts';
+import type { CardPublisher } from '../../telegram/cards.ts';
+import type { FileDownloader } from '../../telegram/files.ts';
+import { html } from '../../telegram/html.ts';
+import { notCreatedText } from '../../telegram/refusals.ts';
+import { postCard } from '../ask/adminCard.ts';
+import { choose } from '../ask/ask.ts';
+import { paymentDetails, payAndCreate } from '../ask/payment.ts';
+import { currentUser } from '../ask/user.ts';
+import { askQuotedAmount, pausedText, quoteText, requote } from './quotedAmount.ts';
+
+export const BUY = 'buy';
+
+export type TradeSceneDeps = Pick<SharedServices, 'asset' | 'quotes' | 'settings' | 'media' | 'access'> & {
+  trading: TradingService;
+  download: FileDownloader;
+  cards: CardPublisher;
+  logger: Logger;
+};
+
+/**
+ * /buy: amount (cedis or crypto), the quote, how to pay, the platform's payment details and a reference;
+ * a screenshot or "I have paid" makes the request pending for an admin to confirm the payment.
+ */
+export function createBuyConversation(deps: TradeSceneDeps) {
+  return async function buy(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
+    const userId = (await currentUser(conversation))?.id;
+    if (!userId) return;
+    const { asset } = deps;
+    const { priced } = await askQuotedAmount(conversation, ctx, deps, 'buy', null);
+    if (priced.status === 'paused') {
+      await ctx.reply(pausedText(priced.lastPriceAt));
+      return;
+    }
+    let quote = priced.quote;
+    const method = await choose(conversation, ctx, html`🟢 <b>Your quote</b>\n${quoteText(quote)}\n\nHow will you pay?`, [
+      [{ label: '📱 Mobile money', value: 'momo' }, { label: '🏦 Bank transfer', value: 'bank' }],
+      [{ label: '❌ Cancel', value: 'cancel' }],
+    ] as const);
+    if (method === 'cancel') {
+      await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    const reference = await conversation.external(() => newReference('BUY'));
+    const payTo = await paymentDetails(conversation, deps.settings, method);
+
+    for (;;) {
+      const result = await payAndCreate(
+        conversation,
+        ctx,
+        deps,
+        { intro: html`🟢 <b>Buy ${asset}</b>\n${quoteText(quote)}`, amountGhs: quote.cedisAmount, method, payTo, reference, payBefore: quote.expiresAt },
+        (proof) => deps.trading.createBuy({ userId, quote, method, reference, proof }),
+      );
+      if (!result) return;
+      if (result.status === 'expired') {
+        // The user may have paid already: a fresh quote keeps the cedis they were told to pay.
+        const fresh = await requote(conversation, ctx, deps.quotes, 'buy', { currency: 'GHS', amount: quote.cedisAmount });
+        if (!fresh) return;
+        quote = fresh;
+        continue;
+      }
+      if (result.status !== 'created') {
+        await ctx.reply(notCreatedText(result));
+        return;
+      }
+      await ctx.reply(
+        html`✅ Thank you! Your purchase <b>${reference}</b> is waiting for our team to confirm your payment. I'll message you as soon as ${formatCrypto(quote.cryptoAmount, asset)} is in your wallet.`.value,
+      );
+      await postCard(conversation, deps, 'buy', result.id);
+      return;
+    }
+  };
+}

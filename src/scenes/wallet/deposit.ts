@@ -1,0 +1,47 @@
+import type { BotConversation, ConversationContext } from '../../context.ts';
+import { formatGhs } from '../../services/common/amounts.ts';
+import { newReference } from '../../services/common/references.ts';
+import { html } from '../../telegram/html.ts';
+import { notCreatedText } from '../../telegram/refusals.ts';
+import { postCard } from '../ask/adminCard.ts';
+import { askText } from '../ask/ask.ts';
+import { paymentDetails, payAndCreate } from '../ask/payment.ts';
+import { currentUser } from '../ask/user.ts';
+import { chooseCashMethod } from './cashMethod.ts';
+import type { WalletSceneDeps } from './deps.ts';
+
+export const DEPOSIT = 'deposit';
+
+/** /deposit: method, amount, where to pay with a reference; a screenshot or "I have paid" makes it pending. */
+export function createDepositConversation(deps: WalletSceneDeps) {
+  return async function deposit(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
+    const user = await currentUser(conversation);
+    if (!user) return;
+    const method = await chooseCashMethod(conversation, ctx, '⬇️ How will you send the cedis?');
+    if (method === 'cancel') {
+      await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    const amount = await askText(conversation, ctx, html`How much will you deposit? Type the amount in cedis, e.g. 250.`, (text) =>
+      conversation.external(() => deps.wallet.checkAmount(text)),
+    );
+    const reference = await conversation.external(() => newReference('DEP'));
+    const payTo = await paymentDetails(conversation, deps.settings, method);
+    const result = await payAndCreate(
+      conversation,
+      ctx,
+      deps,
+      { intro: html`⬇️ <b>Deposit ${formatGhs(amount)}</b>`, amountGhs: amount, method, payTo, reference },
+      (proof) => deps.wallet.createDeposit({ userId: user.id, amount, method, reference, proof }),
+    );
+    if (!result) return;
+    if (result.status !== 'created') {
+      await ctx.reply(notCreatedText(result));
+      return;
+    }
+    await ctx.reply(
+      html`✅ Thank you! Your deposit <b>${reference}</b> is waiting for our team to see the payment. I'll message you as soon as ${formatGhs(amount)} is in your wallet.`.value,
+    );
+    await postCard(conversation, deps, 'deposit', result.id);
+  };
+}

@@ -1,0 +1,13 @@
+import type { Logger } from '../../logger.ts';
+import type { SharedServices } from '../../services/index.ts';
+import type { WalletService } from '../../services/wallet/wallet.ts';
+import type { CardPublisher } from '../../telegram/cards.ts';
+import type { FileDownloader } from '../../telegram/files.ts';
+
+/** What the deposit and withdrawal conversations use. */
+export type WalletSceneDeps = Pick<SharedServices, 'settings' | 'media' | 'access'> & {
+  wallet: WalletService;
+  download: FileDownloader;
+  cards: CardPublisher;
+  logger: Logger;
+};

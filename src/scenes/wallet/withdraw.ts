@@ -1,0 +1,58 @@
+import type { BotConversation, ConversationContext } from '../../context.ts';
+import { Big, formatGhs } from '../../services/common/amounts.ts';
+import { newReference } from '../../services/common/references.ts';
+import { invalid } from '../../services/common/validation.ts';
+import { html } from '../../telegram/html.ts';
+import { notCreatedText } from '../../telegram/refusals.ts';
+import { postCard } from '../ask/adminCard.ts';
+import { askText, choose } from '../ask/ask.ts';
+import { askPin } from '../ask/pin.ts';
+import { currentUser } from '../ask/user.ts';
+import { chooseCashMethod } from './cashMethod.ts';
+import type { WalletSceneDeps } from './deps.ts';
+import { askPayout, payoutText } from './payoutDetails.ts';
+
+export const WITHDRAW = 'withdraw';
+
+/** /withdraw: where to, how much (up to the available cedis), a summary, PIN; the cedis are reserved. */
+export function createWithdrawConversation(deps: WalletSceneDeps) {
+  return async function withdraw(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
+    const user = await currentUser(conversation);
+    if (!user) return;
+    const available = await conversation.external(async () => (await deps.wallet.summary(user.id))?.cedisAvailable ?? '0');
+    if (new Big(available).lte(0)) {
+      await ctx.reply(`Your available cedi balance is ${formatGhs(available)}, so there is nothing to withdraw. Add cedis with /deposit or sell with /sell.`);
+      return;
+    }
+    const method = await chooseCashMethod(conversation, ctx, `⬆️ You have ${formatGhs(available)} available. Where should the money go?`);
+    if (method === 'cancel') {
+      await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    const payout = await askPayout(conversation, ctx, method, user);
+    const amount = await askText(conversation, ctx, html`How much do you want to withdraw? Type cedis, e.g. 250. You have ${formatGhs(available)} available.`, async (text) => {
+      const checked = await conversation.external(() => deps.wallet.checkAmount(text));
+      if (checked.ok && new Big(checked.value).gt(available)) return invalid(`You have ${formatGhs(available)} available. Type a smaller amount.`);
+      return checked;
+    });
+    const reference = await conversation.external(() => newReference('WD'));
+    const decision = await choose(
+      conversation,
+      ctx,
+      html`⬆️ <b>Withdraw ${formatGhs(amount)}</b>\n\nTo: ${payoutText(payout)}\nReference: ${reference}\n\nThe amount is reserved from your wallet until our team has paid it.`,
+      [[{ label: '✅ Confirm', value: 'confirm' }, { label: '❌ Cancel', value: 'cancel' }]],
+    );
+    if (decision === 'cancel') {
+      await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    if (!(await askPin(conversation, ctx, deps.access, user.id))) return;
+    const result = await conversation.external(() => deps.wallet.createWithdrawal({ userId: user.id, amount, payout, reference }));
+    if (result.status !== 'created') {
+      await ctx.reply(notCreatedText(result));
+      return;
+    }
+    await ctx.reply(html`✅ Done: ${formatGhs(amount)} is reserved for your withdrawal <b>${reference}</b>. I'll message you as soon as it has been paid.`.value);
+    await postCard(conversation, deps, 'withdrawal', result.id);
+  };
+}

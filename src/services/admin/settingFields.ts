@@ -1,0 +1,112 @@
+import Big from 'big.js';
+import { RATE_SOURCES } from '../../db/rates.ts';
+import type { SettingsPatch, SettingsRow } from '../../db/settings.ts';
+import { formatGhs, parseAmount } from '../common/amounts.ts';
+import { invalid, valid, type Checked } from '../common/validation.ts';
+
+/** One editable setting: how it is shown, how a typed value is checked, and how it is written. */
+export interface SettingField {
+  key: string;
+  label: string;
+  /** What to type, with an example. */
+  prompt: string;
+  /** When set, the value is picked from these buttons instead of typed. */
+  choices?: readonly string[];
+  format(settings: SettingsRow): string;
+  parse(text: string): Checked<SettingsPatch>;
+}
+
+function parseContacts(text: string): Checked<Record<string, string>> {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const contacts: Record<string, string> = {};
+  for (const line of lines) {
+    const match = /^([\p{L}\d _-]{1,30}):\s*(.{1,200})$/u.exec(line);
+    if (!match?.[1] || !match[2]) return invalid(`"${line.slice(0, 40)}" is not "name: value". Write one contact per line, e.g. WhatsApp: +233 24 000 0000`);
+    contacts[match[1].trim()] = match[2].trim();
+  }
+  if (lines.length === 0 || lines.length > 10) return invalid('Give 1 to 10 contacts, one per line, e.g. WhatsApp: +233 24 000 0000');
+  return valid(contacts);
+}
+
+function cediLimit(key: 'min_amount_ghs' | 'max_amount_ghs', label: string): SettingField {
+  return {
+    key,
+    label,
+    prompt: `Type the ${label.toLowerCase()} in cedis, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`,
+    format: (settings) => formatGhs(settings[key]),
+    parse: (text) => {
+      const amount = parseAmount(text, 'GHS');
+      return amount.ok && amount.value.currency === 'GHS'
+        ? valid({ [key]: new Big(amount.value.amount).toFixed(2) })
+        : invalid(`Type an amount in cedis with at most 2 decimals, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`);
+    },
+  };
+}
+
+function paymentDetails(key: 'momo_payment_details' | 'bank_payment_details', label: string, example: string): SettingField {
+  return {
+    key,
+    label,
+    prompt: `Type the ${label.toLowerCase()} users pay to, e.g. ${example}`,
+    format: (settings) => settings[key],
+    parse: (text) => {
+      const details = text.trim();
+      return details.length >= 10 && details.length <= 300 ? valid({ [key]: details }) : invalid(`Type 10 to 300 characters, e.g. ${example}`);
+    },
+  };
+}
+
+export const SETTING_FIELDS: readonly SettingField[] = [
+  {
+    key: 'live_rate_source',
+    label: 'Live rate source',
+    prompt: 'Choose where the live crypto price comes from.',
+    choices: RATE_SOURCES,
+    format: (settings) => settings.live_rate_source,
+    parse: (text) =>
+      (RATE_SOURCES as readonly string[]).includes(text) ? valid({ live_rate_source: text }) : invalid(`Choose one of ${RATE_SOURCES.join(', ')}.`),
+  },
+  {
+    key: 'escrow_percent',
+    label: 'Escrow fee',
+    prompt: 'Type the escrow fee charged to sellers on market trades, in percent, e.g. 2.5',
+    format: (settings) => `${new Big(settings.escrow_percent).toFixed(2)}%`,
+    parse: (text) => {
+      const value = text.trim().replace(/%$/, '').trim();
+      if (!/^\d{1,3}(\.\d{1,2})?$/.test(value) || new Big(value).gt(100)) {
+        return invalid('Type a percentage from 0 to 100 with at most 2 decimals, e.g. 2.5');
+      }
+      return valid({ escrow_percent: new Big(value).toFixed(2) });
+    },
+  },
+  {
+    key: 'spread_percent',
+    label: 'Spread',
+    prompt: 'Type the spread in percent: buyers pay the price plus it, sellers get the price minus it, e.g. 2',
+    format: (settings) => `${new Big(settings.spread_percent).toFixed(2)}%`,
+    parse: (text) => {
+      const value = text.trim().replace(/%$/, '').trim();
+      if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || new Big(value).gte(50)) return invalid('Type a percentage below 50 with at most 2 decimals, e.g. 2.5');
+      return valid({ spread_percent: new Big(value).toFixed(2) });
+    },
+  },
+  cediLimit('min_amount_ghs', 'Smallest amount'),
+  cediLimit('max_amount_ghs', 'Largest amount'),
+  paymentDetails('momo_payment_details', 'Mobile money details', 'MTN Mobile Money 024 000 0000, name: Trading Desk Ltd'),
+  paymentDetails('bank_payment_details', 'Bank details', 'GCB Bank, account 1234567890123, name: Trading Desk Ltd'),
+  {
+    key: 'support_contacts',
+    label: 'Support contacts',
+    prompt: 'Type the support contacts, one per line as "name: value", e.g.\nWhatsApp: +233 24 000 0000\nE-mail: help@example.com',
+    // JSONB keeps no key order, so contacts are listed by name.
+    format: (settings) =>
+      Object.entries(settings.support_contacts)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n') || 'none yet',
+    parse: (text) => {
+      const contacts = parseContacts(text);
+      return contacts.ok ? valid({ support_contacts: contacts.value }) : contacts;
+    },
+  },
+];

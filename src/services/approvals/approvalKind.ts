@@ -1,0 +1,52 @@
+import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
+import type { AdminActor } from '../accounts/admins.ts';
+
+/** Where a request stands, in the words every request kind shares. */
+export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined';
+export type DecisionAction = 'approve' | 'decline' | 'start_review';
+
+/** Who made a request, as an admin card shows them. */
+export interface Requester {
+  first_name: string | null;
+  last_name: string | null;
+  username: string;
+  telegram_id: number | null;
+  phone: string | null;
+  email: string;
+}
+
+/** A request waiting for a decision, with its kind's own facts (its row). */
+export interface PendingRequest<D = unknown> {
+  kind: string;
+  id: number;
+  submittedAt: Date;
+  details: D;
+}
+
+/** Everything an admin needs to decide a request; the Telegram layer words it (features/<domain>/cards.ts). */
+export interface RequestFacts<D = unknown> extends PendingRequest<D> {
+  status: RequestStatus;
+  requester: Requester;
+  /** Stored media paths (relative to the media store): documents, payment proofs. */
+  photos: readonly string[];
+  /** The admin's decision or review, when there is one. */
+  decision?: { action: DecisionAction; by: string; at: Date; reason: string | null };
+}
+
+/**
+ * One kind of request that admins decide (KYC, buys, sells, deposits, withdrawals …). Each decision is a
+ * guarded update inside the transaction it is given, applies its money effect and writes the user's
+ * notification there too; it returns false when the request was no longer open for that decision.
+ */
+export interface ApprovalKind<D = unknown> {
+  /** The request kind's one name, used in callback data, audit rows, history and cards: e.g. 'withdrawal'. */
+  kind: string;
+  canStartReview: boolean;
+  load(db: CommonQueryMethods, id: number): Promise<Omit<RequestFacts<D>, 'decision'> | null>;
+  /** The users.id of whoever made the request: no admin decides their own. */
+  ownerId(db: CommonQueryMethods, id: number): Promise<number | null>;
+  listPending(db: CommonQueryMethods): Promise<readonly PendingRequest<D>[]>;
+  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
+  decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<boolean>;
+  startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
+}

@@ -1,0 +1,69 @@
+import { findKycWithUser, listKycInStatuses, transitionKyc, type KycRow, type KycStatus } from '../../db/kycVerifications.ts';
+import { setKycStatus } from '../../db/users.ts';
+import type { ApprovalKind, RequestStatus } from '../approvals/approvalKind.ts';
+import { notifyUser } from '../notifications/outbox.ts';
+import { kycNotices } from './notices.ts';
+
+/** What a KYC card shows: the submission as typed and photographed. */
+export type KycFacts = KycRow;
+
+const STATUS_OF: Record<KycStatus, RequestStatus> = {
+  PENDING: 'pending',
+  UNDER_REVIEW: 'under_review',
+  APPROVED: 'approved',
+  REJECTED: 'declined',
+};
+
+/** KYC submissions as approval requests: approve, reject with a reason, or start a review first. */
+export const kycApprovalKind: ApprovalKind<KycFacts> = {
+  kind: 'kyc',
+  canStartReview: true,
+
+  async load(db, id) {
+    const kyc = await findKycWithUser(db, id);
+    if (!kyc) return null;
+    return {
+      kind: 'kyc',
+      id,
+      status: STATUS_OF[kyc.status],
+      submittedAt: kyc.submitted_at,
+      requester: { ...kyc, first_name: kyc.account_first_name, last_name: kyc.account_last_name },
+      photos: [kyc.document_front, ...(kyc.document_back ? [kyc.document_back] : []), kyc.selfie],
+      details: kyc,
+    };
+  },
+
+  ownerId: async (db, id) => (await findKycWithUser(db, id))?.user_id ?? null,
+
+  async listPending(db) {
+    const open = await listKycInStatuses(db, ['PENDING', 'UNDER_REVIEW']);
+    return open.map((kyc) => ({ kind: 'kyc', id: kyc.id, submittedAt: kyc.submitted_at, details: kyc }));
+  },
+
+  async approve(tx, id, admin) {
+    const kyc = await transitionKyc(tx, id, ['PENDING', 'UNDER_REVIEW'], 'APPROVED', { reviewerId: admin.userId, decided: true });
+    if (!kyc) return false;
+    await setKycStatus(tx, kyc.user_id, 'approved');
+    await notifyUser(tx, kyc.user_id, kycNotices.approved());
+    return true;
+  },
+
+  async decline(tx, id, admin, reason) {
+    const kyc = await transitionKyc(tx, id, ['PENDING', 'UNDER_REVIEW'], 'REJECTED', {
+      reviewerId: admin.userId,
+      rejectionReason: reason,
+      decided: true,
+    });
+    if (!kyc) return false;
+    await setKycStatus(tx, kyc.user_id, 'rejected');
+    await notifyUser(tx, kyc.user_id, kycNotices.rejected(reason));
+    return true;
+  },
+
+  async startReview(tx, id, admin) {
+    const kyc = await transitionKyc(tx, id, ['PENDING'], 'UNDER_REVIEW', { reviewerId: admin.userId, decided: false });
+    if (!kyc) return false;
+    await notifyUser(tx, kyc.user_id, kycNotices.underReview());
+    return true;
+  },
+};

@@ -1,0 +1,18 @@
+import type { CommonQueryMethods } from 'slonik';
+import { insertNotification } from '../../db/notifications.ts';
+
+/** A notification's words, from its domain's notices module (services/<domain>/notices.ts). */
+export interface Notice {
+  type: string;
+  title: string;
+  message: string;
+}
+
+/**
+ * The one way to tell a user something happened: call it inside the transaction that makes the change
+ * (an outbox row), so the notice exists exactly when the change does; delivery happens after the commit.
+ * `delivered` is for a notice the user has already read in the chat (it is kept for their history only).
+ */
+export async function notifyUser(db: CommonQueryMethods, userId: number, notice: Notice, options: { delivered?: boolean } = {}): Promise<number> {
+  return insertNotification(db, { userId, ...notice }, options.delivered ?? false);
+}

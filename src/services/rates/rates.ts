@@ -1,0 +1,134 @@
+import type { DatabasePool } from 'slonik';
+import { insertAuditEntry } from '../../db/adminAuditLog.ts';
+import { insertRate, latestRate, type RateSource } from '../../db/rates.ts';
+import { clearRateStaleAlert, markRateStaleAlerted, readSettings } from '../../db/settings.ts';
+import type { Logger } from '../../logger.ts';
+import type { AdminService, TelegramIdentity } from '../accounts/admins.ts';
+import type { Clock } from '../platform/clock.ts';
+import { Big } from '../common/amounts.ts';
+import { PRICE_DECIMALS, storablePrice, type RateProvider } from './providers.ts';
+import { invalid, valid, type Checked } from '../common/validation.ts';
+
+export type { RateSource };
+
+/** A price older than this is stale: quotes should not be made from it and the admins are told once. */
+export const STALE_AFTER_MS = 15 * 60_000;
+
+/** A live price this far (as a fraction) from the last one is taken for a glitch, not a market move. */
+const MAX_JUMP = new Big('0.5');
+
+export type RefreshResult = { status: 'updated'; priceGhs: string } | { status: 'manual' } | { status: 'failed'; reason: string };
+
+export interface CurrentPrice {
+  priceGhs: string;
+  source: RateSource;
+  fetchedAt: Date;
+  stale: boolean;
+}
+
+export interface RateService {
+  /** Fetches the price from the live source chosen in settings; a failure changes nothing and is logged. */
+  refresh(): Promise<RefreshResult>;
+  /** An admin's price (audited): the newest price until the next successful fetch, whatever the live source. */
+  setManualPrice(text: string, from: TelegramIdentity): Promise<Checked<string>>;
+  currentPrice(): Promise<CurrentPrice | null>;
+  /** How far a price an admin typed is from the current one (in percent, signed), before they confirm it. */
+  previewManualPrice(text: string): Promise<Checked<{ price: string; changePercent: string | null }>>;
+  /** Non-null once per stale spell, whichever instance asks first; the next fresh price re-arms it. */
+  staleAlertDue(): Promise<{ lastPriceAt: Date | null } | null>;
+}
+
+/** "15.2", "GHS 15.20", "15,000.5 cedis": a positive price with at most 8 decimals, never through a JS number. */
+export function checkPrice(text: string, asset: string): Checked<string> {
+  const example = `Type the price of 1 ${asset} in cedis, e.g. 15.20 or GHS 15.20`;
+  const number = text
+    .trim()
+    .replace(/^(ghs|gh₵|ghc|₵)\s*/iu, '')
+    .replace(/\s*(ghs|cedis?)$/iu, '');
+  if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(number)) return invalid(`That is not a price. ${example}`);
+  if ((number.split('.')[1]?.length ?? 0) > PRICE_DECIMALS) return invalid(`A price has at most ${PRICE_DECIMALS} decimals. ${example}`);
+  const price = storablePrice(new Big(number.replace(/,/g, '')));
+  return price ? valid(price) : invalid(`The price must be more than 0 and below 1,000,000,000,000. ${example}`);
+}
+
+export function createRateService(deps: {
+  pool: DatabasePool;
+  asset: string;
+  providers: Partial<Record<RateProvider['source'], RateProvider>>;
+  admins: AdminService;
+  clock: Clock;
+  logger: Logger;
+}): RateService {
+  const { pool, asset, providers, admins, clock, logger } = deps;
+
+  const failed = (source: string, reason: string): RefreshResult => {
+    logger.warn({ source, asset, reason }, 'live price not updated');
+    return { status: 'failed', reason };
+  };
+
+  const currentPrice = async (): Promise<CurrentPrice | null> => {
+    const latest = await latestRate(pool, asset);
+    if (!latest) return null;
+    return {
+      priceGhs: latest.price_ghs,
+      source: latest.source,
+      fetchedAt: latest.fetched_at,
+      stale: clock().getTime() - latest.fetched_at.getTime() > STALE_AFTER_MS,
+    };
+  };
+
+  return {
+    async refresh() {
+      const { live_rate_source: source } = await readSettings(pool);
+      if (source === 'manual') return { status: 'manual' };
+      const provider = source === 'coinmarketcap' || source === 'coingecko' ? providers[source] : undefined;
+      if (!provider) return failed(source, `no ${source} provider is configured`);
+      let fetched: string;
+      try {
+        fetched = await provider.fetchPriceGhs(asset);
+      } catch (error) {
+        return failed(source, error instanceof Error ? error.message : String(error));
+      }
+      // Compared with the last fetched price: a mistyped manual price must not block the feed that corrects it.
+      const latest = await latestRate(pool, asset, { liveOnly: true });
+      if (latest && new Big(fetched).minus(latest.price_ghs).abs().gt(new Big(latest.price_ghs).times(MAX_JUMP))) {
+        return failed(source, `${fetched} GHS is more than 50% away from the last price, ${latest.price_ghs} GHS`);
+      }
+      const priceGhs = await pool.transaction(async (tx) => {
+        const stored = await insertRate(tx, { asset, source: provider.source, priceGhs: fetched, fetchedAt: clock(), setByAdminId: null });
+        await clearRateStaleAlert(tx);
+        return stored;
+      });
+      return { status: 'updated', priceGhs };
+    },
+
+    async setManualPrice(text, from) {
+      const admin = await admins.actorFor(from);
+      if (!admin) return invalid('Only admins can set the price.');
+      const parsed = checkPrice(text, asset);
+      if (!parsed.ok) return parsed;
+      return pool.transaction(async (tx) => {
+        const price = await insertRate(tx, { asset, source: 'manual', priceGhs: parsed.value, fetchedAt: clock(), setByAdminId: admin.userId });
+        await clearRateStaleAlert(tx);
+        await insertAuditEntry(tx, { subjectKind: 'rates', subjectId: null, action: 'set_price', admin, details: { asset, price } });
+        return valid(price);
+      });
+    },
+
+    currentPrice,
+
+    async previewManualPrice(text) {
+      const parsed = checkPrice(text, asset);
+      if (!parsed.ok) return parsed;
+      const current = await latestRate(pool, asset);
+      const change = current ? new Big(parsed.value).minus(current.price_ghs).div(current.price_ghs).times(100).toFixed(1) : null;
+      return valid({ price: parsed.value, changePercent: change });
+    },
+
+    async staleAlertDue() {
+      const current = await currentPrice();
+      if (current && !current.stale) return null;
+      return (await markRateStaleAlerted(pool, clock())) ? { lastPriceAt: current?.fetchedAt ?? null } : null;
+    },
+  };
+}

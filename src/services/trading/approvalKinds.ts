@@ -1,0 +1,76 @@
+import { decidePendingCryptoTransaction, findCryptoTransaction, listPendingCryptoTransactions, type CryptoTransactionRow } from '../../db/cryptoTransactions.ts';
+import { findUserById } from '../../db/users.ts';
+import type { ApprovalKind } from '../approvals/approvalKind.ts';
+import { notifyUser } from '../notifications/outbox.ts';
+import type { Clock } from '../platform/clock.ts';
+import { moveFunds } from '../wallet/ledger.ts';
+import { tradingNotices } from './notices.ts';
+
+/** What a buy or sell card shows: the request as quoted, and the asset it trades. */
+export type TradeFacts = CryptoTransactionRow & { asset: string };
+
+/**
+ * Buys (an admin confirms the payment arrived, then approval credits the crypto) and sells (the crypto is
+ * reserved; approval pays the cedis, a decline releases the crypto).
+ */
+export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asset: string }): ApprovalKind<TradeFacts> {
+  const { clock, asset } = deps;
+  return {
+    kind: type,
+    canStartReview: false,
+
+    async load(db, id) {
+      const row = await findCryptoTransaction(db, id, type);
+      const user = row ? await findUserById(db, row.user_id) : null;
+      if (!row || !user) return null;
+      return {
+        kind: type,
+        id,
+        status: row.status,
+        submittedAt: row.created_at,
+        requester: user,
+        photos: row.payment_proof ? [row.payment_proof] : [],
+        details: { ...row, asset },
+      };
+    },
+
+    ownerId: async (db, id) => (await findCryptoTransaction(db, id, type))?.user_id ?? null,
+
+    listPending: async (db) =>
+      (await listPendingCryptoTransactions(db, type)).map((row) => ({ kind: type, id: row.id, submittedAt: row.created_at, details: { ...row, asset } })),
+
+    async approve(tx, id) {
+      const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'approved', decidedAt: clock() });
+      if (!row) return false;
+      const reference = { kind: type, id };
+      const moved =
+        type === 'buy'
+          ? await moveFunds(tx, { userId: row.user_id, changes: { crypto_available: row.crypto_amount }, reason: 'buy_approved', reference })
+          : await moveFunds(tx, {
+              userId: row.user_id,
+              changes: { crypto_reserved: `-${row.crypto_amount}`, cedis_available: row.cedis_amount },
+              reason: 'sell_approved',
+              reference,
+            });
+      if (!moved) throw new Error(`${type} ${id}: the reserved funds are missing`);
+      await notifyUser(tx, row.user_id, type === 'buy' ? tradingNotices.buyApproved(row, asset) : tradingNotices.sellApproved(row));
+      return true;
+    },
+
+    async decline(tx, id, _admin, reason) {
+      const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'declined', declineReason: reason, decidedAt: clock() });
+      if (!row) return false;
+      if (type === 'sell') {
+        const released = await moveFunds(tx, {
+          userId: row.user_id,
+          changes: { crypto_reserved: `-${row.crypto_amount}`, crypto_available: row.crypto_amount },
+          reason: 'sell_released',
+          reference: { kind: type, id },
+        });
+        if (!released) throw new Error(`sell ${id}: the reserved funds are missing`);
+      }
+      await notifyUser(tx, row.user_id, type === 'buy' ? tradingNotices.buyDeclined(row, reason) : tradingNotices.sellDeclined(row, reason, asset));
+      return true;
+    },
+  };
+}

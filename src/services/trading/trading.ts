@@ -1,0 +1,107 @@
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import { cryptoTransactionHistory, insertCryptoTransaction, type CryptoTransactionRow } from '../../db/cryptoTransactions.ts';
+import { findWalletByUserId } from '../../db/wallets.ts';
+import type { MoneyAccess } from '../accounts/moneyAccess.ts';
+import { Rollback, withRollback } from '../common/rollback.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { MediaStore } from '../platform/mediaStore.ts';
+import { moveFunds } from '../wallet/ledger.ts';
+import type { HistorySource } from '../wallet/history.ts';
+import { withPaymentProof, type CreateResult } from '../wallet/requests.ts';
+import type { Quote, QuoteService } from './quotes.ts';
+
+export type { CreateResult };
+
+/** Buys and sells in the user's /history. */
+export const tradingHistory: readonly HistorySource[] = [cryptoTransactionHistory];
+
+export interface BuyRequest {
+  userId: number;
+  quote: Quote;
+  method: 'momo' | 'bank';
+  reference: string;
+  /** A screenshot of the payment, if the user sent one. */
+  proof: Buffer | null;
+}
+
+export interface SellRequest {
+  userId: number;
+  quote: Quote;
+  reference: string;
+}
+
+export interface TradingService {
+  /** The crypto the user has available to sell. */
+  availableCrypto(userId: number): Promise<string>;
+  /** A buy the user says they have paid for: pending until an admin confirms the payment. */
+  createBuy(request: BuyRequest): Promise<CreateResult>;
+  /** A sell: the crypto moves from available to reserved until an admin decides. */
+  createSell(request: SellRequest): Promise<CreateResult>;
+}
+
+export function createTradingService(deps: {
+  pool: DatabasePool;
+  access: MoneyAccess;
+  quotes: QuoteService;
+  media: MediaStore;
+  clock: Clock;
+}): TradingService {
+  const { pool, access, quotes, media, clock } = deps;
+
+  async function create(
+    side: 'buy' | 'sell',
+    request: { userId: number; quote: Quote; reference: string },
+    details: { paymentMethod: 'momo' | 'bank' | 'crypto'; paymentProof: string | null },
+    reserve: (tx: DatabaseTransactionConnection, row: CryptoTransactionRow) => Promise<boolean>,
+  ): Promise<CreateResult> {
+    if (request.quote.side !== side) throw new Error(`a ${request.quote.side} quote cannot create a ${side}`);
+    return withRollback<CreateResult, CreateResult>(() =>
+      pool.transaction(async (tx) => {
+        const refusal = await access.refusal(request.userId, tx);
+        if (refusal) return { status: 'refused', refusal };
+        if (quotes.isExpired(request.quote)) return { status: 'expired' };
+        const { quote } = request;
+        const row = await insertCryptoTransaction(tx, {
+          userId: request.userId,
+          type: quote.side,
+          cedisAmount: quote.cedisAmount,
+          cryptoAmount: quote.cryptoAmount,
+          rate: quote.rate,
+          paymentMethod: details.paymentMethod,
+          reference: request.reference,
+          marketPrice: quote.marketPrice,
+          spreadPercent: quote.spreadPercent,
+          quotedAt: new Date(quote.quotedAt),
+          quoteExpiresAt: new Date(quote.expiresAt),
+          paymentProof: details.paymentProof,
+          createdAt: clock(),
+        });
+        if (!(await reserve(tx, row))) throw new Rollback<CreateResult>({ status: 'insufficient' });
+        return { status: 'created', id: row.id, reference: row.reference };
+      }),
+    );
+  }
+
+  return {
+    availableCrypto: async (userId) => (await findWalletByUserId(pool, userId))?.balance_crypto ?? '0',
+
+    createBuy(request) {
+      return withPaymentProof(media, request.proof, (proof) =>
+        create('buy', request, { paymentMethod: request.method, paymentProof: proof }, () => Promise.resolve(true)),
+      );
+    },
+
+    createSell(request) {
+      return create('sell', request, { paymentMethod: 'crypto', paymentProof: null }, async (tx, row) =>
+        Boolean(
+          await moveFunds(tx, {
+            userId: request.userId,
+            changes: { crypto_available: `-${row.crypto_amount}`, crypto_reserved: row.crypto_amount },
+            reason: 'sell_reserved',
+            reference: { kind: 'sell', id: row.id },
+          }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { decidePendingDeposit, findDeposit, listPendingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
+import { decidePendingWithdrawal, findWithdrawal, listPendingWithdrawals, type WithdrawalRow } from '../../db/cashWithdrawals.ts';
+import { findUserById } from '../../db/users.ts';
+import type { ApprovalKind } from '../approvals/approvalKind.ts';
+import { notifyUser } from '../notifications/outbox.ts';
+import type { Clock } from '../platform/clock.ts';
+import { moveFunds } from './ledger.ts';
+import { walletNotices } from './notices.ts';
+
+export type DepositFacts = DepositRow;
+export type WithdrawalFacts = WithdrawalRow;
+
+/** Deposits: an admin checks the payment arrived, then approval credits the cedis. */
+export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
+  return {
+    kind: 'deposit',
+    canStartReview: false,
+    async load(db, id) {
+      const row = await findDeposit(db, id);
+      const user = row ? await findUserById(db, row.user_id) : null;
+      if (!row || !user) return null;
+      return {
+        kind: 'deposit',
+        id,
+        status: row.status,
+        submittedAt: row.created_at,
+        requester: user,
+        photos: row.payment_proof ? [row.payment_proof] : [],
+        details: row,
+      };
+    },
+    ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
+    listPending: async (db) => (await listPendingDeposits(db)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
+    async approve(tx, id) {
+      const row = await decidePendingDeposit(tx, id, { status: 'approved', decidedAt: clock() });
+      if (!row) return false;
+      const credited = await moveFunds(tx, { userId: row.user_id, changes: { cedis_available: row.amount }, reason: 'deposit_approved', reference: { kind: 'deposit', id } });
+      if (!credited) throw new Error(`deposit ${id}: the user's wallet is missing`);
+      await notifyUser(tx, row.user_id, walletNotices.depositApproved(row));
+      return true;
+    },
+    async decline(tx, id, _admin, reason) {
+      const row = await decidePendingDeposit(tx, id, { status: 'declined', declineReason: reason, decidedAt: clock() });
+      if (!row) return false;
+      await notifyUser(tx, row.user_id, walletNotices.depositDeclined(row, reason));
+      return true;
+    },
+  };
+}
+
+/** Withdrawals: the admin pays out first, then approval ("Paid") takes the reserved cedis; a decline releases them. */
+export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts> {
+  return {
+    kind: 'withdrawal',
+    canStartReview: false,
+    async load(db, id) {
+      const row = await findWithdrawal(db, id);
+      const user = row ? await findUserById(db, row.user_id) : null;
+      if (!row || !user) return null;
+      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester: user, photos: [], details: row };
+    },
+    ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
+    listPending: async (db) =>
+      (await listPendingWithdrawals(db)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
+    async approve(tx, id) {
+      const row = await decidePendingWithdrawal(tx, id, { status: 'approved', decidedAt: clock() });
+      if (!row) return false;
+      const reference = { kind: 'withdrawal', id };
+      const paid = await moveFunds(tx, { userId: row.user_id, changes: { cedis_reserved: `-${row.amount}` }, reason: 'withdrawal_paid', reference });
+      if (!paid) throw new Error(`withdrawal ${id}: the reserved funds are missing`);
+      await notifyUser(tx, row.user_id, walletNotices.withdrawalPaid(row));
+      return true;
+    },
+    async decline(tx, id, _admin, reason) {
+      const row = await decidePendingWithdrawal(tx, id, { status: 'declined', declineReason: reason, decidedAt: clock() });
+      if (!row) return false;
+      const released = await moveFunds(tx, {
+        userId: row.user_id,
+        changes: { cedis_reserved: `-${row.amount}`, cedis_available: row.amount },
+        reason: 'withdrawal_released',
+        reference: { kind: 'withdrawal', id },
+      });
+      if (!released) throw new Error(`withdrawal ${id}: the reserved funds are missing`);
+      await notifyUser(tx, row.user_id, walletNotices.withdrawalDeclined(row, reason));
+      return true;
+    },
+  };
+}

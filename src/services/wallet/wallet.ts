@@ -1,0 +1,123 @@
+import type { DatabasePool } from 'slonik';
+import { depositHistory, insertDeposit } from '../../db/cashDeposits.ts';
+import { insertWithdrawal, withdrawalHistory, type PayoutDetails } from '../../db/cashWithdrawals.ts';
+import { readSettings } from '../../db/settings.ts';
+import { findWalletByUserId } from '../../db/wallets.ts';
+import type { MoneyAccess } from '../accounts/moneyAccess.ts';
+import { Big, GHS_DECIMALS, parseAmount, roundDown } from '../common/amounts.ts';
+import { Rollback, withRollback } from '../common/rollback.ts';
+import { invalid, valid, type Checked } from '../common/validation.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { MediaStore } from '../platform/mediaStore.ts';
+import type { PriceSource, QuoteService } from '../trading/quotes.ts';
+import type { HistorySource } from './history.ts';
+import { moveFunds } from './ledger.ts';
+import { amountLimitRefusal, withPaymentProof, type CreateResult } from './requests.ts';
+
+/** Deposits and withdrawals in the user's /history. */
+export const walletHistory: readonly HistorySource[] = [depositHistory, withdrawalHistory];
+
+export interface WalletSummary {
+  cedisAvailable: string;
+  cedisReserved: string;
+  cryptoAvailable: string;
+  cryptoReserved: string;
+  /** What the available and reserved crypto would fetch at the current sell rate; null without a fresh price. */
+  cryptoValueGhs: string | null;
+}
+
+export interface DepositRequest {
+  userId: number;
+  amount: string;
+  method: 'momo' | 'bank';
+  reference: string;
+  proof: Buffer | null;
+}
+
+export interface WithdrawalRequest {
+  userId: number;
+  amount: string;
+  payout: PayoutDetails;
+  reference: string;
+}
+
+export interface WalletService {
+  summary(userId: number): Promise<WalletSummary | null>;
+  /** A cedi amount as typed, within the limits. */
+  checkAmount(text: string): Promise<Checked<string>>;
+  createDeposit(request: DepositRequest): Promise<CreateResult>;
+  /** The amount moves from available to reserved cedis until an admin has paid it out (or declines). */
+  createWithdrawal(request: WithdrawalRequest): Promise<CreateResult>;
+}
+
+export function createWalletService(deps: {
+  pool: DatabasePool;
+  access: MoneyAccess;
+  media: MediaStore;
+  prices: PriceSource;
+  quotes: QuoteService;
+  clock: Clock;
+}): WalletService {
+  const { pool, access, media, prices, quotes, clock } = deps;
+  return {
+    async summary(userId) {
+      const wallet = await findWalletByUserId(pool, userId);
+      if (!wallet) return null;
+      const crypto = new Big(wallet.balance_crypto).plus(wallet.escrow_crypto);
+      const price = await prices.currentPrice();
+      let cryptoValueGhs: string | null = null;
+      if (price && !price.stale) {
+        const { sell } = await quotes.unitRates(price.priceGhs);
+        cryptoValueGhs = roundDown(crypto.times(sell), GHS_DECIMALS).toFixed(GHS_DECIMALS);
+      }
+      return {
+        cedisAvailable: wallet.balance_cedis,
+        cedisReserved: wallet.escrow_balance,
+        cryptoAvailable: wallet.balance_crypto,
+        cryptoReserved: wallet.escrow_crypto,
+        cryptoValueGhs,
+      };
+    },
+
+    async checkAmount(text) {
+      const parsed = parseAmount(text, 'GHS');
+      if (!parsed.ok) return parsed;
+      if (parsed.value.currency !== 'GHS') return invalid('Type the amount in cedis, e.g. 250.');
+      const outOfLimits = amountLimitRefusal(await readSettings(pool), parsed.value.amount);
+      return outOfLimits ? invalid(outOfLimits) : valid(parsed.value.amount);
+    },
+
+    createDeposit(request) {
+      return withPaymentProof(media, request.proof, (proof) =>
+        pool.transaction(async (tx): Promise<CreateResult> => {
+          const refusal = await access.refusal(request.userId, tx);
+          if (refusal) return { status: 'refused', refusal };
+          const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
+          if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
+          const row = await insertDeposit(tx, { ...request, paymentProof: proof, createdAt: clock() });
+          return { status: 'created', id: row.id, reference: row.reference };
+        }),
+      );
+    },
+
+    createWithdrawal(request) {
+      return withRollback<CreateResult, CreateResult>(() =>
+        pool.transaction(async (tx) => {
+          const refusal = await access.refusal(request.userId, tx);
+          if (refusal) return { status: 'refused', refusal };
+          const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
+          if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
+          const row = await insertWithdrawal(tx, { ...request, createdAt: clock() });
+          const reserved = await moveFunds(tx, {
+            userId: request.userId,
+            changes: { cedis_available: `-${row.amount}`, cedis_reserved: row.amount },
+            reason: 'withdrawal_reserved',
+            reference: { kind: 'withdrawal', id: row.id },
+          });
+          if (!reserved) throw new Rollback<CreateResult>({ status: 'insufficient' });
+          return { status: 'created', id: row.id, reference: row.reference };
+        }),
+      );
+    },
+  };
+}
