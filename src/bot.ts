@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import type { BotContext, ConversationContext } from './context.ts';
 import { createCardPublisher } from './features/approvals/publisher.ts';
 import { cancelFeature, CORE_COMMANDS, fallbackFeature, helpFeature } from './features/core/index.ts';
-import type { BotModule, ModuleDeps } from './features/module.ts';
+import type { BotModule, ModuleDeps, OrderList } from './features/module.ts';
 import { telegramNotificationSender } from './features/notifications/sender.ts';
 import type { Job } from './jobs/job.ts';
 import type { Logger } from './logger.ts';
@@ -75,6 +75,7 @@ export function createBot(deps: BotDependencies): BotApp {
     logger,
   });
   const historyLabels = new Map(modules.flatMap((module) => Object.entries(module.history?.labels ?? {})));
+  const orderLists: OrderList[] = [];
   const moduleDeps = (module: BotModule): ModuleDeps<unknown> => ({
     services: (services as unknown as Record<string, unknown>)[module.name],
     kernel: services,
@@ -83,10 +84,12 @@ export function createBot(deps: BotDependencies): BotApp {
     menu,
     cards,
     historyLabels,
+    orderLists: () => orderLists,
     delivery,
     download: createFileDownloader(config),
   });
   const parts = modules.map((module) => module.telegram?.(moduleDeps(module)) ?? {});
+  orderLists.push(...parts.flatMap((part) => part.orderLists ?? []));
 
   bot.use(errorBoundary(logger, deps.inFlight));
   bot.use(updateLogger(logger));

@@ -10,7 +10,7 @@ import { createDatabasePool, type DatabasePool } from './db/setup/pool.ts';
 import { scheduleJobs } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
-import { createServices } from './modules.ts';
+import { createServices, runStartTasks } from './modules.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
 import { createConversationStore } from './services/platform/conversationStore.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
@@ -48,6 +48,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   running.pool = pool;
 
   const services = createServices({ pool, config, logger });
+  await runStartTasks(services);
   const { bot, notifications, menu, jobs } = createBot({
     config,
     logger,

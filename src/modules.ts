@@ -56,3 +56,10 @@ export function createServices(deps: ServiceDependencies, modules: readonly BotM
   };
   return { ...kernel, ...own };
 }
+
+/** Each module's start-up task (starter content and the like), in module order. */
+export async function runStartTasks(services: AppServices, modules: readonly BotModule[] = MODULES): Promise<void> {
+  for (const module of modules) {
+    await module.onStart?.((services as unknown as Record<string, unknown>)[module.name], services);
+  }
+}

@@ -1,5 +1,5 @@
 import type { ConversationBuilder } from '@grammyjs/conversations';
-import type { Api, Composer } from 'grammy';
+import type { Api, Composer, InlineKeyboard } from 'grammy';
 import type { Config } from '../config.ts';
 import type { BotContext, ConversationContext } from '../context.ts';
 import type { Job } from '../jobs/job.ts';
@@ -13,6 +13,7 @@ import type { HistoryService, HistorySource } from '../services/wallet/history.t
 import type { CardPublisher, CardView } from '../telegram/cards.ts';
 import type { CommandInfo, CommandMenu } from '../telegram/commands.ts';
 import type { FileDownloader } from '../telegram/files.ts';
+import type { SafeHtml } from '../telegram/html.ts';
 
 /** The shared services plus the registries built from every module: approvals and history. */
 export interface Kernel extends SharedServices {
@@ -31,6 +32,8 @@ export interface ModuleDeps<S> {
   cards: CardPublisher;
   /** How each request kind is named in /history, from every module. */
   historyLabels: ReadonlyMap<string, string>;
+  /** Every module's order lists, for /orders (filled once all modules are built). */
+  orderLists(): readonly OrderList[];
   delivery: NotificationDelivery;
   download: FileDownloader;
 }
@@ -40,10 +43,21 @@ export interface ConversationEntry {
   builder: ConversationBuilder<BotContext, ConversationContext>;
 }
 
-/** The Telegram side of a module: its conversations and its handlers (commands, buttons, menus). */
+/** A page of one kind of a user's orders, for /orders (gift card trade-ins, market orders …). */
+export interface OrderList {
+  /** Short and unique, in callback data: `ord:<key>:<page>`. */
+  key: string;
+  /** Its button in /orders, e.g. "🎁 Gift cards". */
+  label: string;
+  /** The page's text and buttons; paging buttons use `orderPageData(key, page)` (features/wallet/ordersCommand.ts). */
+  render(userId: number, page: number): Promise<{ text: SafeHtml; keyboard?: InlineKeyboard }>;
+}
+
+/** The Telegram side of a module: its conversations, its handlers (commands, buttons, menus), its order lists. */
 export interface TelegramParts {
   conversations?: readonly ConversationEntry[];
   composer?: Composer<BotContext>;
+  orderLists?: readonly OrderList[];
 }
 
 /**
@@ -64,6 +78,8 @@ export interface BotModule<Name extends string = string, S = unknown> {
   history?: { sources: readonly HistorySource[]; labels: Readonly<Record<string, string>> };
   /** Settings the domain adds to the /settings editor (and its columns, by migration). */
   settingFields?: readonly SettingField[];
+  /** Runs at every start, after migrations and before updates are taken: e.g. starter content, idempotently. */
+  onStart?(services: S, shared: SharedServices): Promise<void>;
   telegram?(deps: ModuleDeps<S>): TelegramParts;
   /** Cron jobs, scheduled by main.ts (src/jobs/scheduler.ts). */
   jobs?(deps: ModuleDeps<S> & { api: Api }): readonly Job[];

@@ -11,7 +11,7 @@ import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createConversationStore } from '../../src/services/platform/conversationStore.ts';
-import { createServices, type AppServices as Services } from '../../src/modules.ts';
+import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
@@ -83,6 +83,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     clock: options.clock ?? (() => new Date()),
   });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
+  await runStartTasks(services);
   const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: config.botToken, logger });
   const inFlight = new InFlightUpdates();
   const { bot, notifications } = createBot({

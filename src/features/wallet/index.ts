@@ -8,9 +8,10 @@ import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
 import { depositCardView, withdrawalCardView } from './cards.ts';
 import { historyPaging, showHistory, type HistoryDeps } from './historyCommand.ts';
+import { orderPaging, showOrders } from './ordersCommand.ts';
 import { showWallet } from './walletCommand.ts';
 
-/** Wallet: balances, cedi deposits and withdrawals by momo or bank, and the history of every request. */
+/** Wallet: balances, cedi deposits and withdrawals by momo or bank, the history of every request, and /orders. */
 export const walletModule = defineModule({
   name: 'wallet',
   services: (shared) => createWalletService({ ...shared, prices: shared.rates }),
@@ -18,6 +19,7 @@ export const walletModule = defineModule({
     { command: 'wallet', description: 'Your balances', position: 20, button: '💰 Wallet' },
     { command: 'deposit', description: 'Add cedis to your wallet', position: 50, button: '⬇️ Deposit' },
     { command: 'withdraw', description: 'Send cedis to your momo or bank', position: 60, button: '⬆️ Withdraw' },
+    { command: 'orders', description: 'Your orders and their status', position: 66, button: '📦 Orders' },
     { command: 'history', description: 'Your requests and their status', position: 70, button: '🧾 History' },
   ],
   approvalKinds: (shared) => [createDepositKind(shared.clock), createWithdrawalKind(shared.clock)],
@@ -30,6 +32,8 @@ export const walletModule = defineModule({
     deps.menu.handle(composer, 'wallet', (ctx) => showWallet(ctx, deps.services, kernel.asset));
     deps.menu.handle(composer, 'history', (ctx) => showHistory(ctx, history));
     composer.use(historyPaging(history));
+    deps.menu.handle(composer, 'orders', (ctx) => showOrders(ctx, deps.orderLists()));
+    composer.use(orderPaging(() => deps.orderLists()));
     const enterIfAllowed = (flow: string) => async (ctx: BotContext) => {
       if (await mayMoveMoney(ctx, kernel.access)) await ctx.conversation.enter(flow);
     };
