@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** A configuration problem that stops start-up with one line naming the variable and the fix. */
@@ -60,6 +61,10 @@ const configSchema = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.coingecko.com' })
       .default('https://api.coingecko.com')
       .transform((url) => url.replace(/\/+$/, '')),
+    STATE_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`')
+      .optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -87,8 +92,17 @@ export interface Config {
   adminIds: readonly number[];
   webhook: { url: string; secret: string; port: number } | undefined;
   cryptoAsset: string;
+  /** Encrypts conversation state and gift card codes: STATE_SECRET, or (first run) one derived from BOT_TOKEN. */
+  stateSecret: string;
+  /** Whether stateSecret was derived from BOT_TOKEN because STATE_SECRET is unset. */
+  stateSecretDerived: boolean;
   rateSources: { coinmarketcapUrl: string; coinmarketcapApiKey: string | undefined; coingeckoUrl: string };
   logLevel: Env['LOG_LEVEL'];
+}
+
+/** The default STATE_SECRET: stable for a given token, and not the token itself. */
+function derivedStateSecret(botToken: string): string {
+  return createHash('sha256').update(`tradebot state secret:${botToken}`).digest('hex');
 }
 
 /** Reads the environment; throws ConfigError with the first problem, naming the variable. */
@@ -114,6 +128,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
         ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, port: env.PORT }
         : undefined,
     cryptoAsset: env.CRYPTO_ASSET,
+    stateSecret: env.STATE_SECRET ?? derivedStateSecret(env.BOT_TOKEN),
+    stateSecretDerived: env.STATE_SECRET === undefined,
     rateSources: { coinmarketcapUrl: env.COINMARKETCAP_API_URL, coinmarketcapApiKey: env.CMC_API_KEY, coingeckoUrl: env.COINGECKO_API_URL },
     logLevel: env.LOG_LEVEL,
   };

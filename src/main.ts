@@ -41,6 +41,7 @@ function readConfig(): Config {
 }
 
 async function start(config: Config, logger: Logger, running: Running, inFlight: InFlightUpdates): Promise<void> {
+  if (config.stateSecretDerived) logger.warn('STATE_SECRET is not set: using one derived from BOT_TOKEN. Set your own before going live (see the README).');
   if (!config.databaseUrl) running.embedded = await startEmbeddedDatabase(config.dataDir, logger);
   const databaseUrl = config.databaseUrl ?? running.embedded?.url ?? '';
   await runMigrations(databaseUrl, logger);
@@ -53,7 +54,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
     config,
     logger,
     services,
-    conversationStore: createConversationStore({ pool, secret: config.botToken, logger }),
+    conversationStore: createConversationStore({ pool, secret: config.stateSecret, logger }),
     inFlight,
   });
   running.bot = bot;

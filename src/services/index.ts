@@ -8,6 +8,7 @@ import { createSettingsService, type SettingsService } from './admin/settings.ts
 import { SETTING_FIELDS, type SettingField } from './admin/settingFields.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createMediaStore, type MediaStore } from './platform/mediaStore.ts';
+import { createSealer, type Sealer } from './platform/sealing.ts';
 import { createCoinGeckoProvider, createCoinMarketCapProvider } from './rates/providers.ts';
 import { createRateService, type RateService } from './rates/rates.ts';
 import { createQuoteService, type QuoteService } from './trading/quotes.ts';
@@ -30,11 +31,13 @@ export interface SharedServices {
   rates: RateService;
   quotes: QuoteService;
   access: MoneyAccess;
+  /** Encryption for data that must not be readable in the database, one key per purpose. */
+  sealer(purpose: string): Sealer;
 }
 
 export interface ServiceDependencies {
   pool: DatabasePool;
-  config: Pick<Config, 'adminIds' | 'dataDir' | 'cryptoAsset' | 'rateSources'>;
+  config: Pick<Config, 'adminIds' | 'dataDir' | 'cryptoAsset' | 'rateSources' | 'stateSecret'>;
   logger: Logger;
   clock?: Clock;
 }
@@ -68,5 +71,6 @@ export function createSharedServices(deps: ServiceDependencies, extraSettingFiel
     rates,
     quotes: createQuoteService({ pool, prices: rates, asset, clock }),
     access: createMoneyAccess({ pool, clock }),
+    sealer: (purpose) => createSealer(config.stateSecret, purpose),
   };
 }

@@ -18,6 +18,8 @@ import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
 
 export const ADMIN_CHAT_ID = -1001234567890;
+/** What STATE_SECRET is in tests. */
+export const TEST_STATE_SECRET = 'test-state-secret-0123456789abcdef';
 
 /** Log lines kept in memory, so tests can read what the bot logged. */
 export class LogCapture extends Writable {
@@ -78,13 +80,13 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-media-'));
   const baseServices = createServices({
     pool: options.db.pool,
-    config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },
+    config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', stateSecret: TEST_STATE_SECRET, rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },
     logger,
     clock: options.clock ?? (() => new Date()),
   });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
   await runStartTasks(services);
-  const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: config.botToken, logger });
+  const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger });
   const inFlight = new InFlightUpdates();
   const { bot, notifications } = createBot({
     config,

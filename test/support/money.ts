@@ -40,6 +40,7 @@ export async function createMoneyHarness(): Promise<MoneyHarness> {
       adminIds: [ADMIN.id],
       dataDir,
       cryptoAsset: 'USDT',
+      stateSecret: 'money-test-state-secret-0123456789',
       rateSources: { coinmarketcapUrl: 'http://127.0.0.1:9', coinmarketcapApiKey: undefined, coingeckoUrl: 'http://127.0.0.1:9' },
     },
     logger: createLogger('silent'),
