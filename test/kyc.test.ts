@@ -371,7 +371,7 @@ describe('KYC', () => {
       JSON.stringify(tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).includes('Other reason'),
     );
     await adminA.tap(card, '✏️ Other reason', { chatId: ADMIN_CHAT_ID });
-    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'type the reason for declining KYC');
+    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the reason for declining KYC');
     expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
     // Neither another admin's reply nor this admin's other chatter in the group is taken as the reason.
     await adminB.send('I will look at the next one', { chatId: ADMIN_CHAT_ID, replyTo: prompt.message_id });

@@ -261,6 +261,16 @@ describe('rates', () => {
     await tg.waitForMessage(admin.id, 'The price was not changed.');
   });
 
+  it('asks for a price set in the admin group with a forced reply that only that admin answers', async () => {
+    await admin.send('/rates', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'USDT price'), '✏️ Set the price by hand', { chatId: ADMIN_CHAT_ID });
+    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the price of 1 USDT in cedis');
+    expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    await admin.send('14.90', { chatId: ADMIN_CHAT_ID, replyTo: prompt });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Set the USDT price to GHS 14.90?'), '✅ Confirm', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'The USDT price is now GHS 14.90.');
+  });
+
   it('fetches the live price, pauses trading when it is stale and alerts the admins once', async () => {
     await db.query("UPDATE settings SET live_rate_source = 'coingecko'");
     rates.setPrice('USDT', 15.5);
