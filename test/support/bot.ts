@@ -58,6 +58,8 @@ export interface TestBotOptions {
   /** Where the rate providers fetch prices: a FakeRates server; by default nowhere reachable. */
   rateSources?: Config['rateSources'];
   clock?: Clock;
+  /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
+  wrapConversationStore?: (store: ConversationStore) => ConversationStore;
 }
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
@@ -86,7 +88,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
   await runStartTasks(services);
-  const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger });
+  const store: ConversationStore = createConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger });
+  const conversationStore = options.wrapConversationStore ? options.wrapConversationStore(store) : store;
   const inFlight = new InFlightUpdates();
   const { bot, notifications } = createBot({
     config,
@@ -118,5 +121,38 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       await stopReceiving();
       await inFlight.drain(10_000);
     },
+  };
+}
+
+/**
+ * A conversation store whose next save fails once armed: what a process killed between a request's commit
+ * and the conversation's save leaves behind (the request exists, the conversation is at the step before).
+ */
+export function saveFailure(): { wrap: (store: ConversationStore) => ConversationStore; failNextSave(): void; failures: () => number } {
+  let armed = false;
+  let failures = 0;
+  const crashIfArmed = () => {
+    if (!armed) return;
+    armed = false;
+    failures += 1;
+    throw new Error('simulated crash before the conversation was saved');
+  };
+  return {
+    // A finished conversation is saved by deleting its state: both count as the save.
+    wrap: (store) => ({
+      read: (key) => store.read(key),
+      delete: async (key) => {
+        crashIfArmed();
+        await store.delete(key);
+      },
+      write: async (key, value) => {
+        crashIfArmed();
+        await store.write(key, value);
+      },
+    }),
+    failNextSave: () => {
+      armed = true;
+    },
+    failures: () => failures,
   };
 }

@@ -81,12 +81,13 @@ export async function ask<T>(conversation: BotConversation, ctx: ConversationCon
 
   for (;;) {
     const update = await conversation.wait();
-    const answer = await readAnswer(conversation, update, question, prompts, acceptsText);
+    const answer = await readAnswer(conversation, update, question, prompts, acceptsText, send);
     if (!answer) continue;
     const checked = await question.check(answer);
     if (checked.ok) {
-      if (answer.kind === 'button' && update.chat) {
-        await update.api.editMessageText(update.chat.id, prompts[0] ?? 0, html`${text}\n\n<i>➜ ${answer.label}</i>`.value);
+      const tapped = update.callbackQuery?.message;
+      if (answer.kind === 'button' && tapped) {
+        await update.api.editMessageText(tapped.chat.id, tapped.message_id, html`${text}\n\n<i>➜ ${answer.label}</i>`.value);
       }
       return checked.value;
     }
@@ -101,12 +102,13 @@ async function readAnswer(
   conversation: BotConversation,
   update: ConversationContext,
   question: Question<unknown>,
-  prompts: readonly number[],
+  prompts: number[],
   acceptsText: boolean,
+  resend: (body: SafeHtml) => Promise<number>,
 ): Promise<Answer | undefined> {
   const inGroup = isGroup(update);
   if (update.callbackQuery) {
-    const choice = question.choices && update.callbackQuery.message?.message_id === prompts[0]
+    const choice = question.choices && prompts.includes(update.callbackQuery.message?.message_id ?? -1)
       ? findChoice(question.choices, update.callbackQuery.data ?? '')
       : undefined;
     if (!choice) {
@@ -130,9 +132,13 @@ async function readAnswer(
   if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text };
   const file = message.photo?.at(-1) ?? message.document;
   if (file && question.acceptsFile) return { kind: 'file', fileId: file.file_id, fileSize: file.file_size };
-  await update.reply(
-    question.acceptsFile ? 'Please send a photo.' : acceptsText ? 'Please type your answer as a text message.' : 'Please tap one of the buttons above.',
-  );
+  if (question.choices && !acceptsText) {
+    // The question again with its buttons, in case the ones above are gone (answered before a crash, scrolled away).
+    const hint = question.acceptsFile ? 'Please send a photo, or tap one of the buttons below.' : 'Please tap one of the buttons below.';
+    prompts.push(await resend(html`${hint}\n\n${question.text}`));
+    return undefined;
+  }
+  await update.reply(question.acceptsFile ? 'Please send a photo.' : 'Please type your answer as a text message.');
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { DatabasePool } from 'slonik';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../../db/adminAuditLog.ts';
 import { insertRate, latestRate, type RateSource } from '../../db/rates.ts';
 import { clearRateStaleAlert, markRateStaleAlerted, readSettings } from '../../db/settings.ts';
@@ -31,7 +31,8 @@ export interface RateService {
   refresh(): Promise<RefreshResult>;
   /** An admin's price (audited): the newest price until the next successful fetch, whatever the live source. */
   setManualPrice(text: string, from: TelegramIdentity): Promise<Checked<string>>;
-  currentPrice(): Promise<CurrentPrice | null>;
+  /** The newest price; `db` lets a transaction read it on its own connection. */
+  currentPrice(db?: CommonQueryMethods): Promise<CurrentPrice | null>;
   /** How far a price an admin typed is from the current one (in percent, signed), before they confirm it. */
   previewManualPrice(text: string): Promise<Checked<{ price: string; changePercent: string | null }>>;
   /** Non-null once per stale spell, whichever instance asks first; the next fresh price re-arms it. */
@@ -66,8 +67,8 @@ export function createRateService(deps: {
     return { status: 'failed', reason };
   };
 
-  const currentPrice = async (): Promise<CurrentPrice | null> => {
-    const latest = await latestRate(pool, asset);
+  const currentPrice = async (db: CommonQueryMethods = pool): Promise<CurrentPrice | null> => {
+    const latest = await latestRate(db, asset);
     if (!latest) return null;
     return {
       priceGhs: latest.price_ghs,
