@@ -87,6 +87,7 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
   if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
   // A delivery the job had started finishes (and what the last updates announced goes out) before the pool closes.
   await running.notifications?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
+  await running.notifications?.idle();
   if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
     // Confirm the handled updates to Telegram, so the next start does not receive them again.
     const offset = inFlight.highestUpdateId + 1;

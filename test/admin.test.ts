@@ -209,3 +209,28 @@ describe('questions in the admin group (privacy mode)', () => {
     expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('Please answer the question above first'))).toBe(false);
   });
 });
+
+describe('a decision and the outbox', () => {
+  it('delivers the decided request\'s notification at once, without waiting for a backlog of others', async () => {
+    // 300 other users' notifications are due (a broadcast, say); the delivery job is not running here.
+    await db.query(`
+      WITH others AS (
+        INSERT INTO users (telegram_id, username, email, password, date_joined, created_at, updated_at)
+        SELECT 5000000 + n, 'backlog' || n, 'backlog' || n || '@example.com', 'x', now(), now(), now() FROM generate_series(1, 300) n
+        RETURNING id
+      )
+      INSERT INTO notifications (user_id, notification_type, title, message, created_at, next_attempt_at)
+      SELECT id, 'BROADCAST', 'News', 'Hello from the desk', now() - interval '1 minute', now() - interval '1 minute' FROM others
+    `);
+    const kycId = await pendingKyc('Efua');
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Waiting requests'), new RegExp(`Show #${kycId}$`), { chatId: ADMIN_CHAT_ID });
+    const card = await tg.waitForMessage(ADMIN_CHAT_ID, `KYC verification #${kycId}`);
+    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(nextUserId, 'Your identity is verified');
+    await tg.settle();
+    const sentToOthers = tg.calls.filter((call) => call.method === 'sendMessage' && Number(call.params.chat_id) > 5000000);
+    expect(sentToOthers).toHaveLength(0);
+    expect(await db.query("SELECT count(*)::int AS n FROM notifications WHERE notification_type = 'BROADCAST' AND sent_at IS NULL")).toEqual([{ n: 300 }]);
+  });
+});

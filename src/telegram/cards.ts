@@ -40,4 +40,6 @@ export interface DecisionOutcome {
   text: string;
   alert: boolean;
   applied: boolean;
+  /** When applied: the users.id whose notification goes out right after. */
+  ownerId?: number | null;
 }

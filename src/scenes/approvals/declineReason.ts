@@ -13,7 +13,7 @@ export interface DeclineReasonDeps {
   labelOf(kind: string): string;
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   /** Edits the cards and delivers the notification, after the decision committed. */
-  publish(api: Api, kind: string, id: number): Promise<void>;
+  publish(api: Api, decided: { kind: string; id: number; ownerId: number | null | undefined }): Promise<void>;
 }
 
 /**
@@ -36,6 +36,6 @@ export function createDeclineReasonConversation(deps: DeclineReasonDeps) {
     });
     const outcome = await conversation.external(() => deps.decide({ kind, id, action: 'decline', from: admin, reason }));
     await ctx.reply((outcome.applied ? html`Declined ${subject}. Reason sent to the user: ${reason}` : html`${outcome.text}`).value);
-    if (outcome.applied) await conversation.external((outer) => deps.publish(outer.api, kind, id));
+    if (outcome.applied) await conversation.external((outer) => deps.publish(outer.api, { kind, id, ownerId: outcome.ownerId }));
   };
 }
