@@ -1,7 +1,7 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { Server } from 'node:http';
-import { ALLOWED_UPDATES, createBot, registerCommands } from './bot.ts';
+import { ALLOWED_UPDATES, createBot, createBotConversationStore, registerCommands } from './bot.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { BotContext } from './context.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/setup/embedded.ts';
@@ -12,7 +12,6 @@ import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
 import { createServices, runStartTasks } from './modules.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
-import { createConversationStore } from './services/platform/conversationStore.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
 import { startWebhookServer } from './webhook.ts';
 import type { ScheduledTask } from 'node-cron';
@@ -54,7 +53,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
     config,
     logger,
     services,
-    conversationStore: createConversationStore({ pool, secret: config.stateSecret, logger }),
+    conversationStore: createBotConversationStore({ pool, secret: config.stateSecret, logger, clock: services.clock }),
     inFlight,
   });
   running.bot = bot;

@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ALLOWED_UPDATES, createBot, type ConversationStore } from '../../src/bot.ts';
+import { ALLOWED_UPDATES, createBot, createBotConversationStore, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import type { Config } from '../../src/config.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
-import { createConversationStore } from '../../src/services/platform/conversationStore.ts';
 import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
@@ -35,6 +34,8 @@ export class LogCapture extends Writable {
 
 export interface TestBot {
   services: Services;
+  /** Runs one of the bot's cron jobs now, as its schedule would. */
+  runJob(name: string): Promise<void>;
   notifications: NotificationDelivery;
   /** Where this bot stores media (a temporary folder of its own). */
   dataDir: string;
@@ -88,10 +89,10 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
   await runStartTasks(services);
-  const store: ConversationStore = createConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger });
+  const store = createBotConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger, clock: baseServices.clock });
   const conversationStore = options.wrapConversationStore ? options.wrapConversationStore(store) : store;
   const inFlight = new InFlightUpdates();
-  const { bot, notifications } = createBot({
+  const { bot, notifications, jobs } = createBot({
     config,
     logger,
     services,
@@ -110,8 +111,14 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
     stopReceiving = () => runner.stop() ?? Promise.resolve();
   }
+  const clock = options.clock ?? (() => new Date());
   return {
     services,
+    runJob: async (name) => {
+      const job = jobs.find((candidate) => candidate.name === name);
+      if (!job) throw new Error(`no job ${name}`);
+      await job.run(clock());
+    },
     notifications,
     dataDir,
     logs,
@@ -140,6 +147,8 @@ export function saveFailure(): { wrap: (store: ConversationStore) => Conversatio
   return {
     // A finished conversation is saved by deleting its state: both count as the save.
     wrap: (store) => ({
+      expireIdle: (now) => store.expireIdle(now),
+      takeExpired: (key) => store.takeExpired(key),
       read: (key) => store.read(key),
       delete: async (key) => {
         crashIfArmed();
