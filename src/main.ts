@@ -98,7 +98,7 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { pretty: process.stdout.isTTY });
   const running: Running = {};
   const inFlight = new InFlightUpdates();
 
