@@ -37,7 +37,7 @@ async function downloadAtMost(url: string, limit: number): Promise<Buffer | null
   if (!response.ok || !response.body) throw new Error(`file download failed with HTTP ${response.status}`);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return Buffer.concat(chunks);
