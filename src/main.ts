@@ -1,5 +1,5 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import type { Bot } from 'grammy';
+import { Api, type Bot } from 'grammy';
 import type { Server } from 'node:http';
 import { ALLOWED_UPDATES, createBot, createBotConversationStore, registerCommands } from './bot.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -13,6 +13,7 @@ import { InFlightUpdates } from './middleware/inFlight.ts';
 import { createServices, runStartTasks } from './modules.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
+import { connectToTelegram, TokenRefusedError } from './telegram/connect.ts';
 import { startWebhookServer } from './webhook.ts';
 import type { ScheduledTask } from 'node-cron';
 
@@ -41,6 +42,8 @@ function readConfig(): Config {
 
 async function start(config: Config, logger: Logger, running: Running, inFlight: InFlightUpdates): Promise<void> {
   if (config.stateSecretDerived) logger.warn('STATE_SECRET is not set: using one derived from BOT_TOKEN. Set your own before going live (see the README).');
+  // Telegram first: a wrong token stops start-up before anything else has started.
+  const botInfo = await connectToTelegram(new Api(config.botToken, { apiRoot: config.telegramApiRoot }), logger);
   if (!config.databaseUrl) running.embedded = await startEmbeddedDatabase(config.dataDir, logger);
   const databaseUrl = config.databaseUrl ?? running.embedded?.url ?? '';
   await runMigrations(databaseUrl, logger);
@@ -55,6 +58,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
     services,
     conversationStore: createBotConversationStore({ pool, secret: config.stateSecret, logger, clock: services.clock }),
     inFlight,
+    botInfo,
   });
   running.bot = bot;
   running.notifications = notifications;
@@ -62,7 +66,6 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   for (const job of jobs.filter((candidate) => candidate.runAtStart)) {
     void job.run(new Date()).catch((error: unknown) => logger.error({ err: error, job: job.name }, 'job failed'));
   }
-  await bot.init();
   await registerCommands(bot.api, menu, config, logger);
 
   if (config.webhook) {
@@ -124,7 +127,8 @@ async function main(): Promise<void> {
   try {
     await start(config, logger, running, inFlight);
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
+    if (error instanceof TokenRefusedError) process.stderr.write(`${error.message}\n`);
+    else logger.fatal({ err: error }, 'start-up failed');
     await stop(running, inFlight, logger).catch(() => undefined);
     process.exit(1);
   }

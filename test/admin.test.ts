@@ -94,7 +94,7 @@ describe('/admin and /settings', () => {
     await tg.waitForMessage(ADMIN_CHAT_ID, /Waiting requests|Nothing is waiting/);
     await admin.tap(menu, '⚙️ Settings', { chatId: ADMIN_CHAT_ID });
     const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
-    expect(settings.text).toContain('Live rate source: coinmarketcap');
+    expect(settings.text).toContain('Live rate source: coingecko');
     expect(settings.text).toContain('Escrow fee: 2.00%');
 
     const answer = await member.tapAndAwaitAnswer(menu, '⚙️ Settings', { chatId: ADMIN_CHAT_ID });
@@ -120,9 +120,9 @@ describe('/admin and /settings', () => {
     await admin.send('/settings');
     settings = await tg.waitForMessage(admin.id, 'Settings');
     await admin.tap(settings, '✏️ Live rate source');
-    await admin.tap(await tg.waitForMessage(admin.id, 'Live rate source is now: coinmarketcap'), 'coingecko');
+    await admin.tap(await tg.waitForMessage(admin.id, 'Live rate source is now: coingecko'), 'coinmarketcap');
     await admin.tap(await tg.waitForMessage(admin.id, 'Change Live rate source?'), '✅ Confirm');
-    await tg.waitForMessage(admin.id, 'Saved. Live rate source is now: coingecko');
+    await tg.waitForMessage(admin.id, 'Saved. Live rate source is now: coinmarketcap');
 
     await admin.send('/settings');
     settings = await tg.waitForMessage(admin.id, 'Settings');
@@ -136,7 +136,7 @@ describe('/admin and /settings', () => {
 
     const [row] = await db.query('SELECT live_rate_source, escrow_percent::text AS escrow_percent, support_contacts FROM settings');
     expect(row).toEqual({
-      live_rate_source: 'coingecko',
+      live_rate_source: 'coinmarketcap',
       escrow_percent: '2.50',
       support_contacts: { WhatsApp: '+233 24 000 0000', 'E-mail': 'help@example.com' },
     });
@@ -145,7 +145,7 @@ describe('/admin and /settings', () => {
     );
     expect(audit.map((entry) => entry.details)).toEqual([
       { field: 'escrow_percent', from: '2.00%', to: '2.50%' },
-      { field: 'live_rate_source', from: 'coinmarketcap', to: 'coingecko' },
+      { field: 'live_rate_source', from: 'coingecko', to: 'coinmarketcap' },
       { field: 'support_contacts', from: 'none yet', to: 'E-mail: help@example.com\nWhatsApp: +233 24 000 0000' },
     ]);
     expect(audit.every((entry) => entry.admin_telegram_id === String(ADMIN_ID))).toBe(true);

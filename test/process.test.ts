@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
+import { FakeRates } from './support/fakeRates.ts';
 import { startBotProcess } from './support/process.ts';
+import { chmod, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 
 describe('configuration errors stop start-up with one clear line', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
@@ -103,6 +106,101 @@ describe('without DATABASE_URL', () => {
     } finally {
       await tg.stop();
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const errorLines = (output: string) => output.split('\n').filter((line) => /"level":(50|60)/.test(line));
+
+describe('a first run, as a new operator would try it', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('stops with one line naming BOT_TOKEN and @BotFather when Telegram refuses the token', async () => {
+    const tg = await FakeTelegram.start();
+    try {
+      const bot = startBotProcess({ BOT_TOKEN: '999999:NOT-THE-TOKEN', TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: db.url });
+      expect(await bot.exited).toBe(1);
+      const lines = bot.stderr().trimEnd().split('\n');
+      expect(lines).toEqual([expect.stringMatching(/^Telegram refused BOT_TOKEN \(401 Unauthorized\): copy the token @BotFather gave your bot/)]);
+      expect(errorLines(bot.stdout())).toEqual([]);
+    } finally {
+      await tg.stop();
+    }
+  });
+
+  it('says when Telegram cannot be reached and when it tries again, then connects', async () => {
+    const port = await unusedPort();
+    const env = { BOT_TOKEN: '123456:TEST-TOKEN', TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: db.url };
+    const bot = startBotProcess(env);
+    await bot.waitForLog('trying again at');
+    await bot.waitForLog('"attempt":2');
+    expect(bot.stdout()).toMatch(/Telegram cannot be reached \(ECONNREFUSED\); trying again at \d\d:\d\d:\d\d/);
+    const tg = await FakeTelegram.start({ port });
+    try {
+      tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
+      await bot.waitForLog('"msg":"bot started"', 30_000);
+      expect(await bot.stop()).toBe(0);
+    } finally {
+      await tg.stop();
+    }
+  });
+
+  it('gets a price with no API key at all, so trading is open and nobody is told it is paused', async () => {
+    const tg = await FakeTelegram.start();
+    const rates = await FakeRates.start();
+    rates.setPrice('USDT', 15.1);
+    try {
+      tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
+      const bot = startBotProcess({ BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: db.url, COINGECKO_API_URL: rates.url });
+      await bot.waitForLog('"msg":"bot started"');
+      await tg.settle(500);
+      expect(await bot.stop()).toBe(0);
+      expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('has not updated'))).toBe(false);
+      expect(bot.stdout()).not.toContain('live price not updated');
+      expect(await db.query("SELECT source, price_ghs::text AS price FROM rates")).toEqual([{ source: 'coingecko', price: '15.10000000' }]);
+    } finally {
+      await tg.stop();
+      await rates.stop();
+    }
+  });
+
+  it('ends cleanly on Ctrl+C, with its own PostgreSQL in a DATA_DIR the postgres user cannot enter', async () => {
+    const tg = await FakeTelegram.start();
+    tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
+    // A folder like a clone under /root: only its owner may enter it.
+    const closed = await mkdtemp(path.join(tmpdir(), 'tradebot-closed-'));
+    await chmod(closed, 0o700);
+    const dataDir = path.join(closed, 'clone', 'data');
+    await mkdir(dataDir, { recursive: true });
+    try {
+      const bot = startBotProcess({ BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATA_DIR: dataDir }, { ownGroup: true });
+      await bot.waitForLog('"msg":"bot started"', 60_000);
+      const kojo = tg.createUser({ id: 889, first_name: 'Kojo' });
+      await kojo.send('/help');
+      await tg.waitForMessage(kojo.id, 'What I can do');
+      // Ctrl+C: the terminal signals the whole foreground process group.
+      expect(await bot.stopGroup('SIGINT')).toBe(0);
+      const output = `${bot.stdout()}${bot.stderr()}`;
+      expect(errorLines(output)).toEqual([]);
+      expect(output).not.toMatch(/terminated|FATAL/i);
+      expect(bot.stdout()).toContain('"msg":"embedded PostgreSQL stopped"');
+    } finally {
+      await tg.stop();
+      await rm(closed, { recursive: true, force: true });
     }
   });
 });

@@ -11,13 +11,20 @@ export interface BotProcess {
   exited: Promise<number | string>;
   waitForLog(text: string, timeoutMs?: number): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /** Signals the whole process group, as a terminal's Ctrl+C does (needs `ownGroup`). */
+  stopGroup(signal: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Runs `node src/main.ts` as npm start would, with exactly the given environment (plus PATH). */
-export function startBotProcess(env: Record<string, string>): BotProcess {
+/**
+ * Runs `node src/main.ts` as npm start would, with exactly the given environment (plus PATH). `ownGroup`
+ * makes it lead a process group, as a command typed in a terminal does.
+ */
+export function startBotProcess(env: Record<string, string>, options: { ownGroup?: boolean } = {}): BotProcess {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // No test reaches a real rate API: unless the test names a fake, the sources point at a closed port.
+    env: { PATH: process.env.PATH ?? '', COINGECKO_API_URL: 'http://127.0.0.1:9', COINMARKETCAP_API_URL: 'http://127.0.0.1:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup ?? false,
   });
   let stdout = '';
   let stderr = '';
@@ -42,6 +49,11 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
     waitForLog,
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
+      return exited;
+    },
+    stopGroup: async (signal) => {
+      if (!options.ownGroup || child.pid === undefined) throw new Error('stopGroup needs a process started with ownGroup');
+      process.kill(-child.pid, signal);
       return exited;
     },
   };

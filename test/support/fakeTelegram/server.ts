@@ -24,6 +24,8 @@ export interface StartOptions {
   token?: string;
   /** Default 'test_bot'. */
   botUsername?: string;
+  /** Listen on this port (e.g. one a bot was told to use before the server existed); default any free one. */
+  port?: number;
 }
 
 const DEFAULT_TIMEOUT = 5000;
@@ -89,7 +91,7 @@ export class FakeTelegram {
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     holder.instance = new FakeTelegram(server, world);
     return holder.instance;
