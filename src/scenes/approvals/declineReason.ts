@@ -4,6 +4,7 @@ import type { DecisionRequest } from '../../services/approvals/approvals.ts';
 import { invalid, valid } from '../../services/common/validation.ts';
 import type { DecisionOutcome } from '../../telegram/cards.ts';
 import { html } from '../../telegram/html.ts';
+import { toAdmin } from '../ask/admin.ts';
 import { ask } from '../ask/ask.ts';
 
 export const DECLINE_REASON = 'decline-reason';
@@ -26,11 +27,7 @@ export function createDeclineReasonConversation(deps: DeclineReasonDeps) {
     if (!admin) return;
     const subject = `${deps.labelOf(kind)} #${id}`;
     const reason = await ask(conversation, ctx, {
-      // A forced reply addressed to this admin: in a group, the bot only sees replies to its own messages.
-      text: html`✏️ <a href="tg://user?id=${admin.id}">${admin.first_name}</a>, type the reason for declining ${subject}. The user will read it. Send /cancel to leave it open.`,
-      replyMarkup: { force_reply: true, selective: true, input_field_placeholder: 'Reason for the user' },
-      // In the group, only a reply to this prompt is the reason, never the admin's other chatter.
-      repliesOnly: true,
+      ...toAdmin(admin, html`type the reason for declining ${subject}. The user will read it. Send /cancel to leave it open.`, 'Reason for the user'),
       check: (answer) => {
         const text = answer.kind === 'text' ? answer.text.trim() : '';
         return text.length >= 3 && text.length <= 500 ? valid(text) : invalid('Type a reason of 3 to 500 characters, e.g. The payment was not received.');

@@ -58,10 +58,11 @@ export async function ask<T>(conversation: BotConversation, ctx: ConversationCon
   const acceptsText = question.acceptsText ?? (!question.choices && !question.acceptsFile);
   const replyMarkup = question.choices ? inlineKeyboard(question.choices) : question.replyMarkup;
   const sent = await ctx.reply(question.text.value, replyMarkup ? { reply_markup: replyMarkup } : {});
+  let questionMessageId = sent.message_id;
 
   for (;;) {
     const update = await conversation.wait();
-    const answer = await readAnswer(update, question, sent.message_id, acceptsText);
+    const answer = await readAnswer(update, question, questionMessageId, acceptsText);
     if (!answer) continue;
     const checked = await question.check(answer);
     if (checked.ok) {
@@ -70,8 +71,18 @@ export async function ask<T>(conversation: BotConversation, ctx: ConversationCon
       }
       return checked.value;
     }
+    if (question.repliesOnly && isGroup(update)) {
+      // In a group only a reply to the question is an answer: ask again with the reason, as a new forced reply.
+      const again = await update.reply(html`${checked.reason}\n\n${question.text}`.value, replyMarkup ? { reply_markup: replyMarkup } : {});
+      questionMessageId = again.message_id;
+      continue;
+    }
     await update.reply(html`${checked.reason}`.value);
   }
+}
+
+function isGroup(update: ConversationContext): boolean {
+  return update.chat?.type === 'group' || update.chat?.type === 'supergroup';
 }
 
 /** The answer carried by an update, or undefined after telling the user what is expected instead. */
@@ -94,8 +105,7 @@ async function readAnswer(
   }
   const message = update.message;
   if (!message) return undefined;
-  const inGroup = update.chat?.type === 'group' || update.chat?.type === 'supergroup';
-  if (question.repliesOnly && inGroup && message.reply_to_message?.message_id !== questionMessageId) return undefined;
+  if (question.repliesOnly && isGroup(update) && message.reply_to_message?.message_id !== questionMessageId) return undefined;
   if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
   if (message.text?.startsWith('/')) {
     await update.reply(IN_CONVERSATION_HINT.value);
