@@ -62,7 +62,8 @@ export async function toggleCard(ctx: BotContext, from: TelegramIdentity, catalo
   const outcome = await catalogue.setActive(id, active, from);
   if (outcome.status !== 'done') {
     await ctx.answerCallbackQuery({ text: catalogueProblemText(outcome), show_alert: true });
-    if (outcome.status === 'unchanged' || outcome.status === 'no_rate') await showScreen(ctx, catalogueCardText(plainCard(outcome.card)).value, cardKeyboard(outcome.card));
+    // Already so: the card shown was out of date (another admin changed it); show it as it is.
+    if (outcome.status === 'unchanged') await showScreen(ctx, catalogueCardText(plainCard(outcome.card)).value, cardKeyboard(outcome.card));
     return;
   }
   await ctx.answerCallbackQuery({ text: active ? `${outcome.card.name} is offered to users now.` : `${outcome.card.name} is hidden from users now.` });
