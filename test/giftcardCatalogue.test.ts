@@ -113,6 +113,24 @@ describe('the catalogue', () => {
   });
 });
 
+describe('/giftcards', () => {
+  it('pages the brands, six at a time, with every card rate on the page', async () => {
+    const brands = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf'];
+    const cards = [];
+    for (const [index, brand] of brands.entries()) cards.push(await offerCard(bot, admin, { brand, rateBuy: `${10 + index}.00` }));
+    const user = await newUser('Afua');
+    await user.send('/giftcards');
+    const first = await tg.waitForMessage(user.id, 'Sell a gift card (page 1 of 2)');
+    expect(first.text).toContain(`${cards[5]?.name ?? ''}: GHS 15.00 per 1 USD`);
+    expect(first.text).not.toContain('Golf');
+    await user.tap(first, 'Next ▶️');
+    const second = await tg.waitForEdit(user.id, first.message_id, '(page 2 of 2)');
+    expect(second.text).toContain(`${cards[6]?.name ?? ''}: GHS 16.00 per 1 USD`);
+    await user.tap(second, 'Golf');
+    await tg.waitForEdit(user.id, first.message_id, 'Which card do you have?');
+  });
+});
+
 describe('rates and availability', () => {
   it('keeps the payout of a submitted trade-in when the rate changes before approval', async () => {
     const card = await offerCard(bot, admin, { brand: 'Amazon', rateBuy: '11.50' });
