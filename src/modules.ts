@@ -1,6 +1,7 @@
 import { accountsModule } from './features/accounts/index.ts';
 import { adminModule } from './features/admin/index.ts';
 import { approvalsModule } from './features/approvals/index.ts';
+import { giftcardsModule } from './features/giftcards/index.ts';
 import { kycModule } from './features/kyc/index.ts';
 import type { BotModule, Kernel } from './features/module.ts';
 import { notificationsModule } from './features/notifications/index.ts';
@@ -20,6 +21,7 @@ export const MODULES = [
   kycModule,
   walletModule,
   tradingModule,
+  giftcardsModule,
   ratesModule,
   approvalsModule,
   adminModule,

@@ -22,6 +22,15 @@ export interface CardView<D = unknown> {
   fields(card: RequestFacts<D>): readonly (readonly [string, string])[];
   /** One line in /pending. */
   pendingSummary(request: PendingRequest<D>): string;
+  /** The words of the kind's step after approval, when its rules have one (ApprovalKind.followUp). */
+  followUp?: {
+    /** e.g. "Mark completed". */
+    buttonLabel: string;
+    /** e.g. "Completed", as in "Completed by Ama at 14:02". */
+    doneLabel: string;
+    /** What an approved card says is next, e.g. "tap Mark completed once the card is redeemed". */
+    hint: string;
+  };
 }
 
 export interface CardPublisher {

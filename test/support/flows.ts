@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { ReferencePrefix } from '../../src/services/common/references.ts';
 import type { TestBot } from './bot.ts';
 import { ADMIN_CHAT_ID } from './bot.ts';
 import type { TestDatabase } from './database.ts';
@@ -37,7 +38,7 @@ export async function cardFor(tg: FakeTelegram, reference: string): Promise<Chat
   return tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes(reference) && Boolean(message.reply_markup));
 }
 
-export function referenceIn(message: ChatMessage, prefix: 'BUY' | 'SELL' | 'DEP' | 'WD'): string {
+export function referenceIn(message: ChatMessage, prefix: ReferencePrefix): string {
   const reference = new RegExp(`${prefix}-[0-9A-Z]{8}`).exec(message.text ?? '')?.[0];
   expect(reference, `a ${prefix} reference in: ${message.text ?? ''}`).toBeDefined();
   return reference ?? '';

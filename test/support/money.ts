@@ -199,7 +199,8 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
         CROSS JOIN LATERAL (
           SELECT (SELECT coalesce(sum(amount), 0) FROM cash_deposits WHERE user_id = w.user_id AND status = 'approved')
                + (SELECT coalesce(sum(cedis_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved')
-               - (SELECT coalesce(sum(amount), 0) FROM cash_withdrawals WHERE user_id = w.user_id AND status = 'approved') AS cedis,
+               - (SELECT coalesce(sum(amount), 0) FROM cash_withdrawals WHERE user_id = w.user_id AND status = 'approved')
+               + (SELECT coalesce(sum(payout_ghs), 0) FROM gift_card_orders WHERE user_id = w.user_id AND status IN ('approved', 'completed')) AS cedis,
                  (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'buy' AND status = 'approved')
                - (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved') AS crypto
         ) c
@@ -227,6 +228,8 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
         SELECT user_id, 'withdrawal', id, 'cedis_available', -amount FROM cash_withdrawals WHERE status IN ('pending', 'approved')
         UNION ALL
         SELECT user_id, 'withdrawal', id, 'cedis_reserved', amount FROM cash_withdrawals WHERE status = 'pending'
+        UNION ALL
+        SELECT user_id, 'gift_card', id, 'cedis_available', payout_ghs FROM gift_card_orders WHERE status IN ('approved', 'completed')
       ), actual AS (
         SELECT w.user_id, l.reference_kind AS kind, l.reference_id AS id, l.account, sum(l.amount) AS amount
           FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id

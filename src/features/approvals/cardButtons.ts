@@ -1,8 +1,10 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
+import type { RequestFacts } from '../../services/approvals/approvalKind.ts';
 import type { DecisionRequest } from '../../services/approvals/approvals.ts';
 import { DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
+import type { CardView } from '../../telegram/cards.ts';
 import { editQuietly } from '../../telegram/errors.ts';
 import { alreadyDecidedText, CARD_CALLBACK, cardKeyboard, declineReasonKeyboard } from './cardText.ts';
 import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
@@ -37,13 +39,18 @@ async function handleCardTap(
     await ctx.answerCallbackQuery({ text: 'This request no longer exists.', show_alert: true });
     return;
   }
+  if (verb === 'f') {
+    await followUpTap(ctx, deps, card, view, rules.followUp !== undefined);
+    return;
+  }
   if (card.status !== 'pending' && card.status !== 'under_review') {
     await ctx.answerCallbackQuery({ text: alreadyDecidedText(card, view), show_alert: true });
     return;
   }
   if (verb === 'd' || verb === 'b') {
     // The reason is chosen on the card the admin tapped; the decision is taken with the reason.
-    const keyboard = verb === 'd' ? declineReasonKeyboard(card, view) : cardKeyboard(card, view, rules.canStartReview);
+    const steps = { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined };
+    const keyboard = verb === 'd' ? declineReasonKeyboard(card, view) : cardKeyboard(card, view, steps);
     await editQuietly(ctx.editMessageReplyMarkup(keyboard ? { reply_markup: keyboard } : {}));
     await ctx.answerCallbackQuery(verb === 'd' ? { text: 'Choose a reason.' } : {});
     return;
@@ -59,7 +66,30 @@ async function handleCardTap(
     await ctx.answerCallbackQuery({ text: 'That button is no longer valid. Tap the card again.', show_alert: true });
     return;
   }
-  const outcome = await takeDecision(deps, { kind, id, action, from: ctx.from, reason });
+  await decideAndPublish(ctx, deps, { kind, id, action, from: ctx.from, reason });
+}
+
+async function decideAndPublish(ctx: BotContext, deps: DecisionDeps, request: DecisionRequest): Promise<void> {
+  const outcome = await takeDecision(deps, request);
   await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
-  if (outcome.applied) await publishDecision(ctx.api, deps, { kind, id, ownerId: outcome.ownerId });
+  if (outcome.applied) await publishDecision(ctx.api, deps, { kind: request.kind, id: request.id, ownerId: outcome.ownerId });
+}
+
+/** The step after approval (e.g. Mark completed): offered only on an approved request of a kind that has one. */
+async function followUpTap(
+  ctx: BotContext & { from: NonNullable<BotContext['from']> },
+  deps: DecisionDeps,
+  card: RequestFacts,
+  view: CardView<unknown>,
+  kindHasFollowUp: boolean,
+): Promise<void> {
+  if (!kindHasFollowUp || !view.followUp || card.status === 'pending' || card.status === 'under_review') {
+    await ctx.answerCallbackQuery({ text: 'That button is no longer valid. Tap the card again.', show_alert: true });
+    return;
+  }
+  if (card.status !== 'approved') {
+    await ctx.answerCallbackQuery({ text: alreadyDecidedText(card, view), show_alert: true });
+    return;
+  }
+  await decideAndPublish(ctx, deps, { kind: card.kind, id: card.id, action: 'follow_up', from: ctx.from });
 }

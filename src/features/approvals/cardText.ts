@@ -6,7 +6,8 @@ import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 
 /** Callback data of card buttons: `ap:<kind>:<id>:<verb>`, ids only (well under Telegram's 64 bytes). */
 export const CARD_CALLBACK = /^ap:([a-z_]+):(\d+):([a-z])(\d*)$/;
-export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b';
+/** Approve, decline (choose a reason), start review, decline with reason x<index>, other reason, back, follow-up. */
+export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f';
 
 export function cardData(kind: string, id: number, verb: CardVerb, index?: number): string {
   return `ap:${kind}:${id}:${verb}${index ?? ''}`;
@@ -25,7 +26,14 @@ function requesterFields(user: Requester): [string, string][] {
 function statusLine(card: RequestFacts, view: CardView<unknown>): string {
   if (card.status === 'pending') return '⏳ Waiting for a decision';
   if (card.status === 'under_review') return '🔎 In review';
+  if (card.status === 'completed') return `🏁 ${view.followUp?.doneLabel ?? 'Completed'}`;
+  if (card.status === 'approved' && view.followUp) return `✅ ${view.approvedLabel}: ${view.followUp.hint}`;
   return card.status === 'approved' ? `✅ ${view.approvedLabel}` : `❌ ${view.declinedLabel}`;
+}
+
+function followUpLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | undefined {
+  if (!card.followUp || card.status !== 'completed') return undefined;
+  return html`🏁 <b>${view.followUp?.doneLabel ?? 'Completed'} by ${card.followUp.by}</b> at ${formatDateTime(card.followUp.at)}`;
 }
 
 function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | undefined {
@@ -33,7 +41,7 @@ function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | u
   if (!decision) return undefined;
   const when = formatDateTime(decision.at);
   if (card.status === 'under_review') return html`🔎 <b>Under review by ${decision.by}</b> since ${when}`;
-  if (card.status === 'approved') return html`✅ <b>${view.approvedLabel} by ${decision.by}</b> at ${when}`;
+  if (card.status === 'approved' || card.status === 'completed') return html`✅ <b>${view.approvedLabel} by ${decision.by}</b> at ${when}`;
   if (card.status === 'declined') {
     return html`❌ <b>${view.declinedLabel} by ${decision.by}</b> at ${when}\nReason: ${decision.reason ?? 'none given'}`;
   }
@@ -42,23 +50,32 @@ function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | u
 
 export function renderCardText(card: RequestFacts, view: CardView<unknown>): SafeHtml {
   const fields = [...requesterFields(card.requester), ...view.fields(card)].map(([label, value]) => html`<b>${label}:</b> ${value}`);
-  const decision = decisionLine(card, view);
+  const decisions = [decisionLine(card, view), followUpLine(card, view)].filter((line) => line !== undefined);
   return joinHtml([
     html`<b>${view.title(card)}</b>`,
     html`Status: ${statusLine(card, view)} · submitted ${formatDateTime(card.submittedAt)}`,
     html``,
     joinHtml(fields),
-    ...(decision ? [html``, decision] : []),
+    ...(decisions.length > 0 ? [html``, ...decisions] : []),
   ]);
 }
 
-/** The buttons a card offers in its state: none once decided. */
-export function cardKeyboard(card: RequestFacts, view: CardView<unknown>, canStartReview: boolean): InlineKeyboard | undefined {
+/** What a request kind's rules allow on its card, besides approving and declining. */
+export interface CardSteps {
+  canStartReview: boolean;
+  hasFollowUp: boolean;
+}
+
+/** The buttons a card offers in its state: none once decided, except the follow-up of an approved request. */
+export function cardKeyboard(card: RequestFacts, view: CardView<unknown>, steps: CardSteps): InlineKeyboard | undefined {
+  if (card.status === 'approved' && steps.hasFollowUp && view.followUp) {
+    return new InlineKeyboard().text(`🏁 ${view.followUp.buttonLabel}`, cardData(card.kind, card.id, 'f'));
+  }
   if (card.status !== 'pending' && card.status !== 'under_review') return undefined;
   const keyboard = new InlineKeyboard()
     .text(`✅ ${view.approveLabel}`, cardData(card.kind, card.id, 'a'))
     .text(`❌ ${view.declineLabel}`, cardData(card.kind, card.id, 'd'));
-  if (canStartReview && card.status === 'pending') keyboard.row().text('🔎 Start review', cardData(card.kind, card.id, 'r'));
+  if (steps.canStartReview && card.status === 'pending') keyboard.row().text('🔎 Start review', cardData(card.kind, card.id, 'r'));
   return keyboard;
 }
 
@@ -74,6 +91,9 @@ export function alreadyDecidedText(card: RequestFacts, view: CardView<unknown>):
   if (!decision) return 'This request is no longer waiting for a decision.';
   const when = formatWhen(decision.at);
   if (card.status === 'under_review') return `Already under review by ${decision.by} since ${when}.`;
+  if (card.status === 'completed' && card.followUp) {
+    return `Already ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()} by ${card.followUp.by} at ${formatWhen(card.followUp.at)}.`;
+  }
   const verb = card.status === 'approved' ? view.approvedLabel : view.declinedLabel;
   return `Already ${verb.toLowerCase()} by ${decision.by} at ${when}.`;
 }

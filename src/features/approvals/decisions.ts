@@ -13,7 +13,7 @@ export interface DecisionDeps {
   logger: Logger;
 }
 
-const DONE: Record<DecisionRequest['action'], string> = {
+const DONE: Record<Exclude<DecisionRequest['action'], 'follow_up'>, string> = {
   approve: 'Done: approved.',
   decline: 'Done: declined.',
   start_review: 'You are reviewing it now.',
@@ -31,7 +31,8 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   // Too late: the decision that won has edited the cards already.
   if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view));
   deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
-  return { text: DONE[request.action], alert: false, applied: true, ownerId: result.ownerId };
+  const done = request.action === 'follow_up' ? `Done: ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()}.` : DONE[request.action];
+  return { text: done, alert: false, applied: true, ownerId: result.ownerId };
 }
 
 /**

@@ -21,18 +21,18 @@ export function createCardPublisher(deps: {
     const rules = approvals.kind(kind);
     const view = views.get(kind);
     const card = rules && view ? await approvals.card(kind, id) : null;
-    return card && rules && view ? { card, view, canStartReview: rules.canStartReview } : undefined;
+    return card && rules && view ? { card, view, steps: { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined } } : undefined;
   }
 
   async function post(api: Api, kind: string, id: number, chatId = deps.adminChatId): Promise<void> {
     const loaded = await load(kind, id);
     if (!loaded) throw new Error(`no ${kind} request ${id}`);
-    const { card, view, canStartReview } = loaded;
+    const { card, view, steps } = loaded;
     const photos = card.photos.map((path) => new InputFile(media.absolutePath(path)));
     let replyTo: number | undefined;
     if (photos.length === 1 && photos[0]) replyTo = (await api.sendPhoto(chatId, photos[0])).message_id;
     if (photos.length > 1) replyTo = (await api.sendMediaGroup(chatId, photos.map((photo) => InputMediaBuilder.photo(photo))))[0]?.message_id;
-    const keyboard = cardKeyboard(card, view, canStartReview);
+    const keyboard = cardKeyboard(card, view, steps);
     const message = await api.sendMessage(chatId, renderCardText(card, view).value, {
       ...(keyboard ? { reply_markup: keyboard } : {}),
       ...(replyTo ? { reply_parameters: { message_id: replyTo } } : {}),
@@ -52,7 +52,7 @@ export function createCardPublisher(deps: {
       const loaded = await load(kind, id);
       if (!loaded) return;
       const text = renderCardText(loaded.card, loaded.view).value;
-      const keyboard = cardKeyboard(loaded.card, loaded.view, loaded.canStartReview);
+      const keyboard = cardKeyboard(loaded.card, loaded.view, loaded.steps);
       for (const message of await approvals.cardMessages(kind, id)) {
         await api
           .editMessageText(message.chat_id, message.message_id, text, keyboard ? { reply_markup: keyboard } : {})

@@ -7,7 +7,7 @@ import { formatDateTime } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 
 const HISTORY_PAGE = /^hist:(\d+)$/;
-const STATUS_LABEL: Record<string, string> = { pending: '⏳ pending', approved: '✅ done', declined: '❌ declined' };
+const STATUS_LABEL: Record<string, string> = { pending: '⏳ pending', approved: '✅ done', declined: '❌ declined', completed: '🏁 completed' };
 
 export interface HistoryDeps {
   history: HistoryService;

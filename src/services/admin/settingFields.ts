@@ -14,6 +14,8 @@ export interface SettingField {
   choices?: readonly string[];
   format(settings: SettingsRow): string;
   parse(text: string): Checked<SettingsPatch>;
+  /** Why the settings as they would be after a change contradict each other (a smallest above a largest), if so. */
+  conflict?(settings: SettingsRow): string | null;
 }
 
 function parseContacts(text: string): Checked<Record<string, string>> {
@@ -28,10 +30,17 @@ function parseContacts(text: string): Checked<Record<string, string>> {
   return valid(contacts);
 }
 
+function cediLimitsConflict(settings: SettingsRow): string | null {
+  return new Big(settings.min_amount_ghs).gt(settings.max_amount_ghs)
+    ? `The smallest amount (${formatGhs(settings.min_amount_ghs)}) cannot be above the largest (${formatGhs(settings.max_amount_ghs)}).`
+    : null;
+}
+
 function cediLimit(key: 'min_amount_ghs' | 'max_amount_ghs', label: string): SettingField {
   return {
     key,
     label,
+    conflict: cediLimitsConflict,
     prompt: `Type the ${label.toLowerCase()} in cedis, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`,
     format: (settings) => formatGhs(settings[key]),
     parse: (text) => {

@@ -1,9 +1,10 @@
 import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
 import type { AdminActor } from '../accounts/admins.ts';
 
-/** Where a request stands, in the words every request kind shares. */
-export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined';
-export type DecisionAction = 'approve' | 'decline' | 'start_review';
+/** Where a request stands, in the words every request kind shares; `completed` follows a follow-up step. */
+export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined' | 'completed';
+/** What an admin does to a request; `follow_up` is the kind's step after approval (ApprovalKind.followUp). */
+export type DecisionAction = 'approve' | 'decline' | 'start_review' | 'follow_up';
 
 /** Who made a request, as an admin card shows them. */
 export interface Requester {
@@ -31,6 +32,18 @@ export interface RequestFacts<D = unknown> extends PendingRequest<D> {
   photos: readonly string[];
   /** The admin's decision or review, when there is one. */
   decision?: { action: DecisionAction; by: string; at: Date; reason: string | null };
+  /** Who took the follow-up step after the approval, and when, once someone has. */
+  followUp?: { by: string; at: Date };
+}
+
+/**
+ * A step some kinds take after approval, from the same card (a gift card's "Mark completed"): one guarded
+ * update approved → completed in the transaction it is given; false when the request was not approved (any more).
+ */
+export interface FollowUp {
+  /** Its action in the audit trail, e.g. 'complete'. */
+  action: string;
+  apply(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
 }
 
 /**
@@ -49,4 +62,5 @@ export interface ApprovalKind<D = unknown> {
   approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<boolean>;
   startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
+  followUp?: FollowUp;
 }

@@ -1,7 +1,7 @@
-import type { DatabasePool } from 'slonik';
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards.ts';
 import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
-import type { AdminService, TelegramIdentity } from '../accounts/admins.ts';
+import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts } from './approvalKind.ts';
 
 export type DecisionResult =
@@ -26,7 +26,10 @@ export interface ApprovalService {
   card(kind: string, id: number): Promise<RequestFacts | null>;
   /** Every waiting request of every kind, oldest first. */
   listPending(): Promise<PendingRequest[]>;
-  /** Applies an admin's decision exactly once: a second tap, or a second admin, gets `already_decided`. */
+  /**
+   * Applies an admin's decision (or the kind's follow-up step) exactly once: a second tap, or a second admin,
+   * gets `already_decided`.
+   */
   decide(request: DecisionRequest): Promise<DecisionResult>;
   /** Remembers a message that shows a request's card, so a decision can edit every copy in place. */
   recordCardMessage(kind: string, id: number, chatId: number, messageId: number): Promise<void>;
@@ -40,16 +43,37 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
   const { pool, admins } = deps;
   const byKind = new Map(deps.kinds.map((kind) => [kind.kind, kind]));
 
-  function withDecision(facts: Omit<RequestFacts, 'decision'>, entry: AuditRow | null): RequestFacts {
-    if (!entry) return facts;
-    return { ...facts, decision: { action: entry.action as DecisionAction, by: entry.admin_name, at: entry.created_at, reason: entry.reason } };
+  function withDecision(facts: Omit<RequestFacts, 'decision'>, entry: AuditRow | null, followUp: AuditRow | null): RequestFacts {
+    return {
+      ...facts,
+      ...(entry ? { decision: { action: entry.action as DecisionAction, by: entry.admin_name, at: entry.created_at, reason: entry.reason } } : {}),
+      ...(followUp ? { followUp: { by: followUp.admin_name, at: followUp.created_at } } : {}),
+    };
   }
 
   async function card(kind: string, id: number): Promise<RequestFacts | null> {
     const implementation = byKind.get(kind);
     const facts = implementation ? await implementation.load(pool, id) : null;
-    if (!facts) return null;
-    return withDecision(facts, await latestAuditEntry(pool, kind, id, DECISIONS));
+    if (!implementation || !facts) return null;
+    const followUpAction = implementation.followUp?.action;
+    return withDecision(
+      facts,
+      await latestAuditEntry(pool, kind, id, DECISIONS),
+      followUpAction ? await latestAuditEntry(pool, kind, id, [followUpAction]) : null,
+    );
+  }
+
+  function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionRequest, admin: AdminActor, reason: string | null) {
+    switch (request.action) {
+      case 'approve':
+        return implementation.approve(tx, request.id, admin);
+      case 'decline':
+        return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
+      case 'start_review':
+        return implementation.startReview?.(tx, request.id, admin) ?? false;
+      case 'follow_up':
+        return implementation.followUp?.apply(tx, request.id, admin) ?? false;
+    }
   }
 
   return {
@@ -71,16 +95,10 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       const ownerId = await implementation.ownerId(pool, request.id);
       if (admin.userId !== null && ownerId === admin.userId) return { outcome: 'own_request' };
       const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
+      const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
       const applied = await pool.transaction(async (tx) => {
-        const done =
-          request.action === 'approve'
-            ? await implementation.approve(tx, request.id, admin)
-            : request.action === 'decline'
-              ? await implementation.decline(tx, request.id, admin, reason ?? 'No reason given')
-              : ((await implementation.startReview?.(tx, request.id, admin)) ?? false);
-        if (done) {
-          await insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action: request.action, admin, reason });
-        }
+        const done = await apply(implementation, tx, request, admin, reason);
+        if (done && action) await insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action, admin, reason });
         return done;
       });
       const current = await card(request.kind, request.id);

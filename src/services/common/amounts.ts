@@ -52,6 +52,22 @@ export function parseAmount(text: string, asset: string, defaultCurrency: Curren
   return valid({ currency, amount: amount.toString() });
 }
 
+export type DecimalProblem = 'not_a_number' | 'not_positive' | 'too_many_decimals';
+
+/**
+ * A positive decimal as people type it ("100", "1,250.50", "25.5"), with at most `places` decimals, as an exact
+ * string; or what is wrong with it, for the caller to word. Never goes through a JS number.
+ */
+export function readPositiveDecimal(text: string, places: number): { ok: true; value: string } | { ok: false; problem: DecimalProblem } {
+  const match = /^(-?)\s*(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$/.exec(text.trim());
+  if (!match || (match[2] === undefined && match[3] === undefined)) return { ok: false, problem: 'not_a_number' };
+  const [, minus, whole = '0', fraction = ''] = match;
+  const value = new Big(`${whole.replace(/,/g, '')}.${fraction || '0'}`);
+  if (minus || value.lte(0)) return { ok: false, problem: 'not_positive' };
+  if (fraction.length > places) return { ok: false, problem: 'too_many_decimals' };
+  return { ok: true, value: value.toString() };
+}
+
 function withSeparators(fixed: string): string {
   const [whole = '0', fraction] = fixed.split('.');
   const sign = whole.startsWith('-') ? '-' : '';
@@ -59,9 +75,19 @@ function withSeparators(fixed: string): string {
   return `${sign}${digits}${fraction ? `.${fraction}` : ''}`;
 }
 
+/** An amount with 2 decimals and thousands separators: "1,250.50". */
+export function formatAmount(amount: string | Big): string {
+  return withSeparators(new Big(amount).toFixed(2));
+}
+
+/** An amount with 2 decimals in a currency: "USD 100.00", "GBP 1,250.50". */
+export function formatMoney(amount: string | Big, currency: string): string {
+  return `${currency} ${formatAmount(amount)}`;
+}
+
 /** "GHS 1,150.00" */
 export function formatGhs(amount: string | Big): string {
-  return `GHS ${withSeparators(new Big(amount).toFixed(GHS_DECIMALS))}`;
+  return formatMoney(amount, 'GHS');
 }
 
 /** "12.50000000 USDT" */

@@ -4,9 +4,10 @@ import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 
-export type MediaFolder = 'kyc' | 'proofs';
+/** Identity documents, payment and gift card proofs, and the pictures of catalogue gift cards. */
+export type MediaFolder = 'kyc' | 'proofs' | 'giftcards';
 
-/** `path` is relative to the media folder (e.g. `kyc/<uuid>.jpg`, at most 47 characters), so it fits a VARCHAR(100) column. */
+/** `path` is relative to the media folder (e.g. `kyc/<uuid>.jpg`, at most 50 characters), so it fits a VARCHAR(100) column. */
 export interface StoredImage {
   path: string;
   width: number;
@@ -35,7 +36,7 @@ const MAX_LONG_SIDE = 2048;
 // Photo formats only: GIF, SVG and the like are not photos of a document.
 const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'heif', 'tiff']);
 
-const SEND_A_PHOTO = 'Send a photo of the document (JPEG or PNG).';
+const SEND_A_PHOTO = 'Send a photo (JPEG or PNG).';
 
 async function readMetadata(bytes: Buffer): Promise<Metadata | undefined> {
   try {
@@ -105,7 +106,7 @@ async function prepare(bytes: Buffer): Promise<Checked<Awaited<ReturnType<typeof
     : invalid('I could not open that picture; it may be damaged or in an unusual format. Send the photo again as a JPEG or PNG.');
 }
 
-/** Identity documents and payment proofs, kept under `${dataDir}/media` where only the bot's user can read them. */
+/** Identity documents, proofs and card pictures, kept under `${dataDir}/media` where only the bot's user can read them. */
 export function createMediaStore({ dataDir }: { dataDir: string }): MediaStore {
   const root = resolve(dataDir, 'media');
 

@@ -1,4 +1,5 @@
 import type { DatabasePool } from 'slonik';
+import { clampPage } from '../common/paging.ts';
 import { countUserHistory, userHistoryPage, type HistoryRow, type HistorySource } from '../../db/readModels/userHistory.ts';
 
 export type { HistoryRow, HistorySource };
@@ -14,10 +15,9 @@ export function createHistoryService(deps: { pool: DatabasePool; sources: readon
   const { pool, sources } = deps;
   return {
     async page(userId, page) {
-      const pages = Math.max(1, Math.ceil((await countUserHistory(pool, userId, sources)) / HISTORY_PAGE_SIZE));
-      // A page from an old or forged button is brought into range.
-      const shown = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
-      return { rows: await userHistoryPage(pool, userId, sources, { limit: HISTORY_PAGE_SIZE, offset: shown * HISTORY_PAGE_SIZE }), page: shown, pages };
+      const shown = clampPage(page, await countUserHistory(pool, userId, sources), HISTORY_PAGE_SIZE);
+      const rows = await userHistoryPage(pool, userId, sources, { limit: HISTORY_PAGE_SIZE, offset: shown.page * HISTORY_PAGE_SIZE });
+      return { rows, ...shown };
     },
   };
 }
