@@ -2,6 +2,7 @@ import { accountsModule } from './features/accounts/index.ts';
 import { adminModule } from './features/admin/index.ts';
 import { approvalsModule } from './features/approvals/index.ts';
 import { kycModule } from './features/kyc/index.ts';
+import { marketModule } from './features/market/index.ts';
 import type { BotModule, Kernel } from './features/module.ts';
 import { notificationsModule } from './features/notifications/index.ts';
 import { ratesModule } from './features/rates/index.ts';
@@ -20,6 +21,7 @@ export const MODULES = [
   kycModule,
   walletModule,
   tradingModule,
+  marketModule,
   ratesModule,
   approvalsModule,
   adminModule,

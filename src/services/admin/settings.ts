@@ -1,9 +1,7 @@
-import Big from 'big.js';
 import type { DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../../db/adminAuditLog.ts';
 import { readSettings, updateSettings, type SettingsRow } from '../../db/settings.ts';
 import type { AdminService, TelegramIdentity } from '../accounts/admins.ts';
-import { formatGhs } from '../common/amounts.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 import { SETTING_FIELDS, type SettingField } from './settingFields.ts';
 
@@ -31,9 +29,8 @@ export function createSettingsService(deps: { pool: DatabasePool; admins: AdminS
       return deps.pool.transaction(async (tx) => {
         const before = await readSettings(tx, { forUpdate: true });
         const merged = { ...before, ...parsed.value };
-        if (new Big(merged.min_amount_ghs).gt(merged.max_amount_ghs)) {
-          return invalid(`The smallest amount (${formatGhs(merged.min_amount_ghs)}) cannot be above the largest (${formatGhs(merged.max_amount_ghs)}).`);
-        }
+        const broken = fields.map((candidate) => candidate.check?.(merged) ?? null).find((problem) => problem !== null);
+        if (broken) return invalid(broken);
         await updateSettings(tx, before.id, parsed.value);
         const after = await readSettings(tx);
         await insertAuditEntry(tx, {

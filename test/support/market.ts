@@ -1,0 +1,63 @@
+import type { OrderSide } from '../../src/db/orders.ts';
+import { newReference } from '../../src/services/common/references.ts';
+import type { PlaceResult } from '../../src/services/market/market.ts';
+import type { TestDatabase } from './database.ts';
+import type { MoneyHarness } from './money.ts';
+
+export type Placed = PlaceResult & { status: 'placed' };
+
+/** Places an order through the service with a fresh reference; fails the test unless it was placed. */
+export async function placeOrder(h: MoneyHarness, userId: number, side: OrderSide, amount: string, price: string): Promise<Placed> {
+  const result = await h.services.market.place({ userId, side, amount, price, reference: newReference('MKT') });
+  if (result.status !== 'placed') throw new Error(`place ${side} ${amount} @ ${price}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** Sets the market's settings: order value limits, lifetime and the seller fee. */
+export async function setMarketSettings(db: TestDatabase, settings: { min?: string; max?: string; days?: number; feePercent?: string }): Promise<void> {
+  await db.query(
+    `UPDATE settings SET market_min_order_ghs = coalesce($1, market_min_order_ghs), market_max_order_ghs = coalesce($2, market_max_order_ghs),
+            market_order_days = coalesce($3, market_order_days), escrow_percent = coalesce($4, escrow_percent)`,
+    [settings.min ?? null, settings.max ?? null, settings.days ?? null, settings.feePercent ?? null],
+  );
+}
+
+/**
+ * The market's own invariants, in SQL numeric: the book is not crossed between different users (a user's own
+ * bid may sit above their own ask, since they never match each other); every order's fill is the sum of its
+ * trades; every trade's total and fee follow the rounding rules at its resting order's price, between the
+ * owners of its two orders, one buying and one selling. One line per violation.
+ */
+export async function marketViolations(db: TestDatabase): Promise<string[]> {
+  const checks: [string, string][] = [
+    [
+      'crossed book',
+      `SELECT b.id AS bid, b.price AS bid_price, a.id AS ask, a.price AS ask_price
+         FROM orders b JOIN orders a ON a.currency_pair = b.currency_pair AND a.order_type = 'SELL' AND a.user_id <> b.user_id
+        WHERE b.order_type = 'BUY' AND b.status IN ('PENDING', 'PROCESSING') AND a.status IN ('PENDING', 'PROCESSING') AND b.price >= a.price`,
+    ],
+    [
+      'order fill differs from its trades',
+      `SELECT o.id, o.filled_amount, coalesce(sum(t.amount), 0) AS traded
+         FROM orders o LEFT JOIN trades t ON o.id IN (t.order_id, t.resting_order_id)
+        GROUP BY o.id HAVING o.filled_amount <> coalesce(sum(t.amount), 0)`,
+    ],
+    [
+      'trade breaks the price, rounding or party rules',
+      `SELECT t.id, t.amount, t.price, t.total, t.fee_ghs
+         FROM trades t JOIN orders i ON i.id = t.order_id JOIN orders r ON r.id = t.resting_order_id
+         JOIN orders s ON s.id IN (i.id, r.id) AND s.order_type = 'SELL'
+         JOIN orders b ON b.id IN (i.id, r.id) AND b.order_type = 'BUY'
+        WHERE t.price <> r.price OR i.order_type = r.order_type OR i.created_at < r.created_at OR i.id < r.id
+           OR t.total <> floor(t.amount * t.price * 100) / 100
+           OR t.fee_ghs <> ceil(t.total * s.fee_percent) / 100
+           OR t.buyer_id <> b.user_id OR t.seller_id <> s.user_id
+           OR b.price < t.price OR s.price > t.price`,
+    ],
+  ];
+  const problems: string[] = [];
+  for (const [label, query] of checks) {
+    for (const row of await db.query(query)) problems.push(`${label}: ${JSON.stringify(row)}`);
+  }
+  return problems;
+}
