@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { marketViolations, placeOrder, setMarketSettings } from '../support/market.ts';
-import { createMoneyHarness, createMoneyUser, fund, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
+import { clearBook, marketNotices, marketViolations, placeOrder, setMarketSettings, trader as traderWith } from '../support/market.ts';
+import { createMoneyHarness, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
 
 let h: MoneyHarness;
 
@@ -16,22 +16,12 @@ afterAll(async () => {
 afterEach(async () => {
   expect(await invariantViolations(h.db)).toEqual([]);
   expect(await marketViolations(h.db)).toEqual([]);
-  // Each test trades on a book of its own: what is left open is cancelled by its owner.
-  const open = await h.db.query<{ id: number; user_id: number }>("SELECT id::int, user_id::int FROM orders WHERE status IN ('PENDING', 'PROCESSING')");
-  for (const order of open) expect((await h.services.market.cancel(order.user_id, order.id)).status).toBe('cancelled');
+  // Each test trades on a book of its own.
+  await clearBook(h);
 });
 
-async function trader(amounts: { cedis?: string; crypto?: string }): Promise<number> {
-  const userId = await createMoneyUser(h.db);
-  await fund(h.services, userId, amounts);
-  return userId;
-}
-
-const notices = (userId: number) =>
-  h.db.query<{ notification_type: string; message: string; delivered: boolean }>(
-    "SELECT notification_type, message, sent_at IS NOT NULL AS delivered FROM notifications WHERE user_id = $1 AND notification_type LIKE 'MARKET_%' ORDER BY id",
-    [userId],
-  );
+const trader = (amounts: { cedis?: string; crypto?: string }) => traderWith(h, amounts);
+const notices = (userId: number) => marketNotices(h.db, userId);
 
 describe('placing and matching', () => {
   it('rests an order that matches nothing, reserving amount × price rounded up', async () => {

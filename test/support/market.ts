@@ -2,9 +2,33 @@ import type { OrderSide } from '../../src/db/orders.ts';
 import { newReference } from '../../src/services/common/references.ts';
 import type { PlaceResult } from '../../src/services/market/market.ts';
 import type { TestDatabase } from './database.ts';
-import type { MoneyHarness } from './money.ts';
+import { createMoneyUser, fund, type MoneyHarness } from './money.ts';
 
 export type Placed = PlaceResult & { status: 'placed' };
+
+/** A verified user with these funds in their wallet, got the way users get them (an approved deposit and buy). */
+export async function trader(h: MoneyHarness, amounts: { cedis?: string; crypto?: string }): Promise<number> {
+  const userId = await createMoneyUser(h.db);
+  await fund(h.services, userId, amounts);
+  return userId;
+}
+
+/** The market notifications a user got, oldest first. */
+export function marketNotices(db: TestDatabase, userId: number): Promise<{ notification_type: string; message: string; delivered: boolean }[]> {
+  return db.query(
+    "SELECT notification_type, message, sent_at IS NOT NULL AS delivered FROM notifications WHERE user_id = $1 AND notification_type LIKE 'MARKET_%' ORDER BY id",
+    [userId],
+  );
+}
+
+/** Cancels every open order through its owner, so the next test starts with an empty book. */
+export async function clearBook(h: MoneyHarness): Promise<void> {
+  const open = await h.db.query<{ id: number; user_id: number }>("SELECT id::int, user_id::int FROM orders WHERE status IN ('PENDING', 'PROCESSING')");
+  for (const order of open) {
+    const result = await h.services.market.cancel(order.user_id, order.id);
+    if (result.status !== 'cancelled') throw new Error(`clearBook: order ${order.id} ${result.status}`);
+  }
+}
 
 /** Places an order through the service with a fresh reference; fails the test unless it was placed. */
 export async function placeOrder(h: MoneyHarness, userId: number, side: OrderSide, amount: string, price: string): Promise<Placed> {
