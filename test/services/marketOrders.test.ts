@@ -119,13 +119,17 @@ describe('placing safely', () => {
   it('refuses what the wallet cannot reserve and what the rules do not allow, writing nothing', async () => {
     const buyer = await trader({ cedis: '50', crypto: '1' });
     const place = (side: 'BUY' | 'SELL', amount: string, price: string) => h.services.market.place({ userId: buyer, side, amount, price, reference: newReference('MKT') });
+    const refusal = async (side: 'BUY' | 'SELL', amount: string, price: string) => {
+      const result = await place(side, amount, price);
+      return result.status === 'invalid' ? result.reason : result.status;
+    };
     expect(await place('BUY', '4', '12.51')).toEqual({ status: 'insufficient' }); // 50.04
     expect(await place('SELL', '1.00000001', '12.00')).toEqual({ status: 'insufficient' });
-    expect(await place('BUY', '1', '15.205')).toMatchObject({ status: 'invalid', reason: expect.stringContaining('at most 2 decimals') });
-    expect(await place('BUY', '0.000000001', '15.00')).toMatchObject({ status: 'invalid' });
-    expect(await place('BUY', '1', '0')).toMatchObject({ status: 'invalid' });
-    expect(await place('BUY', '0.05', '15.00')).toMatchObject({ status: 'invalid', reason: 'An order must be worth at least GHS 1.00; this one is worth GHS 0.75.' });
-    expect(await place('SELL', '1000', '25.00')).toMatchObject({ status: 'invalid', reason: expect.stringContaining('at most GHS 20,000.00') });
+    expect(await refusal('BUY', '1', '15.205')).toBe('Please type the price in cedis per USDT with at most 2 decimals, e.g. 15.20.');
+    expect(await refusal('BUY', '1', '0')).toBe('Please type the price in cedis per USDT with at most 2 decimals, e.g. 15.20.');
+    expect(await refusal('BUY', '0.000000001', '15.00')).toBe('Please type how much USDT, e.g. 25 or 0.5 (at most 8 decimals).');
+    expect(await refusal('BUY', '0.05', '15.00')).toBe('An order must be worth at least GHS 1.00; this one is worth GHS 0.75.');
+    expect(await refusal('SELL', '1000', '25.00')).toBe('An order may be worth at most GHS 20,000.00; this one is worth GHS 25,000.00.');
     expect(await orderCount(buyer)).toBe(0);
     expect(await walletOf(h.db, buyer)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '0.00', balance_crypto: '1.00000000', escrow_crypto: '0.00000000' });
   });
