@@ -6,7 +6,7 @@ import type { BookLevel, MarketOverview } from '../../services/market/marketView
 import type { MarketService } from '../../services/market/market.ts';
 import { PLACE_ORDER } from '../../scenes/market/placeOrder.ts';
 import { editQuietly } from '../../telegram/errors.ts';
-import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+import { html, joinHtml, plainText, type SafeHtml } from '../../telegram/html.ts';
 import { mayMoveMoney } from '../../telegram/refusals.ts';
 import type { OrderList } from '../module.ts';
 
@@ -24,11 +24,11 @@ function dayText(overview: MarketOverview, asset: string): SafeHtml {
 }
 
 export function marketText(overview: MarketOverview, asset: string): SafeHtml {
-  const last = overview.lastPrice ? html`Last trade: <b>${formatPrice(overview.lastPrice)}</b>` : html`No trades yet.`;
+  const last = overview.lastPrice ? html`Last trade: <b>${formatPrice(overview.lastPrice)}</b>
+${dayText(overview, asset)}` : html`No trades yet.`;
   // Asks from the highest of the best five down, so the best ask and the best bid meet in the middle.
   return html`📈 <b>${overview.pair} market</b>
 ${last}
-${dayText(overview, asset)}
 
 🔴 <b>Sell orders</b> (price · ${asset})
 ${levelsText([...overview.asks].reverse(), asset)}
@@ -56,8 +56,11 @@ export function marketButtons(deps: { market: MarketService; access: MoneyAccess
   feature.chatType('private').callbackQuery(MARKET_BUTTON, async (ctx) => {
     const action = ctx.match[1];
     if (action === 'refresh') {
-      await ctx.answerCallbackQuery({ text: 'Updated' });
-      await editQuietly(ctx.editMessageText(marketText(await deps.market.overview(), deps.asset).value, { reply_markup: marketKeyboard }));
+      const text = marketText(await deps.market.overview(), deps.asset);
+      // Telegram refuses an edit that changes nothing, so an unchanged book is only said to be so.
+      const unchanged = ctx.callbackQuery.message?.text === plainText(text);
+      await ctx.answerCallbackQuery({ text: unchanged ? 'Nothing has changed since.' : 'Updated.' });
+      if (!unchanged) await editQuietly(ctx.editMessageText(text.value, { reply_markup: marketKeyboard }));
       return;
     }
     await ctx.answerCallbackQuery();

@@ -29,17 +29,14 @@ function isSide(value: unknown): value is OrderSide {
 }
 
 /**
- * Placing a limit order: side (unless a button chose it), amount, limit price, a summary with the total and the
- * fee, Confirm, PIN. The funds are reserved and the order matched at once; the reply says what happened.
+ * Placing a limit order, on the side chosen with /market's Buy or Sell: amount, limit price, a summary with the
+ * total and the fee, Confirm, PIN. The funds are reserved and the order matched at once; the reply says what happened.
  */
 export function createPlaceOrderConversation(deps: MarketSceneDeps) {
-  return async function placeOrder(conversation: BotConversation, ctx: ConversationContext, chosenSide?: unknown): Promise<void> {
+  return async function placeOrder(conversation: BotConversation, ctx: ConversationContext, side: unknown): Promise<void> {
     const user = await currentUser(conversation);
-    if (!user) return;
+    if (!user || !isSide(side)) return;
     const { asset, market } = deps;
-    const side = isSide(chosenSide)
-      ? chosenSide
-      : await choose(conversation, ctx, html`📈 Do you want to buy or sell ${asset}?`, [[{ label: '🟢 Buy', value: 'BUY' }, { label: '🔴 Sell', value: 'SELL' }]]);
     const form = await conversation.external(() => market.orderForm(user.id, side));
     const buying = side === 'BUY';
     if (new Big(form.available).lte(0)) {
