@@ -96,6 +96,8 @@ describe('a cancel racing a fill', () => {
       const wallet = await walletOf(h.db, seller);
       expect(units(wallet.balance_crypto) + units(wallet.escrow_crypto) + units(traded)).toBe(10n * UNIT);
       expect(wallet.escrow_crypto).toBe('0.00000000');
+      // A bid left resting (the cancel came first) would fill the next round's ask: each round starts on an empty book.
+      await clearBook(h);
     }
   });
 

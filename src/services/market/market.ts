@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from '../wallet/ledger.ts';
 import { matchIncoming } from './matching.ts';
 import { marketNotices, type TradedSummary } from './notices.ts';
-import { buyReservation, marketPair, addDays, orderProblem, reservationOf } from './rules.ts';
+import { addDays, buyReservation, checkOrder, marketPair, reservationOf } from './rules.ts';
 import { closeOrder, ORDER_KIND } from './settlement.ts';
 import { createMarketViews, limitsOf, type MarketViews } from './marketViews.ts';
 import { orderView, tradedSummary, type OrderView } from './orderView.ts';
@@ -38,8 +38,6 @@ export type CancelResult =
   | { status: 'not_found' };
 
 export interface MarketService extends MarketViews {
-  /** The pair traded, e.g. USDT/GHS. */
-  readonly pair: string;
   /** Reserves the funds and matches the order at once, in one transaction; it rests with whatever is unfilled. */
   place(request: PlaceRequest): Promise<PlaceResult>;
   /** The owner cancels an open order: exactly what it still reserves is released. */
@@ -59,7 +57,6 @@ export function createMarketService(deps: { pool: DatabasePool; access: MoneyAcc
   }
 
   return {
-    pair,
     ...createMarketViews({ pool, clock, asset, pair }),
 
     place(request) {
@@ -74,18 +71,19 @@ export function createMarketService(deps: { pool: DatabasePool; access: MoneyAcc
           const refusal = await access.refusal(request.userId, tx);
           if (refusal) return { status: 'refused', refusal };
           const settings = await readSettings(tx);
-          const problem = orderProblem(request, asset, limitsOf(settings));
-          if (problem) return { status: 'invalid', reason: problem };
+          const checked = checkOrder(request, asset, limitsOf(settings));
+          if (!checked.ok) return { status: 'invalid', reason: checked.reason };
+          const { amount: quantity, price } = checked.value;
 
           const now = clock();
-          const reserve = reservationOf(request.side, request.amount, request.price);
+          const reserve = reservationOf(request.side, quantity, price);
           const order = await insertOrder(tx, {
             userId: request.userId,
             side: request.side,
             pair,
-            amount: request.amount,
-            price: request.price,
-            total: buyReservation(request.amount, request.price),
+            amount: quantity,
+            price,
+            total: buyReservation(quantity, price),
             reference: request.reference,
             reservedCedis: reserve.cedis,
             reservedCrypto: reserve.crypto,

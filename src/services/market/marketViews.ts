@@ -6,7 +6,7 @@ import { findWalletByUserId } from '../../db/wallets.ts';
 import { Big, formatCrypto, formatGhs, GHS_DECIMALS } from '../common/amounts.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
-import { buyReservation, fillTotal, addDays, orderValueRefusal, parseOrderAmount, parseOrderPrice, sellerFee, type OrderLimits } from './rules.ts';
+import { addDays, buyReservation, fillTotal, orderValueRefusal, parseOrderAmount, parseOrderPrice, sellerFee, type OrderLimits } from './rules.ts';
 import { orderView, type OrderView } from './orderView.ts';
 
 export type { BookLevel };

@@ -77,11 +77,12 @@ export function orderValueRefusal(amount: string, price: string, limits: OrderLi
   return null;
 }
 
-/** Why a request to place this order cannot be valid (as typed, or replayed from anywhere), if it cannot. */
-export function orderProblem(order: { amount: string; price: string }, asset: string, limits: OrderLimits): string | null {
+/** A request to place an order, checked again where it is placed (as typed, or replayed from anywhere): its clean amount and price. */
+export function checkOrder(order: { amount: string; price: string }, asset: string, limits: OrderLimits): Checked<{ amount: string; price: string }> {
   const amount = parseOrderAmount(order.amount, asset);
-  if (!amount.ok) return amount.reason;
+  if (!amount.ok) return amount;
   const price = parseOrderPrice(order.price, asset);
-  if (!price.ok) return price.reason;
-  return orderValueRefusal(amount.value, price.value, limits);
+  if (!price.ok) return price;
+  const outOfLimits = orderValueRefusal(amount.value, price.value, limits);
+  return outOfLimits ? invalid(outOfLimits) : valid({ amount: amount.value, price: price.value });
 }
