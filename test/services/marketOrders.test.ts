@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newReference } from '../../src/services/common/references.ts';
 import { clearBook, marketNotices, marketViolations, placeOrder, setMarketSettings, trader as traderWith } from '../support/market.ts';
-import { createMoneyHarness, createMoneyUser, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
+import { ADMIN, createMoneyHarness, createMoneyUser, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
 
 let h: MoneyHarness;
 const DAY = 24 * 60 * 60_000;
@@ -146,6 +146,23 @@ describe('placing safely', () => {
     expect(await walletOf(h.db, gone)).toMatchObject({ balance_crypto: '3.00000000', escrow_crypto: '0.00000000' });
     expect((await marketNotices(h.db, gone)).map((notice) => notice.notification_type)).toEqual(['MARKET_ORDER_FAILED']);
     expect((await h.services.market.ownOrder(next, second.order.id))?.filledAmount).toBe('2.00000000');
+  });
+});
+
+describe('settings', () => {
+  it('lets admins set the order value limits and the lifetime, each checked, the smallest never above the largest', async () => {
+    const { settings } = h.services;
+    expect(settings.fields().map((field) => field.key)).toEqual(expect.arrayContaining(['market_min_order_ghs', 'market_max_order_ghs', 'market_order_days']));
+    const saved = await settings.update('market_order_days', '14 days', ADMIN);
+    expect(saved.ok && saved.value.market_order_days).toBe(14);
+    expect(await settings.update('market_order_days', '91', ADMIN)).toEqual({ ok: false, reason: 'Type a whole number of days from 1 to 90, e.g. 7' });
+    expect(await settings.update('market_min_order_ghs', '30000', ADMIN)).toEqual({
+      ok: false,
+      reason: 'The smallest amount (GHS 30,000.00) cannot be above the largest (GHS 20,000.00).',
+    });
+    const min = await settings.update('market_min_order_ghs', '2.5', ADMIN);
+    expect(min.ok && min.value.market_min_order_ghs).toBe('2.50');
+    await setMarketSettings(h.db, { min: '1.00', days: 7 });
   });
 });
 
