@@ -9,7 +9,7 @@ import { moveFunds } from '../wallet/ledger.ts';
 import { matchIncoming } from './matching.ts';
 import { marketNotices, type TradedSummary } from './notices.ts';
 import { addDays, buyReservation, checkOrder, marketPair, reservationOf } from './rules.ts';
-import { closeOrder, ORDER_KIND } from './settlement.ts';
+import { closeOrder, ORDER_KIND, reserveChanges } from './settlement.ts';
 import { createMarketViews, limitsOf, type MarketViews } from './marketViews.ts';
 import { orderView, tradedSummary, type OrderView } from './orderView.ts';
 
@@ -91,11 +91,9 @@ export function createMarketService(deps: { pool: DatabasePool; access: MoneyAcc
             expiresAt: addDays(now, limitsOf(settings).orderDays),
             createdAt: now,
           });
-          const [available, reserved, amount] =
-            request.side === 'BUY' ? (['cedis_available', 'cedis_reserved', reserve.cedis] as const) : (['crypto_available', 'crypto_reserved', reserve.crypto] as const);
           const moved = await moveFunds(tx, {
             userId: request.userId,
-            changes: { [available]: `-${amount}`, [reserved]: amount },
+            changes: reserveChanges(request.side, request.side === 'BUY' ? reserve.cedis : reserve.crypto, 'reserve'),
             reason: 'market_reserved',
             reference: { kind: ORDER_KIND, id: order.id },
           });

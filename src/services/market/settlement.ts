@@ -20,6 +20,13 @@ export interface Fill {
   buyerRefund: string;
 }
 
+/** The balance changes that put `amount` into an order's reserve (BUY: cedis, SELL: crypto), or give it back. */
+export function reserveChanges(side: 'BUY' | 'SELL', amount: string, direction: 'reserve' | 'release'): FundsMovement['changes'] {
+  const [available, reserved] = side === 'BUY' ? (['cedis_available', 'cedis_reserved'] as const) : (['crypto_available', 'crypto_reserved'] as const);
+  const [from, to] = direction === 'reserve' ? [available, reserved] : [reserved, available];
+  return { [from]: `-${amount}`, [to]: amount };
+}
+
 async function move(tx: CommonQueryMethods, movement: FundsMovement): Promise<void> {
   // Every amount here comes from the order's own reservation, so a refusal means the books are broken.
   if (!(await moveFunds(tx, movement))) throw new Error(`market: ${movement.reason} for ${movement.reference.kind} ${movement.reference.id} would make a balance negative`);
@@ -122,11 +129,9 @@ export async function closeOrder(
 ): Promise<Closed | null> {
   const order = await closeOpenOrder(tx, orderId, close);
   if (!order) return null;
-  const [available, reserved, amount] =
-    order.order_type === 'BUY' ? (['cedis_available', 'cedis_reserved', order.reserved_cedis] as const) : (['crypto_available', 'crypto_reserved', order.reserved_crypto] as const);
   await move(tx, {
     userId: order.user_id,
-    changes: { [reserved]: `-${amount}`, [available]: amount },
+    changes: reserveChanges(order.order_type, order.order_type === 'BUY' ? order.reserved_cedis : order.reserved_crypto, 'release'),
     reason: `market_${close.reason}`,
     reference: { kind: ORDER_KIND, id: order.id },
   });
