@@ -1,23 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clearBook, marketNotices, marketViolations, placeOrder, setMarketSettings, trader as traderWith } from '../support/market.ts';
-import { createMoneyHarness, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { marketNotices, placeOrder, trader as traderWith, useMarketHarness } from '../support/market.ts';
+import { walletOf, type MoneyHarness } from '../support/money.ts';
 
+const harness = useMarketHarness({ min: '0.01', max: '50000.00', feePercent: '2.00' });
 let h: MoneyHarness;
-
-beforeAll(async () => {
-  h = await createMoneyHarness();
-  await setAmountLimits(h.db, '0.01', '50000.00');
-  await setPrice(h.services, '15.20');
-  await setMarketSettings(h.db, { min: '0.01', max: '50000.00', days: 7, feePercent: '2.00' });
-});
-afterAll(async () => {
-  await h.close();
-});
-afterEach(async () => {
-  expect(await invariantViolations(h.db)).toEqual([]);
-  expect(await marketViolations(h.db)).toEqual([]);
-  // Each test trades on a book of its own.
-  await clearBook(h);
+beforeAll(() => {
+  h = harness();
 });
 
 const trader = (amounts: { cedis?: string; crypto?: string }) => traderWith(h, amounts);

@@ -1,25 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newReference } from '../../src/services/common/references.ts';
 import type { PlaceResult } from '../../src/services/market/market.ts';
-import { clearBook, marketViolations, placeOrder, setMarketSettings, trader as traderWith } from '../support/market.ts';
+import { clearBook, placeOrder, trader as traderWith, useMarketHarness } from '../support/market.ts';
 import { decimal, MarketModel, UNIT, unitsOf } from '../support/marketModel.ts';
-import { createMoneyHarness, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
+import { setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
 
+const harness = useMarketHarness({ min: '0.01', max: '50000.00', feePercent: '2.00' });
 let h: MoneyHarness;
-
-beforeAll(async () => {
-  h = await createMoneyHarness();
-  await setAmountLimits(h.db, '0.01', '50000.00');
-  await setPrice(h.services, '15.20');
-  await setMarketSettings(h.db, { min: '0.01', max: '50000.00', days: 7, feePercent: '2.00' });
-});
-afterAll(async () => {
-  await h.close();
-});
-afterEach(async () => {
-  expect(await invariantViolations(h.db)).toEqual([]);
-  expect(await marketViolations(h.db)).toEqual([]);
-  await clearBook(h);
+beforeAll(() => {
+  h = harness();
 });
 
 const trader = (amounts: { cedis?: string; crypto?: string }) => traderWith(h, amounts);

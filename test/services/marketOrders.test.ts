@@ -1,28 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newReference } from '../../src/services/common/references.ts';
-import { clearBook, marketNotices, marketViolations, placeOrder, setMarketSettings, trader as traderWith } from '../support/market.ts';
-import { ADMIN, createMoneyHarness, createMoneyUser, invariantViolations, setAmountLimits, setPrice, walletOf, type MoneyHarness } from '../support/money.ts';
+import { marketNotices, placeOrder, setMarketSettings, trader as traderWith, useMarketHarness } from '../support/market.ts';
+import { ADMIN, createMoneyUser, walletOf, type MoneyHarness } from '../support/money.ts';
 
+const harness = useMarketHarness({ min: '1.00', max: '20000.00', feePercent: '2.00' });
 let h: MoneyHarness;
 const DAY = 24 * 60 * 60_000;
-
-beforeAll(async () => {
-  h = await createMoneyHarness();
-  await setAmountLimits(h.db, '0.01', '50000.00');
-  await setPrice(h.services, '15.20');
-  await setMarketSettings(h.db, { min: '1.00', max: '20000.00', days: 7, feePercent: '2.00' });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  // A fresh desk price, so funding works after a test moved the clock by days.
-  await setPrice(h.services, '15.20');
-});
-afterEach(async () => {
-  expect(await invariantViolations(h.db)).toEqual([]);
-  expect(await marketViolations(h.db)).toEqual([]);
-  await clearBook(h);
+beforeAll(() => {
+  h = harness();
 });
 
 const trader = (amounts: { cedis?: string; crypto?: string }) => traderWith(h, amounts);

@@ -1,8 +1,9 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { OrderSide } from '../../src/db/orders.ts';
 import { newReference } from '../../src/services/common/references.ts';
 import type { PlaceResult } from '../../src/services/market/market.ts';
 import type { TestDatabase } from './database.ts';
-import { createMoneyUser, fund, type MoneyHarness } from './money.ts';
+import { createMoneyHarness, createMoneyUser, fund, invariantViolations, setAmountLimits, setPrice, type MoneyHarness } from './money.ts';
 
 export type Placed = PlaceResult & { status: 'placed' };
 
@@ -84,4 +85,34 @@ export async function marketViolations(db: TestDatabase): Promise<string[]> {
     for (const row of await db.query(query)) problems.push(`${label}: ${JSON.stringify(row)}`);
   }
   return problems;
+}
+
+/**
+ * The market test files' harness: real services on a fresh database, a fresh desk price before each test (so
+ * funding works after a test moved the clock by days), and after each one every money and market invariant
+ * checked and the book emptied. Call at the top of the file; the harness exists from its first beforeAll on.
+ */
+export function useMarketHarness(settings: { min: string; max: string; feePercent: string }): () => MoneyHarness {
+  let h: MoneyHarness | undefined;
+  const harness = () => {
+    if (!h) throw new Error('the market harness is not started yet');
+    return h;
+  };
+  beforeAll(async () => {
+    h = await createMoneyHarness();
+    await setAmountLimits(h.db, '0.01', '50000.00');
+    await setMarketSettings(h.db, { ...settings, days: 7 });
+  });
+  beforeEach(async () => {
+    await setPrice(harness().services, '15.20');
+  });
+  afterEach(async () => {
+    expect(await invariantViolations(harness().db)).toEqual([]);
+    expect(await marketViolations(harness().db)).toEqual([]);
+    await clearBook(harness());
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  return harness;
 }
