@@ -3,6 +3,7 @@ import { adminModule } from './features/admin/index.ts';
 import { approvalsModule } from './features/approvals/index.ts';
 import { giftcardsModule } from './features/giftcards/index.ts';
 import { kycModule } from './features/kyc/index.ts';
+import { marketModule } from './features/market/index.ts';
 import type { BotModule, Kernel } from './features/module.ts';
 import { notificationsModule } from './features/notifications/index.ts';
 import { ratesModule } from './features/rates/index.ts';
@@ -22,6 +23,7 @@ export const MODULES = [
   walletModule,
   tradingModule,
   giftcardsModule,
+  marketModule,
   ratesModule,
   approvalsModule,
   adminModule,

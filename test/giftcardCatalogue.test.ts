@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID, type TestBot } from './support/bot.ts';
 import type { TestDatabase } from './support/database.ts';
 import type { ChatMessage, FakeTelegram, TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor } from './support/flows.ts';
+import { balances, cardFor, openOrders } from './support/flows.ts';
 import { giftCardReference, offerCard, openCard, tradeInToSummary, useGiftCardWorld } from './support/giftcards.ts';
 import { tinyPng } from './support/images.ts';
 
@@ -200,8 +200,7 @@ describe('/orders', () => {
       });
       expect(result.status).toBe('created');
     }
-    await user.send('/orders');
-    const first = await tg.waitForMessage(user.id, 'Your gift card trade-ins');
+    const first = await openOrders(tg, user, '🎁 Gift cards', 'Your gift card trade-ins');
     expect(first.text).toContain('(page 1 of 2)');
     expect(first.text?.indexOf('USD 16.00 → GHS 160.00')).toBeLessThan(first.text?.indexOf('USD 12.00') ?? 0);
     expect(first.text).not.toContain('USD 11.00');
@@ -210,8 +209,7 @@ describe('/orders', () => {
     const second = await tg.waitForEdit(user.id, first.message_id, '(page 2 of 2)');
     expect(second.text).toContain('USD 11.00 → GHS 110.00');
     // A forged page number past the end shows the last page.
-    await user.send('/orders');
-    const again = await tg.waitForMessage(user.id, 'Your gift card trade-ins');
+    const again = await openOrders(tg, user, '🎁 Gift cards', 'Your gift card trade-ins');
     await user.answerOf(await user.tapWithData(user.id, again.message_id, 'ord:gift_card:999'));
     await tg.waitForEdit(user.id, again.message_id, '(page 2 of 2)');
   });

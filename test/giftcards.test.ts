@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID, type TestBot } from './support/bot.ts';
 import type { TestDatabase } from './support/database.ts';
 import type { ChatMessage, FakeTelegram, TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor } from './support/flows.ts';
+import { balances, cardFor, openOrders } from './support/flows.ts';
 import { giftCardReference, offerCard, openCard, tradeInToSummary, useGiftCardWorld, type OfferedCard } from './support/giftcards.ts';
 import { GPS_MARKER, PDF_BYTES, tinyPng } from './support/images.ts';
 import { seedUser } from './support/users.ts';
@@ -125,8 +125,7 @@ describe('a gift card trade-in', () => {
     await tg.waitForMessage(ama.id, `Your gift card trade-in ${reference} (${steam.name} USD 250.50) is completed.`);
     expect((await balances(db, ama)).balance_cedis).toBe('2880.75');
 
-    await ama.send('/orders');
-    const orders = await tg.waitForMessage(ama.id, 'Your gift card trade-ins');
+    const orders = await openOrders(tg, ama, '🎁 Gift cards', 'Your gift card trade-ins');
     expect(orders.text).toContain(`${steam.name} · USD 250.50 → GHS 2,880.75\n${reference} · 🏁 completed`);
     await ama.send('/history');
     expect((await tg.waitForMessage(ama.id, 'Your history')).text).toContain(`🎁 Gift card ${reference}\nGHS 2,880.75 · 🏁 completed`);
@@ -206,8 +205,7 @@ describe('deciding a trade-in', () => {
     await tg.waitForMessage(esi.id, 'Reason: The card is from another region. Nothing was credited.');
 
     expect((await balances(db, esi)).balance_cedis).toBe('0.00');
-    await esi.send('/orders');
-    const orders = await tg.waitForMessage(esi.id, 'Your gift card trade-ins');
+    const orders = await openOrders(tg, esi, '🎁 Gift cards', 'Your gift card trade-ins');
     expect(orders.text).toContain(`${first.reference} · ❌ declined: Already redeemed`);
     expect(orders.text).toContain(`${second.reference} · ❌ declined: The card is from another region`);
   });

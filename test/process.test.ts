@@ -51,7 +51,7 @@ describe('the bot process', () => {
     };
     const first = startBotProcess(env);
     await first.waitForLog('"msg":"bot started"');
-    const userCommands = ['start', 'wallet', 'buy', 'sell', 'deposit', 'withdraw', 'giftcards', 'orders', 'history', 'kyc', 'help', 'cancel'];
+    const userCommands = ['start', 'wallet', 'buy', 'sell', 'deposit', 'withdraw', 'giftcards', 'market', 'orders', 'history', 'kyc', 'help', 'cancel'];
     expect(tg.commands().map((command) => command.command)).toEqual(userCommands);
     const adminScope = { type: 'chat', chat_id: ADMIN_CHAT_ID } as const;
     expect(tg.commands(adminScope).map((command) => command.command)).toEqual([...userCommands, 'admin', 'pending', 'rates', 'settings', 'catalogue']);

@@ -33,3 +33,13 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 export function joinHtml(parts: readonly SafeHtml[], separator = '\n'): SafeHtml {
   return new SafeHtml(parts.map((part) => part.value).join(separator));
 }
+
+/** The text Telegram shows for `markup` (tags dropped, entities decoded): to tell whether an edit would change anything. */
+export function plainText(markup: SafeHtml): string {
+  return markup.value
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}

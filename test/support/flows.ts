@@ -62,3 +62,12 @@ export async function setPrice(bot: TestBot, price: string, adminId: number): Pr
   const result = await bot.services.rates.setManualPrice(price, { id: adminId, first_name: 'Admin' });
   expect(result.ok).toBe(true);
 }
+
+/** /orders, then the list with this button when /orders first asks which orders (several modules have some). */
+export async function openOrders(tg: FakeTelegram, user: TestUser, button: string, heading: string): Promise<ChatMessage> {
+  await user.send('/orders');
+  const shown = await tg.waitForMessage(user.id, (message) => (message.text ?? '').includes(heading) || (message.text ?? '').includes('Which orders would you like to see'));
+  if (shown.text?.includes(heading)) return shown;
+  await user.tap(shown, button);
+  return tg.waitForEdit(user.id, shown.message_id, heading);
+}

@@ -178,14 +178,16 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
   report(
     'reserved differs from what pending requests reserve',
     await db.query(
-      `SELECT w.user_id, w.escrow_balance, w.escrow_crypto, p.withdrawals, p.sells
+      `SELECT w.user_id, w.escrow_balance, w.escrow_crypto, p.withdrawals, p.sells, p.market_cedis, p.market_crypto
         FROM wallets w
         CROSS JOIN LATERAL (
           SELECT (SELECT coalesce(sum(amount), 0) FROM cash_withdrawals WHERE user_id = w.user_id AND status = 'pending') AS withdrawals,
                  (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions
-                   WHERE user_id = w.user_id AND type = 'sell' AND status = 'pending') AS sells
+                   WHERE user_id = w.user_id AND type = 'sell' AND status = 'pending') AS sells,
+                 (SELECT coalesce(sum(reserved_cedis), 0) FROM orders WHERE user_id = w.user_id AND status IN ('PENDING', 'PROCESSING')) AS market_cedis,
+                 (SELECT coalesce(sum(reserved_crypto), 0) FROM orders WHERE user_id = w.user_id AND status IN ('PENDING', 'PROCESSING')) AS market_crypto
         ) p
-       WHERE (w.escrow_balance <> p.withdrawals OR w.escrow_crypto <> p.sells) AND ${mine('w.user_id')}`,
+       WHERE (w.escrow_balance <> p.withdrawals + p.market_cedis OR w.escrow_crypto <> p.sells + p.market_crypto) AND ${mine('w.user_id')}`,
       only,
     ),
   );
@@ -200,9 +202,13 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
           SELECT (SELECT coalesce(sum(amount), 0) FROM cash_deposits WHERE user_id = w.user_id AND status = 'approved')
                + (SELECT coalesce(sum(cedis_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved')
                - (SELECT coalesce(sum(amount), 0) FROM cash_withdrawals WHERE user_id = w.user_id AND status = 'approved')
-               + (SELECT coalesce(sum(payout_ghs), 0) FROM gift_card_orders WHERE user_id = w.user_id AND status IN ('approved', 'completed')) AS cedis,
+               + (SELECT coalesce(sum(payout_ghs), 0) FROM gift_card_orders WHERE user_id = w.user_id AND status IN ('approved', 'completed'))
+               + (SELECT coalesce(sum(total - fee_ghs), 0) FROM trades WHERE seller_id = w.user_id)
+               - (SELECT coalesce(sum(total), 0) FROM trades WHERE buyer_id = w.user_id) AS cedis,
                  (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'buy' AND status = 'approved')
-               - (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved') AS crypto
+               - (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved')
+               + (SELECT coalesce(sum(amount), 0) FROM trades WHERE buyer_id = w.user_id)
+               - (SELECT coalesce(sum(amount), 0) FROM trades WHERE seller_id = w.user_id) AS crypto
         ) c
        WHERE (w.balance_cedis + w.escrow_balance <> c.cedis OR w.balance_crypto + w.escrow_crypto <> c.crypto) AND ${mine('w.user_id')}`,
       only,
@@ -230,6 +236,21 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
         SELECT user_id, 'withdrawal', id, 'cedis_reserved', amount FROM cash_withdrawals WHERE status = 'pending'
         UNION ALL
         SELECT user_id, 'gift_card', id, 'cedis_available', payout_ghs FROM gift_card_orders WHERE status IN ('approved', 'completed')
+        UNION ALL
+        -- A market order: what it still reserves, what it has traded (from its trades), nothing else.
+        SELECT o.user_id, 'market_order', o.id, m.account, m.amount
+          FROM orders o
+          CROSS JOIN LATERAL (
+            SELECT coalesce(sum(t.amount), 0) AS amount, coalesce(sum(t.total), 0) AS total, coalesce(sum(t.total - t.fee_ghs), 0) AS proceeds
+              FROM trades t WHERE o.id IN (t.order_id, t.resting_order_id)
+          ) f
+          CROSS JOIN LATERAL (VALUES
+            ('cedis_available', CASE WHEN o.order_type = 'BUY' THEN -f.total - o.reserved_cedis ELSE f.proceeds END),
+            ('cedis_reserved', o.reserved_cedis),
+            ('crypto_available', CASE WHEN o.order_type = 'BUY' THEN f.amount ELSE -f.amount - o.reserved_crypto END),
+            ('crypto_reserved', o.reserved_crypto)
+          ) AS m(account, amount)
+         WHERE m.amount <> 0
       ), actual AS (
         SELECT w.user_id, l.reference_kind AS kind, l.reference_id AS id, l.account, sum(l.amount) AS amount
           FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id
@@ -240,6 +261,17 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
        WHERE e.amount IS DISTINCT FROM a.amount AND ${mine('user_id')}
        ORDER BY kind, id, account`,
       only,
+    ),
+  );
+
+  // The platform's fee account holds exactly the fees of all trades (it belongs to no user, so it is always checked).
+  report(
+    'platform fees differ from the fees of the trades',
+    await db.query(
+      `SELECT l.fees AS platform_fees, t.fees AS trade_fees
+         FROM (SELECT coalesce(sum(amount), 0) AS fees FROM platform_ledger_entries WHERE account = 'fees_cedis') l,
+              (SELECT coalesce(sum(fee_ghs), 0) AS fees FROM trades) t
+        WHERE l.fees <> t.fees`,
     ),
   );
 

@@ -14,8 +14,8 @@ export interface SettingField {
   choices?: readonly string[];
   format(settings: SettingsRow): string;
   parse(text: string): Checked<SettingsPatch>;
-  /** Why the settings as they would be after a change contradict each other (a smallest above a largest), if so. */
-  conflict?(settings: SettingsRow): string | null;
+  /** A rule across settings (e.g. smallest ≤ largest), checked on the settings as a change would leave them. */
+  check?(settings: SettingsRow): string | null;
 }
 
 function parseContacts(text: string): Checked<Record<string, string>> {
@@ -30,25 +30,28 @@ function parseContacts(text: string): Checked<Record<string, string>> {
   return valid(contacts);
 }
 
-function cediLimitsConflict(settings: SettingsRow): string | null {
-  return new Big(settings.min_amount_ghs).gt(settings.max_amount_ghs)
-    ? `The smallest amount (${formatGhs(settings.min_amount_ghs)}) cannot be above the largest (${formatGhs(settings.max_amount_ghs)}).`
-    : null;
-}
-
-function cediLimit(key: 'min_amount_ghs' | 'max_amount_ghs', label: string): SettingField {
+/** A cedi amount setting (e.g. a smallest or largest amount), typed with at most 2 decimals. */
+export function cediSetting(key: string, label: string, example: string, check?: SettingField['check']): SettingField {
   return {
     key,
     label,
-    conflict: cediLimitsConflict,
-    prompt: `Type the ${label.toLowerCase()} in cedis, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`,
-    format: (settings) => formatGhs(settings[key]),
+    prompt: `Type the ${label.toLowerCase()} in cedis, e.g. ${example}`,
+    format: (settings) => formatGhs(String(settings[key])),
     parse: (text) => {
       const amount = parseAmount(text, 'GHS');
       return amount.ok && amount.value.currency === 'GHS'
         ? valid({ [key]: new Big(amount.value.amount).toFixed(2) })
-        : invalid(`Type an amount in cedis with at most 2 decimals, e.g. ${key === 'min_amount_ghs' ? '50' : '50000'}`);
+        : invalid(`Type an amount in cedis with at most 2 decimals, e.g. ${example}`);
     },
+    ...(check ? { check } : {}),
+  };
+}
+
+/** The rule of a pair of cedi settings: the smallest cannot be above the largest. */
+export function smallestNotAboveLargest(minKey: string, maxKey: string): (settings: SettingsRow) => string | null {
+  return (settings) => {
+    const [min, max] = [String(settings[minKey]), String(settings[maxKey])];
+    return new Big(min).gt(max) ? `The smallest amount (${formatGhs(min)}) cannot be above the largest (${formatGhs(max)}).` : null;
   };
 }
 
@@ -99,8 +102,8 @@ export const SETTING_FIELDS: readonly SettingField[] = [
       return valid({ spread_percent: new Big(value).toFixed(2) });
     },
   },
-  cediLimit('min_amount_ghs', 'Smallest amount'),
-  cediLimit('max_amount_ghs', 'Largest amount'),
+  cediSetting('min_amount_ghs', 'Smallest amount', '50', smallestNotAboveLargest('min_amount_ghs', 'max_amount_ghs')),
+  cediSetting('max_amount_ghs', 'Largest amount', '50000', smallestNotAboveLargest('min_amount_ghs', 'max_amount_ghs')),
   paymentDetails('momo_payment_details', 'Mobile money details', 'MTN Mobile Money 024 000 0000, name: Trading Desk Ltd'),
   paymentDetails('bank_payment_details', 'Bank details', 'GCB Bank, account 1234567890123, name: Trading Desk Ltd'),
   {

@@ -29,8 +29,8 @@ export function createSettingsService(deps: { pool: DatabasePool; admins: AdminS
       return deps.pool.transaction(async (tx) => {
         const before = await readSettings(tx, { forUpdate: true });
         const merged = { ...before, ...parsed.value };
-        const conflict = fields.map((candidate) => candidate.conflict?.(merged)).find((reason) => reason);
-        if (conflict) return invalid(conflict);
+        const broken = fields.map((candidate) => candidate.check?.(merged) ?? null).find((problem) => problem !== null);
+        if (broken) return invalid(broken);
         await updateSettings(tx, before.id, parsed.value);
         const after = await readSettings(tx);
         await insertAuditEntry(tx, {

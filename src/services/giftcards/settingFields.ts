@@ -19,7 +19,7 @@ function faceValueLimit(key: typeof MIN | typeof MAX, label: string, example: st
       const read = readPositiveDecimal(text, 2);
       return read.ok && new Big(read.value).lt('1000000') ? valid({ [key]: new Big(read.value).toFixed(2) }) : invalid(`Type a face value above 0 and below 1,000,000 with at most 2 decimals, e.g. ${example}`);
     },
-    conflict: (settings) =>
+    check: (settings) =>
       new Big(valueOf(settings, MIN)).gt(valueOf(settings, MAX))
         ? `The smallest gift card face value (${shown(settings, MIN)}) cannot be above the largest (${shown(settings, MAX)}).`
         : null,

@@ -1,0 +1,80 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export const tradeRowSchema = z.object({
+  id: z.number(),
+  order_id: z.number(),
+  resting_order_id: z.number(),
+  buyer_id: z.number(),
+  seller_id: z.number(),
+  amount: z.string(),
+  price: z.string(),
+  total: z.string(),
+  fee_ghs: z.string(),
+  created_at: z.date(),
+});
+export type TradeRow = z.infer<typeof tradeRowSchema>;
+
+export interface NewTrade {
+  incomingOrderId: number;
+  restingOrderId: number;
+  buyerId: number;
+  sellerId: number;
+  amount: string;
+  price: string;
+  total: string;
+  feeGhs: string;
+  createdAt: Date;
+}
+
+export async function insertTrade(db: CommonQueryMethods, trade: NewTrade): Promise<TradeRow> {
+  return db.one(sql.type(tradeRowSchema)`
+    INSERT INTO trades (order_id, resting_order_id, buyer_id, seller_id, amount, price, total, fee_ghs, created_at)
+    VALUES (${trade.incomingOrderId}, ${trade.restingOrderId}, ${trade.buyerId}, ${trade.sellerId}, ${trade.amount},
+            ${trade.price}, ${trade.total}, ${trade.feeGhs}, ${trade.createdAt.toISOString()})
+    RETURNING *
+  `);
+}
+
+const fillTotalsSchema = z.object({ amount: z.string(), value: z.string(), total: z.string(), fee: z.string() });
+export type FillTotals = z.infer<typeof fillTotalsSchema>;
+
+/** What an order has traded, as incoming or resting side: amount, exact value (Σ amount × price), GHS total and fees. */
+export async function fillTotalsOfOrder(db: CommonQueryMethods, orderId: number): Promise<FillTotals> {
+  return db.one(sql.type(fillTotalsSchema)`
+    SELECT coalesce(sum(amount), 0) AS amount, coalesce(sum(amount * price), 0) AS value,
+           coalesce(sum(total), 0) AS total, coalesce(sum(fee_ghs), 0) AS fee
+      FROM trades WHERE order_id = ${orderId} OR resting_order_id = ${orderId}
+  `);
+}
+
+const statsSchema = z.object({
+  last_price: z.string().nullable(),
+  last_trade_at: z.date().nullable(),
+  opening_price: z.string().nullable(),
+  volume: z.string(),
+  volume_ghs: z.string(),
+  trades: z.number(),
+});
+export type TradeStats = z.infer<typeof statsSchema>;
+
+/**
+ * The pair's last trade, and since `since`: volume (crypto and GHS), trade count, and the opening price (the
+ * last trade before `since`, or else the first one after it) that the change is measured from.
+ */
+export async function tradeStats(db: CommonQueryMethods, pair: string, since: Date): Promise<TradeStats> {
+  const ofPair = sql.fragment`FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.currency_pair = ${pair}`;
+  const from = since.toISOString();
+  return db.one(sql.type(statsSchema)`
+    SELECT
+      (SELECT t.price ${ofPair} ORDER BY t.created_at DESC, t.id DESC LIMIT 1) AS last_price,
+      (SELECT t.created_at ${ofPair} ORDER BY t.created_at DESC, t.id DESC LIMIT 1) AS last_trade_at,
+      coalesce(
+        (SELECT t.price ${ofPair} AND t.created_at < ${from} ORDER BY t.created_at DESC, t.id DESC LIMIT 1),
+        (SELECT t.price ${ofPair} AND t.created_at >= ${from} ORDER BY t.created_at, t.id LIMIT 1)
+      ) AS opening_price,
+      (SELECT coalesce(sum(t.amount), 0) ${ofPair} AND t.created_at >= ${from}) AS volume,
+      (SELECT coalesce(sum(t.total), 0) ${ofPair} AND t.created_at >= ${from}) AS volume_ghs,
+      (SELECT count(*)::int ${ofPair} AND t.created_at >= ${from}) AS trades
+  `);
+}
