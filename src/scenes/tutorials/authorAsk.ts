@@ -1,0 +1,55 @@
+import type { BotConversation, ConversationContext } from '../../context.ts';
+import type { Checked } from '../../services/common/validation.ts';
+import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+import { ask, type Answer } from '../ask/ask.ts';
+
+/** A button offered besides typing; in the admin group, where the question is a forced reply, it is typed. */
+export interface AuthorOption {
+  label: string;
+  value: string;
+  /** The word that stands for the button in the admin group, e.g. "skip". */
+  typed: string;
+}
+
+export interface AuthorQuestion<T> {
+  text: SafeHtml;
+  options?: readonly AuthorOption[];
+  acceptsFile?: boolean;
+  check: (answer: Answer) => Checked<T> | Promise<Checked<T>>;
+}
+
+function inGroup(ctx: ConversationContext): boolean {
+  return ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
+}
+
+/**
+ * A question for an author who types the answer. In their private chat: the question with its options as
+ * buttons. In the admin group (privacy mode on, the bot sees only replies to its own messages): a forced reply
+ * addressed to that admin, answered only by a reply to it, its options typed as words.
+ */
+export function authorAsk<T>(conversation: BotConversation, ctx: ConversationContext, question: AuthorQuestion<T>): Promise<T> {
+  const options = question.options ?? [];
+  const admin = ctx.from;
+  if (!inGroup(ctx) || !admin) {
+    return ask(conversation, ctx, {
+      text: question.text,
+      choices: options.length > 0 ? [options.map(({ label, value }) => ({ label, value }))] : undefined,
+      acceptsText: true,
+      acceptsFile: question.acceptsFile,
+      check: question.check,
+    });
+  }
+  const words = joinHtml(options.map((option) => html`<b>${option.typed}</b> (${option.label})`), ' or ');
+  return ask(conversation, ctx, {
+    text: html`✏️ <a href="tg://user?id=${admin.id}">${admin.first_name}</a>, ${question.text}${options.length > 0 ? html`\nOr reply ${words}.` : ''}\n\nReply to this message; /cancel stops.`,
+    replyMarkup: { force_reply: true, selective: true, input_field_placeholder: 'Your answer' },
+    repliesOnly: true,
+    acceptsText: true,
+    acceptsFile: question.acceptsFile,
+    check: (answer) => {
+      const word = answer.kind === 'text' ? answer.text.trim().toLowerCase() : undefined;
+      const option = options.find((candidate) => candidate.typed === word);
+      return question.check(option ? { kind: 'button', value: option.value, label: option.label } : answer);
+    },
+  });
+}
