@@ -1,18 +1,21 @@
-import { Menu, type MenuFlavor } from '@grammyjs/menu';
+import { Menu, type MenuFlavor, type MenuRange } from '@grammyjs/menu';
 import type { Context, Filter } from 'grammy';
 import type { BotContext } from '../../context.ts';
-import type { Logger } from '../../logger.ts';
 import type { ListedTutorial } from '../../db/readModels/tutorialListings.ts';
+import type { Logger } from '../../logger.ts';
+import { sendTutorial } from '../../scenes/tutorials/viewer.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import { CATEGORY_LABELS, isTutorialCategory, type TutorialCategory } from '../../services/tutorials/categories.ts';
 import type { CategorySummary, TutorialService, TutorialView, Unavailable } from '../../services/tutorials/tutorials.ts';
-import { editQuietly } from '../../telegram/errors.ts';
+import type { SafeHtml } from '../../telegram/html.ts';
 import { categoryText, congratulationText, progressLabel, REGISTER_FIRST, rootText, tutorialButtonLabel, UNAVAILABLE } from './screens.ts';
-import { sendTutorial } from '../../scenes/tutorials/viewer.ts';
 
 type MenuContext = Filter<BotContext, 'callback_query:data'> & MenuFlavor;
-/** A tap on a button, of a menu or not (the welcome's "first tutorial" button). */
+/** A tap on a button, of a menu or not (the newcomers' "first tutorial" button). */
 type Tap = Filter<BotContext, 'callback_query'>;
+
+/** One button of a menu: its label and what it does, or a link. */
+type Button = { text: string; payload: string; run: (ctx: MenuContext) => Promise<void> } | { text: string; url: string };
 
 export interface TutorialMenuDeps {
   reader: TutorialService;
@@ -27,8 +30,10 @@ interface Shown {
   tutorial?: TutorialView | Unavailable;
 }
 
-function isView(tutorial: TutorialView | Unavailable | undefined): tutorial is TutorialView {
-  return tutorial !== undefined && !('status' in tutorial);
+const CHANGED = 'The list has changed; here it is again.';
+
+function isView(tutorial: TutorialView | Unavailable): tutorial is TutorialView {
+  return !('status' in tutorial);
 }
 
 /** A category list's buttons carry `<category>` or `<category>:<tutorial id>`; a tutorial's carry its id. */
@@ -41,9 +46,34 @@ function tutorialPayload(match: BotContext['match']): number | null {
   return typeof match === 'string' && /^\d+$/.test(match) ? Number(match) : null;
 }
 
+function draw(range: MenuRange<BotContext>, rows: readonly (readonly Button[])[]): void {
+  for (const row of rows) {
+    for (const button of row) {
+      if ('url' in button) range.url(button.text, button.url);
+      else range.text({ text: button.text, payload: button.payload }, button.run);
+    }
+    range.row();
+  }
+}
+
+/** The visible text of the bot's own HTML (its tags and the four escapes only). */
+function plain(html: SafeHtml): string {
+  const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&' };
+  return html.value.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|amp);/g, (entity) => entities[entity] ?? entity).trim();
+}
+
+/** Whether the tapped message already shows this (a double tap): Telegram refuses an edit that changes nothing. */
+function alreadyShows(ctx: Tap, rows: readonly (readonly Button[])[], text?: SafeHtml): boolean {
+  const message = ctx.callbackQuery.message;
+  const markup = message && 'reply_markup' in message ? message.reply_markup : undefined;
+  const labels = (markup?.inline_keyboard ?? []).flat().map((button) => button.text);
+  const sameText = text === undefined || (message && 'text' in message && message.text === plain(text));
+  return Boolean(sameText) && JSON.stringify(labels) === JSON.stringify(rows.flat().map((button) => button.text));
+}
+
 /**
  * /tutorials as @grammyjs/menu menus: categories with progress → a category's tutorials (✓ when finished) →
- * a tutorial with Mark as completed, Previous, Next, the video and Back. Every button is checked again on the
+ * a tutorial with Mark as completed, Previous, Next, its video and Back. Every button is checked again on the
  * server: a menu drawn before something changed is redrawn ("outdated"), and an unpublished tutorial is
  * refused however its button was kept.
  */
@@ -76,34 +106,92 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
     return tutorial;
   }
 
-  const root = new Menu<BotContext>('tut', { autoAnswer: false, onMenuOutdated: (ctx) => redrawRoot(ctx, 'The list has changed; here it is again.') });
+  const root = new Menu<BotContext>('tut', { autoAnswer: false, onMenuOutdated: (ctx) => redrawRoot(ctx, CHANGED) });
   const category = new Menu<BotContext>('tut-c', { autoAnswer: false, onMenuOutdated: (ctx) => redrawList(ctx) });
   const tutorial = new Menu<BotContext>('tut-t', { autoAnswer: false, onMenuOutdated: (ctx) => redrawTutorial(ctx) });
 
+  const rootRows = (summaries: readonly CategorySummary[]): Button[][] =>
+    summaries.map((summary) => [
+      {
+        text: progressLabel(summary),
+        payload: summary.category,
+        run: async (ctx) => {
+          await ctx.answerCallbackQuery();
+          await showList(ctx, summary.category, 'edit');
+        },
+      },
+    ]);
+
+  const listRows = (which: TutorialCategory, tutorials: readonly ListedTutorial[]): Button[][] => [
+    ...tutorials.map((item) => [
+      {
+        text: tutorialButtonLabel(item),
+        payload: `${which}:${item.id}`,
+        run: async (ctx: MenuContext) => {
+          if ((await open(ctx, item.id)) === 'unavailable') await showList(ctx, which, 'edit');
+        },
+      },
+    ]),
+    [{ text: '⬅️ All categories', payload: which, run: (ctx: MenuContext) => redrawRoot(ctx) }],
+  ];
+
+  function tutorialRows(current: TutorialView | Unavailable, payloadId: number | null): Button[][] {
+    if (!isView(current)) {
+      const toCategories = async (ctx: MenuContext) => {
+        await ctx.answerCallbackQuery();
+        await showCategories(ctx);
+      };
+      return [[{ text: '⬅️ All categories', payload: String(payloadId ?? 0), run: toCategories }]];
+    }
+    const payload = String(current.id);
+    const steps: Button[] = [];
+    if (current.previousId !== null) steps.push({ text: '◀️ Previous', payload, run: (ctx) => step(ctx, current.previousId) });
+    if (current.nextId !== null) steps.push({ text: 'Next ▶️', payload, run: (ctx) => step(ctx, current.nextId) });
+    const back = async (ctx: MenuContext) => {
+      await ctx.answerCallbackQuery();
+      await showList(ctx, current.category, 'send');
+    };
+    const rows: Button[][] = [
+      [{ text: current.completed ? 'Completed ✓' : '✅ Mark as completed', payload, run: (ctx) => toggle(ctx, current) }],
+      steps,
+      current.videoUrl ? [{ text: '🎬 Watch the video', url: current.videoUrl }] : [],
+      [{ text: `⬅️ Back to ${CATEGORY_LABELS[current.category]}`, payload, run: back }],
+    ];
+    return rows.filter((row) => row.length > 0);
+  }
+
   async function redrawRoot(ctx: MenuContext, notice?: string): Promise<void> {
     await ctx.answerCallbackQuery(notice ? { text: notice } : {});
-    await editQuietly(ctx.editMessageText(rootText(await summariesFor(ctx)).value, { reply_markup: root }));
+    const summaries = await summariesFor(ctx);
+    const text = rootText(summaries);
+    if (!alreadyShows(ctx, rootRows(summaries), text)) await ctx.editMessageText(text.value, { reply_markup: root });
   }
 
   async function showList(ctx: MenuContext, which: TutorialCategory, how: 'edit' | 'send'): Promise<void> {
-    const text = categoryText(which, await listFor(ctx, which)).value;
-    if (how === 'edit') await editQuietly(ctx.editMessageText(text, { reply_markup: category }));
-    else await ctx.reply(text, { reply_markup: category });
+    const tutorials = await listFor(ctx, which);
+    const text = categoryText(which, tutorials);
+    if (how === 'send') await ctx.reply(text.value, { reply_markup: category });
+    else if (!alreadyShows(ctx, listRows(which, tutorials), text)) await ctx.editMessageText(text.value, { reply_markup: category });
   }
 
   /** An old category list: redrawn, saying so clearly when the tutorial tapped is no longer there. */
   async function redrawList(ctx: MenuContext): Promise<void> {
     const { category: which, tutorialId } = listPayload(ctx.match);
-    if (!which) return redrawRoot(ctx, 'The list has changed; here it is again.');
+    if (!which) return redrawRoot(ctx, CHANGED);
     const gone = tutorialId !== null && !(await listFor(ctx, which)).some((item) => item.id === tutorialId);
-    await ctx.answerCallbackQuery(gone ? { text: UNAVAILABLE, show_alert: true } : { text: 'The list has changed; here it is again.' });
+    await ctx.answerCallbackQuery(gone ? { text: UNAVAILABLE, show_alert: true } : { text: CHANGED });
     await showList(ctx, which, 'edit');
   }
 
   async function redrawTutorial(ctx: MenuContext): Promise<void> {
-    const current = await tutorialFor(ctx, tutorialPayload(ctx.match));
+    const id = tutorialPayload(ctx.match);
+    const current = await tutorialFor(ctx, id);
     await ctx.answerCallbackQuery(isView(current) ? { text: 'Updated. Tap again if you still want to.' } : { text: UNAVAILABLE, show_alert: true });
-    await editQuietly(ctx.editMessageReplyMarkup({ reply_markup: tutorial }));
+    await redrawTutorialButtons(ctx, current, id);
+  }
+
+  async function redrawTutorialButtons(ctx: MenuContext, current: TutorialView | Unavailable, id: number | null): Promise<void> {
+    if (!alreadyShows(ctx, tutorialRows(current, id))) await ctx.editMessageReplyMarkup({ reply_markup: tutorial });
   }
 
   /** Opens a tutorial from the message whose button was tapped (that message and tutorial count one view). */
@@ -130,63 +218,16 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
     return 'shown';
   }
 
-  root.dynamic(async (ctx, range) => {
-    for (const summary of await summariesFor(ctx)) {
-      range
-        .text({ text: progressLabel(summary), payload: summary.category }, async (tapped) => {
-          await tapped.answerCallbackQuery();
-          await showList(tapped, summary.category, 'edit');
-        })
-        .row();
-    }
-  });
-
-  category.dynamic(async (ctx, range) => {
-    const which = shown.get(ctx)?.list?.category ?? listPayload(ctx.match).category;
-    if (!which) return;
-    for (const item of await listFor(ctx, which)) {
-      range
-        .text({ text: tutorialButtonLabel(item), payload: `${which}:${item.id}` }, async (tapped) => {
-          if ((await open(tapped, item.id)) === 'unavailable') await showList(tapped, which, 'edit');
-        })
-        .row();
-    }
-    range.text({ text: '⬅️ All categories', payload: which }, (tapped) => redrawRoot(tapped));
-  });
-
-  tutorial.dynamic(async (ctx, range) => {
-    const current = await tutorialFor(ctx, tutorialPayload(ctx.match));
-    if (!isView(current)) {
-      range.text({ text: '⬅️ All categories', payload: String(tutorialPayload(ctx.match) ?? 0) }, async (tapped) => {
-        await tapped.answerCallbackQuery();
-        await tapped.reply(rootText(await summariesFor(tapped)).value, { reply_markup: root });
-      });
-      return;
-    }
-    const payload = String(current.id);
-    range.text({ text: current.completed ? 'Completed ✓' : '✅ Mark as completed', payload }, (tapped) => toggle(tapped, current)).row();
-    if (current.previousId !== null) range.text({ text: '◀️ Previous', payload }, (tapped) => step(tapped, current.previousId));
-    if (current.nextId !== null) range.text({ text: 'Next ▶️', payload }, (tapped) => step(tapped, current.nextId));
-    range.row();
-    if (current.videoUrl) range.url('🎬 Watch the video', current.videoUrl).row();
-    range.text({ text: `⬅️ Back to ${CATEGORY_LABELS[current.category]}`, payload }, async (tapped) => {
-      await tapped.answerCallbackQuery();
-      await showList(tapped, current.category, 'send');
-    });
-  });
-
   async function toggle(ctx: MenuContext, current: TutorialView): Promise<void> {
     const user = ctx.appUser;
     if (!user) return void (await ctx.answerCallbackQuery({ text: REGISTER_FIRST, show_alert: true }));
     const result = await reader.setCompleted(user.id, current.id, !current.completed);
-    if (result.status === 'unavailable') {
-      remember(ctx, { tutorial: result });
-      await ctx.answerCallbackQuery({ text: UNAVAILABLE, show_alert: true });
-    } else {
-      remember(ctx, { tutorial: result.view });
-      await ctx.answerCallbackQuery({ text: result.view.completed ? 'Marked as completed ✓' : 'Marked as not completed' });
-    }
-    await editQuietly(ctx.editMessageReplyMarkup({ reply_markup: tutorial }));
+    const after = result.status === 'ok' ? result.view : result;
+    remember(ctx, { tutorial: after });
+    await ctx.answerCallbackQuery(
+      !isView(after) ? { text: UNAVAILABLE, show_alert: true } : { text: after.completed ? 'Marked as completed ✓' : 'Marked as not completed' },
+    );
+    await redrawTutorialButtons(ctx, after, current.id);
     if (result.status === 'ok' && result.finishedCategory) {
       const next = (await reader.categories(user.id)).find((summary) => summary.done < summary.total);
       await ctx.reply(congratulationText(result.finishedCategory, next).value);
@@ -195,9 +236,10 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
 
   async function step(ctx: MenuContext, id: number | null): Promise<void> {
     if (id === null || (await open(ctx, id)) !== 'unavailable') return;
-    // The neighbour went away since this message was drawn: show its buttons as they are now.
+    // The neighbour went away since this message was drawn: show this tutorial's buttons as they are now.
     shown.delete(ctx);
-    await editQuietly(ctx.editMessageReplyMarkup({ reply_markup: tutorial }));
+    const currentId = tutorialPayload(ctx.match);
+    await redrawTutorialButtons(ctx, await tutorialFor(ctx, currentId), currentId);
   }
 
   /** /tutorials: the categories with the user's progress. */
@@ -216,6 +258,15 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
     if ((await open(ctx, first)) === 'unavailable') await showCategories(ctx);
   }
 
+  root.dynamic(async (ctx, range) => draw(range, rootRows(await summariesFor(ctx))));
+  category.dynamic(async (ctx, range) => {
+    const which = shown.get(ctx)?.list?.category ?? listPayload(ctx.match).category;
+    if (which) draw(range, listRows(which, await listFor(ctx, which)));
+  });
+  tutorial.dynamic(async (ctx, range) => {
+    const id = tutorialPayload(ctx.match);
+    draw(range, tutorialRows(await tutorialFor(ctx, id), id));
+  });
   root.register([category, tutorial]);
   /** `menu` is the middleware of every menu's buttons, which also draws menus into replies. */
   return { menu: root, showCategories, openFirst };
