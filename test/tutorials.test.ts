@@ -275,6 +275,29 @@ describe('/tutorials', () => {
     expect(video).toMatchObject({ url: 'https://www.youtube.com/watch?v=abc123' });
   });
 
+  it('points a user who just registered to the first tutorial', async () => {
+    nextUserId += 1;
+    const esi = tg.createUser({ id: nextUserId, first_name: 'Esi', last_name: 'Newcomer' });
+    await esi.send('/start');
+    await esi.tap(await tg.waitForMessage(esi.id, 'Do you accept these terms?'), '✅ I accept');
+    await tg.waitForMessage(esi.id, 'What is your e-mail address?');
+    await esi.send(`esi${esi.id}@example.com`);
+    await tg.waitForMessage(esi.id, 'What is your phone number?');
+    await esi.send('024 555 1234');
+    await esi.tap(await tg.waitForMessage(esi.id, 'What is your first name'), 'Keep “Esi”');
+    await esi.tap(await tg.waitForMessage(esi.id, 'What is your last name'), 'Keep “Newcomer”');
+    await tg.waitForMessage(esi.id, 'Choose a transaction PIN');
+    await esi.send('480261');
+    await tg.waitForMessage(esi.id, 'Type the same PIN again');
+    await esi.send('480261');
+    await esi.tap(await tg.waitForMessage(esi.id, 'Please check your details'), '✅ Confirm');
+    await tg.waitForMessage(esi.id, 'Welcome aboard, Esi!');
+    const hint = await tg.waitForMessage(esi.id, 'The first tutorial shows how to verify your identity');
+    await esi.tap(hint, '📘 Read the first tutorial');
+    const first = await tutorialMenu(esi, 'Create your account in two minutes');
+    expect(buttons(first)).toEqual(['✅ Mark as completed', 'Next ▶️', '⬅️ Back to 🚀 Getting started']);
+  });
+
   it('points newcomers to the first tutorial while their identity is being checked', async () => {
     const user = await reader();
     await db.query(

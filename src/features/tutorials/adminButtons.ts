@@ -10,6 +10,7 @@ import { isTutorialCategory } from '../../services/tutorials/categories.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
 import { editQuietly } from '../../telegram/errors.ts';
 import { html } from '../../telegram/html.ts';
+import { alreadyShows } from './unchanged.ts';
 import { AUTHORING_DATA, authoringData, cardScreen, categoryScreen, deleteScreen, fieldsKeyboard, homeScreen, type Screen } from './adminScreens.ts';
 
 export interface AuthoringDeps {
@@ -48,8 +49,10 @@ export async function sendCard(api: Api, chatId: number, authoring: AuthoringSer
 export function authoringButtons(deps: AuthoringDeps): Composer<BotContext> {
   const { authoring } = deps;
   const composer = new Composer<BotContext>();
-  const show = (ctx: BotContext, screen: Screen) =>
-    editQuietly(ctx.editMessageText(screen.text.value, { reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } }));
+  const show = async (ctx: BotContext, screen: Screen) => {
+    if (alreadyShows(ctx, screen.text, screen.keyboard.inline_keyboard.flat().map((button) => button.text))) return;
+    await editQuietly(ctx.editMessageText(screen.text.value, { reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } }));
+  };
 
   composer.callbackQuery(AUTHORING_DATA, (ctx) =>
     asAdmin(ctx, deps.admin, async () => {

@@ -7,7 +7,7 @@ import { sendTutorial } from '../../scenes/tutorials/viewer.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import { CATEGORY_LABELS, isTutorialCategory, type TutorialCategory } from '../../services/tutorials/categories.ts';
 import type { CategorySummary, TutorialService, TutorialView, Unavailable } from '../../services/tutorials/tutorials.ts';
-import type { SafeHtml } from '../../telegram/html.ts';
+import { alreadyShows } from './unchanged.ts';
 import { categoryText, congratulationText, progressLabel, REGISTER_FIRST, rootText, tutorialButtonLabel, UNAVAILABLE } from './screens.ts';
 
 type MenuContext = Filter<BotContext, 'callback_query:data'> & MenuFlavor;
@@ -56,19 +56,8 @@ function draw(range: MenuRange<BotContext>, rows: readonly (readonly Button[])[]
   }
 }
 
-/** The visible text of the bot's own HTML (its tags and the four escapes only). */
-function plain(html: SafeHtml): string {
-  const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&' };
-  return html.value.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|amp);/g, (entity) => entities[entity] ?? entity).trim();
-}
-
-/** Whether the tapped message already shows this (a double tap): Telegram refuses an edit that changes nothing. */
-function alreadyShows(ctx: Tap, rows: readonly (readonly Button[])[], text?: SafeHtml): boolean {
-  const message = ctx.callbackQuery.message;
-  const markup = message && 'reply_markup' in message ? message.reply_markup : undefined;
-  const labels = (markup?.inline_keyboard ?? []).flat().map((button) => button.text);
-  const sameText = text === undefined || (message && 'text' in message && message.text === plain(text));
-  return Boolean(sameText) && JSON.stringify(labels) === JSON.stringify(rows.flat().map((button) => button.text));
+function labels(rows: readonly (readonly Button[])[]): string[] {
+  return rows.flat().map((button) => button.text);
 }
 
 /**
@@ -164,14 +153,14 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
     await ctx.answerCallbackQuery(notice ? { text: notice } : {});
     const summaries = await summariesFor(ctx);
     const text = rootText(summaries);
-    if (!alreadyShows(ctx, rootRows(summaries), text)) await ctx.editMessageText(text.value, { reply_markup: root });
+    if (!alreadyShows(ctx, text, labels(rootRows(summaries)))) await ctx.editMessageText(text.value, { reply_markup: root });
   }
 
   async function showList(ctx: MenuContext, which: TutorialCategory, how: 'edit' | 'send'): Promise<void> {
     const tutorials = await listFor(ctx, which);
     const text = categoryText(which, tutorials);
     if (how === 'send') await ctx.reply(text.value, { reply_markup: category });
-    else if (!alreadyShows(ctx, listRows(which, tutorials), text)) await ctx.editMessageText(text.value, { reply_markup: category });
+    else if (!alreadyShows(ctx, text, labels(listRows(which, tutorials)))) await ctx.editMessageText(text.value, { reply_markup: category });
   }
 
   /** An old category list: redrawn, saying so clearly when the tutorial tapped is no longer there. */
@@ -191,7 +180,7 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
   }
 
   async function redrawTutorialButtons(ctx: MenuContext, current: TutorialView | Unavailable, id: number | null): Promise<void> {
-    if (!alreadyShows(ctx, tutorialRows(current, id))) await ctx.editMessageReplyMarkup({ reply_markup: tutorial });
+    if (!alreadyShows(ctx, undefined, labels(tutorialRows(current, id)))) await ctx.editMessageReplyMarkup({ reply_markup: tutorial });
   }
 
   /** Opens a tutorial from the message whose button was tapped (that message and tutorial count one view). */

@@ -17,7 +17,8 @@ export function slugBase(title: string): string {
 function cut(slug: string, length: number): string {
   if (slug.length <= length) return slug;
   const short = slug.slice(0, length);
-  const dash = short.lastIndexOf('-');
+  // Cut after a whole word: the character after the cut is a dash, or the last dash in the part kept.
+  const dash = slug[length] === '-' ? length : short.lastIndexOf('-');
   return (dash >= length / 2 ? short.slice(0, dash) : short).replace(/-+$/, '');
 }
 
