@@ -225,7 +225,7 @@ describe('/tutorial_admin', () => {
     await admin.tap(home, '➕ New tutorial', { chatId: ADMIN_CHAT_ID });
     const title = await tg.waitForMessage(ADMIN_CHAT_ID, '1/7 Title');
     expect(title.reply_markup).toMatchObject({ force_reply: true, selective: true });
-    expect(title.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: ADMIN_ID }) }));
+    expect(title.entities?.some((entity) => entity.type === 'text_mention' && entity.user.id === ADMIN_ID)).toBe(true);
     await admin.send('Just chatting with the team', { chatId: ADMIN_CHAT_ID });
     await member.send('Group guide', { chatId: ADMIN_CHAT_ID, replyTo: title });
     await admin.send('Group guide', { chatId: ADMIN_CHAT_ID, replyTo: title });

@@ -8,32 +8,26 @@ export interface TextEntity {
   url?: string;
 }
 
+// The entity types that become a tag; the others (mentions, hashtags, plain URLs …) Telegram finds again by itself.
+const TAGS: Readonly<Record<string, string>> = {
+  bold: 'b',
+  italic: 'i',
+  underline: 'u',
+  strikethrough: 's',
+  spoiler: 'tg-spoiler',
+  code: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
+  expandable_blockquote: 'blockquote',
+};
+
 function tagsOf(entity: TextEntity): { open: string; close: string } | null {
-  switch (entity.type) {
-    case 'bold':
-      return { open: '<b>', close: '</b>' };
-    case 'italic':
-      return { open: '<i>', close: '</i>' };
-    case 'underline':
-      return { open: '<u>', close: '</u>' };
-    case 'strikethrough':
-      return { open: '<s>', close: '</s>' };
-    case 'spoiler':
-      return { open: '<tg-spoiler>', close: '</tg-spoiler>' };
-    case 'code':
-      return { open: '<code>', close: '</code>' };
-    case 'pre':
-      return { open: '<pre>', close: '</pre>' };
-    case 'blockquote':
-      return { open: '<blockquote>', close: '</blockquote>' };
-    case 'expandable_blockquote':
-      return { open: '<blockquote expandable>', close: '</blockquote>' };
-    case 'text_link':
-      return entity.url && isWebUrl(entity.url) ? { open: `<a href="${escapeContent(entity.url)}">`, close: '</a>' } : null;
-    default:
-      // Mentions, hashtags, plain URLs and the like: Telegram finds them again in the text by itself.
-      return null;
+  if (entity.type === 'text_link') {
+    return entity.url && isWebUrl(entity.url) ? { open: `<a href="${escapeContent(entity.url)}">`, close: '</a>' } : null;
   }
+  const tag = TAGS[entity.type];
+  if (!tag) return null;
+  return { open: entity.type === 'expandable_blockquote' ? '<blockquote expandable>' : `<${tag}>`, close: `</${tag}>` };
 }
 
 /**
