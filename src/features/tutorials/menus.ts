@@ -1,21 +1,18 @@
-import { Menu, type MenuFlavor, type MenuRange } from '@grammyjs/menu';
+import { Menu } from '@grammyjs/menu';
 import type { Context, Filter } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import type { ListedTutorial } from '../../db/readModels/tutorialListings.ts';
 import type { Logger } from '../../logger.ts';
 import { sendTutorial } from '../../scenes/tutorials/viewer.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
-import { CATEGORY_LABELS, isTutorialCategory, type TutorialCategory } from '../../services/tutorials/categories.ts';
-import type { CategorySummary, TutorialService, TutorialView, Unavailable } from '../../services/tutorials/tutorials.ts';
+import { CATEGORY_LABELS, type TutorialCategory } from '../../services/tutorials/categories.ts';
+import { isView, type CategorySummary, type TutorialService, type TutorialView, type Unavailable } from '../../services/tutorials/tutorials.ts';
+import { draw, labels, listPayload, tutorialPayload, type Button, type MenuContext } from './menuRows.ts';
 import { alreadyShows } from './unchanged.ts';
 import { categoryText, congratulationText, progressLabel, REGISTER_FIRST, rootText, tutorialButtonLabel, UNAVAILABLE } from './screens.ts';
 
-type MenuContext = Filter<BotContext, 'callback_query:data'> & MenuFlavor;
 /** A tap on a button, of a menu or not (the newcomers' "first tutorial" button). */
 type Tap = Filter<BotContext, 'callback_query'>;
-
-/** One button of a menu: its label and what it does, or a link. */
-type Button = { text: string; payload: string; run: (ctx: MenuContext) => Promise<void> } | { text: string; url: string };
 
 export interface TutorialMenuDeps {
   reader: TutorialService;
@@ -31,34 +28,6 @@ interface Shown {
 }
 
 const CHANGED = 'The list has changed; here it is again.';
-
-function isView(tutorial: TutorialView | Unavailable): tutorial is TutorialView {
-  return !('status' in tutorial);
-}
-
-/** A category list's buttons carry `<category>` or `<category>:<tutorial id>`; a tutorial's carry its id. */
-function listPayload(match: BotContext['match']): { category: TutorialCategory | null; tutorialId: number | null } {
-  const [category = '', id] = (typeof match === 'string' ? match : '').split(':');
-  return { category: isTutorialCategory(category) ? category : null, tutorialId: id && /^\d+$/.test(id) ? Number(id) : null };
-}
-
-function tutorialPayload(match: BotContext['match']): number | null {
-  return typeof match === 'string' && /^\d+$/.test(match) ? Number(match) : null;
-}
-
-function draw(range: MenuRange<BotContext>, rows: readonly (readonly Button[])[]): void {
-  for (const row of rows) {
-    for (const button of row) {
-      if ('url' in button) range.url(button.text, button.url);
-      else range.text({ text: button.text, payload: button.payload }, button.run);
-    }
-    range.row();
-  }
-}
-
-function labels(rows: readonly (readonly Button[])[]): string[] {
-  return rows.flat().map((button) => button.text);
-}
 
 /**
  * /tutorials as @grammyjs/menu menus: categories with progress → a category's tutorials (✓ when finished) →

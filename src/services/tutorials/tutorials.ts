@@ -77,7 +77,7 @@ async function loadView(db: CommonQueryMethods, userId: number, tutorialId: numb
   };
 }
 
-function isView(result: TutorialView | Unavailable): result is TutorialView {
+export function isView(result: TutorialView | Unavailable): result is TutorialView {
   return !('status' in result);
 }
 
