@@ -15,12 +15,21 @@ import { abuseLimiter, errorBoundary, updateLogger, type RateLimit } from './mid
 import type { InFlightUpdates } from './middleware/inFlight.ts';
 import { MODULES, type AppServices } from './modules.ts';
 import { createNotificationDelivery, type NotificationDelivery } from './services/notifications/delivery.ts';
-import type { KeyValueStore } from './services/platform/conversationStore.ts';
+import { createConversationStore, type ConversationStateStore } from './services/platform/conversationStore.ts';
+import { expireConversationsJob } from './jobs/expireConversations.ts';
+import { conversationKey, expiredConversationNotice } from './middleware/expiredConversations.ts';
+import type { DatabasePool } from 'slonik';
+import type { Clock } from './services/platform/clock.ts';
 import { installApiPlugins } from './telegram/apiPlugins.ts';
 import { createCommandMenu, type CommandMenu } from './telegram/commands.ts';
 import { createFileDownloader } from './telegram/files.ts';
 
-export type ConversationStore = KeyValueStore<VersionedState<ConversationData>>;
+export type ConversationStore = ConversationStateStore<VersionedState<ConversationData>>;
+
+/** The store of the bot's conversations: encrypted, and naming the flows each state holds. */
+export function createBotConversationStore(deps: { pool: DatabasePool; secret: string; logger: Logger; clock: Clock }): ConversationStore {
+  return createConversationStore({ ...deps, flowsOf: (value) => Object.keys(value.state) });
+}
 
 export interface BotDependencies {
   config: Pick<Config, 'botToken' | 'telegramApiRoot' | 'adminChatId' | 'adminIds'>;
@@ -96,12 +105,13 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(sequentialize(sequenceKeys));
   bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
+  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu }));
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
         type: 'key',
         // Per chat and user, so two admins answering in the admin group never share a conversation.
-        getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
+        getStorageKey: conversationKey,
         adapter: deps.conversationStore,
       },
       plugins: [
@@ -122,7 +132,10 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(fallbackFeature(menu));
 
   bot.catch((error) => logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error'));
-  const jobs = modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: bot.api }) ?? []);
+  const jobs = [
+    expireConversationsJob({ store: deps.conversationStore, clock: services.clock }),
+    ...modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: bot.api }) ?? []),
+  ];
   return { bot, notifications: delivery, menu, jobs };
 }
 

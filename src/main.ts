@@ -1,7 +1,7 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { Server } from 'node:http';
-import { ALLOWED_UPDATES, createBot, registerCommands } from './bot.ts';
+import { ALLOWED_UPDATES, createBot, createBotConversationStore, registerCommands } from './bot.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { BotContext } from './context.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/setup/embedded.ts';
@@ -12,7 +12,6 @@ import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
 import { createServices, runStartTasks } from './modules.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
-import { createConversationStore } from './services/platform/conversationStore.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
 import { startWebhookServer } from './webhook.ts';
 import type { ScheduledTask } from 'node-cron';
@@ -54,7 +53,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
     config,
     logger,
     services,
-    conversationStore: createConversationStore({ pool, secret: config.stateSecret, logger }),
+    conversationStore: createBotConversationStore({ pool, secret: config.stateSecret, logger, clock: services.clock }),
     inFlight,
   });
   running.bot = bot;
@@ -87,6 +86,7 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
   if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
   // A delivery the job had started finishes (and what the last updates announced goes out) before the pool closes.
   await running.notifications?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
+  await running.notifications?.idle();
   if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
     // Confirm the handled updates to Telegram, so the next start does not receive them again.
     const offset = inFlight.highestUpdateId + 1;
@@ -98,7 +98,7 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { pretty: process.stdout.isTTY });
   const running: Running = {};
   const inFlight = new InFlightUpdates();
 

@@ -162,3 +162,75 @@ describe('/admin and /settings', () => {
     expect(await db.query("SELECT 1 FROM admin_audit_log WHERE subject_kind = 'settings' AND admin_telegram_id = $1", [member.id])).toEqual([]);
   });
 });
+
+describe('questions in the admin group (privacy mode)', () => {
+  it('asks with a forced reply addressed to the admin, and takes only their reply to it', async () => {
+    await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings'), '✏️ Spread', { chatId: ADMIN_CHAT_ID });
+    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'Spread is now: 2.00%');
+    expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    expect(prompt.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: ADMIN_ID }) as unknown }));
+    // The admin's other chatter never reaches the bot (privacy mode); another member's reply is not an answer.
+    await admin.send('3', { chatId: ADMIN_CHAT_ID });
+    await member.send('4', { chatId: ADMIN_CHAT_ID, replyTo: prompt });
+    await admin.send('sixty', { chatId: ADMIN_CHAT_ID, replyTo: prompt });
+    const again = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => message.message_id > prompt.message_id && (message.text ?? '').includes('Type a percentage below 50'));
+    expect(again.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    await admin.send('2.75', { chatId: ADMIN_CHAT_ID, replyTo: again });
+    const confirm = await tg.waitForMessage(ADMIN_CHAT_ID, 'Change Spread?');
+    expect(confirm.text).toContain('To: 2.75');
+    await admin.tap(confirm, '✅ Confirm', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Saved. Spread is now: 2.75%');
+    expect(await db.query('SELECT spread_percent::text AS spread FROM settings')).toEqual([{ spread: '2.75' }]);
+  });
+
+  it('never traps an admin: a tap on a card or a command closes the open question and is handled', async () => {
+    const kycId = await pendingKyc('Comfort');
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Waiting requests'), new RegExp(`Show #${kycId}$`), { chatId: ADMIN_CHAT_ID });
+    const card = await tg.waitForMessage(ADMIN_CHAT_ID, `KYC verification #${kycId}`);
+
+    await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
+    const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
+    await admin.tap(settings, '✏️ Escrow fee', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Escrow fee is now');
+    const answer = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    expect(answer.text).toBe('Done: approved.');
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'I closed the question I had asked you; nothing from it was saved.');
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Approved by Akosua Boss');
+
+    await admin.tap(settings, '✏️ Spread', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Spread is now');
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'I closed the question I had asked you');
+    const list = await tg.waitForMessage(ADMIN_CHAT_ID, /Waiting requests|Nothing is waiting/);
+    expect(list.text).not.toContain(`KYC #${kycId}:`);
+    await tg.settle();
+    expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('Please answer the question above first'))).toBe(false);
+  });
+});
+
+describe('a decision and the outbox', () => {
+  it('delivers the decided request\'s notification at once, without waiting for a backlog of others', async () => {
+    // 300 other users' notifications are due (a broadcast, say); the delivery job is not running here.
+    await db.query(`
+      WITH others AS (
+        INSERT INTO users (telegram_id, username, email, password, date_joined, created_at, updated_at)
+        SELECT 5000000 + n, 'backlog' || n, 'backlog' || n || '@example.com', 'x', now(), now(), now() FROM generate_series(1, 300) n
+        RETURNING id
+      )
+      INSERT INTO notifications (user_id, notification_type, title, message, created_at, next_attempt_at)
+      SELECT id, 'BROADCAST', 'News', 'Hello from the desk', now() - interval '1 minute', now() - interval '1 minute' FROM others
+    `);
+    const kycId = await pendingKyc('Efua');
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Waiting requests'), new RegExp(`Show #${kycId}$`), { chatId: ADMIN_CHAT_ID });
+    const card = await tg.waitForMessage(ADMIN_CHAT_ID, `KYC verification #${kycId}`);
+    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(nextUserId, 'Your identity is verified');
+    await tg.settle();
+    const sentToOthers = tg.calls.filter((call) => call.method === 'sendMessage' && Number(call.params.chat_id) > 5000000);
+    expect(sentToOthers).toHaveLength(0);
+    expect(await db.query("SELECT count(*)::int AS n FROM notifications WHERE notification_type = 'BROADCAST' AND sent_at IS NULL")).toEqual([{ n: 300 }]);
+  });
+});

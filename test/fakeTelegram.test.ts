@@ -240,6 +240,25 @@ describe('strict validation', () => {
     expect((await bot.api.getChatMember(admins.id, bob.id)).status).toBe('member');
     await expect(tg.createUser({ first_name: 'Eve' }).send('hi', { chatId: admins.id })).rejects.toThrow(/not a member/);
   });
+  it('delivers group messages as privacy mode does: commands, replies to the bot and mentions only', async () => {
+    const group = tg.addGroup({ id: -100777, title: 'Desk', members: [alice, bob] });
+    const morning = await bob.send('good morning all', { chatId: group.id });
+    await bob.send('/start@another_bot', { chatId: group.id });
+    await bob.send('@trade_test_bot are you there?', { chatId: group.id });
+    const echoed = await tg.waitForMessage(group.id, 'echo: @trade_test_bot are you there?');
+    await alice.send('a reply to the bot', { chatId: group.id, replyTo: echoed });
+    await tg.waitForMessage(group.id, 'echo: a reply to the bot');
+    await alice.send('a reply to Bob', { chatId: group.id, replyTo: morning });
+    await alice.send('/start', { chatId: group.id });
+    await tg.waitForMessage(group.id, 'Welcome');
+    await tg.settle();
+    const botTexts = tg.messages(group.id).filter((message) => message.byBot).map((message) => message.text);
+    expect(botTexts).toEqual(['echo: @trade_test_bot are you there?', 'echo: a reply to the bot', 'Welcome, Alice & friends']);
+
+    const adminGroup = tg.addGroup({ id: -100778, title: 'Bot is admin here', members: [bob], botIsAdmin: true });
+    await bob.send('good morning all', { chatId: adminGroup.id });
+    await tg.waitForMessage(adminGroup.id, 'echo: good morning all');
+  });
 });
 
 describe('files', () => {

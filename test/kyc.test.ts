@@ -358,9 +358,32 @@ describe('KYC', () => {
     const resubmitted = await kycRow(abena);
     expect(resubmitted).toMatchObject({ id: first?.id, status: 'PENDING', kyc_status: 'pending', document_type: 'PASSPORT', rejection_reason: null, document_back: null });
 
+    expect(second.message_id).not.toBe(card.message_id);
+
     await adminA.tap(second, '✅ Approve', { chatId: ADMIN_CHAT_ID });
     await tg.waitForEdit(ADMIN_CHAT_ID, second.message_id, 'Approved by Abena Admin');
     expect(await kycRow(abena)).toMatchObject({ status: 'APPROVED', kyc_status: 'approved' });
+    // Each submission keeps its own card and outcome: the admin chat's record of the rejection stands.
+    await tg.settle();
+    expect(tg.message(ADMIN_CHAT_ID, card.message_id)?.text).toMatch(/Rejected by Kwesi at .*\nReason: The photos are unreadable/);
+    const submissions = await db.query<{ status: string; rejection_reason: string | null }>(
+      'SELECT s.status, s.rejection_reason FROM kyc_submissions s JOIN users u ON u.id = s.user_id WHERE u.telegram_id = $1 ORDER BY s.id',
+      [abena.id],
+    );
+    expect(submissions).toEqual([
+      { status: 'REJECTED', rejection_reason: 'The photos are unreadable' },
+      { status: 'APPROVED', rejection_reason: null },
+    ]);
+    // Every stored document belongs to a submission: the superseded photos are history, not orphans.
+    const referenced = await db.query<{ path: string }>(
+      `SELECT path FROM kyc_submissions s JOIN users u ON u.id = s.user_id,
+              LATERAL (VALUES (s.document_front), (s.document_back), (s.selfie)) AS files(path)
+        WHERE u.telegram_id = $1 AND path IS NOT NULL`,
+      [abena.id],
+    );
+    const onDisk = (await readdir(path.join(bot.dataDir, 'media', 'kyc'))).map((name) => `kyc/${name}`);
+    expect(referenced).toHaveLength(5);
+    expect(onDisk.sort()).toEqual(referenced.map((row) => row.path).sort());
   });
 
   it('takes a typed reason from the admin who chose "Other reason"', async () => {
@@ -371,7 +394,7 @@ describe('KYC', () => {
       JSON.stringify(tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).includes('Other reason'),
     );
     await adminA.tap(card, '✏️ Other reason', { chatId: ADMIN_CHAT_ID });
-    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'type the reason for declining KYC');
+    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the reason for declining KYC');
     expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
     // Neither another admin's reply nor this admin's other chatter in the group is taken as the reason.
     await adminB.send('I will look at the next one', { chatId: ADMIN_CHAT_ID, replyTo: prompt.message_id });

@@ -183,7 +183,7 @@ describe('registration', () => {
     await ama.send('/start');
     const terms = await tg.waitForMessage(ama.id, 'Do you accept these terms?');
     await ama.send('hello?');
-    await tg.waitForMessage(ama.id, 'Please tap one of the buttons above.');
+    await tg.waitForMessage(ama.id, 'Please tap one of the buttons below.');
     await ama.send('/start');
     await tg.waitForMessage(ama.id, 'Please answer the question above first, or send /cancel to stop.');
     await ama.tap(terms, '❌ I decline');

@@ -58,7 +58,7 @@ function newUser(name: string): Promise<TestUser> {
 }
 
 function rateJob() {
-  return runRateJob({ rates: bot.services.rates, api: new Api(tg.token, { apiRoot: tg.apiRoot }), adminChatId: ADMIN_CHAT_ID, asset: 'USDT', logger: bot.logger });
+  return runRateJob({ rates: bot.services.rates, clock: clock.now, api: new Api(tg.token, { apiRoot: tg.apiRoot }), adminChatId: ADMIN_CHAT_ID, asset: 'USDT', logger: bot.logger });
 }
 
 /** Buys through the chat for GHS 500 at the price 15.20 (rate 15.51) and has the admin approve it. */
@@ -259,6 +259,44 @@ describe('rates', () => {
     expect(warned.text).toContain('That is 90% below the current price.');
     await admin.tap(warned, '❌ Cancel');
     await tg.waitForMessage(admin.id, 'The price was not changed.');
+  });
+
+  it('asks for a price set in the admin group with a forced reply that only that admin answers', async () => {
+    await admin.send('/rates', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'USDT price'), '✏️ Set the price by hand', { chatId: ADMIN_CHAT_ID });
+    const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the price of 1 USDT in cedis');
+    expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    await admin.send('14.90', { chatId: ADMIN_CHAT_ID, replyTo: prompt });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Set the USDT price to GHS 14.90?'), '✅ Confirm', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'The USDT price is now GHS 14.90.');
+  });
+
+  it('in manual mode never pauses a price set by hand, and reminds the admins daily once it is a day old', async () => {
+    await setPrice(bot, '15.40', ADMIN_ID);
+    const kojo = await newUser('Kojo');
+    clock.advance(20 * MINUTE);
+    await rateJob();
+    await kojo.send('/buy');
+    await tg.waitForMessage(kojo.id, 'How much USDT do you want to buy?');
+    await kojo.send('/cancel');
+    await admin.send('/rates');
+    expect((await tg.waitForMessage(admin.id, 'USDT price')).text).toContain('20 minutes ago (set by hand: it does not go stale)');
+
+    const reminders = () => tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes('price was set by hand'));
+    clock.advance(24 * 60 * MINUTE);
+    await rateJob();
+    await rateJob();
+    const reminder = await tg.waitForMessage(ADMIN_CHAT_ID, 'The USDT price was set by hand 24 hours ago');
+    expect(reminder.text).toContain('(GHS 15.40)');
+    clock.advance(23 * 60 * MINUTE);
+    await rateJob();
+    await tg.settle();
+    expect(reminders()).toHaveLength(1);
+    clock.advance(60 * MINUTE);
+    await rateJob();
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'set by hand 2 days ago');
+    expect(reminders()).toHaveLength(2);
+    expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('has not updated'))).toBe(false);
   });
 
   it('fetches the live price, pauses trading when it is stale and alerts the admins once', async () => {

@@ -32,6 +32,10 @@ export async function findDeposit(db: CommonQueryMethods, id: number): Promise<D
   return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE id = ${id}`);
 }
 
+export async function findDepositByReference(db: CommonQueryMethods, reference: string): Promise<DepositRow | null> {
+  return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE reference = ${reference}`);
+}
+
 export async function listPendingDeposits(db: CommonQueryMethods): Promise<readonly DepositRow[]> {
   return db.any(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE status = 'pending' ORDER BY created_at, id`);
 }

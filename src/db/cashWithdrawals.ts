@@ -48,6 +48,10 @@ export async function findWithdrawal(db: CommonQueryMethods, id: number): Promis
   return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE id = ${id}`);
 }
 
+export async function findWithdrawalByReference(db: CommonQueryMethods, reference: string): Promise<WithdrawalRow | null> {
+  return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE reference = ${reference}`);
+}
+
 export async function listPendingWithdrawals(db: CommonQueryMethods): Promise<readonly WithdrawalRow[]> {
   return db.any(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE status = 'pending' ORDER BY created_at, id`);
 }

@@ -58,6 +58,10 @@ export async function findCryptoTransaction(db: CommonQueryMethods, id: number, 
   return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
 }
 
+export async function findCryptoTransactionByReference(db: CommonQueryMethods, reference: string): Promise<CryptoTransactionRow | null> {
+  return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE reference = ${reference}`);
+}
+
 export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell'): Promise<readonly CryptoTransactionRow[]> {
   return db.any(sql.type(cryptoTransactionSchema)`
     SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' ORDER BY created_at, id

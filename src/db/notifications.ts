@@ -34,11 +34,17 @@ export type DueNotification = z.infer<typeof dueNotificationSchema>;
  * Claims due notifications for `leaseSeconds`: their next attempt moves past the lease, so another
  * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Oldest first.
  */
-export async function claimDueNotifications(db: CommonQueryMethods, limit: number, leaseSeconds: number): Promise<readonly DueNotification[]> {
+export async function claimDueNotifications(
+  db: CommonQueryMethods,
+  limit: number,
+  leaseSeconds: number,
+  /** Only this user's notifications. */
+  userId?: number,
+): Promise<readonly DueNotification[]> {
   return db.any(sql.type(dueNotificationSchema)`
     WITH due AS (
       SELECT id FROM notifications
-       WHERE next_attempt_at <= now()
+       WHERE next_attempt_at <= now() ${userId === undefined ? sql.fragment`` : sql.fragment`AND user_id = ${userId}`}
        ORDER BY next_attempt_at, id
        LIMIT ${limit}
        FOR UPDATE SKIP LOCKED

@@ -45,6 +45,18 @@ export async function markRateStaleAlerted(db: CommonQueryMethods, at: Date): Pr
   return result.rowCount > 0;
 }
 
+/**
+ * Records a reminder that the price set by hand is old; true only for the first caller per `everyMs`
+ * (so the admin chat hears it once a day, whichever instance notices).
+ */
+export async function markManualPriceReminded(db: CommonQueryMethods, at: Date, everyMs: number): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE settings SET manual_price_reminded_at = ${at.toISOString()}
+     WHERE manual_price_reminded_at IS NULL OR manual_price_reminded_at <= ${new Date(at.getTime() - everyMs).toISOString()}
+  `);
+  return result.rowCount > 0;
+}
+
 export async function clearRateStaleAlert(db: CommonQueryMethods): Promise<void> {
   await db.query(sql.unsafe`UPDATE settings SET rate_stale_alerted_at = NULL WHERE rate_stale_alerted_at IS NOT NULL`);
 }

@@ -3,7 +3,9 @@ import type { Context, MiddlewareFn } from 'grammy';
 import type { Logger } from '../logger.ts';
 import type { InFlightUpdates } from './inFlight.ts';
 
-const APOLOGY = 'Sorry, something went wrong on our side and your last action was not completed. Please try again in a moment.';
+// Every step is safe to repeat (requests are made once per reference), so asking to send it again is honest.
+const APOLOGY =
+  'Sorry, something went wrong on our side. Please try again in a moment: send your last message again, or any message to see the question again. Nothing will be done twice.';
 
 function updateType(ctx: Context): string {
   return Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
@@ -20,8 +22,9 @@ export function errorBoundary(logger: Logger, inFlight: InFlightUpdates): Middle
       await next();
     } catch (error) {
       logger.error({ err: error, update_id: ctx.update.update_id, update_type: updateType(ctx) }, 'update failed');
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: APOLOGY, show_alert: true }).catch(() => undefined);
-      else if (ctx.chat) await ctx.reply(APOLOGY).catch(() => undefined);
+      // A tap already answered (the failure came later) can take no alert: then the apology goes to the chat.
+      const alerted = ctx.callbackQuery ? await ctx.answerCallbackQuery({ text: APOLOGY, show_alert: true }).then(() => true, () => false) : false;
+      if (!alerted && ctx.chat) await ctx.reply(APOLOGY).catch(() => undefined);
     } finally {
       end();
     }

@@ -27,6 +27,8 @@ export interface CardView<D = unknown> {
 export interface CardPublisher {
   /** Posts a request's card (photos first, then the details with the buttons) and remembers it. */
   post(api: Api, kind: string, id: number, chatId?: number): Promise<void>;
+  /** Posts the card of a new request unless it was posted already (a step that ran again). */
+  postIfNew(api: Api, kind: string, id: number): Promise<void>;
   /** Edits every posted copy of the card to its current state, for every admin to see. */
   refresh(api: Api, kind: string, id: number): Promise<void>;
   /** The view of a kind, for wording prompts about it. */
@@ -38,4 +40,6 @@ export interface DecisionOutcome {
   text: string;
   alert: boolean;
   applied: boolean;
+  /** When applied: the users.id whose notification goes out right after. */
+  ownerId?: number | null;
 }

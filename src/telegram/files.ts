@@ -13,18 +13,39 @@ export type FileDownloader = (api: Api, fileId: string, fileSize: number | undef
  */
 export function createFileDownloader(config: { telegramApiRoot: string; botToken: string }): FileDownloader {
   return async (api, fileId, fileSize) => {
+    // Sizes are checked before anything is read: the message's, then getFile's (a local Bot API server has no
+    // 20 MB limit), and the download itself stops at the limit whatever the server claimed.
     if (fileSize !== undefined && fileSize > MAX_DOWNLOAD_BYTES) return invalid(TOO_BIG);
-    let filePath: string | undefined;
+    let file;
     try {
-      filePath = (await api.getFile(fileId)).file_path;
+      file = await api.getFile(fileId);
     } catch (error) {
       if (error instanceof GrammyError && /too big/i.test(error.description)) return invalid(TOO_BIG);
       throw error;
     }
-    if (!filePath) return invalid('Telegram could not give me that file. Please send it again.');
-    const response = await fetch(`${config.telegramApiRoot}/file/bot${config.botToken}/${filePath}`);
-    if (!response.ok) throw new Error(`file download failed with HTTP ${response.status}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    return bytes.length > MAX_DOWNLOAD_BYTES ? invalid(TOO_BIG) : valid(bytes);
+    if (file.file_size !== undefined && file.file_size > MAX_DOWNLOAD_BYTES) return invalid(TOO_BIG);
+    if (!file.file_path) return invalid('Telegram could not give me that file. Please send it again.');
+    const bytes = await downloadAtMost(`${config.telegramApiRoot}/file/bot${config.botToken}/${file.file_path}`, MAX_DOWNLOAD_BYTES);
+    return bytes ? valid(bytes) : invalid(TOO_BIG);
   };
+}
+
+/** The body of `url`, or null as soon as it grows past `limit` bytes (the rest is never read). */
+async function downloadAtMost(url: string, limit: number): Promise<Buffer | null> {
+  const abort = new AbortController();
+  const response = await fetch(url, { signal: abort.signal });
+  if (!response.ok || !response.body) throw new Error(`file download failed with HTTP ${response.status}`);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    total += value.length;
+    if (total > limit) {
+      abort.abort();
+      return null;
+    }
+    chunks.push(value);
+  }
 }

@@ -36,3 +36,10 @@ const calendarDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'n
 export function formatCalendarDate(isoDate: string): string {
   return calendarDate.format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+/** How long ago, roughly and in words: "3 minutes", "5 hours", "2 days". */
+export function formatAge(since: Date, now: Date = new Date()): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
+  const [count, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}

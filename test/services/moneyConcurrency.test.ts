@@ -282,6 +282,48 @@ describe('amount limits', () => {
   });
 });
 
+describe('buys and sells are checked again when they are made', () => {
+  it('refuses a quote outside the limits set since it was given, storing and reserving nothing', async () => {
+    const userId = await createMoneyUser(h.db);
+    await fund(h.services, userId, { crypto: '100' });
+    const buyQuote = await okQuote('buy', 'GHS', '600');
+    const sellQuote = await okQuote('sell', 'CRYPTO', '40');
+    const before = await walletOf(h.db, userId);
+    const counts = await requestCounts(userId);
+    await setAmountLimits(h.db, '50.00', '500.00');
+    const tooLarge = { status: 'invalid', reason: 'The largest amount is GHS 500.00. Please type a smaller amount.' };
+    expect(await h.services.trading.createBuy({ userId, quote: buyQuote, method: 'momo', reference: newReference('BUY'), proof: null })).toEqual(tooLarge);
+    expect(await h.services.trading.createSell({ userId, quote: sellQuote, reference: newReference('SELL') })).toEqual(tooLarge);
+    await setAmountLimits(h.db, '0.01', '50000.00');
+    expect(await walletOf(h.db, userId)).toEqual(before);
+    expect(await requestCounts(userId)).toEqual(counts);
+  });
+
+  it('refuses a quote that has not expired while the price behind it has gone stale', async () => {
+    const userId = await createMoneyUser(h.db);
+    await fund(h.services, userId, { crypto: '100' });
+    h.advance(STALE_AFTER_MS - 5 * 60_000);
+    const sellQuote = await okQuote('sell', 'CRYPTO', '10');
+    h.advance(5 * 60_000 + 1_000);
+    const counts = await requestCounts(userId);
+    expect(await h.services.trading.createSell({ userId, quote: sellQuote, reference: newReference('SELL') })).toEqual({
+      status: 'invalid',
+      reason: 'Trading is paused: our price has not updated for a while.',
+    });
+    expect(await requestCounts(userId)).toEqual(counts);
+  });
+
+  it('makes a sell once per reference, even when it is sent twice at the same time', async () => {
+    const userId = await createMoneyUser(h.db);
+    await fund(h.services, userId, { crypto: '100' });
+    const request = { userId, quote: await okQuote('sell', 'CRYPTO', '30'), reference: newReference('SELL') };
+    const results = await Promise.all([h.services.trading.createSell(request), h.services.trading.createSell(request)]);
+    expect(new Set(results.map(createdId)).size).toBe(1);
+    expect((await walletOf(h.db, userId)).escrow_crypto).toBe('30.00000000');
+    expect(await invariantViolations(h.db, { userIds: [userId] })).toEqual([]);
+  });
+});
+
 describe('who may move money', () => {
   it('moves no money for a user whose KYC is not approved', async () => {
     const userId = await createMoneyUser(h.db);

@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ALLOWED_UPDATES, createBot, type ConversationStore } from '../../src/bot.ts';
+import { ALLOWED_UPDATES, createBot, createBotConversationStore, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import type { Config } from '../../src/config.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
-import { createConversationStore } from '../../src/services/platform/conversationStore.ts';
 import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
@@ -35,6 +34,8 @@ export class LogCapture extends Writable {
 
 export interface TestBot {
   services: Services;
+  /** Runs one of the bot's cron jobs now, as its schedule would. */
+  runJob(name: string): Promise<void>;
   notifications: NotificationDelivery;
   /** Where this bot stores media (a temporary folder of its own). */
   dataDir: string;
@@ -58,6 +59,8 @@ export interface TestBotOptions {
   /** Where the rate providers fetch prices: a FakeRates server; by default nowhere reachable. */
   rateSources?: Config['rateSources'];
   clock?: Clock;
+  /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
+  wrapConversationStore?: (store: ConversationStore) => ConversationStore;
 }
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
@@ -86,9 +89,10 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   });
   const services = options.overrideServices ? options.overrideServices(baseServices) : baseServices;
   await runStartTasks(services);
-  const conversationStore: ConversationStore = createConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger });
+  const store = createBotConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger, clock: baseServices.clock });
+  const conversationStore = options.wrapConversationStore ? options.wrapConversationStore(store) : store;
   const inFlight = new InFlightUpdates();
-  const { bot, notifications } = createBot({
+  const { bot, notifications, jobs } = createBot({
     config,
     logger,
     services,
@@ -107,8 +111,14 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
     stopReceiving = () => runner.stop() ?? Promise.resolve();
   }
+  const clock = options.clock ?? (() => new Date());
   return {
     services,
+    runJob: async (name) => {
+      const job = jobs.find((candidate) => candidate.name === name);
+      if (!job) throw new Error(`no job ${name}`);
+      await job.run(clock());
+    },
     notifications,
     dataDir,
     logs,
@@ -118,5 +128,40 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       await stopReceiving();
       await inFlight.drain(10_000);
     },
+  };
+}
+
+/**
+ * A conversation store whose next save fails once armed: what a process killed between a request's commit
+ * and the conversation's save leaves behind (the request exists, the conversation is at the step before).
+ */
+export function saveFailure(): { wrap: (store: ConversationStore) => ConversationStore; failNextSave(): void; failures: () => number } {
+  let armed = false;
+  let failures = 0;
+  const crashIfArmed = () => {
+    if (!armed) return;
+    armed = false;
+    failures += 1;
+    throw new Error('simulated crash before the conversation was saved');
+  };
+  return {
+    // A finished conversation is saved by deleting its state: both count as the save.
+    wrap: (store) => ({
+      expireIdle: (now) => store.expireIdle(now),
+      takeExpired: (key) => store.takeExpired(key),
+      read: (key) => store.read(key),
+      delete: async (key) => {
+        crashIfArmed();
+        await store.delete(key);
+      },
+      write: async (key, value) => {
+        crashIfArmed();
+        await store.write(key, value);
+      },
+    }),
+    failNextSave: () => {
+      armed = true;
+    },
+    failures: () => failures,
   };
 }

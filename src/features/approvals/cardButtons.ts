@@ -61,5 +61,5 @@ async function handleCardTap(
   }
   const outcome = await takeDecision(deps, { kind, id, action, from: ctx.from, reason });
   await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
-  if (outcome.applied) await publishDecision(ctx.api, deps, kind, id);
+  if (outcome.applied) await publishDecision(ctx.api, deps, { kind, id, ownerId: outcome.ownerId });
 }

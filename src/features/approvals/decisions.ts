@@ -31,14 +31,16 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   // Too late: the decision that won has edited the cards already.
   if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view));
   deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
-  return { text: DONE[request.action], alert: false, applied: true };
+  return { text: DONE[request.action], alert: false, applied: true, ownerId: result.ownerId };
 }
 
 /**
- * After a decision has committed (never inside its transaction): edit every copy of the card, then deliver the
- * user's notification. Called after the admin's tap is answered, so a slow send never times the tap out.
+ * After a decision has committed (never inside its transaction): edit every copy of the card, then deliver
+ * that user's notification, and only theirs: the rest of the outbox (a backlog, a broadcast) is the delivery
+ * job's, so it never holds up the admins. Called after the tap is answered, so a slow send never times it out.
  */
-export async function publishDecision(api: Api, deps: DecisionDeps, kind: string, id: number): Promise<void> {
-  await deps.cards.refresh(api, kind, id);
-  await deps.delivery.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
+export async function publishDecision(api: Api, deps: DecisionDeps, decided: { kind: string; id: number; ownerId: number | null | undefined }): Promise<void> {
+  await deps.cards.refresh(api, decided.kind, decided.id);
+  if (decided.ownerId == null) return;
+  await deps.delivery.deliverTo(decided.ownerId).catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
 }

@@ -26,7 +26,7 @@ export const approvalsModule = defineModule({
     const declineReason = createDeclineReasonConversation({
       labelOf: (kind) => deps.cards.view(kind)?.label ?? kind,
       decide: (request) => takeDecision(decisions, request),
-      publish: (api, kind, id) => publishDecision(api, decisions, kind, id),
+      publish: (api, decided) => publishDecision(api, decisions, decided),
     });
     return { composer, conversations: [{ name: DECLINE_REASON, builder: declineReason }] };
   },

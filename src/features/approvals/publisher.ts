@@ -1,4 +1,4 @@
-import { InputFile, InputMediaBuilder } from 'grammy';
+import { InputFile, InputMediaBuilder, type Api } from 'grammy';
 import type { Logger } from '../../logger.ts';
 import type { ApprovalService } from '../../services/approvals/approvals.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
@@ -24,23 +24,28 @@ export function createCardPublisher(deps: {
     return card && rules && view ? { card, view, canStartReview: rules.canStartReview } : undefined;
   }
 
+  async function post(api: Api, kind: string, id: number, chatId = deps.adminChatId): Promise<void> {
+    const loaded = await load(kind, id);
+    if (!loaded) throw new Error(`no ${kind} request ${id}`);
+    const { card, view, canStartReview } = loaded;
+    const photos = card.photos.map((path) => new InputFile(media.absolutePath(path)));
+    let replyTo: number | undefined;
+    if (photos.length === 1 && photos[0]) replyTo = (await api.sendPhoto(chatId, photos[0])).message_id;
+    if (photos.length > 1) replyTo = (await api.sendMediaGroup(chatId, photos.map((photo) => InputMediaBuilder.photo(photo))))[0]?.message_id;
+    const keyboard = cardKeyboard(card, view, canStartReview);
+    const message = await api.sendMessage(chatId, renderCardText(card, view).value, {
+      ...(keyboard ? { reply_markup: keyboard } : {}),
+      ...(replyTo ? { reply_parameters: { message_id: replyTo } } : {}),
+    });
+    await approvals.recordCardMessage(kind, id, chatId, message.message_id);
+  }
+
   return {
     view: (kind) => views.get(kind),
+    post,
 
-    async post(api, kind, id, chatId = deps.adminChatId) {
-      const loaded = await load(kind, id);
-      if (!loaded) throw new Error(`no ${kind} request ${id}`);
-      const { card, view, canStartReview } = loaded;
-      const photos = card.photos.map((path) => new InputFile(media.absolutePath(path)));
-      let replyTo: number | undefined;
-      if (photos.length === 1 && photos[0]) replyTo = (await api.sendPhoto(chatId, photos[0])).message_id;
-      if (photos.length > 1) replyTo = (await api.sendMediaGroup(chatId, photos.map((photo) => InputMediaBuilder.photo(photo))))[0]?.message_id;
-      const keyboard = cardKeyboard(card, view, canStartReview);
-      const message = await api.sendMessage(chatId, renderCardText(card, view).value, {
-        ...(keyboard ? { reply_markup: keyboard } : {}),
-        ...(replyTo ? { reply_parameters: { message_id: replyTo } } : {}),
-      });
-      await approvals.recordCardMessage(kind, id, chatId, message.message_id);
+    async postIfNew(api, kind, id) {
+      if ((await approvals.cardMessages(kind, id)).length === 0) await post(api, kind, id);
     },
 
     async refresh(api, kind, id) {

@@ -22,5 +22,5 @@ export const ratesModule = defineModule({
     );
     return { composer, conversations: [{ name: SET_PRICE, builder: createSetPriceConversation({ rates: kernel.rates, asset: kernel.asset }) }] };
   },
-  jobs: (deps) => [refreshRatesJob({ rates: deps.kernel.rates, api: deps.api, adminChatId: deps.config.adminChatId, asset: deps.kernel.asset, logger: deps.logger })],
+  jobs: (deps) => [refreshRatesJob({ rates: deps.kernel.rates, clock: deps.kernel.clock, api: deps.api, adminChatId: deps.config.adminChatId, asset: deps.kernel.asset, logger: deps.logger })],
 });

@@ -12,7 +12,7 @@ import { buyCardView, sellCardView } from './cards.ts';
 /** Trading: buy crypto with momo or bank, sell it for cedis, at the quoted rate, each confirmed by an admin. */
 export const tradingModule = defineModule({
   name: 'trading',
-  services: (shared) => createTradingService(shared),
+  services: (shared) => createTradingService({ ...shared, prices: shared.rates }),
   commands: [
     { command: 'buy', description: 'Buy crypto with mobile money or bank', position: 30, button: '🟢 Buy' },
     { command: 'sell', description: 'Sell crypto for cedis', position: 40, button: '🔴 Sell' },

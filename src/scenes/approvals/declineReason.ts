@@ -13,7 +13,7 @@ export interface DeclineReasonDeps {
   labelOf(kind: string): string;
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   /** Edits the cards and delivers the notification, after the decision committed. */
-  publish(api: Api, kind: string, id: number): Promise<void>;
+  publish(api: Api, decided: { kind: string; id: number; ownerId: number | null | undefined }): Promise<void>;
 }
 
 /**
@@ -26,11 +26,9 @@ export function createDeclineReasonConversation(deps: DeclineReasonDeps) {
     if (!admin) return;
     const subject = `${deps.labelOf(kind)} #${id}`;
     const reason = await ask(conversation, ctx, {
-      // A forced reply addressed to this admin: in a group, the bot only sees replies to its own messages.
-      text: html`✏️ <a href="tg://user?id=${admin.id}">${admin.first_name}</a>, type the reason for declining ${subject}. The user will read it. Send /cancel to leave it open.`,
-      replyMarkup: { force_reply: true, selective: true, input_field_placeholder: 'Reason for the user' },
-      // In the group, only a reply to this prompt is the reason, never the admin's other chatter.
-      repliesOnly: true,
+      // In the group, ask() addresses a forced reply to this admin: only their reply to it is the reason.
+      text: html`✏️ Type the reason for declining ${subject}. The user will read it. Send /cancel to leave it open.`,
+      placeholder: 'Reason for the user',
       check: (answer) => {
         const text = answer.kind === 'text' ? answer.text.trim() : '';
         return text.length >= 3 && text.length <= 500 ? valid(text) : invalid('Type a reason of 3 to 500 characters, e.g. The payment was not received.');
@@ -38,6 +36,6 @@ export function createDeclineReasonConversation(deps: DeclineReasonDeps) {
     });
     const outcome = await conversation.external(() => deps.decide({ kind, id, action: 'decline', from: admin, reason }));
     await ctx.reply((outcome.applied ? html`Declined ${subject}. Reason sent to the user: ${reason}` : html`${outcome.text}`).value);
-    if (outcome.applied) await conversation.external((outer) => deps.publish(outer.api, kind, id));
+    if (outcome.applied) await conversation.external((outer) => deps.publish(outer.api, { kind, id, ownerId: outcome.ownerId }));
   };
 }

@@ -22,16 +22,16 @@ export interface Question<T> {
   text: SafeHtml;
   /** Inline buttons, one array per row; tapping one answers with its value. */
   choices?: readonly (readonly Choice[])[];
-  /** A reply keyboard (e.g. "Share my phone number") or a forced reply; ignored when there are choices. */
-  replyMarkup?: Keyboard | ForceReply;
+  /** A reply keyboard (e.g. "Share my phone number"); ignored when there are choices. */
+  replyMarkup?: Keyboard;
   /** Whether typed text is an answer (by default, when there are no choices). */
   acceptsText?: boolean;
   acceptsContact?: boolean;
   acceptsFile?: boolean;
   /** Delete the user's message as soon as it arrives (PINs). */
   secret?: boolean;
-  /** In groups, take only replies to the question as answers; other messages are ignored silently. */
-  repliesOnly?: boolean;
+  /** In a group, the hint in the reply field, e.g. "Reason for the user". */
+  placeholder?: string;
   /** Turns an answer into a value, or a reason to ask again. */
   check(answer: Answer): Checked<T> | Promise<Checked<T>>;
 }
@@ -50,43 +50,70 @@ function findChoice(choices: readonly (readonly Choice[])[], data: string): Choi
   return choices.flat().find((choice) => choiceData(choice.value) === data);
 }
 
+function isGroup(ctx: ConversationContext): boolean {
+  return ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
+}
+
+/**
+ * How a question is sent. In a group (the admin chat, where Telegram's privacy mode shows the bot only
+ * commands, replies to its messages and mentions) a question that takes typed input names the admin and
+ * forces a reply addressed to them alone, so their answer reaches the bot and nobody else's does.
+ */
+function prompt(ctx: ConversationContext, question: Question<unknown>, typed: boolean): { text: SafeHtml; markup: InlineKeyboardMarkup | Keyboard | ForceReply | undefined } {
+  if (question.choices) return { text: question.text, markup: inlineKeyboard(question.choices) };
+  const from = ctx.from;
+  if (!isGroup(ctx) || !typed || !from) return { text: question.text, markup: question.replyMarkup };
+  const markup: ForceReply = { force_reply: true, selective: true, ...(question.placeholder ? { input_field_placeholder: question.placeholder } : {}) };
+  return { text: html`👤 <a href="tg://user?id=${from.id}">${from.first_name}</a>: ${question.text}`, markup };
+}
+
 /**
  * Asks one question and waits until it gets a valid answer: an invalid one is answered with the reason and
  * the question stands; buttons of older messages and unexpected messages get a hint instead of an error.
- * When answered by a button, the question is edited to show the choice and lose its buttons.
+ * When answered by a button, the question is edited to show the choice and lose its buttons. In a group only
+ * replies to the question count, and a command or a tap elsewhere closes the question (with a notice) and
+ * is handled as usual, so an admin is never trapped by a question they left open.
  */
 export async function ask<T>(conversation: BotConversation, ctx: ConversationContext, question: Question<T>): Promise<T> {
   const acceptsText = question.acceptsText ?? (!question.choices && !question.acceptsFile);
-  const replyMarkup = question.choices ? inlineKeyboard(question.choices) : question.replyMarkup;
-  const sent = await ctx.reply(question.text.value, replyMarkup ? { reply_markup: replyMarkup } : {});
+  const { text, markup } = prompt(ctx, question, acceptsText || Boolean(question.acceptsFile));
+  const send = async (body: SafeHtml) => (await ctx.reply(body.value, markup ? { reply_markup: markup } : {})).message_id;
+  const prompts = [await send(text)];
 
   for (;;) {
     const update = await conversation.wait();
-    const answer = await readAnswer(update, question, sent.message_id, acceptsText);
+    const answer = await readAnswer(conversation, update, question, prompts, acceptsText, send);
     if (!answer) continue;
     const checked = await question.check(answer);
     if (checked.ok) {
-      if (answer.kind === 'button') {
-        await update.api.editMessageText(sent.chat.id, sent.message_id, html`${question.text}\n\n<i>➜ ${answer.label}</i>`.value);
+      const tapped = update.callbackQuery?.message;
+      if (answer.kind === 'button' && tapped) {
+        await update.api.editMessageText(tapped.chat.id, tapped.message_id, html`${text}\n\n<i>➜ ${answer.label}</i>`.value);
       }
       return checked.value;
     }
-    await update.reply(html`${checked.reason}`.value);
+    // In a group the question is asked again with the reason, so the next reply is forced to it too.
+    if (isGroup(update) && !question.choices) prompts.push(await send(html`${checked.reason}\n\n${text}`));
+    else await update.reply(html`${checked.reason}`.value);
   }
 }
 
 /** The answer carried by an update, or undefined after telling the user what is expected instead. */
 async function readAnswer(
+  conversation: BotConversation,
   update: ConversationContext,
   question: Question<unknown>,
-  questionMessageId: number,
+  prompts: number[],
   acceptsText: boolean,
+  resend: (body: SafeHtml) => Promise<number>,
 ): Promise<Answer | undefined> {
+  const inGroup = isGroup(update);
   if (update.callbackQuery) {
-    const choice = question.choices && update.callbackQuery.message?.message_id === questionMessageId
+    const choice = question.choices && prompts.includes(update.callbackQuery.message?.message_id ?? -1)
       ? findChoice(question.choices, update.callbackQuery.data ?? '')
       : undefined;
     if (!choice) {
+      if (inGroup) await closeQuestion(conversation, update);
       await update.answerCallbackQuery({ text: 'That button is no longer active. Please answer the latest question.' });
       return undefined;
     }
@@ -95,21 +122,33 @@ async function readAnswer(
   }
   const message = update.message;
   if (!message) return undefined;
-  const inGroup = update.chat?.type === 'group' || update.chat?.type === 'supergroup';
-  if (question.repliesOnly && inGroup && message.reply_to_message?.message_id !== questionMessageId) return undefined;
-  if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
   if (message.text?.startsWith('/')) {
+    if (inGroup) await closeQuestion(conversation, update);
     await update.reply(IN_CONVERSATION_HINT.value);
     return undefined;
   }
+  if (inGroup && !prompts.includes(message.reply_to_message?.message_id ?? -1)) return undefined;
+  if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
   if (message.contact && question.acceptsContact) return { kind: 'contact', contact: message.contact };
   if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text, entities: message.entities ?? [] };
   const file = message.photo?.at(-1) ?? message.document;
   if (file && question.acceptsFile) return { kind: 'file', fileId: file.file_id, fileSize: file.file_size };
-  await update.reply(
-    question.acceptsFile ? 'Please send a photo.' : acceptsText ? 'Please type your answer as a text message.' : 'Please tap one of the buttons above.',
-  );
+  if (question.choices && !acceptsText) {
+    // The question again with its buttons, in case the ones above are gone (answered before a crash, scrolled away).
+    const hint = question.acceptsFile ? 'Please send a photo, or tap one of the buttons below.' : 'Please tap one of the buttons below.';
+    prompts.push(await resend(html`${hint}\n\n${question.text}`));
+    return undefined;
+  }
+  await update.reply(question.acceptsFile ? 'Please send a photo.' : 'Please type your answer as a text message.');
   return undefined;
+}
+
+/** An admin in the group did something else: the open question ends (nothing from it is kept) and the update is handled as usual. */
+async function closeQuestion(conversation: BotConversation, update: ConversationContext): Promise<never> {
+  const from = update.from;
+  const who = from ? html`👤 <a href="tg://user?id=${from.id}">${from.first_name}</a>: ` : html``;
+  await update.reply(html`${who}⏹ I closed the question I had asked you; nothing from it was saved.`.value);
+  return conversation.halt({ next: true });
 }
 
 /** A question answered by typing only. */

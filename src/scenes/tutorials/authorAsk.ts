@@ -24,13 +24,12 @@ function inGroup(ctx: ConversationContext): boolean {
 
 /**
  * A question for an author who types the answer. In their private chat: the question with its options as
- * buttons. In the admin group (privacy mode on, the bot sees only replies to its own messages): a forced reply
- * addressed to that admin, answered only by a reply to it, its options typed as words.
+ * buttons. In the admin group, where ask() makes a typed question a forced reply to that admin (privacy mode
+ * shows the bot only replies to its own messages), the options are typed as words instead.
  */
 export function authorAsk<T>(conversation: BotConversation, ctx: ConversationContext, question: AuthorQuestion<T>): Promise<T> {
   const options = question.options ?? [];
-  const admin = ctx.from;
-  if (!inGroup(ctx) || !admin) {
+  if (!inGroup(ctx)) {
     return ask(conversation, ctx, {
       text: question.text,
       choices: options.length > 0 ? [options.map(({ label, value }) => ({ label, value }))] : undefined,
@@ -41,9 +40,8 @@ export function authorAsk<T>(conversation: BotConversation, ctx: ConversationCon
   }
   const words = joinHtml(options.map((option) => html`<b>${option.typed}</b> (${option.label})`), ' or ');
   return ask(conversation, ctx, {
-    text: html`✏️ <a href="tg://user?id=${admin.id}">${admin.first_name}</a>, ${question.text}${options.length > 0 ? html`\nOr reply ${words}.` : ''}\n\nReply to this message; /cancel stops.`,
-    replyMarkup: { force_reply: true, selective: true, input_field_placeholder: 'Your answer' },
-    repliesOnly: true,
+    text: options.length > 0 ? html`${question.text}\nOr reply ${words}.` : question.text,
+    placeholder: 'Your answer',
     acceptsText: true,
     acceptsFile: question.acceptsFile,
     check: (answer) => {

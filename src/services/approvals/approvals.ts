@@ -5,7 +5,8 @@ import type { AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts } from './approvalKind.ts';
 
 export type DecisionResult =
-  | { outcome: 'applied'; card: RequestFacts }
+  /** `ownerId`: the users.id of who made the request (their notification is delivered right after). */
+  | { outcome: 'applied'; card: RequestFacts; ownerId: number | null }
   | { outcome: 'not_admin' }
   | { outcome: 'own_request' }
   | { outcome: 'not_found' }
@@ -67,7 +68,8 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       if (!implementation) return { outcome: 'not_found' };
       const admin = await admins.actorFor(request.from);
       if (!admin) return { outcome: 'not_admin' };
-      if (admin.userId !== null && (await implementation.ownerId(pool, request.id)) === admin.userId) return { outcome: 'own_request' };
+      const ownerId = await implementation.ownerId(pool, request.id);
+      if (admin.userId !== null && ownerId === admin.userId) return { outcome: 'own_request' };
       const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
       const applied = await pool.transaction(async (tx) => {
         const done =
@@ -83,7 +85,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       });
       const current = await card(request.kind, request.id);
       if (!current) return { outcome: 'not_found' };
-      return applied ? { outcome: 'applied', card: current } : { outcome: 'already_decided', card: current };
+      return applied ? { outcome: 'applied', card: current, ownerId } : { outcome: 'already_decided', card: current };
     },
   };
 }

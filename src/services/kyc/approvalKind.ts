@@ -1,11 +1,18 @@
-import { findKycWithUser, listKycInStatuses, transitionKyc, type KycRow, type KycStatus } from '../../db/kycVerifications.ts';
+import {
+  findKycSubmissionWithUser,
+  listKycSubmissionsInStatuses,
+  transitionKycSubmission,
+  type KycStatus,
+  type KycSubmissionRow,
+} from '../../db/kycSubmissions.ts';
+import { mirrorKycDecision } from '../../db/kycVerifications.ts';
 import { setKycStatus } from '../../db/users.ts';
 import type { ApprovalKind, RequestStatus } from '../approvals/approvalKind.ts';
 import { notifyUser } from '../notifications/outbox.ts';
 import { kycNotices } from './notices.ts';
 
-/** What a KYC card shows: the submission as typed and photographed. */
-export type KycFacts = KycRow;
+/** What a KYC card shows: one submission as typed and photographed (each submission has its own card). */
+export type KycFacts = KycSubmissionRow;
 
 const STATUS_OF: Record<KycStatus, RequestStatus> = {
   PENDING: 'pending',
@@ -20,7 +27,7 @@ export const kycApprovalKind: ApprovalKind<KycFacts> = {
   canStartReview: true,
 
   async load(db, id) {
-    const kyc = await findKycWithUser(db, id);
+    const kyc = await findKycSubmissionWithUser(db, id);
     if (!kyc) return null;
     return {
       kind: 'kyc',
@@ -33,36 +40,39 @@ export const kycApprovalKind: ApprovalKind<KycFacts> = {
     };
   },
 
-  ownerId: async (db, id) => (await findKycWithUser(db, id))?.user_id ?? null,
+  ownerId: async (db, id) => (await findKycSubmissionWithUser(db, id))?.user_id ?? null,
 
   async listPending(db) {
-    const open = await listKycInStatuses(db, ['PENDING', 'UNDER_REVIEW']);
+    const open = await listKycSubmissionsInStatuses(db, ['PENDING', 'UNDER_REVIEW']);
     return open.map((kyc) => ({ kind: 'kyc', id: kyc.id, submittedAt: kyc.submitted_at, details: kyc }));
   },
 
   async approve(tx, id, admin) {
-    const kyc = await transitionKyc(tx, id, ['PENDING', 'UNDER_REVIEW'], 'APPROVED', { reviewerId: admin.userId, decided: true });
+    const kyc = await transitionKycSubmission(tx, id, ['PENDING', 'UNDER_REVIEW'], 'APPROVED', { reviewerId: admin.userId, decided: true });
     if (!kyc) return false;
+    await mirrorKycDecision(tx, kyc);
     await setKycStatus(tx, kyc.user_id, 'approved');
     await notifyUser(tx, kyc.user_id, kycNotices.approved());
     return true;
   },
 
   async decline(tx, id, admin, reason) {
-    const kyc = await transitionKyc(tx, id, ['PENDING', 'UNDER_REVIEW'], 'REJECTED', {
+    const kyc = await transitionKycSubmission(tx, id, ['PENDING', 'UNDER_REVIEW'], 'REJECTED', {
       reviewerId: admin.userId,
       rejectionReason: reason,
       decided: true,
     });
     if (!kyc) return false;
+    await mirrorKycDecision(tx, kyc);
     await setKycStatus(tx, kyc.user_id, 'rejected');
     await notifyUser(tx, kyc.user_id, kycNotices.rejected(reason));
     return true;
   },
 
   async startReview(tx, id, admin) {
-    const kyc = await transitionKyc(tx, id, ['PENDING'], 'UNDER_REVIEW', { reviewerId: admin.userId, decided: false });
+    const kyc = await transitionKycSubmission(tx, id, ['PENDING'], 'UNDER_REVIEW', { reviewerId: admin.userId, decided: false });
     if (!kyc) return false;
+    await mirrorKycDecision(tx, kyc);
     await notifyUser(tx, kyc.user_id, kycNotices.underReview());
     return true;
   },

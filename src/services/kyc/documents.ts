@@ -1,4 +1,4 @@
-import type { DocumentType } from '../../db/kycVerifications.ts';
+import type { DocumentType } from '../../db/kycSubmissions.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 
 export type { DocumentType };

@@ -1,16 +1,19 @@
 import type { DatabasePool } from 'slonik';
-import { findKycByUserId, upsertKycSubmission, type KycRow, type KycStatus, type KycSubmission } from '../../db/kycVerifications.ts';
+import { insertKycSubmission, type KycSubmissionRow, type NewKycSubmission } from '../../db/kycSubmissions.ts';
+import { findKycByUserId, replaceCurrentKyc, type KycRow, type KycStatus } from '../../db/kycVerifications.ts';
+import { Rollback, withRollback } from '../common/rollback.ts';
 import { setKycStatus } from '../../db/users.ts';
 import type { MediaStore } from '../platform/mediaStore.ts';
 
 export type { KycRow };
 
 export type KycSubmitResult =
-  | { status: 'submitted'; kyc: KycRow }
+  /** `kyc`: the new submission (its id is its card's). */
+  | { status: 'submitted'; kyc: KycSubmissionRow }
   | { status: 'not_allowed'; current: KycStatus }
   | { status: 'invalid_image'; reason: string };
 
-export type KycDetails = Omit<KycSubmission, 'documentFront' | 'documentBack' | 'selfie'>;
+export type KycDetails = Omit<NewKycSubmission, 'documentFront' | 'documentBack' | 'selfie'>;
 export interface KycImages {
   front: Buffer;
   back: Buffer | null;
@@ -20,8 +23,8 @@ export interface KycImages {
 export interface KycService {
   current(userId: number): Promise<KycRow | null>;
   /**
-   * Stores the photos (upright, without metadata) and saves the (re)submission, setting users.kyc_status to
-   * pending; refused while a submission is open or approved.
+   * Stores the photos (upright, without metadata) and saves the (re)submission as a new row (earlier ones stay,
+   * with their photos and outcome), setting users.kyc_status to pending; refused while one is open or approved.
    */
   submit(details: KycDetails, images: KycImages): Promise<KycSubmitResult>;
 }
@@ -46,15 +49,17 @@ export function createKycService(deps: { pool: DatabasePool; media: MediaStore }
         const documentFront = await store(images.front);
         const documentBack = images.back ? await store(images.back) : null;
         const selfie = await store(images.selfie);
-        const result = await pool.transaction(async (tx) => {
-          const kyc = await upsertKycSubmission(tx, { ...details, documentFront, documentBack, selfie });
-          if (!kyc) {
-            const current = await findKycByUserId(tx, details.userId);
-            return { status: 'not_allowed', current: current?.status ?? 'PENDING' } as const;
-          }
-          await setKycStatus(tx, details.userId, 'pending');
-          return { status: 'submitted', kyc } as const;
-        });
+        const result = await withRollback<KycSubmitResult, KycSubmitResult>(() =>
+          pool.transaction(async (tx) => {
+            const kyc = await insertKycSubmission(tx, { ...details, documentFront, documentBack, selfie });
+            if (!(await replaceCurrentKyc(tx, kyc))) {
+              const current = await findKycByUserId(tx, details.userId);
+              throw new Rollback<KycSubmitResult>({ status: 'not_allowed', current: current?.status ?? 'PENDING' });
+            }
+            await setKycStatus(tx, details.userId, 'pending');
+            return { status: 'submitted', kyc };
+          }),
+        );
         if (result.status === 'not_allowed') await removeAll(stored);
         return result;
       } catch (error) {

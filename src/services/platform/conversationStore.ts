@@ -1,6 +1,14 @@
 import type { DatabasePool } from 'slonik';
-import { deleteConversationState, readConversationState, writeConversationState } from '../../db/conversationStates.ts';
+import {
+  deleteConversationState,
+  deleteExpiryMarkersBefore,
+  expireConversationsIdleSince,
+  readConversationState,
+  takeExpiredConversation,
+  writeConversationState,
+} from '../../db/conversationStates.ts';
 import type { Logger } from '../../logger.ts';
+import type { Clock } from './clock.ts';
 import { createSealer } from './sealing.ts';
 
 export interface KeyValueStore<T> {
@@ -9,28 +17,49 @@ export interface KeyValueStore<T> {
   delete(key: string): Promise<void>;
 }
 
+/** A conversation left without an answer this long is closed, and what the user typed in it deleted. */
+export const CONVERSATION_IDLE_MS = 30 * 60_000;
+const MARKER_KEPT_MS = 30 * 24 * 60 * 60_000;
+
+export interface ConversationStateStore<T> extends KeyValueStore<T> {
+  /** Closes every conversation idle for 30 minutes at `now`; returns how many. */
+  expireIdle(now: Date): Promise<number>;
+  /** The flows of a conversation that expired under this key, reported once; null when none did. */
+  takeExpired(key: string): Promise<readonly string[] | null>;
+}
+
 /**
  * Conversation state replays every update of a conversation, so it holds what users typed, PINs included.
- * It is stored encrypted with AES-256-GCM under a key derived from a secret only the bot has; a row that
- * cannot be decrypted (the secret changed) is treated as no conversation.
+ * It is stored encrypted with AES-256-GCM under a key derived from STATE_SECRET (a row that cannot be
+ * decrypted, after the secret changed, is treated as no conversation), and deleted after 30 idle minutes.
+ * `flowsOf` names the flows a state holds (kept in clear, so an expiry can tell the user which one ended).
  */
-export function createConversationStore<T>(deps: { pool: DatabasePool; secret: string; logger: Logger }): KeyValueStore<T> {
+export function createConversationStore<T>(deps: {
+  pool: DatabasePool;
+  secret: string;
+  logger: Logger;
+  flowsOf: (value: T) => readonly string[];
+  clock: Clock;
+}): ConversationStateStore<T> {
+  const { pool } = deps;
   const sealer = createSealer(deps.secret, 'conversation-state');
-  const encrypt = (value: T): Buffer => sealer.seal(JSON.stringify(value));
-  const decrypt = (stored: Buffer): T => JSON.parse(sealer.open(stored)) as T;
-
   return {
     async read(storageKey) {
-      const stored = await readConversationState(deps.pool, storageKey);
+      const stored = await readConversationState(pool, storageKey);
       if (!stored) return undefined;
       try {
-        return decrypt(stored);
+        return JSON.parse(sealer.open(stored)) as T;
       } catch {
         deps.logger.warn({ storageKey }, 'conversation state could not be decrypted; starting afresh');
         return undefined;
       }
     },
-    write: (storageKey, value) => writeConversationState(deps.pool, storageKey, encrypt(value)),
-    delete: (storageKey) => deleteConversationState(deps.pool, storageKey),
+    write: (storageKey, value) => writeConversationState(pool, storageKey, sealer.seal(JSON.stringify(value)), deps.flowsOf(value), deps.clock()),
+    delete: (storageKey) => deleteConversationState(pool, storageKey),
+    async expireIdle(now) {
+      await deleteExpiryMarkersBefore(pool, new Date(now.getTime() - MARKER_KEPT_MS));
+      return expireConversationsIdleSince(pool, new Date(now.getTime() - CONVERSATION_IDLE_MS));
+    },
+    takeExpired: (storageKey) => takeExpiredConversation(pool, storageKey),
   };
 }

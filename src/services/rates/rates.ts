@@ -1,7 +1,7 @@
-import type { DatabasePool } from 'slonik';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../../db/adminAuditLog.ts';
 import { insertRate, latestRate, type RateSource } from '../../db/rates.ts';
-import { clearRateStaleAlert, markRateStaleAlerted, readSettings } from '../../db/settings.ts';
+import { clearRateStaleAlert, markManualPriceReminded, markRateStaleAlerted, readSettings } from '../../db/settings.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -13,6 +13,9 @@ export type { RateSource };
 
 /** A price older than this is stale: quotes should not be made from it and the admins are told once. */
 export const STALE_AFTER_MS = 15 * 60_000;
+
+/** In manual mode the admins are reminded once a day while the price they set is older than this. */
+export const MANUAL_PRICE_REMINDER_MS = 24 * 60 * 60_000;
 
 /** A live price this far (as a fraction) from the last one is taken for a glitch, not a market move. */
 const MAX_JUMP = new Big('0.5');
@@ -31,11 +34,14 @@ export interface RateService {
   refresh(): Promise<RefreshResult>;
   /** An admin's price (audited): the newest price until the next successful fetch, whatever the live source. */
   setManualPrice(text: string, from: TelegramIdentity): Promise<Checked<string>>;
-  currentPrice(): Promise<CurrentPrice | null>;
+  /** The newest price; `db` lets a transaction read it on its own connection. */
+  currentPrice(db?: CommonQueryMethods): Promise<CurrentPrice | null>;
   /** How far a price an admin typed is from the current one (in percent, signed), before they confirm it. */
   previewManualPrice(text: string): Promise<Checked<{ price: string; changePercent: string | null }>>;
   /** Non-null once per stale spell, whichever instance asks first; the next fresh price re-arms it. */
   staleAlertDue(): Promise<{ lastPriceAt: Date | null } | null>;
+  /** In manual mode, non-null at most once a day while the price set by hand is over 24 hours old. */
+  manualPriceReminderDue(): Promise<{ priceGhs: string; setAt: Date } | null>;
 }
 
 /** "15.2", "GHS 15.20", "15,000.5 cedis": a positive price with at most 8 decimals, never through a JS number. */
@@ -66,14 +72,16 @@ export function createRateService(deps: {
     return { status: 'failed', reason };
   };
 
-  const currentPrice = async (): Promise<CurrentPrice | null> => {
-    const latest = await latestRate(pool, asset);
+  const currentPrice = async (db: CommonQueryMethods = pool): Promise<CurrentPrice | null> => {
+    const [latest, settings] = await Promise.all([latestRate(db, asset), readSettings(db)]);
     if (!latest) return null;
+    // A price set by hand in manual mode is the admins' decision: it does not go stale by age.
+    const ageLimited = settings.live_rate_source !== 'manual';
     return {
       priceGhs: latest.price_ghs,
       source: latest.source,
       fetchedAt: latest.fetched_at,
-      stale: clock().getTime() - latest.fetched_at.getTime() > STALE_AFTER_MS,
+      stale: ageLimited && clock().getTime() - latest.fetched_at.getTime() > STALE_AFTER_MS,
     };
   };
 
@@ -123,6 +131,13 @@ export function createRateService(deps: {
       const current = await latestRate(pool, asset);
       const change = current ? new Big(parsed.value).minus(current.price_ghs).div(current.price_ghs).times(100).toFixed(1) : null;
       return valid({ price: parsed.value, changePercent: change });
+    },
+
+    async manualPriceReminderDue() {
+      const [current, settings] = await Promise.all([currentPrice(), readSettings(pool)]);
+      const now = clock();
+      if (settings.live_rate_source !== 'manual' || !current || now.getTime() - current.fetchedAt.getTime() <= MANUAL_PRICE_REMINDER_MS) return null;
+      return (await markManualPriceReminded(pool, now, MANUAL_PRICE_REMINDER_MS)) ? { priceGhs: current.priceGhs, setAt: current.fetchedAt } : null;
     },
 
     async staleAlertDue() {

@@ -1,5 +1,5 @@
 import { readSettings } from '../../db/settings.ts';
-import type { DatabasePool } from 'slonik';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import type { Clock } from '../platform/clock.ts';
 import { amountLimitRefusal } from '../wallet/requests.ts';
 import { Big, CRYPTO_DECIMALS, GHS_DECIMALS, roundDown, roundUp, type AmountInput } from '../common/amounts.ts';
@@ -29,7 +29,7 @@ export type QuoteResult =
   | { status: 'invalid'; reason: string };
 
 export interface PriceSource {
-  currentPrice(): Promise<{ priceGhs: string; fetchedAt: Date; stale: boolean } | null>;
+  currentPrice(db?: CommonQueryMethods): Promise<{ priceGhs: string; fetchedAt: Date; stale: boolean } | null>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
-import { cryptoTransactionHistory, insertCryptoTransaction, type CryptoTransactionRow } from '../../db/cryptoTransactions.ts';
+import { cryptoTransactionHistory, findCryptoTransactionByReference, insertCryptoTransaction, type CryptoTransactionRow } from '../../db/cryptoTransactions.ts';
+import { readSettings } from '../../db/settings.ts';
 import { findWalletByUserId } from '../../db/wallets.ts';
 import type { MoneyAccess } from '../accounts/moneyAccess.ts';
 import { Rollback, withRollback } from '../common/rollback.ts';
@@ -7,8 +8,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { MediaStore } from '../platform/mediaStore.ts';
 import { moveFunds } from '../wallet/ledger.ts';
 import type { HistorySource } from '../wallet/history.ts';
-import { withPaymentProof, type CreateResult } from '../wallet/requests.ts';
-import type { Quote, QuoteService } from './quotes.ts';
+import { amountLimitRefusal, createOnce, withPaymentProof, type CreateResult } from '../wallet/requests.ts';
+import type { PriceSource, Quote, QuoteService } from './quotes.ts';
 
 export type { CreateResult };
 
@@ -44,9 +45,11 @@ export function createTradingService(deps: {
   access: MoneyAccess;
   quotes: QuoteService;
   media: MediaStore;
+  /** The live price: a request is refused while it is stale, even with a quote that has not expired. */
+  prices: PriceSource;
   clock: Clock;
 }): TradingService {
-  const { pool, access, quotes, media, clock } = deps;
+  const { pool, access, quotes, media, prices, clock } = deps;
 
   async function create(
     side: 'buy' | 'sell',
@@ -55,12 +58,17 @@ export function createTradingService(deps: {
     reserve: (tx: DatabaseTransactionConnection, row: CryptoTransactionRow) => Promise<boolean>,
   ): Promise<CreateResult> {
     if (request.quote.side !== side) throw new Error(`a ${request.quote.side} quote cannot create a ${side}`);
+    const { quote } = request;
     return withRollback<CreateResult, CreateResult>(() =>
-      pool.transaction(async (tx) => {
+      createOnce(pool, request.userId, (db) => findCryptoTransactionByReference(db, request.reference), async (tx) => {
         const refusal = await access.refusal(request.userId, tx);
         if (refusal) return { status: 'refused', refusal };
-        if (quotes.isExpired(request.quote)) return { status: 'expired' };
-        const { quote } = request;
+        if (quotes.isExpired(quote)) return { status: 'expired' };
+        // The limits and the price are checked again: either may have changed since the quote.
+        const outOfLimits = amountLimitRefusal(await readSettings(tx), quote.cedisAmount);
+        if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
+        const price = await prices.currentPrice(tx);
+        if (!price || price.stale) return { status: 'invalid', reason: 'Trading is paused: our price has not updated for a while.' };
         const row = await insertCryptoTransaction(tx, {
           userId: request.userId,
           type: quote.side,

@@ -1,3 +1,4 @@
+import { UniqueIntegrityConstraintViolationError, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import type { SettingsRow } from '../../db/settings.ts';
 import type { MoneyRefusal } from '../accounts/moneyAccess.ts';
 import { Big, formatGhs } from '../common/amounts.ts';
@@ -5,7 +6,8 @@ import type { MediaStore } from '../platform/mediaStore.ts';
 
 /** What every money request (buy, sell, deposit, withdrawal) shares: how creating one ends, its limits, its proof. */
 export type CreateResult =
-  | { status: 'created'; id: number; reference: string }
+  /** `repeated`: the request already existed under this reference (a replayed step, a double tap). */
+  | { status: 'created'; id: number; reference: string; repeated?: true }
   | { status: 'refused'; refusal: MoneyRefusal }
   | { status: 'expired' }
   | { status: 'insufficient' }
@@ -27,7 +29,7 @@ export function amountLimitRefusal(settings: Pick<SettingsRow, 'min_amount_ghs' 
  * Stores an optional payment screenshot, then creates the request with its path; the screenshot is removed
  * again when the request is not created (so only proofs of saved requests stay on disk).
  */
-export async function withPaymentProof<R extends { status: string }>(
+export async function withPaymentProof<R extends { status: string; repeated?: true }>(
   media: MediaStore,
   proof: Buffer | null,
   create: (path: string | null) => Promise<R>,
@@ -37,10 +39,43 @@ export async function withPaymentProof<R extends { status: string }>(
   if (!stored.ok) return { status: 'invalid_image', reason: stored.reason };
   try {
     const result = await create(stored.value.path);
-    if (result.status !== 'created') await media.remove(stored.value.path);
+    // Only the proof of the request that was saved stays on disk: a repeat keeps the first one's.
+    if (result.status !== 'created' || result.repeated) await media.remove(stored.value.path);
     return result;
   } catch (error) {
     await media.remove(stored.value.path);
     throw error;
+  }
+}
+
+type FindByReference = (db: CommonQueryMethods) => Promise<{ id: number; user_id: number; reference: string } | null>;
+
+function repeatOf(existing: { id: number; user_id: number; reference: string }, userId: number): CreateResult {
+  // References are random and shown to one user; another user's reference is a bug, not a repeat.
+  if (existing.user_id !== userId) throw new Error(`reference ${existing.reference} belongs to another user`);
+  return { status: 'created', id: existing.id, reference: existing.reference, repeated: true };
+}
+
+/**
+ * Creation is idempotent on the request's reference: when a step runs again (a crash between the commit and the
+ * conversation's save, a replayed update), the request made the first time is returned and nothing is made twice.
+ * `create` runs in the same transaction as the lookup; a concurrent twin loses on the unique reference.
+ */
+export async function createOnce(
+  pool: DatabasePool,
+  userId: number,
+  findByReference: FindByReference,
+  create: (tx: DatabaseTransactionConnection) => Promise<CreateResult>,
+): Promise<CreateResult> {
+  try {
+    return await pool.transaction(async (tx) => {
+      const existing = await findByReference(tx);
+      return existing ? repeatOf(existing, userId) : create(tx);
+    });
+  } catch (error) {
+    if (!(error instanceof UniqueIntegrityConstraintViolationError)) throw error;
+    const existing = await findByReference(pool);
+    if (!existing) throw error;
+    return repeatOf(existing, userId);
   }
 }

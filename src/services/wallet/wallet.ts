@@ -1,6 +1,6 @@
 import type { DatabasePool } from 'slonik';
-import { depositHistory, insertDeposit } from '../../db/cashDeposits.ts';
-import { insertWithdrawal, withdrawalHistory, type PayoutDetails } from '../../db/cashWithdrawals.ts';
+import { depositHistory, findDepositByReference, insertDeposit } from '../../db/cashDeposits.ts';
+import { findWithdrawalByReference, insertWithdrawal, withdrawalHistory, type PayoutDetails } from '../../db/cashWithdrawals.ts';
 import { readSettings } from '../../db/settings.ts';
 import { findWalletByUserId } from '../../db/wallets.ts';
 import type { MoneyAccess } from '../accounts/moneyAccess.ts';
@@ -12,7 +12,7 @@ import type { MediaStore } from '../platform/mediaStore.ts';
 import type { PriceSource, QuoteService } from '../trading/quotes.ts';
 import type { HistorySource } from './history.ts';
 import { moveFunds } from './ledger.ts';
-import { amountLimitRefusal, withPaymentProof, type CreateResult } from './requests.ts';
+import { amountLimitRefusal, createOnce, withPaymentProof, type CreateResult } from './requests.ts';
 
 /** Deposits and withdrawals in the user's /history. */
 export const walletHistory: readonly HistorySource[] = [depositHistory, withdrawalHistory];
@@ -89,7 +89,7 @@ export function createWalletService(deps: {
 
     createDeposit(request) {
       return withPaymentProof(media, request.proof, (proof) =>
-        pool.transaction(async (tx): Promise<CreateResult> => {
+        createOnce(pool, request.userId, (db) => findDepositByReference(db, request.reference), async (tx): Promise<CreateResult> => {
           const refusal = await access.refusal(request.userId, tx);
           if (refusal) return { status: 'refused', refusal };
           const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
@@ -102,7 +102,7 @@ export function createWalletService(deps: {
 
     createWithdrawal(request) {
       return withRollback<CreateResult, CreateResult>(() =>
-        pool.transaction(async (tx) => {
+        createOnce(pool, request.userId, (db) => findWithdrawalByReference(db, request.reference), async (tx) => {
           const refusal = await access.refusal(request.userId, tx);
           if (refusal) return { status: 'refused', refusal };
           const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);

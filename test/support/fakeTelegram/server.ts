@@ -60,7 +60,7 @@ export class FakeTelegram {
   readonly botInfo: UserFromGetMe;
   readonly #server: Server;
   readonly #world: World;
-  readonly #faults = new Map<string, ApiErrorBody[]>();
+  readonly #faults = new Map<string, { error: ApiErrorBody; chatId: number | undefined }[]>();
   /** chat id -> highest message_id already consumed by waitForMessage */
   readonly #cursors = new Map<number, number>();
   #closing = false;
@@ -127,7 +127,9 @@ export class FakeTelegram {
       for (const [name, upload] of files) call.params[name] = { file: upload.filename ?? name, bytes: upload.bytes.length };
       if (decodeURIComponent(api[1] ?? '') !== this.token) throw new ApiError(401, 'Unauthorized');
       if (!loadSchema().methods.has(method)) throw new ApiError(404, 'Not Found: method not found');
-      const fault = this.#faults.get(method)?.shift();
+      const faults = this.#faults.get(method) ?? [];
+      const faultIndex = faults.findIndex((fault) => fault.chatId === undefined || String(fault.chatId) === String(params.chat_id));
+      const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0]?.error : undefined;
       if (fault) {
         call.injected = true;
         throw new ApiError(fault.error_code, fault.description, fault.parameters);
@@ -227,11 +229,16 @@ export class FakeTelegram {
 
   /**
    * The next `times` calls of `method` fail with this error instead of being processed, e.g.
-   * `{ error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }`.
+   * `{ error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }`;
+   * with `chatId`, only calls for that chat.
    */
-  failNext(method: string, error: ApiErrorBody = { error_code: 500, description: 'Internal Server Error' }, options: { times?: number } = {}): void {
+  failNext(
+    method: string,
+    error: ApiErrorBody = { error_code: 500, description: 'Internal Server Error' },
+    options: { times?: number; chatId?: number } = {},
+  ): void {
     const queue = this.#faults.get(method) ?? [];
-    for (let i = 0; i < (options.times ?? 1); i++) queue.push(error);
+    for (let i = 0; i < (options.times ?? 1); i++) queue.push({ error, chatId: options.chatId });
     this.#faults.set(method, queue);
   }
 

@@ -127,4 +127,9 @@ export interface AddGroupOptions {
   members?: ReadonlyArray<{ id: number }>;
   /** Administrators (also members); getChatMember/getChatAdministrators report them. */
   admins?: ReadonlyArray<{ id: number }>;
+  /**
+   * The bot is an administrator of the group, so Telegram's privacy mode does not apply and it receives
+   * every message. By default it is not: it receives only commands, replies to its messages and mentions.
+   */
+  botIsAdmin?: boolean;
 }

@@ -239,7 +239,8 @@ export class TestUser {
     }
     const record = this.#world.addMessage(chat, this.user, content);
     const message = this.#world.toMessage(record);
-    this.#world.pushUpdate({ message });
+    // The message is in the chat either way; the bot hears of it only as Telegram would tell it.
+    if (this.#world.botReceives(record)) this.#world.pushUpdate({ message });
     return Promise.resolve(message);
   }
 }

@@ -37,6 +37,7 @@ interface GroupState {
   chat: Chat.GroupChat | Chat.SupergroupChat;
   members: Set<number>;
   admins: Set<number>;
+  botIsAdmin: boolean;
 }
 
 export interface CallbackQueryState {
@@ -166,7 +167,7 @@ export class World {
       : { id: options.id, type: 'group', title: options.title };
     const admins = new Set((options.admins ?? []).map((u) => u.id));
     const members = new Set([...(options.members ?? []).map((u) => u.id), ...admins]);
-    this.#groups.set(options.id, { chat, members, admins });
+    this.#groups.set(options.id, { chat, members, admins, botIsAdmin: options.botIsAdmin ?? false });
     return chat;
   }
 
@@ -227,6 +228,28 @@ export class World {
         new_chat_member: blocked ? kicked : member,
       },
     });
+  }
+
+  /**
+   * Whether Telegram gives the bot a message a user wrote in a chat. In groups, privacy mode (the default for
+   * bots that are not group admins) lets through only commands (to all bots, or @this bot), replies to the
+   * bot's own messages, and messages that mention the bot.
+   */
+  botReceives(record: MessageRecord): boolean {
+    const group = this.#groups.get(record.chat_id);
+    if (!group || group.botIsAdmin) return true;
+    const text = record.text ?? record.caption ?? '';
+    const entities = record.entities ?? record.caption_entities ?? [];
+    const botName = this.botInfo.username.toLowerCase();
+    const entityText = (entity: { offset: number; length: number }) => text.slice(entity.offset, entity.offset + entity.length).toLowerCase();
+    const command = entities.some((entity) => {
+      if (entity.type !== 'bot_command' || entity.offset !== 0) return false;
+      const addressee = entityText(entity).split('@')[1];
+      return addressee === undefined || addressee === botName;
+    });
+    const mention = entities.some((entity) => entity.type === 'mention' && entityText(entity) === `@${botName}`);
+    const replied = record.reply_to_message_id === undefined ? undefined : this.findMessage(record.chat_id, record.reply_to_message_id);
+    return command || mention || Boolean(replied?.byBot);
   }
 
   // --- messages ------------------------------------------------------------------------------

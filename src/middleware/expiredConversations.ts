@@ -1,0 +1,32 @@
+import type { MiddlewareFn } from 'grammy';
+import type { BotContext } from '../context.ts';
+import type { CommandMenu } from '../telegram/commands.ts';
+
+/** Where a user's conversation in a chat is stored: per chat and user, so admins in the group never share one. */
+export function conversationKey(ctx: BotContext): string | undefined {
+  return ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined;
+}
+
+/**
+ * A user coming back to a conversation that expired (30 minutes without an answer) hears so once; what they
+ * sent was an answer to a question that is gone, so only a command goes on to be handled.
+ */
+export function expiredConversationNotice(deps: { takeExpired(key: string): Promise<readonly string[] | null>; menu: CommandMenu }): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const key = conversationKey(ctx);
+    const flows = key ? await deps.takeExpired(key) : null;
+    if (!flows || flows.length === 0) {
+      await next();
+      return;
+    }
+    const command = deps.menu.all.find((entry) => flows.includes(entry.command));
+    const restart = command ? ` Send /${command.command} to start again.` : ' Start again from the menu whenever you like.';
+    const notice = `⌛ What you were doing was closed after 30 minutes without an answer, so nothing from it was saved.${restart}`;
+    if (ctx.callbackQuery) {
+      await ctx.answerCallbackQuery({ text: notice, show_alert: true });
+      return;
+    }
+    await ctx.reply(notice);
+    if (ctx.message?.text?.startsWith('/')) await next();
+  };
+}

@@ -1,0 +1,77 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { FakeTelegram } from './support/fakeTelegram/index.ts';
+import { TestClock, verifiedUser } from './support/flows.ts';
+
+const MINUTE = 60_000;
+
+let db: TestDatabase;
+let tg: FakeTelegram;
+let bot: TestBot;
+let clock: TestClock;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(async () => {
+  tg = await FakeTelegram.start();
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
+  clock = new TestClock();
+  bot = await startTestBot({ db, tg, clock: clock.now });
+});
+afterEach(async () => {
+  await bot.stop();
+  await tg.stop();
+});
+
+const states = async (userId: number) =>
+  db.query<{ flows: string[] }>('SELECT flows FROM conversation_states WHERE key = $1', [`${userId}:${userId}`]);
+
+describe('a conversation left without an answer', () => {
+  it('is deleted after 30 minutes, and the user who comes back is told nothing was saved', async () => {
+    const esi = await verifiedUser(db, tg, 8101, 'Esi');
+    await esi.send('/deposit');
+    await esi.tap(await tg.waitForMessage(esi.id, 'How will you send the cedis?'), '📱 Mobile money');
+    await tg.waitForMessage(esi.id, 'How much will you deposit?');
+    await tg.settle();
+    expect(await states(esi.id)).toEqual([{ flows: ['deposit'] }]);
+
+    clock.advance(29 * MINUTE);
+    await bot.runJob('expire-conversations');
+    expect(await states(esi.id)).toHaveLength(1);
+    clock.advance(2 * MINUTE);
+    await bot.runJob('expire-conversations');
+    expect(await states(esi.id)).toEqual([]);
+
+    await esi.send('250');
+    await tg.waitForMessage(esi.id, 'What you were doing was closed after 30 minutes without an answer, so nothing from it was saved. Send /deposit to start again.');
+    await tg.settle();
+    expect(tg.messages(esi.id).some((message) => message.text?.includes('Pay exactly'))).toBe(false);
+    expect(await db.query("SELECT 1 FROM cash_deposits d JOIN users u ON u.id = d.user_id WHERE u.telegram_id = $1", [esi.id])).toEqual([]);
+    // Told once: the next message is handled as any other.
+    await esi.send('hello');
+    await tg.waitForMessage(esi.id, "Sorry, I didn't understand that");
+  });
+
+  it('lives on while the user answers, and a command after an expiry is still handled', async () => {
+    const kofi = await verifiedUser(db, tg, 8102, 'Kofi');
+    await kofi.send('/deposit');
+    clock.advance(20 * MINUTE);
+    await kofi.tap(await tg.waitForMessage(kofi.id, 'How will you send the cedis?'), '🏦 Bank');
+    await tg.waitForMessage(kofi.id, 'How much will you deposit?');
+    await tg.settle();
+    // 35 minutes after it started, but 15 after the last answer: still open.
+    clock.advance(15 * MINUTE);
+    await bot.runJob('expire-conversations');
+    expect(await states(kofi.id)).toHaveLength(1);
+    clock.advance(16 * MINUTE);
+    await bot.runJob('expire-conversations');
+    await kofi.send('/wallet');
+    await tg.waitForMessage(kofi.id, 'Send /deposit to start again.');
+    await tg.waitForMessage(kofi.id, 'Your wallet');
+  });
+});
