@@ -8,6 +8,7 @@ import type { BotModule, Kernel } from './features/module.ts';
 import { notificationsModule } from './features/notifications/index.ts';
 import { ratesModule } from './features/rates/index.ts';
 import { tradingModule } from './features/trading/index.ts';
+import { tutorialsModule } from './features/tutorials/index.ts';
 import { walletModule } from './features/wallet/index.ts';
 import { createApprovalService } from './services/approvals/approvals.ts';
 import { createSharedServices, type ServiceDependencies } from './services/index.ts';
@@ -28,6 +29,7 @@ export const MODULES = [
   approvalsModule,
   adminModule,
   notificationsModule,
+  tutorialsModule,
 ] as const;
 
 type Modules = (typeof MODULES)[number];

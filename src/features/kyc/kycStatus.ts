@@ -1,6 +1,7 @@
 import type { BotContext } from '../../context.ts';
 import type { KycService } from '../../services/kyc/kyc.ts';
 import { KYC } from '../../scenes/kyc/kycConversation.ts';
+import { firstTutorialKeyboard } from '../../scenes/tutorials/firstTutorial.ts';
 import { formatDateTime } from '../../telegram/format.ts';
 import { html } from '../../telegram/html.ts';
 
@@ -19,7 +20,10 @@ export async function showKycStatus(ctx: BotContext, kyc: KycService): Promise<v
   if (current?.status === 'PENDING' || current?.status === 'UNDER_REVIEW') {
     const stage = current.status === 'UNDER_REVIEW' ? 'An admin is reviewing them now.' : 'They are waiting for an admin.';
     await ctx.reply(
-      html`⏳ Your documents are being reviewed (sent ${formatDateTime(current.submitted_at)}). ${stage} I'll message you here when it's done.`.value,
+      html`⏳ Your documents are being reviewed (sent ${formatDateTime(current.submitted_at)}). ${stage} I'll message you here when it's done.
+
+Meanwhile, learn how buying, selling and your wallet work in /tutorials.`.value,
+      { reply_markup: firstTutorialKeyboard() },
     );
     return;
   }

@@ -7,6 +7,7 @@ import { invalid, valid } from '../../services/common/validation.ts';
 import type { CommandMenu } from '../../telegram/commands.ts';
 import { html } from '../../telegram/html.ts';
 import { ask, askPersonName, askText, choose } from '../ask/ask.ts';
+import { firstTutorialKeyboard } from '../tutorials/firstTutorial.ts';
 
 export const REGISTRATION = 'registration';
 
@@ -150,6 +151,11 @@ Is everything correct?`;
           ? html`🎉 Welcome aboard, ${result.user.first_name}! Your account is ready.\n\nNext step: verify your identity so you can trade. Tap 🪪 Verify identity below, or send /kyc.`
           : html`You are already registered, ${result.user.first_name}. Here is your menu.`;
       await ctx.reply(greeting.value, { reply_markup: menu.mainMenuKeyboard(isAdmin) });
+      if (result.status === 'registered') {
+        await ctx.reply('📘 New to crypto or to this bot? The first tutorial shows how to verify your identity and make your first trade safely. All guides: /tutorials', {
+          reply_markup: firstTutorialKeyboard(),
+        });
+      }
       return;
     }
   };

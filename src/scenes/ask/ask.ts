@@ -1,4 +1,4 @@
-import type { Contact, ForceReply, InlineKeyboardMarkup } from 'grammy/types';
+import type { Contact, ForceReply, InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 import { InlineKeyboard, type Keyboard } from 'grammy';
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import { checkPersonName } from '../../services/accounts/contactDetails.ts';
@@ -6,7 +6,8 @@ import { invalid, valid, type Checked } from '../../services/common/validation.t
 import { html, type SafeHtml } from '../../telegram/html.ts';
 
 export type Answer =
-  | { kind: 'text'; text: string }
+  /** Typed text, with its formatting (bold, links …) for questions that keep it. */
+  | { kind: 'text'; text: string; entities?: readonly MessageEntity[] }
   | { kind: 'button'; value: string; label: string }
   | { kind: 'contact'; contact: Contact }
   /** A photo (its largest size) or a file sent as a document: the check decides whether it is usable. */
@@ -129,7 +130,7 @@ async function readAnswer(
   if (inGroup && !prompts.includes(message.reply_to_message?.message_id ?? -1)) return undefined;
   if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
   if (message.contact && question.acceptsContact) return { kind: 'contact', contact: message.contact };
-  if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text };
+  if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text, entities: message.entities ?? [] };
   const file = message.photo?.at(-1) ?? message.document;
   if (file && question.acceptsFile) return { kind: 'file', fileId: file.file_id, fileSize: file.file_size };
   if (question.choices && !acceptsText) {

@@ -1,7 +1,7 @@
 import type { Api } from 'grammy';
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import { invalid, valid, type Checked } from '../../services/common/validation.ts';
-import type { MediaStore } from '../../services/platform/mediaStore.ts';
+import type { MediaFolder, MediaStore } from '../../services/platform/mediaStore.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
 import type { SafeHtml } from '../../telegram/html.ts';
 import { ask } from './ask.ts';
@@ -17,12 +17,12 @@ export interface PhotoDeps {
   download: FileDownloader;
 }
 
-/** Whether a photo the user just sent is usable (downloaded and checked, not stored). */
-export function checkPhoto(conversation: BotConversation, deps: PhotoDeps, photo: PhotoRef): Promise<Checked<PhotoRef>> {
+/** Whether a photo the user just sent is usable for the folder it will be stored in (downloaded and checked, not stored). */
+export function checkPhoto(conversation: BotConversation, deps: PhotoDeps, photo: PhotoRef, folder: MediaFolder = 'kyc'): Promise<Checked<PhotoRef>> {
   return conversation.external(async (outer) => {
     const bytes = await deps.download(outer.api, photo.fileId, photo.fileSize);
     if (!bytes.ok) return bytes;
-    const image = await deps.media.checkImage(bytes.value);
+    const image = await deps.media.checkImage(bytes.value, folder);
     return image.ok ? valid(photo) : image;
   });
 }

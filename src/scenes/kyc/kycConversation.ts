@@ -12,6 +12,7 @@ import { postCard } from '../ask/adminCard.ts';
 import { askPersonName, askText, choose } from '../ask/ask.ts';
 import { askPhoto as askCheckedPhoto, fetchOptionalPhoto, type PhotoRef } from '../ask/photos.ts';
 import { currentUser } from '../ask/user.ts';
+import { firstTutorialKeyboard } from '../tutorials/firstTutorial.ts';
 
 export const KYC = 'kyc';
 
@@ -137,7 +138,8 @@ Send these for verification?`,
         return;
       }
       await ctx.reply(
-        "✅ Thank you! Your documents were sent for review. I'll message you here as soon as an admin has checked them, usually within a few hours.",
+        "✅ Thank you! Your documents were sent for review. I'll message you here as soon as an admin has checked them, usually within a few hours.\n\nWhile you wait, learn how buying, selling and your wallet work in /tutorials.",
+        { reply_markup: firstTutorialKeyboard() },
       );
       await postCard(conversation, { cards, logger }, 'kyc', result.kycId);
       return;

@@ -4,8 +4,8 @@ import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 
-/** Identity documents, payment and gift card proofs, and the pictures of catalogue gift cards. */
-export type MediaFolder = 'kyc' | 'proofs' | 'giftcards';
+/** Identity documents, payment and gift card proofs, catalogue card pictures and tutorial pictures. */
+export type MediaFolder = 'kyc' | 'proofs' | 'giftcards' | 'tutorials';
 
 /** `path` is relative to the media folder (e.g. `kyc/<uuid>.jpg`, at most 50 characters), so it fits a VARCHAR(100) column. */
 export interface StoredImage {
@@ -16,8 +16,8 @@ export interface StoredImage {
 }
 
 export interface MediaStore {
-  /** Whether the bytes are a usable photo (the checks of storeImage), without storing anything. */
-  checkImage(bytes: Buffer): Promise<Checked<{ width: number; height: number }>>;
+  /** Whether the bytes are a usable photo for the folder (the checks of storeImage), without storing anything. */
+  checkImage(bytes: Buffer, folder?: MediaFolder): Promise<Checked<{ width: number; height: number }>>;
   /** Checks that the bytes are a usable photo, then stores an upright, metadata-free JPEG copy. */
   storeImage(bytes: Buffer, folder: MediaFolder): Promise<Checked<StoredImage>>;
   /** Deletes a stored file (no error when it is already gone). */
@@ -30,8 +30,9 @@ export interface MediaStore {
 const MAX_BYTES = 20 * 1024 * 1024;
 // A few bytes can declare billions of pixels; refuse before decoding (sharp enforces it again while decoding).
 const MAX_PIXELS = 100_000_000;
-// Below this, the small print on an ID card is hard to read.
-const MIN_SHORT_SIDE = 600;
+// Below 600 px, the small print on an ID card or a payment screenshot is hard to read; a tutorial's picture
+// only has to look decent in a chat.
+const MIN_SHORT_SIDE: Record<MediaFolder, number> = { kyc: 600, proofs: 600, giftcards: 600, tutorials: 320 };
 const MAX_LONG_SIDE = 2048;
 // Photo formats only: GIF, SVG and the like are not photos of a document.
 const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'heif', 'tiff']);
@@ -47,7 +48,7 @@ async function readMetadata(bytes: Buffer): Promise<Metadata | undefined> {
   }
 }
 
-function checkPhoto(metadata: Metadata | undefined): Checked<Metadata> {
+function checkPhoto(metadata: Metadata | undefined, minShortSide: number): Checked<Metadata> {
   if (!metadata) return invalid(`That file is not a picture. ${SEND_A_PHOTO}`);
   if (!ACCEPTED_FORMATS.has(metadata.format)) {
     return invalid(`That file is a ${metadata.format.toUpperCase()} image, which I cannot accept. ${SEND_A_PHOTO}`);
@@ -56,9 +57,9 @@ function checkPhoto(metadata: Metadata | undefined): Checked<Metadata> {
   if (width * height > MAX_PIXELS) {
     return invalid(`This photo is ${width}×${height} pixels, more than I can handle. Send a smaller photo, at most 100 megapixels.`);
   }
-  if (Math.min(width, height) < MIN_SHORT_SIDE) {
+  if (Math.min(width, height) < minShortSide) {
     return invalid(
-      `This photo is only ${width}×${height} pixels; I need at least ${MIN_SHORT_SIDE} pixels on its shorter side. ` +
+      `This photo is only ${width}×${height} pixels; I need at least ${minShortSide} pixels on its shorter side. ` +
         'Take the photo closer or with a better camera.',
     );
   }
@@ -95,9 +96,9 @@ async function writeOwnerOnly(path: string, data: Buffer): Promise<void> {
 }
 
 /** The upright, metadata-free JPEG of a usable photo, or why the photo cannot be used. */
-async function prepare(bytes: Buffer): Promise<Checked<Awaited<ReturnType<typeof toUprightJpeg>>>> {
+async function prepare(bytes: Buffer, folder: MediaFolder): Promise<Checked<Awaited<ReturnType<typeof toUprightJpeg>>>> {
   if (bytes.length > MAX_BYTES) return invalid('That file is too large. Send a smaller photo, at most 20 MB.');
-  const checked = checkPhoto(await readMetadata(bytes));
+  const checked = checkPhoto(await readMetadata(bytes), MIN_SHORT_SIDE[folder]);
   if (!checked.ok) return checked;
   // The header was readable but the pixels were not: a truncated upload, or a codec this sharp build lacks.
   const output = await toUprightJpeg(bytes).catch(() => undefined);
@@ -106,7 +107,7 @@ async function prepare(bytes: Buffer): Promise<Checked<Awaited<ReturnType<typeof
     : invalid('I could not open that picture; it may be damaged or in an unusual format. Send the photo again as a JPEG or PNG.');
 }
 
-/** Identity documents, proofs and card pictures, kept under `${dataDir}/media` where only the bot's user can read them. */
+/** Identity documents, proofs, card and tutorial pictures, kept under `${dataDir}/media` where only the bot's user can read them. */
 export function createMediaStore({ dataDir }: { dataDir: string }): MediaStore {
   const root = resolve(dataDir, 'media');
 
@@ -119,12 +120,12 @@ export function createMediaStore({ dataDir }: { dataDir: string }): MediaStore {
   }
 
   return {
-    async checkImage(bytes) {
-      const prepared = await prepare(bytes);
+    async checkImage(bytes, folder = 'kyc') {
+      const prepared = await prepare(bytes, folder);
       return prepared.ok ? valid({ width: prepared.value.info.width, height: prepared.value.info.height }) : prepared;
     },
     async storeImage(bytes, folder) {
-      const prepared = await prepare(bytes);
+      const prepared = await prepare(bytes, folder);
       if (!prepared.ok) return prepared;
       const { data, info } = prepared.value;
       const path = `${folder}/${randomUUID()}.jpg`;
