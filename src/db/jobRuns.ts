@@ -7,3 +7,8 @@ export async function claimJobSlot(db: CommonQueryMethods, job: string, slot: Da
   `);
   return result.rowCount === 1;
 }
+
+export async function deleteJobSlotsBefore(db: CommonQueryMethods, before: Date): Promise<number> {
+  const result = await db.query(sql.unsafe`DELETE FROM job_runs WHERE slot < ${before.toISOString()}`);
+  return result.rowCount;
+}

@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from '../context.ts';
 import type { CommandMenu } from '../telegram/commands.ts';
+import { noteConversationsExpired } from './conversationLifecycle.ts';
 
 /** Where a user's conversation in a chat is stored: per chat and user, so admins in the group never share one. */
 export function conversationKey(ctx: BotContext): string | undefined {
@@ -19,6 +20,7 @@ export function expiredConversationNotice(deps: { takeExpired(key: string): Prom
       await next();
       return;
     }
+    noteConversationsExpired(ctx, flows);
     const command = deps.menu.all.find((entry) => flows.includes(entry.command));
     const restart = command ? ` Send /${command.command} to start again.` : ' Start again from the menu whenever you like.';
     const notice = `⌛ What you were doing was closed after 30 minutes without an answer, so nothing from it was saved.${restart}`;

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
-import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
+import { createServices, runStartTasks, runStopTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
@@ -127,6 +127,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      await runStopTasks(services);
     },
   };
 }

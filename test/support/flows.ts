@@ -8,7 +8,10 @@ import { seedUser } from './users.ts';
 
 /** A clock the test moves by hand (quotes expire, prices go stale, PIN locks end). */
 export class TestClock {
-  #now = Date.now();
+  #now: number;
+  constructor(start: Date = new Date()) {
+    this.#now = start.getTime();
+  }
   readonly now = (): Date => new Date(this.#now);
   advance(milliseconds: number): void {
     this.#now += milliseconds;
