@@ -110,7 +110,6 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(loadAccount(services.users));
   // Around everything that follows, so they see every conversation start, end and expiry (analytics).
   for (const { middleware } of parts) if (middleware) bot.use(middleware);
-  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu }));
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -129,6 +128,8 @@ export function createBot(deps: BotDependencies): BotApp {
       ],
     }),
   );
+  // After the conversations plugin has read this update's state (which tells whether one expired).
+  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu }));
   bot.use(traceActiveConversations);
   // Before the conversations themselves, so they work in the middle of one.
   bot.use(cancelFeature(menu));

@@ -9,6 +9,11 @@ export interface SchedulerDeps {
   logger: Logger;
 }
 
+export interface RunningJobs {
+  /** Stops the schedules and waits for the runs in progress (before the pool closes at shutdown). */
+  stop(): Promise<void>;
+}
+
 /** How a slot went on this instance: run here (done or failed), or left to the instance that claimed it. */
 export type SlotResult = 'done' | 'failed' | 'claimed_elsewhere';
 
@@ -16,16 +21,17 @@ export type SlotResult = 'done' | 'failed' | 'claimed_elsewhere';
 const MISSED_RUN_TOLERANCE_MS = 30_000;
 
 /**
- * Runs one slot of a job on this instance: claims the slot first when the job runs once per slot, then logs
- * one line with the duration and outcome (info; debug for an idle run of a `quietWhenIdle` job, and for a
- * slot another instance took). A failure is logged, never thrown: the next slot runs as usual.
+ * Runs one slot of a job on this instance: claims the slot first when the job runs once per slot (unless
+ * `claimSlot` is false: the extra run at start), then logs one line with the duration and outcome (info; debug
+ * for an idle run of a `quietWhenIdle` job, and for a slot another instance took). A failure is logged, never
+ * thrown: the next slot runs as usual.
  */
-export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps): Promise<SlotResult> {
+export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps, claimSlot = true): Promise<SlotResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let slot: Date | null = null;
   try {
-    if (job.slotMinutes !== undefined) {
+    if (claimSlot && job.slotMinutes !== undefined) {
       slot = await deps.slots.claim(job.name, at, job.slotMinutes);
       if (!slot) {
         deps.logger.debug({ job: job.name, slot: slotStart(at, job.slotMinutes).toISOString() }, 'job slot claimed by another instance');
@@ -68,15 +74,26 @@ function cronLogger(logger: Logger, job: string): CronLogger {
 }
 
 /**
- * Schedules every job with node-cron, in Accra time. A run never overlaps the previous one of the same job on
- * this instance (noOverlap), and a job that runs once per slot claims the slot in job_runs first, so with
- * several instances exactly one runs it: runJobSlot.
+ * Schedules every job with node-cron, in Accra time, and runs the `runAtStart` ones once right away. A run never
+ * overlaps the previous one of the same job on this instance (noOverlap), and a job that runs once per slot
+ * claims the slot in job_runs first, so with several instances exactly one runs it: runJobSlot.
  */
-export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): ScheduledTask[] {
+export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): RunningJobs {
+  const inProgress = new Set<Promise<SlotResult>>();
+  let stopping = false;
+
+  function runTracked(job: Job, at: Date, claimSlot: boolean): Promise<SlotResult | void> {
+    if (stopping) return Promise.resolve();
+    const run = runJobSlot(job, at, deps, claimSlot);
+    inProgress.add(run);
+    void run.finally(() => inProgress.delete(run));
+    return run;
+  }
+
   const tasks: ScheduledTask[] = [];
   try {
     for (const job of jobs) {
-      const task = cron.createTask(job.schedule, (context) => runJobSlot(job, context.date, deps), {
+      const task = cron.createTask(job.schedule, (context) => runTracked(job, context.date, true), {
         name: job.name,
         noOverlap: true,
         timezone: BUSINESS_TIME_ZONE,
@@ -91,5 +108,13 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Schedul
     throw error;
   }
   for (const task of tasks) void task.start();
-  return tasks;
+  for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, new Date(), false);
+
+  return {
+    async stop() {
+      stopping = true;
+      for (const task of tasks) await task.stop();
+      await Promise.all([...inProgress]);
+    },
+  };
 }
