@@ -149,7 +149,7 @@ describe('reminders of waiting requests', () => {
 });
 
 describe('buys left unpaid', () => {
-  it('are declined as expired after 24 hours: the card says so, the user is told, nothing moves; racing an admin's approval, one of them decides', async () => {
+  it('are declined as expired after 24 hours: the card says so, the user is told, nothing moves; and when it races an admin, one of them decides', async () => {
     const start = clock.now().getTime();
     const yaw = await newUser('Yaw');
     const efua = await newUser('Efua');
