@@ -2,7 +2,7 @@ import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
 import { BUSINESS_TIME_ZONE, slotStart } from '../services/common/calendar.ts';
 import type { JobSlots } from '../services/platform/jobSlots.ts';
-import type { Job } from './job.ts';
+import type { Job, JobOutcome } from './job.ts';
 
 export interface SchedulerDeps {
   slots: JobSlots;
@@ -10,35 +10,51 @@ export interface SchedulerDeps {
 }
 
 export interface RunningJobs {
+  /** When a job's schedule fires next (Accra time applied): its next `count` runs, soonest first. */
+  nextRuns(job: string, count: number): Date[];
   /** Stops the schedules and waits for the runs in progress (before the pool closes at shutdown). */
   stop(): Promise<void>;
 }
 
-/** How a slot went on this instance: run here (done or failed), or left to the instance that claimed it. */
-export type SlotResult = 'done' | 'failed' | 'claimed_elsewhere';
+/**
+ * How a slot went on this instance: run here (done or failed), left to the instance that claimed it, or
+ * skipped because the job's previous run is still in progress (here or on another instance).
+ */
+export type SlotResult = 'done' | 'failed' | 'claimed_elsewhere' | 'still_running';
 
 /** A run late by up to this much (a busy event loop, a slow previous run) still runs, in its own slot. */
 const MISSED_RUN_TOLERANCE_MS = 30_000;
 
 /**
- * Runs one slot of a job on this instance: claims the slot first when the job runs once per slot (unless
- * `claimSlot` is false: the extra run at start), then logs one line with the duration and outcome (info; debug
- * for an idle run of a `quietWhenIdle` job, and for a slot another instance took). A failure is logged, never
- * thrown: the next slot runs as usual.
+ * Runs one slot of a job on this instance. A job that runs once per slot claims the slot first (unless
+ * `claimSlot` is false: the extra run at start), then runs holding the job's lock across instances, so it
+ * never overlaps itself anywhere: while its previous run goes on, the slot is skipped with a warning. Every run
+ * logs one line with its duration and outcome (info; debug for an idle run of a `quietWhenIdle` job, and for a
+ * slot another instance took). A failure is logged, never thrown: the next slot runs as usual.
  */
 export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps, claimSlot = true): Promise<SlotResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let slot: Date | null = null;
   try {
-    if (claimSlot && job.slotMinutes !== undefined) {
-      slot = await deps.slots.claim(job.name, at, job.slotMinutes);
-      if (!slot) {
-        deps.logger.debug({ job: job.name, slot: slotStart(at, job.slotMinutes).toISOString() }, 'job slot claimed by another instance');
-        return 'claimed_elsewhere';
+    let result: JobOutcome;
+    if (job.slotMinutes === undefined) {
+      result = (await job.run(at)) ?? {};
+    } else {
+      if (claimSlot) {
+        slot = await deps.slots.claim(job.name, at, job.slotMinutes);
+        if (!slot) {
+          deps.logger.debug({ job: job.name, slot: slotStart(at, job.slotMinutes).toISOString() }, 'job slot claimed by another instance');
+          return 'claimed_elsewhere';
+        }
       }
+      const run = await deps.slots.exclusively(job.name, async () => (await job.run(at)) ?? {});
+      if (!run.ran) {
+        deps.logger.warn({ job: job.name, slot: slot?.toISOString(), outcome: 'skipped' }, 'job skipped: its previous run is still in progress');
+        return 'still_running';
+      }
+      result = run.value;
     }
-    const result = (await job.run(at)) ?? {};
     const idle = Object.values(result).every((count) => count === 0);
     const line = { job: job.name, slot: slot?.toISOString(), outcome: 'done', duration_ms: elapsed(), result };
     if (job.quietWhenIdle && idle) deps.logger.debug(line, 'job finished');
@@ -75,8 +91,9 @@ function cronLogger(logger: Logger, job: string): CronLogger {
 
 /**
  * Schedules every job with node-cron, in Accra time, and runs the `runAtStart` ones once right away. A run never
- * overlaps the previous one of the same job on this instance (noOverlap), and a job that runs once per slot
- * claims the slot in job_runs first, so with several instances exactly one runs it: runJobSlot.
+ * overlaps the previous one of the same job on this instance (noOverlap); a job that runs once per slot claims
+ * the slot in job_runs first, so with several instances exactly one runs it, and holds its lock while it runs
+ * (runJobSlot).
  */
 export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): RunningJobs {
   const inProgress = new Set<Promise<SlotResult>>();
@@ -90,9 +107,11 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
     return run;
   }
 
-  const tasks: ScheduledTask[] = [];
+  const tasks = new Map<string, ScheduledTask>();
   try {
     for (const job of jobs) {
+      // Slots and locks are claimed by name.
+      if (tasks.has(job.name)) throw new Error(`two jobs are named ${job.name}`);
       const task = cron.createTask(job.schedule, (context) => runTracked(job, context.date, true), {
         name: job.name,
         noOverlap: true,
@@ -100,20 +119,21 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
         missedExecutionTolerance: MISSED_RUN_TOLERANCE_MS,
         logger: cronLogger(deps.logger, job.name),
       });
-      tasks.push(task);
+      tasks.set(job.name, task);
       checkSlots(job, task);
     }
   } catch (error) {
-    for (const task of tasks) void task.destroy();
+    for (const task of tasks.values()) void task.destroy();
     throw error;
   }
-  for (const task of tasks) void task.start();
+  for (const task of tasks.values()) void task.start();
   for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, new Date(), false);
 
   return {
+    nextRuns: (job, count) => tasks.get(job)?.getNextRuns(count) ?? [],
     async stop() {
       stopping = true;
-      for (const task of tasks) await task.stop();
+      for (const task of tasks.values()) await task.stop();
       await Promise.all([...inProgress]);
     },
   };
