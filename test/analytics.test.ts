@@ -3,6 +3,7 @@ import { newReference } from '../src/services/common/references.ts';
 import { ANALYTICS_ADMIN_ID, summary, useAnalyticsWorld } from './support/analytics.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import type { FakeTelegram, TestUser } from './support/fakeTelegram/index.ts';
+import { submitKycInChat } from './support/flows.ts';
 import { offerCard, tradeInToSummary } from './support/giftcards.ts';
 import { sidewaysPhoto } from './support/images.ts';
 import { TEST_PIN } from './support/users.ts';
@@ -36,23 +37,7 @@ async function registerAndVerify(tg: FakeTelegram, user: TestUser): Promise<void
   await user.tap(await tg.waitForMessage(user.id, 'Please check your details'), '✅ Confirm');
   await tg.waitForMessage(user.id, 'Welcome aboard');
 
-  const photo = await sidewaysPhoto();
-  await user.send('/kyc');
-  await user.tap(await tg.waitForMessage(user.id, 'Which document'), 'Ghana Card');
-  await tg.waitForMessage(user.id, 'number exactly as printed');
-  await user.send(DOCUMENT_NUMBER);
-  await user.tap(await tg.waitForMessage(user.id, 'What is your first name'), /^Keep/);
-  await user.tap(await tg.waitForMessage(user.id, 'What is your last name'), /^Keep/);
-  await tg.waitForMessage(user.id, 'date of birth');
-  await user.send('1990-05-17');
-  await tg.waitForMessage(user.id, 'home address');
-  await user.send(ADDRESS);
-  for (const side of ['front', 'back', 'selfie']) {
-    await tg.waitForMessage(user.id, side);
-    await user.sendPhoto(photo);
-  }
-  await user.tap(await tg.waitForMessage(user.id, 'Please check your details'), '✅ Confirm and send');
-  await tg.waitForMessage(user.id, 'Your documents were sent for review');
+  await submitKycInChat(tg, user, await sidewaysPhoto(), { number: DOCUMENT_NUMBER, address: ADDRESS });
 }
 
 describe('analytics events', () => {

@@ -9,6 +9,24 @@ const MINUTE = 60_000;
 
 const world = useAnalyticsWorld(7200);
 
+/** How many rows of analytics_events each INSERT or DELETE statement run by `work` wrote or removed, in order. */
+async function rowsPerStatement(operation: 'INSERT' | 'DELETE', work: () => Promise<void>): Promise<number[]> {
+  const { db } = world;
+  const rows = operation === 'INSERT' ? 'NEW TABLE' : 'OLD TABLE';
+  await db.query('CREATE TABLE rows_per_statement (id serial, n int)');
+  await db.query(`CREATE FUNCTION count_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN INSERT INTO rows_per_statement (n) SELECT count(*) FROM changed; RETURN NULL; END $$`);
+  await db.query(`CREATE TRIGGER count_rows AFTER ${operation} ON analytics_events REFERENCING ${rows} AS changed FOR EACH STATEMENT EXECUTE FUNCTION count_rows()`);
+  try {
+    await work();
+    return (await db.query<{ n: number }>('SELECT n FROM rows_per_statement ORDER BY id')).map((row) => row.n);
+  } finally {
+    await db.query('DROP TRIGGER count_rows ON analytics_events');
+    await db.query('DROP FUNCTION count_rows');
+    await db.query('DROP TABLE rows_per_statement');
+  }
+}
+
 describe('writing analytics', () => {
   it('never breaks a reply when the insert fails: the failure is logged once, and storing resumes when it works again', async () => {
     const { tg, bot, events, newUser } = await world.start();
@@ -60,18 +78,23 @@ describe('writing analytics', () => {
     expect(summary(await events())).toEqual(['command:wallet', 'command:wallet', 'command:wallet', 'command:help']);
   });
 
-  it('drops events beyond its bounded queue rather than hold more, logging it once, and takes events again once it drains', async () => {
+  it('writes in batches, and drops events beyond its bounded queue rather than hold more, logging it once', async () => {
     const { clock, events } = await world.start();
     const logs = new LogCapture();
-    const recorder = createAnalyticsRecorder({ pool: world.db.pool, clock: clock.now, logger: createLogger('debug', logs) }, { maxQueued: 5, flushDelayMs: 60_000 });
-    for (let index = 0; index < 8; index += 1) {
-      expect(recorder.record({ userId: null, type: 'command', name: `help${index}`, sessionId: null })).toBeUndefined();
-    }
-    await recorder.flush();
-    recorder.record({ userId: null, type: 'command', name: 'wallet', sessionId: null });
-    await recorder.stop();
-    recorder.record({ userId: null, type: 'command', name: 'after-stop', sessionId: null });
-    await recorder.flush();
+    const options = { batchSize: 2, maxQueued: 5, flushDelayMs: 60_000 };
+    const recorder = createAnalyticsRecorder({ pool: world.db.pool, clock: clock.now, logger: createLogger('debug', logs) }, options);
+    const written = await rowsPerStatement('INSERT', async () => {
+      for (let index = 0; index < 8; index += 1) {
+        expect(recorder.record({ userId: null, type: 'command', name: `help${index}`, sessionId: null })).toBeUndefined();
+      }
+      await recorder.flush();
+      // Drained, it takes events again; stopped, it takes none.
+      recorder.record({ userId: null, type: 'command', name: 'wallet', sessionId: null });
+      await recorder.stop();
+      recorder.record({ userId: null, type: 'command', name: 'after-stop', sessionId: null });
+      await recorder.flush();
+    });
+    expect(written).toEqual([2, 2, 1, 1]);
     expect(summary(await events())).toEqual(['command:help0', 'command:help1', 'command:help2', 'command:help3', 'command:help4', 'command:wallet']);
     expect(logs.lines.filter((line) => line.includes('analytics queue is full'))).toHaveLength(1);
   });
@@ -79,29 +102,20 @@ describe('writing analytics', () => {
   it('deletes events older than 180 days, in batches of 5,000, and keeps the rest', async () => {
     const { bot, clock } = await world.start();
     const { db } = world;
-    // Counts the rows each DELETE statement removes.
-    await db.query('CREATE TABLE deleted_per_statement (id serial, n int)');
-    await db.query(`CREATE FUNCTION count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO deleted_per_statement (n) SELECT count(*) FROM gone; RETURN NULL; END $$`);
-    await db.query('CREATE TRIGGER count_deleted AFTER DELETE ON analytics_events REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION count_deleted()');
-    try {
-      const now = clock.now().toISOString();
-      await db.query(
-        `INSERT INTO analytics_events (event_type, event_name, created_at)
-         SELECT 'command', 'help', $1::timestamptz - make_interval(days => 180 + n % 5, secs => n) FROM generate_series(1, 12001) AS n`,
-        [now],
-      );
-      await db.query(`INSERT INTO analytics_events (event_type, event_name, created_at) VALUES ('command', 'wallet', $1::timestamptz - interval '179 days')`, [now]);
+    const now = clock.now().toISOString();
+    await db.query(
+      `INSERT INTO analytics_events (event_type, event_name, created_at)
+       SELECT 'command', 'help', $1::timestamptz - make_interval(days => 180 + n % 5, secs => n) FROM generate_series(1, 12001) AS n`,
+      [now],
+    );
+    await db.query(`INSERT INTO analytics_events (event_type, event_name, created_at) VALUES ('command', 'wallet', $1::timestamptz - interval '179 days')`, [now]);
+    const deleted = await rowsPerStatement('DELETE', async () => {
       expect(await bot.services.analytics.retention.deleteExpired(clock.now())).toBe(12_001);
-      expect(await db.query('SELECT n FROM deleted_per_statement ORDER BY id')).toEqual([{ n: 5000 }, { n: 5000 }, { n: 2001 }]);
-      expect(await db.query('SELECT event_name FROM analytics_events')).toEqual([{ event_name: 'wallet' }]);
-      clock.advance(24 * 60 * MINUTE + MINUTE);
-      await bot.runJob('prune-analytics-events');
-      expect(await db.query('SELECT event_name FROM analytics_events')).toEqual([]);
-    } finally {
-      await db.query('DROP TRIGGER count_deleted ON analytics_events');
-      await db.query('DROP FUNCTION count_deleted');
-      await db.query('DROP TABLE deleted_per_statement');
-    }
+    });
+    expect(deleted).toEqual([5000, 5000, 2001]);
+    expect(await db.query('SELECT event_name FROM analytics_events')).toEqual([{ event_name: 'wallet' }]);
+    clock.advance(24 * 60 * MINUTE + MINUTE);
+    await bot.runJob('prune-analytics-events');
+    expect(await db.query('SELECT event_name FROM analytics_events')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { createPendingReminders } from '../src/services/approvals/reminders.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, pendingBuyInChat, pendingDepositInChat, setPrice, TestClock, verifiedUser } from './support/flows.ts';
 
 const ADMIN_ID = 930001;
 const MINUTE = 60_000;
@@ -51,28 +51,8 @@ function newUser(name: string): Promise<TestUser> {
   return verifiedUser(db, tg, nextUserId, name);
 }
 
-/** A buy of GHS 500 through the chat, up to "I have paid": pending, with its reference. */
-async function pendingBuy(user: TestUser): Promise<string> {
-  await user.send('/buy');
-  await tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
-  await user.send('GHS 500');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you pay?'), '📱 Mobile money');
-  const payment = await tg.waitForMessage(user.id, 'Pay exactly GHS 500.00 by mobile money to:');
-  await user.tap(payment, '✅ I have paid');
-  await tg.waitForMessage(user.id, 'is waiting for our team to confirm your payment');
-  return referenceIn(payment, 'BUY');
-}
-
-async function pendingDeposit(user: TestUser, amount: string): Promise<string> {
-  await user.send('/deposit');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
-  await tg.waitForMessage(user.id, 'How much will you deposit?');
-  await user.send(amount);
-  const payment = await tg.waitForMessage(user.id, 'Pay exactly');
-  await user.tap(payment, '✅ I have paid');
-  await tg.waitForMessage(user.id, 'is waiting for our team to see the payment');
-  return referenceIn(payment, 'DEP');
-}
+const pendingBuy = (user: TestUser) => pendingBuyInChat(tg, user, 'GHS 500');
+const pendingDeposit = (user: TestUser, amount: string) => pendingDepositInChat(tg, user, amount);
 
 const reminders = () => tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(REMINDER));
 

@@ -6,7 +6,7 @@ import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
 import { setPrice, TestClock } from './support/flows.ts';
-import { sidewaysPhoto } from './support/images.ts';
+import { pixelAt, sidewaysPhoto } from './support/images.ts';
 import { seedUser } from './support/users.ts';
 
 const ADMIN_ID = 950001;
@@ -119,9 +119,7 @@ afterAll(async () => {
 
 /** The colour of one pixel of a PNG, as #rrggbb. */
 async function pixel(png: Buffer, x: number, y: number): Promise<string> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const offset = (Math.round(y) * info.width + Math.round(x)) * info.channels;
-  return `#${[...data.subarray(offset, offset + 3)].map((value) => value.toString(16).padStart(2, '0')).join('')}`;
+  return `#${(await pixelAt(png, Math.round(x), y)).map((value) => value.toString(16).padStart(2, '0')).join('')}`;
 }
 
 describe('/stats', () => {
