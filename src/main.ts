@@ -10,7 +10,7 @@ import { createDatabasePool, type DatabasePool } from './db/setup/pool.ts';
 import { scheduleJobs, type RunningJobs } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
-import { createServices, runStartTasks } from './modules.ts';
+import { createServices, runStartTasks, runStopTasks, type AppServices } from './modules.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
 import { connectToTelegram, TokenRefusedError } from './telegram/connect.ts';
@@ -22,6 +22,7 @@ const SHUTDOWN_GRACE_MS = 25_000;
 interface Running {
   embedded?: EmbeddedDatabase;
   pool?: DatabasePool;
+  services?: AppServices;
   bot?: Bot<BotContext>;
   notifications?: NotificationDelivery;
   runner?: RunnerHandle;
@@ -50,6 +51,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   running.pool = pool;
 
   const services = createServices({ pool, config, logger });
+  running.services = services;
   await runStartTasks(services);
   const { bot, notifications, menu, jobs } = createBot({
     config,
@@ -91,6 +93,7 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
     const offset = inFlight.highestUpdateId + 1;
     await running.bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
   }
+  if (running.services) await runStopTasks(running.services).catch((error: unknown) => logger.error({ err: error }, 'a module could not finish at shutdown'));
   await running.pool?.end();
   await running.embedded?.stop();
 }

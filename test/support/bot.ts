@@ -7,10 +7,11 @@ import { Writable } from 'node:stream';
 import { ALLOWED_UPDATES, createBot, createBotConversationStore, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import type { Config } from '../../src/config.ts';
+import type { Job } from '../../src/jobs/job.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
-import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
+import { createServices, runStartTasks, runStopTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
@@ -34,8 +35,10 @@ export class LogCapture extends Writable {
 
 export interface TestBot {
   services: Services;
-  /** Runs one of the bot's cron jobs now, as its schedule would. */
+  /** Runs one of the bot's cron jobs now at the test clock's time (its work only: no slot claim, no log line). */
   runJob(name: string): Promise<void>;
+  /** The cron jobs this bot would schedule, to run through the scheduler's runJobSlot. */
+  jobs: readonly Job[];
   notifications: NotificationDelivery;
   /** Where this bot stores media (a temporary folder of its own). */
   dataDir: string;
@@ -119,6 +122,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       if (!job) throw new Error(`no job ${name}`);
       await job.run(clock());
     },
+    jobs,
     notifications,
     dataDir,
     logs,
@@ -127,6 +131,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      await runStopTasks(services);
     },
   };
 }
