@@ -12,6 +12,9 @@ import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
+import { databaseIsReachable } from '../../src/db/health.ts';
+import { createDatabasePool } from '../../src/db/setup/pool.ts';
+import { createUpdateSequencer } from '../../src/services/platform/updateSequencing.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -92,6 +95,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const store = createBotConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger, clock: baseServices.clock });
   const conversationStore = options.wrapConversationStore ? options.wrapConversationStore(store) : store;
   const inFlight = new InFlightUpdates();
+  // As main.ts does in webhook mode: each chat's updates are ordered across instances too.
+  const lockPool = options.webhookSecret ? await createDatabasePool(options.db.url, { maxPoolSize: 5 }) : undefined;
   const { bot, notifications, jobs } = createBot({
     config,
     logger,
@@ -100,11 +105,17 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     inFlight,
     botInfo: options.tg.botInfo,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(lockPool ? { acrossInstances: createUpdateSequencer(lockPool) } : {}),
   });
   let webhookUrl: string | undefined;
   let stopReceiving: () => Promise<unknown>;
   if (options.webhookSecret) {
-    const server = await startWebhookServer(bot, { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' }, logger);
+    const server = await startWebhookServer(
+      bot,
+      { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' },
+      () => databaseIsReachable(options.db.pool, 2_000),
+      logger,
+    );
     webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
     stopReceiving = () => new Promise((resolve) => server.close(resolve));
   } else {
@@ -127,6 +138,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      await lockPool?.end();
     },
   };
 }
