@@ -6,9 +6,8 @@ import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
 import { FakeRates } from './support/fakeRates.ts';
-import { startBotProcess } from './support/process.ts';
+import { startBotProcess, unusedPort } from './support/process.ts';
 import { chmod, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 
 describe('configuration errors stop start-up with one clear line', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
@@ -109,14 +108,6 @@ describe('without DATABASE_URL', () => {
     }
   });
 });
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const errorLines = (output: string) => output.split('\n').filter((line) => /"level":(50|60)/.test(line));
 
