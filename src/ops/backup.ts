@@ -11,7 +11,7 @@ await runTool(async () => {
     const backup = await createBackup({ databaseUrl: database.url, dataDir: database.config.dataDir, target: process.argv[2], now: new Date() });
     const rows = Object.values(backup.summary.rows).reduce((sum, count) => sum + count, 0);
     const tables = Object.keys(backup.summary.rows).length;
-    process.stdout.write(`Backup written to ${backup.file} (${tables} tables, ${rows} rows, and DATA_DIR/media; ${backup.bytes} bytes).\n`);
+    process.stdout.write(`Backup written to ${backup.file} (${tables} tables, ${rows} rows, ${backup.mediaFiles} media files; ${backup.bytes} bytes).\n`);
   } finally {
     await database.close();
   }

@@ -15,6 +15,8 @@ const MEDIA_ENTRY = 'media';
 export interface BackupResult {
   file: string;
   summary: DumpSummary;
+  /** Files of DATA_DIR/media in the archive. */
+  mediaFiles: number;
   bytes: number;
 }
 
@@ -65,9 +67,16 @@ export async function createBackup(options: { databaseUrl: string; dataDir: stri
       await symlink(media, path.join(staging, MEDIA_ENTRY));
       entries.push(MEDIA_ENTRY);
     }
-    await pipeline(tar.create({ gzip: true, cwd: staging, follow: true, portable: true }, entries), createWriteStream(partial, { mode: 0o600 }));
+    let mediaFiles = 0;
+    const countMedia = (entry: tar.WriteEntry) => {
+      if (entry.type === 'File' && entry.path.startsWith(`${MEDIA_ENTRY}/`)) mediaFiles += 1;
+    };
+    await pipeline(
+      tar.create({ gzip: true, cwd: staging, follow: true, portable: true, onWriteEntry: countMedia }, entries),
+      createWriteStream(partial, { mode: 0o600 }),
+    );
     await rename(partial, file);
-    return { file, summary, bytes: (await stat(file)).size };
+    return { file, summary, mediaFiles, bytes: (await stat(file)).size };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(partial, { force: true });

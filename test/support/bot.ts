@@ -62,6 +62,8 @@ export interface TestBotOptions {
   /** Where the rate providers fetch prices: a FakeRates server; by default nowhere reachable. */
   rateSources?: Config['rateSources'];
   clock?: Clock;
+  /** Where media are stored (a DATA_DIR with a media folder); a temporary folder of the bot's own by default. */
+  dataDir?: string;
   /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
   wrapConversationStore?: (store: ConversationStore) => ConversationStore;
 }
@@ -83,7 +85,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     adminChatId: ADMIN_CHAT_ID,
     adminIds: options.adminIds ?? [],
   };
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-media-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tradebot-media-')));
   const baseServices = createServices({
     pool: options.db.pool,
     config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', stateSecret: TEST_STATE_SECRET, rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },

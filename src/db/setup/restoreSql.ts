@@ -41,7 +41,6 @@ function checkRestored(summary: DumpSummary | undefined, loaded: Record<string, 
  * row count and the schema's signature must equal those the dump recorded. Any failure rolls everything back.
  */
 export async function restoreDatabaseDump(client: pg.Client, input: Readable, options: { force: boolean }): Promise<DumpSummary> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let first = true;
   let sql: string[] = [];
   let copy: CopyInProgress | undefined;
@@ -55,7 +54,8 @@ export async function restoreDatabaseDump(client: pg.Client, input: Readable, op
 
   await client.query('BEGIN');
   try {
-    for await (const line of lines) {
+    // Made only now: lines read before the loop starts iterating would be lost.
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
       if (first) {
         if (line !== DUMP_HEADER) throw new RestoreError('This file is not a backup made by npm run db:backup (its first line is not the backup header).');
         first = false;
