@@ -21,11 +21,11 @@ afterAll(async () => {
 describe('jobs with several instances', () => {
   it('runs each slot of a once-per-slot job once across instances, its start run included', async () => {
     const runs: Date[] = [];
-    const everySecond: Job = { name: 'slot-test', schedule: '* * * * * *', oncePerSlot: true, runAtStart: true, run: async (at) => void runs.push(at) };
+    const everySecond: Job = { name: 'slot-test', schedule: '* * * * * *', oncePerSlot: true, runAtStart: true, run: (at) => Promise.resolve(void runs.push(at)) };
     const everywhere: string[] = [];
     // Two instances, each with its own pool and scheduler, like two bot processes.
     const tasks = instancePools.flatMap((pool, index) =>
-      scheduleJobs([everySecond, { name: `local-${index}`, schedule: '* * * * * *', oncePerSlot: false, run: async () => void everywhere.push(`local-${index}`) }], {
+      scheduleJobs([everySecond, { name: `local-${index}`, schedule: '* * * * * *', oncePerSlot: false, run: () => Promise.resolve(void everywhere.push(`local-${index}`)) }], {
         slots: createJobSlots(pool),
         logger: createLogger('silent'),
       }),

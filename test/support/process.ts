@@ -18,10 +18,12 @@ export interface BotProcess {
 
 /**
  * Runs `node src/main.ts` as npm start would, with exactly the given environment (plus PATH). `ownGroup`
- * makes it lead a process group, as a command typed in a terminal does.
+ * makes it lead a process group, as a command typed in a terminal does; `command` runs other node arguments in
+ * another folder (an installed copy of the bot).
  */
-export function startBotProcess(env: Record<string, string>, options: { ownGroup?: boolean } = {}): BotProcess {
-  const child = spawn(process.execPath, [MAIN], {
+export function startBotProcess(env: Record<string, string>, options: { ownGroup?: boolean; command?: { args: string[]; cwd: string } } = {}): BotProcess {
+  const child = spawn(process.execPath, options.command?.args ?? [MAIN], {
+    ...(options.command ? { cwd: options.command.cwd } : {}),
     // No test reaches a real rate API: unless the test names a fake, the sources point at a closed port.
     env: { PATH: process.env.PATH ?? '', COINGECKO_API_URL: 'http://127.0.0.1:9', COINMARKETCAP_API_URL: 'http://127.0.0.1:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
