@@ -204,6 +204,24 @@ describe('npm run db:backup, then npm run db:restore into a new database', () =>
       await empty.drop();
     }
   });
+
+  it('writes plain SQL that psql restores into an empty database as well', async () => {
+    const empty = await createTestDatabase({ empty: true });
+    try {
+      // database.sql of the previous test's archive (psql comes from Debian's postgresql-client, which .ci/run installs).
+      const psql = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-o', '/dev/null', '-d', empty.url, '-f', path.join(backupDir, 'database.sql')]);
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.once('close', (code) => resolve({ code, stderr }));
+      });
+      expect(psql.stderr.split('\n').filter((line) => /ERROR|FATAL/.test(line))).toEqual([]);
+      expect(psql.code).toBe(0);
+      expect(await tableContents(empty)).toEqual(await tableContents(source.db));
+    } finally {
+      await empty.drop();
+    }
+  });
 });
 
 describe('without DATABASE_URL', () => {
