@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile, rm, stat, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,26 +10,13 @@ import { FakeTelegram } from './support/fakeTelegram/index.ts';
 import { sidewaysPhoto } from './support/images.ts';
 import { placeOrder, trader } from './support/market.ts';
 import { ADMIN, createMoneyHarness, invariantViolations, setPrice, walletOf, type MoneyHarness } from './support/money.ts';
-import { startBotProcess } from './support/process.ts';
+import { runCommand, startBotProcess, type CommandResult } from './support/process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-interface ToolRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run -s <script> -- args`, as an operator types it, with exactly this environment (plus PATH). */
-function npmRun(script: string, args: string[], env: Record<string, string>): Promise<ToolRun> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', script, '--', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** `npm run -s <script> -- args`, as an operator types it, with exactly this environment (plus PATH and HOME). */
+function npmRun(script: string, args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return runCommand('npm', ['run', '-s', script, '--', ...args], { cwd: ROOT, env });
 }
 
 /** Every table's exact row count and a digest of all its rows. */
@@ -185,9 +172,7 @@ describe('npm run db:backup, then npm run db:restore into a new database', () =>
       const dump = await npmRun('db:backup', [path.join(backupDir, 'whole.tar.gz')], { DATABASE_URL: source.db.url, DATA_DIR: source.dataDir });
       expect(dump.code).toBe(0);
       const whole = path.join(backupDir, 'database.sql');
-      await new Promise<void>((resolve, reject) => {
-        spawn('tar', ['-xzf', path.join(backupDir, 'whole.tar.gz'), '-C', backupDir, 'database.sql']).once('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar ${code}`))));
-      });
+      expect((await runCommand('tar', ['-xzf', path.join(backupDir, 'whole.tar.gz'), '-C', backupDir, 'database.sql'])).code).toBe(0);
       const text = await readFile(whole, 'utf8');
       const cut = path.join(backupDir, 'cut.sql');
       await writeFile(cut, text.slice(0, text.indexOf('-- tradebot:copy wallets')));
@@ -210,12 +195,7 @@ describe('npm run db:backup, then npm run db:restore into a new database', () =>
     const empty = await createTestDatabase({ empty: true });
     try {
       // database.sql of the previous test's archive.
-      const psql = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-o', '/dev/null', '-d', empty.url, '-f', path.join(backupDir, 'database.sql')]);
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        child.once('close', (code) => resolve({ code, stderr }));
-      });
+      const psql = await runCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-o', '/dev/null', '-d', empty.url, '-f', path.join(backupDir, 'database.sql')]);
       expect(psql.stderr.split('\n').filter((line) => /ERROR|FATAL/.test(line))).toEqual([]);
       expect(psql.code).toBe(0);
       expect(await tableContents(empty)).toEqual(await tableContents(source.db));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
-import { startBotProcess, unusedPort } from './support/process.ts';
+import { runCommand, startBotProcess, unusedPort } from './support/process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -27,16 +26,6 @@ function instructions(text: string): Instruction[] {
       const [op = '', ...rest] = line.split(/\s+/);
       return { op: op.toUpperCase(), args: rest.join(' ') };
     });
-}
-
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...options.env } });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('close', (code) => resolve({ code, output }));
-  });
 }
 
 /**
@@ -71,8 +60,8 @@ describe('the Dockerfile', () => {
         }
       } else if (op === 'RUN' && args.startsWith('npm ci ')) {
         // With the machine's own settings for reaching the registry (proxy, certificates), as a build host has.
-        const install = await run('npm', [...args.split(' ').slice(1), '--prefer-offline'], { cwd: inImage('.'), env: { ...process.env, ...environment } });
-        expect(install.code, install.output).toBe(0);
+        const install = await runCommand('npm', [...args.split(' ').slice(1), '--prefer-offline'], { cwd: inImage('.'), env: { ...process.env, ...environment } });
+        expect(install.code, `${install.stdout}${install.stderr}`).toBe(0);
       } else if (op === 'RUN' && /^mkdir -p \S+ && chown node:node \S+$/.test(args)) {
         await mkdir(inImage(args.split(' ')[2] ?? ''), { recursive: true });
       } else if (op === 'HEALTHCHECK') healthCheck = JSON.parse(args.slice(args.indexOf('CMD ') + 4)) as string[];
@@ -115,10 +104,10 @@ describe('the Dockerfile', () => {
     await kojo.send('/help');
     await tg.waitForMessage(kojo.id, 'What I can do');
     expect(healthCheck.slice(0, 1)).toEqual(['node']);
-    const check = await run(process.execPath, healthCheck.slice(1), { cwd: image, env: { PORT: port } });
-    expect(check.code, check.output).toBe(0);
+    const check = await runCommand(process.execPath, healthCheck.slice(1), { cwd: image, env: { PORT: port } });
+    expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
     expect(await bot.stop()).toBe(0);
     // The same check fails once the bot is gone, so it can tell.
-    expect((await run(process.execPath, healthCheck.slice(1), { cwd: image, env: { PORT: port } })).code).toBe(1);
+    expect((await runCommand(process.execPath, healthCheck.slice(1), { cwd: image, env: { PORT: port } })).code).toBe(1);
   });
 });
