@@ -110,7 +110,6 @@ export function createBot(deps: BotDependencies): BotApp {
   if (acrossInstances) bot.use((ctx, next) => acrossInstances.run(sequenceKeys(ctx), next));
   bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
-  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu }));
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -127,6 +126,8 @@ export function createBot(deps: BotDependencies): BotApp {
       ],
     }),
   );
+  // After the conversations plugin has read this update's state (which tells whether one expired).
+  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu }));
   // Before the conversations themselves, so they work in the middle of one.
   bot.use(cancelFeature(menu));
   bot.use(helpFeature(menu));

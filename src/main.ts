@@ -7,7 +7,7 @@ import type { BotContext } from './context.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/setup/embedded.ts';
 import { runMigrations } from './db/setup/migrations.ts';
 import { createDatabasePool, type DatabasePool } from './db/setup/pool.ts';
-import { scheduleJobs } from './jobs/scheduler.ts';
+import { scheduleJobs, type RunningJobs } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
 import { createServices, runStartTasks } from './modules.ts';
@@ -17,7 +17,6 @@ import { createUpdateSequencer } from './services/platform/updateSequencing.ts';
 import { connectToTelegram, TokenRefusedError } from './telegram/connect.ts';
 import { databaseIsReachable } from './db/health.ts';
 import { startHealthServer, startWebhookServer } from './webhook.ts';
-import type { ScheduledTask } from 'node-cron';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 /** /healthz reports the database unreachable when SELECT 1 takes longer. */
@@ -36,7 +35,7 @@ interface Running {
   runner?: RunnerHandle;
   /** The webhook server (with /healthz), or in polling mode the /healthz server when PORT is set. */
   httpServer?: Server;
-  jobs?: ScheduledTask[];
+  jobs?: RunningJobs;
 }
 
 function readConfig(): Config {
@@ -91,7 +90,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
 
 /** Stop taking updates, finish the ones in flight, then close the pool and the embedded database. */
 async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
-  for (const job of running.jobs ?? []) await job.stop();
+  await running.jobs?.stop();
   await running.runner?.stop();
   if (running.httpServer) {
     const server = running.httpServer;

@@ -111,7 +111,8 @@ describe('deposits', () => {
     await withdrawToMomo(efua, '0.3');
     const reserved = await tg.waitForMessage(efua.id, 'GHS 0.30 is reserved for your withdrawal');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
-    await admin.tap(await cardFor(tg, referenceIn(reserved, 'WD')), '✅ Paid', { chatId: ADMIN_CHAT_ID });
+    const paid = await admin.tapAndAwaitAnswer(await cardFor(tg, referenceIn(reserved, 'WD')), '✅ Paid', { chatId: ADMIN_CHAT_ID });
+    expect(paid.text).toBe('Done: paid.');
     await tg.waitForMessage(efua.id, 'of GHS 0.30 has been paid to MTN mobile money 0241234567');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.00' });
   });

@@ -185,7 +185,7 @@ describe('selling', () => {
     await esi.send('10');
     const summary = await tg.waitForMessage(esi.id, 'Sell USDT');
     expect(summary.text).toContain('Rate: GHS 14.89 per USDT');
-    expect(summary.text).toContain('You pay: 10.00000000 USDT');
+    expect(summary.text).toContain('You sell: 10.00000000 USDT');
     expect(summary.text).toContain('You receive: GHS 148.90');
     await esi.tap(summary, '✅ Confirm');
     await tg.waitForMessage(esi.id, 'Type your transaction PIN');

@@ -24,7 +24,7 @@ describe('jobs with several instances', () => {
     const everySecond: Job = { name: 'slot-test', schedule: '* * * * * *', oncePerSlot: true, runAtStart: true, run: (at) => Promise.resolve(void runs.push(at)) };
     const everywhere: string[] = [];
     // Two instances, each with its own pool and scheduler, like two bot processes.
-    const tasks = instancePools.flatMap((pool, index) =>
+    const schedulers = instancePools.map((pool, index) =>
       scheduleJobs([everySecond, { name: `local-${index}`, schedule: '* * * * * *', oncePerSlot: false, run: () => Promise.resolve(void everywhere.push(`local-${index}`)) }], {
         slots: createJobSlots(pool),
         logger: createLogger('silent'),
@@ -33,7 +33,7 @@ describe('jobs with several instances', () => {
     // Both fire every second (and both at start); only the claim of a new minute slot runs the job.
     await expect.poll(() => new Set(everywhere).size, { timeout: 5_000 }).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    for (const task of tasks) await task.stop();
+    for (const scheduler of schedulers) await scheduler.stop();
     const slots = await db.query<{ slot: Date }>("SELECT slot FROM job_runs WHERE job = 'slot-test' ORDER BY slot");
     expect(runs.length).toBeGreaterThanOrEqual(1);
     expect(runs).toHaveLength(slots.length);

@@ -16,10 +16,12 @@ export function pausedText(lastPriceAt: Date | string | null): string {
 export function quoteText(quote: Quote): SafeHtml {
   const crypto = formatCrypto(quote.cryptoAmount, quote.asset);
   const cedis = formatGhs(quote.cedisAmount);
-  const [pay, receive] = quote.side === 'buy' ? [cedis, crypto] : [crypto, cedis];
+  // Buying, the user pays cedis; selling, they give crypto from their wallet and are paid cedis.
+  const gives = quote.side === 'buy' ? html`You pay: <b>${cedis}</b>` : html`You sell: <b>${crypto}</b>`;
+  const gets = quote.side === 'buy' ? crypto : cedis;
   return html`Rate: ${formatGhs(quote.rate)} per ${quote.asset}
-You pay: <b>${pay}</b>
-You receive: <b>${receive}</b>
+${gives}
+You receive: <b>${gets}</b>
 Valid until ${formatTime(new Date(quote.expiresAt))} (10 minutes)`;
 }
 

@@ -15,15 +15,17 @@ function lockKey(key: string): number {
 /**
  * Several instances behind one webhook URL: runner's sequentialize orders a chat's updates within one process,
  * and this orders them across processes, with advisory locks held on a connection of `pool` (a pool of its own,
- * so a waiting update never takes a connection the updates being handled need). A crashed instance's locks go
- * with its connections.
+ * so a waiting update never takes a connection the updates being handled need). The locks are released before
+ * the connection goes back to the pool (which does not reset connections); a crashed instance's go with its
+ * connections.
  */
 export function createUpdateSequencer(pool: DatabasePool): UpdateSequencer {
   return {
     run: (keys, work) =>
       pool.connect(async (connection) => {
-        await lockUpdateKeys(connection, keys.map(lockKey));
         try {
+          // Inside the try: a lock wait that times out may leave the keys taken before it held.
+          await lockUpdateKeys(connection, keys.map(lockKey));
           return await work();
         } finally {
           await unlockUpdateKeys(connection);
