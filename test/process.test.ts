@@ -151,21 +151,24 @@ describe('a first run, as a new operator would try it', () => {
   });
 
   it('gets a price with no API key at all, so trading is open and nobody is told it is paused', async () => {
+    // A database of its own, as on a first run: the bots above claimed this minute's price refresh on theirs.
+    const fresh = await createTestDatabase();
     const tg = await FakeTelegram.start();
     const rates = await FakeRates.start();
     rates.setPrice('USDT', 15.1);
     try {
       tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
-      const bot = startBotProcess({ BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: db.url, COINGECKO_API_URL: rates.url });
+      const bot = startBotProcess({ BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: fresh.url, COINGECKO_API_URL: rates.url });
       await bot.waitForLog('"msg":"bot started"');
       await tg.settle(500);
       expect(await bot.stop()).toBe(0);
       expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('has not updated'))).toBe(false);
       expect(bot.stdout()).not.toContain('live price not updated');
-      expect(await db.query("SELECT source, price_ghs::text AS price FROM rates")).toEqual([{ source: 'coingecko', price: '15.10000000' }]);
+      expect(await fresh.query("SELECT source, price_ghs::text AS price FROM rates")).toEqual([{ source: 'coingecko', price: '15.10000000' }]);
     } finally {
       await tg.stop();
       await rates.stop();
+      await fresh.drop();
     }
   });
 
