@@ -5,8 +5,8 @@ export interface WebhookDeliveryOptions {
   /** Where the load balancer forwards each POST, in turn: the bot instances' webhook servers (http on loopback). */
   targets: readonly string[];
   /**
-   * Telegram waits for the answer to one update of a chat before it sends the chat's next (default). False
-   * sends each at once, as happens when an instance answers before it has finished (grammY after 10 s).
+   * By default a chat's next update waits for the answer to its previous one. False sends each at once, as
+   * Telegram may over several connections, or after an instance answered before it had finished (grammY, 10 s).
    */
   inOrderPerChat?: boolean;
 }
