@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Bot processes still running; a test that failed half-way leaves none behind (nor the PostgreSQL one started). */
+const running = new Set<BotProcess>();
+afterAll(async () => {
+  await Promise.all([...running].map((bot) => bot.stop()));
+});
 
 export interface BotProcess {
   child: ChildProcess;
@@ -44,7 +51,7 @@ export function startBotProcess(env: Record<string, string>, options: { ownGroup
     }
   }
 
-  return {
+  const bot: BotProcess = {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -60,6 +67,9 @@ export function startBotProcess(env: Record<string, string>, options: { ownGroup
       return exited;
     },
   };
+  running.add(bot);
+  void exited.then(() => running.delete(bot));
+  return bot;
 }
 
 /** A TCP port nothing listens on right now (for a server a test starts later, or never). */
