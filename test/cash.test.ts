@@ -222,6 +222,19 @@ describe('withdrawals', () => {
     await withdrawToMomo(nana, '60');
     await tg.waitForMessage(nana.id, 'GHS 60.00 is reserved for your withdrawal');
   });
+  it('says at once when the balance is below the smallest withdrawal, and asks for cedis when an amount names the crypto', async () => {
+    const abena = await newUser('Abena');
+    await deposit(abena, '60');
+    await db.query('UPDATE settings SET min_amount_ghs = 100');
+    await abena.send('/withdraw');
+    await tg.waitForMessage(abena.id, 'Your available balance is GHS 60.00, below the smallest withdrawal of GHS 100.00, so you cannot withdraw yet.');
+    await abena.send('/deposit');
+    await abena.tap(await tg.waitForMessage(abena.id, 'How will you send the cedis?'), '📱 Mobile money');
+    await tg.waitForMessage(abena.id, 'How much will you deposit?');
+    await abena.send('5 USDT');
+    await tg.waitForMessage(abena.id, 'Deposits and withdrawals are in cedis only. Type the amount in cedis, e.g. 250 or GHS 250.');
+    await abena.send('/cancel');
+  });
 });
 
 describe('history', () => {
