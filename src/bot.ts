@@ -23,6 +23,7 @@ import { pruneJobRunsJob } from './jobs/pruneJobRuns.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
 import type { DatabasePool } from 'slonik';
 import type { Clock } from './services/platform/clock.ts';
+import type { UpdateSequencer } from './services/platform/updateSequencing.ts';
 import { installApiPlugins } from './telegram/apiPlugins.ts';
 import { createCommandMenu, type CommandMenu } from './telegram/commands.ts';
 import { createFileDownloader } from './telegram/files.ts';
@@ -43,6 +44,8 @@ export interface BotDependencies {
   modules?: readonly BotModule[];
   /** Known bot identity (skips getMe at start; tests pass it). */
   botInfo?: UserFromGetMe;
+  /** With several instances (webhook mode): orders each chat's updates across them too. */
+  acrossInstances?: UpdateSequencer;
   /** Flood limit per user; defaults to over 20 updates in 10 s. */
   rateLimit?: RateLimit;
 }
@@ -106,6 +109,8 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(errorBoundary(logger, deps.inFlight));
   bot.use(updateLogger(logger));
   bot.use(sequentialize(sequenceKeys));
+  const { acrossInstances } = deps;
+  if (acrossInstances) bot.use((ctx, next) => acrossInstances.run(sequenceKeys(ctx), next));
   bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
   // Around everything that follows, so they see every conversation start, end and expiry (analytics).

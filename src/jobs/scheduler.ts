@@ -26,13 +26,13 @@ export type SlotResult = 'done' | 'failed' | 'claimed_elsewhere' | 'still_runnin
 const MISSED_RUN_TOLERANCE_MS = 30_000;
 
 /**
- * Runs one slot of a job on this instance. A job that runs once per slot claims the slot first (unless
- * `claimSlot` is false: the extra run at start), then runs holding the job's lock across instances, so it
+ * Runs one slot of a job on this instance. A job that runs once per slot claims the slot first (the run at
+ * start too, so instances starting together run it once), then runs holding the job's lock across instances, so it
  * never overlaps itself anywhere: while its previous run goes on, the slot is skipped with a warning. Every run
  * logs one line with its duration and outcome (info; debug for an idle run of a `quietWhenIdle` job, and for a
  * slot another instance took). A failure is logged, never thrown: the next slot runs as usual.
  */
-export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps, claimSlot = true): Promise<SlotResult> {
+export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps): Promise<SlotResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let slot: Date | null = null;
@@ -41,12 +41,10 @@ export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps, claimS
     if (job.slotMinutes === undefined) {
       result = (await job.run(at)) ?? {};
     } else {
-      if (claimSlot) {
-        slot = await deps.slots.claim(job.name, at, job.slotMinutes);
-        if (!slot) {
-          deps.logger.debug({ job: job.name, slot: slotStart(at, job.slotMinutes).toISOString() }, 'job slot claimed by another instance');
-          return 'claimed_elsewhere';
-        }
+      slot = await deps.slots.claim(job.name, at, job.slotMinutes);
+      if (!slot) {
+        deps.logger.debug({ job: job.name, slot: slotStart(at, job.slotMinutes).toISOString() }, 'job slot claimed by another instance');
+        return 'claimed_elsewhere';
       }
       const run = await deps.slots.exclusively(job.name, async () => (await job.run(at)) ?? {});
       if (!run.ran) {
@@ -99,9 +97,9 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
   const inProgress = new Set<Promise<SlotResult>>();
   let stopping = false;
 
-  function runTracked(job: Job, at: Date, claimSlot: boolean): Promise<SlotResult | void> {
+  function runTracked(job: Job, at: Date): Promise<SlotResult | void> {
     if (stopping) return Promise.resolve();
-    const run = runJobSlot(job, at, deps, claimSlot);
+    const run = runJobSlot(job, at, deps);
     inProgress.add(run);
     void run.finally(() => inProgress.delete(run));
     return run;
@@ -112,7 +110,7 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
     for (const job of jobs) {
       // Slots and locks are claimed by name.
       if (tasks.has(job.name)) throw new Error(`two jobs are named ${job.name}`);
-      const task = cron.createTask(job.schedule, (context) => runTracked(job, context.date, true), {
+      const task = cron.createTask(job.schedule, (context) => runTracked(job, context.date), {
         name: job.name,
         noOverlap: true,
         timezone: BUSINESS_TIME_ZONE,
@@ -127,7 +125,7 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
     throw error;
   }
   for (const task of tasks.values()) void task.start();
-  for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, new Date(), false);
+  for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, new Date());
 
   return {
     nextRuns: (job, count) => tasks.get(job)?.getNextRuns(count) ?? [],

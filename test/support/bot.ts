@@ -13,6 +13,9 @@ import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createServices, runStartTasks, runStopTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
+import { databaseIsReachable } from '../../src/db/health.ts';
+import { createDatabasePool } from '../../src/db/setup/pool.ts';
+import { createUpdateSequencer } from '../../src/services/platform/updateSequencing.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -62,6 +65,8 @@ export interface TestBotOptions {
   /** Where the rate providers fetch prices: a FakeRates server; by default nowhere reachable. */
   rateSources?: Config['rateSources'];
   clock?: Clock;
+  /** Where media are stored (a DATA_DIR with a media folder); a temporary folder of the bot's own by default. */
+  dataDir?: string;
   /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
   wrapConversationStore?: (store: ConversationStore) => ConversationStore;
 }
@@ -83,7 +88,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     adminChatId: ADMIN_CHAT_ID,
     adminIds: options.adminIds ?? [],
   };
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-media-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tradebot-media-')));
   const baseServices = createServices({
     pool: options.db.pool,
     config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', stateSecret: TEST_STATE_SECRET, rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },
@@ -95,6 +100,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const store = createBotConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger, clock: baseServices.clock });
   const conversationStore = options.wrapConversationStore ? options.wrapConversationStore(store) : store;
   const inFlight = new InFlightUpdates();
+  // As main.ts does in webhook mode: each chat's updates are ordered across instances too.
+  const lockPool = options.webhookSecret ? await createDatabasePool(options.db.url, { maxPoolSize: 5 }) : undefined;
   const { bot, notifications, jobs } = createBot({
     config,
     logger,
@@ -103,11 +110,17 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     inFlight,
     botInfo: options.tg.botInfo,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(lockPool ? { acrossInstances: createUpdateSequencer(lockPool) } : {}),
   });
   let webhookUrl: string | undefined;
   let stopReceiving: () => Promise<unknown>;
   if (options.webhookSecret) {
-    const server = await startWebhookServer(bot, { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' }, logger);
+    const server = await startWebhookServer(
+      bot,
+      { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' },
+      () => databaseIsReachable(options.db.pool, 2_000),
+      logger,
+    );
     webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
     stopReceiving = () => new Promise((resolve) => server.close(resolve));
   } else {
@@ -132,6 +145,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       await stopReceiving();
       await inFlight.drain(10_000);
       await runStopTasks(services);
+      await lockPool?.end();
     },
   };
 }
