@@ -20,7 +20,7 @@ import { expireConversationsJob } from './jobs/expireConversations.ts';
 import { conversationKey, expiredConversationNotice } from './middleware/expiredConversations.ts';
 import type { DatabasePool } from 'slonik';
 import type { Clock } from './services/platform/clock.ts';
-import { installApiPlugins } from './telegram/apiPlugins.ts';
+import { createApiPlugins, type SendingLimits } from './telegram/apiPlugins.ts';
 import { createCommandMenu, type CommandMenu } from './telegram/commands.ts';
 import { createFileDownloader } from './telegram/files.ts';
 
@@ -42,6 +42,8 @@ export interface BotDependencies {
   botInfo?: UserFromGetMe;
   /** Flood limit per user; defaults to over 20 updates in 10 s. */
   rateLimit?: RateLimit;
+  /** How fast the bot sends; Telegram's limits unless given (tests that are not about pace go faster). */
+  sendingLimits?: SendingLimits;
 }
 
 /** The updates the bot asks Telegram for. */
@@ -69,9 +71,11 @@ export function createBot(deps: BotDependencies): BotApp {
     client: { apiRoot: config.telegramApiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
+  // One throttle for bot.api and every conversation's api: together they stay within Telegram's limits.
+  const installApiPlugins = createApiPlugins(deps.sendingLimits);
   installApiPlugins(bot.api);
 
-  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(bot.api), logger });
+  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(bot.api, services.media), logger });
   const menu = createCommandMenu([...CORE_COMMANDS, ...modules.flatMap((module) => module.commands ?? [])], {
     admins: services.admins,
     adminChatId: config.adminChatId,

@@ -1,4 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { Api, RawApi, Transformer } from 'grammy';
 
 const HTML_TEXT_METHODS = new Set(['sendMessage', 'editMessageText']);
@@ -18,11 +19,48 @@ const htmlParseMode: Transformer<RawApi> = (prev, method, payload, signal) => {
   return prev(method, defaulted as typeof payload, signal);
 };
 
+/** How fast the bot may send: every call addressed to a chat (a `chat_id`) counts. */
+export interface SendingLimits {
+  /** Calls per second in all. */
+  messagesPerSecond: number;
+  /** Least time between two calls to one private chat. */
+  chatIntervalMs: number;
+  /** Calls per minute to one group (the admin chat). */
+  groupMessagesPerMinute: number;
+}
+
+/**
+ * Telegram's published limits: about 30 messages a second in all (25, evenly spaced, leaves room for timing
+ * jitter and for calls Telegram counts that the bot does not), one a second per chat, 20 a minute per group.
+ */
+export const TELEGRAM_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 25, chatIntervalMs: 1000, groupMessagesPerMinute: 20 };
+
+/** Installs the outgoing-call plugins on an Api; one per bot, so bot.api and every conversation share one throttle. */
+export type ApiPlugins = (api: Api) => void;
+
 /**
  * Outgoing-call behaviour shared by bot.api and the api of every conversation (plugins installed on bot.api
- * do not reach inside conversations): HTML by default, and retries on 429 and 5xx.
+ * do not reach inside conversations), in this order from the network out: the throttler queues each call to a
+ * chat at Telegram's pace; auto-retry waits out a 429 (its retry_after) or a 5xx and sends again, through the
+ * throttler, so a retry is paced like any call; HTML is the default parse mode.
  */
-export function installApiPlugins(api: Api): void {
-  api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  api.config.use(htmlParseMode);
+export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS): ApiPlugins {
+  const throttler = apiThrottler({
+    global: { minTime: Math.ceil(1000 / limits.messagesPerSecond) },
+    out: { maxConcurrent: 1, minTime: limits.chatIntervalMs },
+    group: {
+      maxConcurrent: 1,
+      minTime: limits.chatIntervalMs,
+      reservoir: limits.groupMessagesPerMinute,
+      reservoirRefreshAmount: limits.groupMessagesPerMinute,
+      reservoirRefreshInterval: 60_000,
+    },
+  });
+  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
+  return (api) => {
+    // grammY runs the transformer installed last first: html → auto-retry → throttler → network.
+    api.config.use(throttler);
+    api.config.use(retry);
+    api.config.use(htmlParseMode);
+  };
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
+import type { SendingLimits } from '../../src/telegram/apiPlugins.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -61,7 +62,12 @@ export interface TestBotOptions {
   clock?: Clock;
   /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
   wrapConversationStore?: (store: ConversationStore) => ConversationStore;
+  /** How fast the bot sends: FAST_SENDING_LIMITS unless a test is about Telegram's pace (TELEGRAM_SENDING_LIMITS). */
+  sendingLimits?: SendingLimits;
 }
+
+/** Tests that are not about Telegram's pace: the throttle is in place but never makes a test wait. */
+export const FAST_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 1000, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000 };
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
 const UNREACHABLE_RATE_SOURCES: Config['rateSources'] = {
@@ -99,6 +105,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     conversationStore,
     inFlight,
     botInfo: options.tg.botInfo,
+    sendingLimits: options.sendingLimits ?? FAST_SENDING_LIMITS,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   let webhookUrl: string | undefined;
