@@ -16,6 +16,8 @@ CREATE TABLE broadcasts (
   status_chat_id BIGINT NULL,
   status_message_id BIGINT NULL,
   status_text TEXT NULL,
+  -- When the status message was last edited: at most every few seconds, whichever instance does it.
+  status_edited_at TIMESTAMPTZ NULL,
   finished_at TIMESTAMPTZ NULL,
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );

@@ -1,13 +1,7 @@
 import { GrammyError, InputFile, type Api } from 'grammy';
 import { RateLimitedError, RecipientUnreachableError, type OutgoingNotification } from '../../services/notifications/delivery.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
-import { html, SafeHtml } from '../../telegram/html.ts';
-
-/** A notification as the user receives it: its title in bold, then its text (escaped, or checked HTML as stored). */
-export function notificationText(notice: Pick<OutgoingNotification, 'title' | 'message' | 'format'>): SafeHtml {
-  const body = notice.format === 'html' ? new SafeHtml(notice.message) : html`${notice.message}`;
-  return notice.title ? html`<b>${notice.title}</b>\n${body}` : body;
-}
+import { notificationText } from '../../telegram/notificationText.ts';
 
 /**
  * Sends one notification (a picture with it as the caption, when it has one). A user who blocked the bot (or is

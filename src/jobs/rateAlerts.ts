@@ -1,0 +1,19 @@
+import type { AlertService } from '../services/notifications/alerts.ts';
+import type { NotificationDelivery } from '../services/notifications/delivery.ts';
+import type { Job } from './job.ts';
+
+/**
+ * Checks rate alerts 15 seconds into every minute: after the minute's rate refresh (at :00, at most 10 s with
+ * its timeout), so each refreshed price is checked, while the rates domain knows nothing of alerts. Alerts
+ * that fire write their notice in the same transaction; they are delivered right away.
+ */
+export function rateAlertsJob(deps: { alerts: AlertService; delivery: NotificationDelivery }): Job {
+  return {
+    name: 'rate-alerts',
+    schedule: '15 * * * * *',
+    oncePerSlot: true,
+    run: async () => {
+      if ((await deps.alerts.fireReached()) > 0) await deps.delivery.deliverDue();
+    },
+  };
+}
