@@ -71,7 +71,8 @@ export function alertButtons(deps: AlertsDeps): Composer<BotContext> {
       return;
     }
     const removed = await deps.alerts.remove(user.id, Number(id));
-    await ctx.answerCallbackQuery({ text: removed ? 'Alert deleted.' : 'That alert is gone already (it fired, or was deleted).' });
+    await ctx.answerCallbackQuery({ text: removed ? 'Alert deleted.' : 'That alert is gone already (it fired, or was deleted). Send /alerts for the current list.' });
+    if (!removed) return;
     const { text, keyboard } = await alertsScreen(deps, user.id);
     await editQuietly(ctx.editMessageText(text.value, { reply_markup: keyboard }));
   });

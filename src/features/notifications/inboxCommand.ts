@@ -84,6 +84,7 @@ export function inboxButtons(deps: InboxDeps): Composer<BotContext> {
     const marked = action === 'r' ? Number(await deps.inbox.markRead(user.id, Number(first))) : action === 'a' ? await deps.inbox.markAllRead(user.id) : 0;
     const answer = action === 'p' ? undefined : marked === 0 ? 'Those are read already.' : marked === 1 ? 'Marked as read.' : `${marked} marked as read.`;
     await ctx.answerCallbackQuery(answer ? { text: answer } : {});
+    if (action !== 'p' && marked === 0) return;
     const { text, keyboard } = await inboxScreen(deps, user.id, page);
     await editQuietly(ctx.editMessageText(text.value, keyboard ? { reply_markup: keyboard } : {}));
     if (marked > 0 && (await deps.inbox.unreadCount(user.id)) === 0) {
