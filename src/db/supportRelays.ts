@@ -5,7 +5,7 @@ import { z } from 'zod';
 export async function insertSupportRelay(db: CommonQueryMethods, relay: { chatId: number; messageId: number; supportMessageId: number }): Promise<void> {
   await db.query(sql.unsafe`
     INSERT INTO support_relays (chat_id, message_id, support_message_id) VALUES (${relay.chatId}, ${relay.messageId}, ${relay.supportMessageId})
-    ON CONFLICT DO NOTHING
+    ON CONFLICT (chat_id, message_id) DO UPDATE SET support_message_id = excluded.support_message_id
   `);
 }
 
