@@ -56,17 +56,21 @@ export async function claimDueNotifications(
   const urgent = only.urgentOnly ? sql.fragment`AND priority = ${PRIORITY_VALUE.urgent}` : sql.fragment``;
   return db.any(sql.type(dueNotificationSchema)`
     WITH due AS (
-      SELECT id FROM notifications
+      SELECT id, priority, next_attempt_at AS due_at FROM notifications
        WHERE next_attempt_at <= now() ${forUser} ${urgent}
        ORDER BY priority DESC, next_attempt_at, id
        LIMIT ${limit}
        FOR UPDATE SKIP LOCKED
+    ),
+    claimed AS (
+      UPDATE notifications n
+         SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
+        FROM due, users u
+       WHERE n.id = due.id AND u.id = n.user_id
+      RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, due.priority, due.due_at
     )
-    UPDATE notifications n
-       SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
-      FROM due, users u
-     WHERE n.id = due.id AND u.id = n.user_id
-    RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts
+    -- RETURNING keeps no order: sent in this order, a user's notices arrive in the order they were written.
+    SELECT id, telegram_id, blocked, title, message, format, photo, attempts FROM claimed ORDER BY priority DESC, due_at, id
   `);
 }
 

@@ -21,8 +21,8 @@ import { BROADCAST_TITLE } from './notices.ts';
 
 export type { BroadcastRow, BroadcastCounts };
 
-/** Telegram's limit for a message, after entity parsing; the title and a line break come first. */
-const MAX_MESSAGE_LENGTH = 4096 - [...BROADCAST_TITLE].length - 1;
+/** Telegram's limit for a message after entity parsing (counted in UTF-16 units, as its entities are); the title and a line break come first. */
+const MAX_MESSAGE_LENGTH = 4096 - BROADCAST_TITLE.length - 1;
 // Recipients written per INSERT … SELECT (one short transaction each): delivery starts after the first.
 const QUEUE_BATCH = 1000;
 
@@ -81,7 +81,7 @@ export function createBroadcastService(deps: { pool: DatabasePool; admins: Admin
       if (!parsed.ok) return invalid(`That is not valid Telegram HTML: ${parsed.reason}`);
       const visible = visibleText(parsed.value).trim();
       if (visible === '') return invalid('The message is empty. Type the text to send.');
-      const length = [...visible].length;
+      const length = visible.length;
       if (length > MAX_MESSAGE_LENGTH) {
         return invalid(`The message is ${length.toLocaleString('en-GB')} characters long; the most is ${MAX_MESSAGE_LENGTH.toLocaleString('en-GB')}. Shorten it.`);
       }
