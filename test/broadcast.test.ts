@@ -3,8 +3,8 @@ import { TELEGRAM_SENDING_LIMITS } from '../src/telegram/apiPlugins.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { seedCrowd } from './support/crowd.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { cardFor, referenceIn, verifiedUser } from './support/flows.ts';
+import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
+import { pendingDeposit, verifiedUser } from './support/flows.ts';
 import { seedUser } from './support/users.ts';
 
 /**
@@ -40,17 +40,6 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function pendingDeposit(user: TestUser): Promise<ChatMessage> {
-  await user.send('/deposit');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
-  await tg.waitForMessage(user.id, 'How much will you deposit?');
-  await user.send('500');
-  const payment = await tg.waitForMessage(user.id, 'Pay exactly');
-  await user.tap(payment, '✅ I have paid');
-  await tg.waitForMessage(user.id, 'is waiting for our team');
-  return cardFor(tg, referenceIn(payment, 'DEP'));
-}
-
 const ANNOUNCEMENT = '<b>📣 Announcement</b>\n<b>Better rates</b> from today: see <a href="https://example.com/rates">our rates</a>.';
 
 describe('/broadcast', () => {
@@ -82,7 +71,7 @@ describe('/broadcast', () => {
     const reachable = crowd.slice(3);
     await seedUser(db, tg.createUser({ id: SILENT_ID, first_name: 'Silent', startedBot: false }));
     const yaw = await verifiedUser(db, tg, 951_100, 'Yaw');
-    const card = await pendingDeposit(yaw);
+    const card = await pendingDeposit(tg, yaw);
     // Everyone reachable, as the bot sees it: the crowd less the two who blocked it and the inactive one, plus Yaw and the silent one.
     const audience = reachable.length + 2;
 

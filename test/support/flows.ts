@@ -71,3 +71,15 @@ export async function openOrders(tg: FakeTelegram, user: TestUser, button: strin
   await user.tap(shown, button);
   return tg.waitForEdit(user.id, shown.message_id, heading);
 }
+
+/** A deposit of GHS 500 by mobile money, "I have paid", waiting for an admin: returns its card in the admin chat. */
+export async function pendingDeposit(tg: FakeTelegram, user: TestUser): Promise<ChatMessage> {
+  await user.send('/deposit');
+  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
+  await tg.waitForMessage(user.id, 'How much will you deposit?');
+  await user.send('500');
+  const payment = await tg.waitForMessage(user.id, 'Pay exactly');
+  await user.tap(payment, '✅ I have paid');
+  await tg.waitForMessage(user.id, 'is waiting for our team');
+  return cardFor(tg, referenceIn(payment, 'DEP'));
+}
