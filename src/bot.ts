@@ -109,7 +109,6 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(sequentialize(sequenceKeys));
   bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
-  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu }));
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -126,6 +125,9 @@ export function createBot(deps: BotDependencies): BotApp {
       ],
     }),
   );
+  // After the conversations plugin has read this update's state (which tells whether one expired).
+  const restartCommands = new Map(parts.flatMap((part) => (part.conversations ?? []).map((entry) => [entry.name, entry.restartCommand ?? entry.name] as const)));
+  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu, restartCommands }));
   // Before the conversations themselves, so they work in the middle of one.
   bot.use(cancelFeature(menu));
   bot.use(helpFeature(menu));

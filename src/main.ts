@@ -7,7 +7,7 @@ import type { BotContext } from './context.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/setup/embedded.ts';
 import { runMigrations } from './db/setup/migrations.ts';
 import { createDatabasePool, type DatabasePool } from './db/setup/pool.ts';
-import { scheduleJobs } from './jobs/scheduler.ts';
+import { scheduleJobs, type RunningJobs } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
 import { createServices, runStartTasks } from './modules.ts';
@@ -15,7 +15,6 @@ import type { NotificationDelivery } from './services/notifications/delivery.ts'
 import { createJobSlots } from './services/platform/jobSlots.ts';
 import { connectToTelegram, TokenRefusedError } from './telegram/connect.ts';
 import { startWebhookServer } from './webhook.ts';
-import type { ScheduledTask } from 'node-cron';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -27,7 +26,7 @@ interface Running {
   notifications?: NotificationDelivery;
   runner?: RunnerHandle;
   webhookServer?: Server;
-  jobs?: ScheduledTask[];
+  jobs?: RunningJobs;
 }
 
 function readConfig(): Config {
@@ -63,9 +62,6 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
   running.bot = bot;
   running.notifications = notifications;
   running.jobs = scheduleJobs(jobs, { slots: createJobSlots(pool), logger });
-  for (const job of jobs.filter((candidate) => candidate.runAtStart)) {
-    void job.run(new Date()).catch((error: unknown) => logger.error({ err: error, job: job.name }, 'job failed'));
-  }
   await registerCommands(bot.api, menu, config, logger);
 
   if (config.webhook) {
@@ -80,7 +76,7 @@ async function start(config: Config, logger: Logger, running: Running, inFlight:
 
 /** Stop taking updates, finish the ones in flight, then close the pool and the embedded database. */
 async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
-  for (const job of running.jobs ?? []) await job.stop();
+  await running.jobs?.stop();
   await running.runner?.stop();
   if (running.webhookServer) {
     const server = running.webhookServer;

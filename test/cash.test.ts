@@ -111,7 +111,8 @@ describe('deposits', () => {
     await withdrawToMomo(efua, '0.3');
     const reserved = await tg.waitForMessage(efua.id, 'GHS 0.30 is reserved for your withdrawal');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
-    await admin.tap(await cardFor(tg, referenceIn(reserved, 'WD')), '✅ Paid', { chatId: ADMIN_CHAT_ID });
+    const paid = await admin.tapAndAwaitAnswer(await cardFor(tg, referenceIn(reserved, 'WD')), '✅ Paid', { chatId: ADMIN_CHAT_ID });
+    expect(paid.text).toBe('Done: paid.');
     await tg.waitForMessage(efua.id, 'of GHS 0.30 has been paid to MTN mobile money 0241234567');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.00' });
   });
@@ -220,6 +221,19 @@ describe('withdrawals', () => {
     clock.advance(15 * MINUTE + 1000);
     await withdrawToMomo(nana, '60');
     await tg.waitForMessage(nana.id, 'GHS 60.00 is reserved for your withdrawal');
+  });
+  it('says at once when the balance is below the smallest withdrawal, and asks for cedis when an amount names the crypto', async () => {
+    const abena = await newUser('Abena');
+    await deposit(abena, '60');
+    await db.query('UPDATE settings SET min_amount_ghs = 100');
+    await abena.send('/withdraw');
+    await tg.waitForMessage(abena.id, 'Your available balance is GHS 60.00, below the smallest withdrawal of GHS 100.00, so you cannot withdraw yet.');
+    await abena.send('/deposit');
+    await abena.tap(await tg.waitForMessage(abena.id, 'How will you send the cedis?'), '📱 Mobile money');
+    await tg.waitForMessage(abena.id, 'How much will you deposit?');
+    await abena.send('5 USDT');
+    await tg.waitForMessage(abena.id, 'Deposits and withdrawals are in cedis only. Type the amount in cedis, e.g. 250 or GHS 250.');
+    await abena.send('/cancel');
   });
 });
 

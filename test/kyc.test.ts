@@ -293,7 +293,7 @@ describe('KYC', () => {
       ),
     );
     const answers = await Promise.all(taps.map((id, index) => (index % 2 === 0 ? adminA : adminB).answerOf(id)));
-    const applied = answers.filter((answer) => answer.text === 'Done: approved.' || answer.text === 'Done: declined.');
+    const applied = answers.filter((answer) => answer.text === 'Done: approved.' || answer.text === 'Done: rejected.');
     const late = answers.filter((answer) => /^Already (approved by Abena Admin|rejected by Kwesi) at \d{2}:\d{2}\.$/.test(answer.text ?? ''));
     expect(applied).toHaveLength(1);
     expect(late).toHaveLength(19);

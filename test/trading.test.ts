@@ -163,7 +163,8 @@ describe('an expired buy quote', () => {
     await setPrice(bot, '16.00', ADMIN_ID);
     clock.advance(11 * MINUTE);
     await adjoa.tap(payment, '✅ I have paid');
-    await tg.waitForMessage(adjoa.id, 'Your quote expired before you confirmed, so here is a fresh one');
+    const notice = await tg.waitForMessage(adjoa.id, 'Your quote expired, so here is a fresh one for the same GHS 387.75');
+    expect(notice.text).toContain('you now receive 23.75919117 USDT. If you already paid, do not pay again');
     const renewed = await tg.waitForMessage(adjoa.id, 'Pay exactly GHS 387.75 by mobile money');
     expect(renewed.text).toContain('You receive: 23.75919117 USDT'); // 387.75 / 16.32, rounded down
     expect(referenceIn(renewed, 'BUY')).toBe(referenceIn(payment, 'BUY'));
@@ -185,7 +186,7 @@ describe('selling', () => {
     await esi.send('10');
     const summary = await tg.waitForMessage(esi.id, 'Sell USDT');
     expect(summary.text).toContain('Rate: GHS 14.89 per USDT');
-    expect(summary.text).toContain('You pay: 10.00000000 USDT');
+    expect(summary.text).toContain('You sell: 10.00000000 USDT');
     expect(summary.text).toContain('You receive: GHS 148.90');
     await esi.tap(summary, '✅ Confirm');
     await tg.waitForMessage(esi.id, 'Type your transaction PIN');
@@ -212,6 +213,21 @@ describe('selling', () => {
     await admin.tap(await cardFor(tg, referenceIn(second, 'SELL')), '✅ Approve', { chatId: ADMIN_CHAT_ID });
     await tg.waitForMessage(esi.id, 'GHS 148.90 is now in your wallet.');
     expect(await balances(db, esi)).toMatchObject({ balance_crypto: '22.23726627', escrow_crypto: '0.00000000', balance_cedis: '148.90' });
+  });
+
+  it('says at once when everything the user has would fetch less than the smallest sale', async () => {
+    await setPrice(bot, '15.20', ADMIN_ID);
+    const kojo = await newUser('Kojo');
+    await buyFiveHundred(kojo);
+    await db.query('UPDATE settings SET min_amount_ghs = 1000');
+    try {
+      await kojo.send('/sell');
+      await tg.waitForMessage(kojo.id, 'Your 32.23726627 USDT would fetch about GHS 480.01, below the smallest sale of GHS 1,000.00, so you cannot sell yet.');
+      await kojo.send('10');
+      await tg.waitForMessage(kojo.id, "Sorry, I didn't understand that");
+    } finally {
+      await db.query('UPDATE settings SET min_amount_ghs = 50');
+    }
   });
 
   it('does not accept an expired quote: the user gets a fresh one', async () => {

@@ -1,9 +1,13 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
-export async function readConversationState(db: CommonQueryMethods, key: string): Promise<Buffer | null> {
-  return db.maybeOneFirst(sql.type(z.object({ state: z.instanceof(Buffer) }))`
-    SELECT state FROM conversation_states WHERE key = ${key}
+/** A key's state, or, when it has none, the flows that expired under it (one round trip for every update). */
+export async function readConversationState(db: CommonQueryMethods, key: string): Promise<{ state: Buffer | null; expiredFlows: string[] | null }> {
+  return db.one(sql.type(z.object({ state: z.instanceof(Buffer).nullable(), expiredFlows: z.array(z.string()).nullable() }))`
+    SELECT s.state, e.flows AS "expiredFlows"
+      FROM (SELECT ${key}::text AS key) k
+      LEFT JOIN conversation_states s ON s.key = k.key
+      LEFT JOIN expired_conversations e ON e.key = k.key
   `);
 }
 

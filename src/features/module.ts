@@ -41,6 +41,8 @@ export interface ModuleDeps<S> {
 export interface ConversationEntry {
   name: string;
   builder: ConversationBuilder<BotContext, ConversationContext>;
+  /** The command that starts it again, named when it expires (default: a command of the same name). */
+  restartCommand?: string;
 }
 
 /** A page of one kind of a user's orders, for /orders (gift card trade-ins, market orders …). */

@@ -11,7 +11,12 @@ export function conversationKey(ctx: BotContext): string | undefined {
  * A user coming back to a conversation that expired (30 minutes without an answer) hears so once; what they
  * sent was an answer to a question that is gone, so only a command goes on to be handled.
  */
-export function expiredConversationNotice(deps: { takeExpired(key: string): Promise<readonly string[] | null>; menu: CommandMenu }): MiddlewareFn<BotContext> {
+export function expiredConversationNotice(deps: {
+  takeExpired(key: string): Promise<readonly string[] | null>;
+  menu: CommandMenu;
+  /** Conversation name → the command that starts it. */
+  restartCommands: ReadonlyMap<string, string>;
+}): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = conversationKey(ctx);
     const flows = key ? await deps.takeExpired(key) : null;
@@ -19,8 +24,8 @@ export function expiredConversationNotice(deps: { takeExpired(key: string): Prom
       await next();
       return;
     }
-    const command = deps.menu.all.find((entry) => flows.includes(entry.command));
-    const restart = command ? ` Send /${command.command} to start again.` : ' Start again from the menu whenever you like.';
+    const command = flows.map((flow) => deps.restartCommands.get(flow)).find((name) => deps.menu.all.some((entry) => entry.command === name));
+    const restart = command ? ` Send /${command} to start again.` : ' Send /help to see what you can do.';
     const notice = `⌛ What you were doing was closed after 30 minutes without an answer, so nothing from it was saved.${restart}`;
     if (ctx.callbackQuery) {
       await ctx.answerCallbackQuery({ text: notice, show_alert: true });

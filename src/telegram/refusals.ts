@@ -35,6 +35,15 @@ export function notCreatedText(result: Exclude<CreateResult, { status: 'created'
   }
 }
 
+/**
+ * A buy or deposit the user may already have paid for could not be recorded: they must not pay again, and
+ * support can match their payment by the reference.
+ */
+export function paymentNotRecordedText(result: Exclude<CreateResult, { status: 'created' }>, reference: string): string {
+  const why = result.status === 'refused' ? refusalText(result.refusal) : result.status === 'invalid' || result.status === 'invalid_image' ? result.reason : notCreatedText(result);
+  return `⚠️ Your request ${reference} was not recorded. ${why} If you already paid, do not pay again: send /support with the reference ${reference} and our team will match your payment.`;
+}
+
 /** Before a money flow starts: true when the user may move money, otherwise they are told why and what to do. */
 export async function mayMoveMoney(ctx: BotContext, access: MoneyAccess): Promise<boolean> {
   const user = ctx.appUser;

@@ -15,6 +15,6 @@ export const accountsModule = defineModule({
     const composer = new Composer<BotContext>();
     deps.menu.handle(composer, 'start', (ctx) => start(ctx, deps.menu));
     composer.use(botBlockedFeature(deps.kernel.users));
-    return { composer, conversations: [{ name: REGISTRATION, builder: createRegistrationConversation(deps.services, deps.menu) }] };
+    return { composer, conversations: [{ restartCommand: 'start', name: REGISTRATION, builder: createRegistrationConversation(deps.services, deps.menu) }] };
   },
 });

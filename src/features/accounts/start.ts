@@ -5,7 +5,7 @@ import { html } from '../../telegram/html.ts';
 
 const WELCOME = html`👋 <b>Welcome to the trading desk!</b>
 
-Here you can buy and sell crypto for cedis with mobile money or a bank transfer, and keep cedis and crypto in your wallet. Our team checks every payment before money moves.
+Here you can buy and sell crypto for cedis with mobile money or a bank transfer, sell gift cards, trade with other users on the market, and learn with short tutorials. Our team checks every payment before money moves.
 
 Registration takes about two minutes. You can send /cancel at any time.`;
 

@@ -25,6 +25,6 @@ export const adminModule = defineModule({
         await ctx.conversation.enter(SETTINGS_EDIT, ctx.match[1] ?? '');
       }),
     );
-    return { composer, conversations: [{ name: SETTINGS_EDIT, builder: createSettingsEditConversation(kernel.settings) }] };
+    return { composer, conversations: [{ restartCommand: 'settings', name: SETTINGS_EDIT, builder: createSettingsEditConversation(kernel.settings) }] };
   },
 });

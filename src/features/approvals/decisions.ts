@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.ts';
 import type { ApprovalService, DecisionRequest } from '../../services/approvals/approvals.ts';
 import type { NotificationDelivery } from '../../services/notifications/delivery.ts';
 import { ADMINS_ONLY } from '../../telegram/adminGuard.ts';
-import type { CardPublisher, DecisionOutcome } from '../../telegram/cards.ts';
+import type { CardPublisher, CardView, DecisionOutcome } from '../../telegram/cards.ts';
 import { alreadyDecidedText } from './cardText.ts';
 
 export interface DecisionDeps {
@@ -13,11 +13,19 @@ export interface DecisionDeps {
   logger: Logger;
 }
 
-const DONE: Record<Exclude<DecisionRequest['action'], 'follow_up'>, string> = {
-  approve: 'Done: approved.',
-  decline: 'Done: declined.',
-  start_review: 'You are reviewing it now.',
-};
+/** What the admin who decided reads, in the kind's own words: "Done: paid." for a withdrawal, "Done: rejected." for a KYC. */
+function doneText(action: DecisionRequest['action'], view: CardView<unknown>): string {
+  switch (action) {
+    case 'approve':
+      return `Done: ${view.approvedLabel.toLowerCase()}.`;
+    case 'decline':
+      return `Done: ${view.declinedLabel.toLowerCase()}.`;
+    case 'follow_up':
+      return `Done: ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()}.`;
+    case 'start_review':
+      return 'You are reviewing it now.';
+  }
+}
 
 const refused = (text: string): DecisionOutcome => ({ text, alert: true, applied: false });
 
@@ -31,8 +39,7 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   // Too late: the decision that won has edited the cards already.
   if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view));
   deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
-  const done = request.action === 'follow_up' ? `Done: ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()}.` : DONE[request.action];
-  return { text: done, alert: false, applied: true, ownerId: result.ownerId };
+  return { text: doneText(request.action, view), alert: false, applied: true, ownerId: result.ownerId };
 }
 
 /**

@@ -28,6 +28,6 @@ export const approvalsModule = defineModule({
       decide: (request) => takeDecision(decisions, request),
       publish: (api, decided) => publishDecision(api, decisions, decided),
     });
-    return { composer, conversations: [{ name: DECLINE_REASON, builder: declineReason }] };
+    return { composer, conversations: [{ restartCommand: 'pending', name: DECLINE_REASON, builder: declineReason }] };
   },
 });

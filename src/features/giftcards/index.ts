@@ -78,11 +78,11 @@ export const giftcardsModule = defineModule({
       composer,
       orderLists: [giftCardOrderList(services.orders)],
       conversations: [
-        { name: GIFT_CARD_TRADE_IN, builder: createTradeInConversation(sceneDeps) },
-        { name: GIFT_CARD_CALCULATOR, builder: createCalculatorConversation({ orders: services.orders }) },
-        { name: GIFT_CARD_ADD, builder: createAddCardConversation(sceneDeps) },
-        { name: GIFT_CARD_EDIT_RATES, builder: createEditRatesConversation(sceneDeps) },
-        { name: GIFT_CARD_SET_PICTURE, builder: createSetPictureConversation(sceneDeps) },
+        { restartCommand: 'giftcards', name: GIFT_CARD_TRADE_IN, builder: createTradeInConversation(sceneDeps) },
+        { restartCommand: 'giftcards', name: GIFT_CARD_CALCULATOR, builder: createCalculatorConversation({ orders: services.orders }) },
+        { restartCommand: 'catalogue', name: GIFT_CARD_ADD, builder: createAddCardConversation(sceneDeps) },
+        { restartCommand: 'catalogue', name: GIFT_CARD_EDIT_RATES, builder: createEditRatesConversation(sceneDeps) },
+        { restartCommand: 'catalogue', name: GIFT_CARD_SET_PICTURE, builder: createSetPictureConversation(sceneDeps) },
       ],
     };
   },

@@ -26,7 +26,7 @@ export const marketModule = defineModule({
       composer,
       orderLists: [orders],
       conversations: [
-        { name: PLACE_ORDER, builder: createPlaceOrderConversation({ asset, access: kernel.access, market, delivery: deps.delivery, logger: deps.logger }) },
+        { restartCommand: 'market', name: PLACE_ORDER, builder: createPlaceOrderConversation({ asset, access: kernel.access, market, delivery: deps.delivery, logger: deps.logger }) },
       ],
     };
   },

@@ -20,7 +20,7 @@ export const ratesModule = defineModule({
         await ctx.conversation.enter(SET_PRICE);
       }),
     );
-    return { composer, conversations: [{ name: SET_PRICE, builder: createSetPriceConversation({ rates: kernel.rates, asset: kernel.asset }) }] };
+    return { composer, conversations: [{ restartCommand: 'rates', name: SET_PRICE, builder: createSetPriceConversation({ rates: kernel.rates, asset: kernel.asset }) }] };
   },
   jobs: (deps) => [refreshRatesJob({ rates: deps.kernel.rates, clock: deps.kernel.clock, api: deps.api, adminChatId: deps.config.adminChatId, asset: deps.kernel.asset, logger: deps.logger })],
 });

@@ -44,8 +44,8 @@ export const tutorialsModule = defineModule({
     return {
       composer,
       conversations: [
-        { name: CREATE_TUTORIAL, builder: createTutorialCreateConversation(sceneDeps) },
-        { name: EDIT_TUTORIAL, builder: createTutorialEditConversation(sceneDeps) },
+        { restartCommand: 'tutorial_admin', name: CREATE_TUTORIAL, builder: createTutorialCreateConversation(sceneDeps) },
+        { restartCommand: 'tutorial_admin', name: EDIT_TUTORIAL, builder: createTutorialEditConversation(sceneDeps) },
       ],
     };
   },

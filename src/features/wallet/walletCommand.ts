@@ -31,7 +31,7 @@ Cedis: <b>${formatGhs(summary.cedisAvailable)}</b> available · ${formatGhs(summ
 ${asset}: <b>${formatCrypto(summary.cryptoAvailable, asset)}</b> available · ${formatCrypto(summary.cryptoReserved, asset)} reserved
 ${value}
 
-Reserved money belongs to your requests that are waiting for our team.`.value,
+Reserved money is held for your requests waiting for our team and for your open market orders (see /orders).`.value,
     { reply_markup: keyboard },
   );
 }

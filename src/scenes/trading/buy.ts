@@ -7,7 +7,7 @@ import type { TradingService } from '../../services/trading/trading.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
 import { html } from '../../telegram/html.ts';
-import { notCreatedText } from '../../telegram/refusals.ts';
+import { paymentNotRecordedText } from '../../telegram/refusals.ts';
 import { postCard } from '../ask/adminCard.ts';
 import { choose } from '../ask/ask.ts';
 import { paymentDetails, payAndCreate } from '../ask/payment.ts';
@@ -66,7 +66,7 @@ export function createBuyConversation(deps: TradeSceneDeps) {
         continue;
       }
       if (result.status !== 'created') {
-        await ctx.reply(notCreatedText(result));
+        await ctx.reply(paymentNotRecordedText(result, reference));
         return;
       }
       await ctx.reply(

@@ -16,10 +16,12 @@ export function pausedText(lastPriceAt: Date | string | null): string {
 export function quoteText(quote: Quote): SafeHtml {
   const crypto = formatCrypto(quote.cryptoAmount, quote.asset);
   const cedis = formatGhs(quote.cedisAmount);
-  const [pay, receive] = quote.side === 'buy' ? [cedis, crypto] : [crypto, cedis];
+  // Buying, the user pays cedis; selling, they give crypto from their wallet and are paid cedis.
+  const gives = quote.side === 'buy' ? html`You pay: <b>${cedis}</b>` : html`You sell: <b>${crypto}</b>`;
+  const gets = quote.side === 'buy' ? crypto : cedis;
   return html`Rate: ${formatGhs(quote.rate)} per ${quote.asset}
-You pay: <b>${pay}</b>
-You receive: <b>${receive}</b>
+${gives}
+You receive: <b>${gets}</b>
 Valid until ${formatTime(new Date(quote.expiresAt))} (10 minutes)`;
 }
 
@@ -54,8 +56,14 @@ export async function askQuotedAmount(
 export async function requote(conversation: BotConversation, ctx: ConversationContext, quotes: QuoteService, side: Side, input: AmountInput): Promise<Quote | null> {
   const priced: QuoteResult = await conversation.external(() => quotes.quote(side, input));
   if (priced.status === 'ok') {
-    await ctx.reply(html`⌛ Your quote expired before you confirmed, so here is a fresh one for the same amount.`.value);
-    return priced.quote;
+    const fresh = priced.quote;
+    // A buyer may have paid already: the cedis stay the same, only what they receive may change.
+    const text =
+      side === 'buy'
+        ? html`⌛ Your quote expired, so here is a fresh one for the same ${formatGhs(fresh.cedisAmount)}: you now receive <b>${formatCrypto(fresh.cryptoAmount, fresh.asset)}</b>. If you already paid, do not pay again: just send the screenshot or tap I have paid.`
+        : html`⌛ Your quote expired before you confirmed, so here is a fresh one for the same amount.`;
+    await ctx.reply(text.value);
+    return fresh;
   }
   await ctx.reply(priced.status === 'paused' ? pausedText(priced.lastPriceAt) : html`${priced.reason} Nothing was done.`.value);
   return null;

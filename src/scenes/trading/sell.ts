@@ -23,6 +23,17 @@ export function createSellConversation(deps: TradeSceneDeps) {
       await ctx.reply(`You have no ${asset} available to sell. Buy some first with /buy.`);
       return;
     }
+    // Said at once, rather than after every amount the user tries is refused.
+    const { value, smallest } = await conversation.external(async () => ({
+      value: await deps.quotes.sellValue(available),
+      smallest: (await deps.settings.current()).min_amount_ghs,
+    }));
+    if (value !== null && new Big(value).lt(smallest)) {
+      await ctx.reply(
+        `Your ${formatCrypto(available, asset)} would fetch about ${formatGhs(value)}, below the smallest sale of ${formatGhs(smallest)}, so you cannot sell yet. Buy more with /buy, or keep it in your wallet.`,
+      );
+      return;
+    }
     const { input, priced } = await askQuotedAmount(conversation, ctx, deps, 'sell', available);
     if (priced.status === 'paused') {
       await ctx.reply(pausedText(priced.lastPriceAt));

@@ -2,7 +2,7 @@ import type { BotConversation, ConversationContext } from '../../context.ts';
 import { formatGhs } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { html } from '../../telegram/html.ts';
-import { notCreatedText } from '../../telegram/refusals.ts';
+import { paymentNotRecordedText } from '../../telegram/refusals.ts';
 import { postCard } from '../ask/adminCard.ts';
 import { askText } from '../ask/ask.ts';
 import { paymentDetails, payAndCreate } from '../ask/payment.ts';
@@ -36,7 +36,7 @@ export function createDepositConversation(deps: WalletSceneDeps) {
     );
     if (!result) return;
     if (result.status !== 'created') {
-      await ctx.reply(notCreatedText(result));
+      await ctx.reply(paymentNotRecordedText(result, reference));
       return;
     }
     await ctx.reply(

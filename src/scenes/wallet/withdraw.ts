@@ -19,9 +19,13 @@ export function createWithdrawConversation(deps: WalletSceneDeps) {
   return async function withdraw(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const user = await currentUser(conversation);
     if (!user) return;
-    const available = await conversation.external(async () => (await deps.wallet.summary(user.id))?.cedisAvailable ?? '0');
-    if (new Big(available).lte(0)) {
-      await ctx.reply(`Your available cedi balance is ${formatGhs(available)}, so there is nothing to withdraw. Add cedis with /deposit or sell with /sell.`);
+    const { available, smallest } = await conversation.external(async () => ({
+      available: (await deps.wallet.summary(user.id))?.cedisAvailable ?? '0',
+      smallest: (await deps.settings.current()).min_amount_ghs,
+    }));
+    if (new Big(available).lt(smallest)) {
+      const why = new Big(available).lte(0) ? 'so there is nothing to withdraw' : `below the smallest withdrawal of ${formatGhs(smallest)}, so you cannot withdraw yet`;
+      await ctx.reply(`Your available balance is ${formatGhs(available)}, ${why}. Add cedis with /deposit or sell with /sell.`);
       return;
     }
     const method = await chooseCashMethod(conversation, ctx, `⬆️ You have ${formatGhs(available)} available. Where should the money go?`);

@@ -24,7 +24,10 @@ const MARKER_KEPT_MS = 30 * 24 * 60 * 60_000;
 export interface ConversationStateStore<T> extends KeyValueStore<T> {
   /** Closes every conversation idle for 30 minutes at `now`; returns how many. */
   expireIdle(now: Date): Promise<number>;
-  /** The flows of a conversation that expired under this key, reported once; null when none did. */
+  /**
+   * The flows of a conversation that expired under this key, reported once; null when none did. Known from
+   * the read of this update's state (no query of its own unless there is something to report).
+   */
   takeExpired(key: string): Promise<readonly string[] | null>;
 }
 
@@ -43,10 +46,15 @@ export function createConversationStore<T>(deps: {
 }): ConversationStateStore<T> {
   const { pool } = deps;
   const sealer = createSealer(deps.secret, 'conversation-state');
+  // Keys whose read found an expiry marker instead of a state, until the notice is given.
+  const expiredSeen = new Map<string, readonly string[]>();
   return {
     async read(storageKey) {
-      const stored = await readConversationState(pool, storageKey);
-      if (!stored) return undefined;
+      const { state: stored, expiredFlows } = await readConversationState(pool, storageKey);
+      if (!stored) {
+        if (expiredFlows) expiredSeen.set(storageKey, expiredFlows);
+        return undefined;
+      }
       try {
         return JSON.parse(sealer.open(stored)) as T;
       } catch {
@@ -60,6 +68,9 @@ export function createConversationStore<T>(deps: {
       await deleteExpiryMarkersBefore(pool, new Date(now.getTime() - MARKER_KEPT_MS));
       return expireConversationsIdleSince(pool, new Date(now.getTime() - CONVERSATION_IDLE_MS));
     },
-    takeExpired: (storageKey) => takeExpiredConversation(pool, storageKey),
+    async takeExpired(storageKey) {
+      if (!expiredSeen.delete(storageKey)) return null;
+      return takeExpiredConversation(pool, storageKey);
+    },
   };
 }

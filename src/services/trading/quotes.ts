@@ -76,6 +76,8 @@ export interface QuoteService {
   isExpired(quote: Quote): boolean;
   /** The buy and sell rate of one unit at a price, with the current spread. */
   unitRates(priceGhs: string): Promise<{ buy: string; sell: string }>;
+  /** What selling this much crypto would pay now, in cedis (rounded down); null while trading is paused. */
+  sellValue(cryptoAmount: string): Promise<string | null>;
 }
 
 export function createQuoteService(deps: { pool: DatabasePool; prices: PriceSource; asset: string; clock: Clock }): QuoteService {
@@ -98,6 +100,12 @@ export function createQuoteService(deps: { pool: DatabasePool; prices: PriceSour
       const market = { asset, priceGhs, spreadPercent: (await readSettings(pool)).spread_percent };
       const one = { currency: 'CRYPTO', amount: '1' } as const;
       return { buy: computeQuote('buy', one, market, clock()).rate, sell: computeQuote('sell', one, market, clock()).rate };
+    },
+    async sellValue(cryptoAmount) {
+      const price = await prices.currentPrice();
+      if (!price || price.stale) return null;
+      const market = { asset, priceGhs: price.priceGhs, spreadPercent: (await readSettings(pool)).spread_percent };
+      return computeQuote('sell', { currency: 'CRYPTO', amount: cryptoAmount }, market, clock()).cedisAmount;
     },
   };
 }

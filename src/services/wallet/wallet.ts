@@ -57,8 +57,9 @@ export function createWalletService(deps: {
   prices: PriceSource;
   quotes: QuoteService;
   clock: Clock;
+  asset: string;
 }): WalletService {
-  const { pool, access, media, prices, quotes, clock } = deps;
+  const { pool, access, media, prices, quotes, clock, asset } = deps;
   return {
     async summary(userId) {
       const wallet = await findWalletByUserId(pool, userId);
@@ -80,9 +81,9 @@ export function createWalletService(deps: {
     },
 
     async checkAmount(text) {
-      const parsed = parseAmount(text, 'GHS');
+      const parsed = parseAmount(text, asset);
       if (!parsed.ok) return parsed;
-      if (parsed.value.currency !== 'GHS') return invalid('Type the amount in cedis, e.g. 250.');
+      if (parsed.value.currency !== 'GHS') return invalid('Deposits and withdrawals are in cedis only. Type the amount in cedis, e.g. 250 or GHS 250.');
       const outOfLimits = amountLimitRefusal(await readSettings(pool), parsed.value.amount);
       return outOfLimits ? invalid(outOfLimits) : valid(parsed.value.amount);
     },

@@ -387,6 +387,11 @@ export class FakeTelegram {
   }
 
   /** Every call the bot made, in order of completion. */
+  /** Calls `listener` with every API call once it is answered; returns the unsubscribe. */
+  onCall(listener: (call: ApiCall) => void): () => void {
+    return this.#world.onCall(listener);
+  }
+
   get calls(): readonly ApiCall[] {
     return this.#world.calls;
   }

@@ -339,8 +339,17 @@ export class World {
     return BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update(`${this.botInfo.id}:${chatId}`).digest('hex').slice(0, 16))).toString();
   }
 
+  readonly #callListeners = new Set<(call: ApiCall) => void>();
+
+  /** Calls `listener` with every API call once it is answered (benchmarks watch replies this way, cheaply). */
+  onCall(listener: (call: ApiCall) => void): () => void {
+    this.#callListeners.add(listener);
+    return () => this.#callListeners.delete(listener);
+  }
+
   recordCall(call: ApiCall): void {
     this.calls.push(call);
+    for (const listener of this.#callListeners) listener(call);
     this.changed();
   }
 }

@@ -1,0 +1,176 @@
+// Benchmark 1: the real bot (its own process, real PostgreSQL) handles 10,000 updates from 1,000 users through
+// the fake Bot API, against a bare grammY echo bot (same runner and sequentialize) through the same server.
+// Run: npm run bench -- updates   (BENCH_PROFILE=1 writes a CPU profile of the bot to bench/profiles/)
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedDatabase } from '../src/db/setup/embedded.ts';
+import { runMigrations } from '../src/db/setup/migrations.ts';
+import { createDatabasePool } from '../src/db/setup/pool.ts';
+import { createLogger } from '../src/logger.ts';
+import { hashPin } from '../src/services/accounts/pin.ts';
+import { createRegistrationService } from '../src/services/accounts/registration.ts';
+import { ADMIN_CHAT_ID } from '../test/support/bot.ts';
+import { FakeTelegram, type TestUser } from '../test/support/fakeTelegram/index.ts';
+import { startNode } from './support/processes.ts';
+import { callText, driveUsers, percentile, type LoadResult, type Step } from './support/updateLoad.ts';
+
+const USERS = 1000;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const sends = (text: string, expected: string): Step => ({
+  act: async (user) => {
+    await user.send(text);
+    return undefined;
+  },
+  done: (call) => call.method !== 'getUpdates' && callText(call).includes(expected),
+});
+
+const taps = (onMessage: string, button: (label: string) => boolean, expected: string): Step => ({
+  act: (user, tg) => {
+    const message = [...tg.messages(user.id)].reverse().find((candidate) => (candidate.text ?? candidate.caption ?? '').includes(onMessage));
+    if (!message) throw new Error(`no message "${onMessage}" for user ${user.id}`);
+    return user.tap(message, (candidate) => button(candidate.text));
+  },
+  done: (call) => call.method !== 'answerCallbackQuery' && callText(call).includes(expected),
+});
+
+/** Ten updates a user: the main menu, the wallet, tutorials browsing and a deposit conversation's steps. */
+const PRODUCT_STEPS: readonly Step[] = [
+  sends('/start', 'Welcome back'),
+  sends('/wallet', 'Your wallet'),
+  sends('/tutorials', 'Pick a category'),
+  taps('Pick a category', (label) => label.startsWith('🚀 Getting started'), 'Tap a tutorial to read it'),
+  taps('Tap a tutorial to read it', (label) => !label.startsWith('⬅️'), 'Mark as completed'),
+  sends('/deposit', 'How will you send the cedis?'),
+  taps('How will you send the cedis?', (label) => label === '📱 Mobile money', 'How much will you deposit?'),
+  sends('250', 'Pay exactly'),
+  sends('/cancel', 'Cancelled'),
+  sends('/help', 'What I can do'),
+];
+
+/** The same number of updates for the echo bot: ten messages, each echoed. */
+const ECHO_STEPS: readonly Step[] = Array.from({ length: PRODUCT_STEPS.length }, (_, index) => sends(`hello ${index}`, `echo: hello ${index}`));
+
+/** CPU seconds used so far by the bot process and by every postgres process (Linux /proc). */
+function cpuSeconds(botPid: number): { bot: number; postgres: number } {
+  const ticks = (pid: string) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += ticks(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { bot: ticks(String(botPid)), postgres };
+}
+
+export interface UpdateFigures {
+  baseline: { updatesPerSecond: number; p50: number; p99: number };
+  bot: { updatesPerSecond: number; p50: number; p99: number; peakRssMb: number };
+  atHalfBaselineRate: { rate: number; p50: number; p99: number };
+}
+
+function summary(result: LoadResult) {
+  return { updatesPerSecond: (result.updates / result.elapsedMs) * 1000, p50: percentile(result.latenciesMs, 50), p99: percentile(result.latenciesMs, 99) };
+}
+
+export async function benchUpdates(log: (line: string) => void): Promise<UpdateFigures> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-updates-'));
+  const logger = createLogger('warn');
+  const database = await startEmbeddedDatabase(dataDir, logger);
+  const tg = await FakeTelegram.start();
+  try {
+    await runMigrations(database.url, logger);
+    const pool = await createDatabasePool(database.url);
+    const registration = createRegistrationService({ pool, adminIds: [] });
+    const pinHash = await hashPin('739164');
+    tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
+    const users: TestUser[] = [];
+    for (let index = 0; index < USERS; index += 1) {
+      const user = tg.createUser({ id: 5_000_000 + index, first_name: `User${index}`, last_name: 'Bench' });
+      const result = await registration.register({
+        telegramId: user.id,
+        telegramUsername: undefined,
+        languageCode: 'en',
+        email: `bench${index}@example.com`,
+        phone: '+233241234567',
+        firstName: user.first_name,
+        lastName: 'Bench',
+        pinHash,
+      });
+      if (result.status !== 'registered') throw new Error(result.status);
+      users.push(user);
+    }
+    await pool.query(await import('slonik').then(({ sql }) => sql.unsafe`UPDATE users SET kyc_status = 'approved'`));
+    await pool.end();
+    log(`seeded ${USERS} verified users`);
+
+    const env = { BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot };
+    const echo = startNode([path.join(ROOT, 'bench/echoBot.ts')], env);
+    await echo.ready('echo bot started');
+    const baseline = summary(await driveUsers(tg, users, ECHO_STEPS));
+    await echo.stop();
+    log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s`);
+
+    const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : [])];
+    const bot = startNode([...profile, path.join(ROOT, 'src/main.ts')], {
+      ...env,
+      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+      DATABASE_URL: database.url,
+      STATE_SECRET: 'bench-state-secret-0123456789abcdef',
+      COINGECKO_API_URL: 'http://127.0.0.1:9',
+      COINMARKETCAP_API_URL: 'http://127.0.0.1:9',
+      ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
+    });
+    // Ready once it polls (whatever the log level).
+    await bot.until(() => tg.calls.some((call) => call.method === 'getUpdates'));
+    const callsBefore = tg.calls.length;
+    const transactions = async () => {
+      const client = new (await import('pg')).default.Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query<{ n: string }>("SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()");
+      await client.end();
+      return Number(rows[0]?.n);
+    };
+    const transactionsBefore = process.env.BENCH_DEBUG ? await transactions() : 0;
+    const cpuBefore = process.env.BENCH_DEBUG ? cpuSeconds(bot.child.pid ?? 0) : undefined;
+    const selfBefore = process.cpuUsage();
+    const throughput = summary(await driveUsers(tg, users, PRODUCT_STEPS));
+    if (process.env.BENCH_DEBUG && cpuBefore) {
+      const after = cpuSeconds(bot.child.pid ?? 0);
+      const self = process.cpuUsage(selfBefore);
+      log(`cpu seconds: bot ${(after.bot - cpuBefore.bot).toFixed(1)}, postgres ${(after.postgres - cpuBefore.postgres).toFixed(1)}, bench+fake ${((self.user + self.system) / 1e6).toFixed(1)}`);
+      const byMethod: Record<string, number> = {};
+      for (const call of tg.calls.slice(callsBefore)) byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
+      log(JSON.stringify(byMethod));
+      log(`database transactions per update: ${((await transactions()) - transactionsBefore) / (USERS * PRODUCT_STEPS.length)}`);
+    }
+    log(`bot: ${throughput.updatesPerSecond.toFixed(0)} updates/s`);
+    const rate = baseline.updatesPerSecond / 2;
+    const paced = summary(await driveUsers(tg, users, PRODUCT_STEPS, rate));
+    log(`bot at ${rate.toFixed(0)} updates/s: p99 ${paced.p99} ms`);
+    const peakRssMb = bot.peakRssMb();
+    await bot.stop();
+    return { baseline, bot: { ...throughput, peakRssMb }, atHalfBaselineRate: { rate, p50: paced.p50, p99: paced.p99 } };
+  } finally {
+    await tg.stop();
+    await database.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const figures = await benchUpdates((line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+}
