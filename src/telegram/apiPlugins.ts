@@ -1,6 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { Api, RawApi, Transformer } from 'grammy';
+import { chatSpacing } from './chatSpacing.ts';
 
 const HTML_TEXT_METHODS = new Set(['sendMessage', 'editMessageText']);
 const HTML_CAPTION_METHODS = new Set(['sendPhoto', 'sendDocument', 'editMessageCaption', 'copyMessage']);
@@ -23,7 +24,7 @@ const htmlParseMode: Transformer<RawApi> = (prev, method, payload, signal) => {
 export interface SendingLimits {
   /** Calls per second in all. */
   messagesPerSecond: number;
-  /** Least time between two calls to one private chat. */
+  /** Least time between two calls to one chat (after the previous one was answered). */
   chatIntervalMs: number;
   /** Calls per minute to one group (the admin chat). */
   groupMessagesPerMinute: number;
@@ -40,26 +41,24 @@ export type ApiPlugins = (api: Api) => void;
 
 /**
  * Outgoing-call behaviour shared by bot.api and the api of every conversation (plugins installed on bot.api
- * do not reach inside conversations), in this order from the network out: the throttler queues each call to a
- * chat at Telegram's pace; auto-retry waits out a 429 (its retry_after) or a 5xx and sends again, through the
- * throttler, so a retry is paced like any call; HTML is the default parse mode.
+ * do not reach inside conversations), in this order from the network out: the throttler keeps the overall
+ * pace and each group's minute; chat spacing sends one call at a time per chat, a second after the previous
+ * one was answered; auto-retry waits out a 429 (its retry_after) or a 5xx and sends again, through both, so a
+ * retry is paced like any call; HTML is the default parse mode.
  */
 export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS): ApiPlugins {
   const throttler = apiThrottler({
     global: { minTime: Math.ceil(1000 / limits.messagesPerSecond) },
-    out: { maxConcurrent: 1, minTime: limits.chatIntervalMs },
-    group: {
-      maxConcurrent: 1,
-      minTime: limits.chatIntervalMs,
-      reservoir: limits.groupMessagesPerMinute,
-      reservoirRefreshAmount: limits.groupMessagesPerMinute,
-      reservoirRefreshInterval: 60_000,
-    },
+    // One chat's spacing is chatSpacing's: it counts from Telegram's answer, not from joining the queue.
+    out: {},
+    group: { reservoir: limits.groupMessagesPerMinute, reservoirRefreshAmount: limits.groupMessagesPerMinute, reservoirRefreshInterval: 60_000 },
   });
+  const spacing = chatSpacing(limits.chatIntervalMs);
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
   return (api) => {
-    // grammY runs the transformer installed last first: html → auto-retry → throttler → network.
+    // grammY runs the transformer installed last first: html → auto-retry → chat spacing → throttler → network.
     api.config.use(throttler);
+    api.config.use(spacing);
     api.config.use(retry);
     api.config.use(htmlParseMode);
   };
