@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.ts';
 import type { BroadcastRow, BroadcastService } from '../services/notifications/broadcasts.ts';
 import type { NotificationDelivery } from '../services/notifications/delivery.ts';
 import type { Job } from './job.ts';
@@ -10,6 +11,7 @@ export function broadcastProgressJob(deps: {
   broadcasts: BroadcastService;
   delivery: NotificationDelivery;
   report(broadcast: BroadcastRow): Promise<void>;
+  logger: Logger;
 }): Job {
   return {
     name: 'broadcast-progress',
@@ -18,7 +20,8 @@ export function broadcastProgressJob(deps: {
     run: async () => {
       const interrupted = (await deps.broadcasts.unfinished()).filter((broadcast) => broadcast.queued_at === null);
       for (const broadcast of interrupted) await deps.broadcasts.queueRemaining(broadcast.id);
-      if (interrupted.length > 0) void deps.delivery.deliverDue();
+      // Not awaited: the status goes on being updated while they are sent.
+      if (interrupted.length > 0) void deps.delivery.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
       for (const broadcast of await deps.broadcasts.unfinished()) await deps.report(broadcast);
     },
   };
