@@ -163,6 +163,27 @@ describe('/admin and /settings', () => {
   });
 });
 
+describe('/dbstats', () => {
+  it("shows the database's size and every table's exact rows and size, to admins only", async () => {
+    await pendingKyc('Dzifa');
+    await admin.send('/admin', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Admin menu'), '🗄 Database', { chatId: ADMIN_CHAT_ID });
+    const stats = await tg.waitForMessage(ADMIN_CHAT_ID, 'Database');
+    const text = stats.text ?? '';
+    const tables = await db.query<{ table: string; rows: number }>(
+      "SELECT relname AS table, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text::int AS rows FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'",
+    );
+    expect(text).toContain(`${tables.length} tables`);
+    for (const { table, rows } of tables) expect(text).toMatch(new RegExp(`^${table}: ${rows.toLocaleString('en-GB')} rows?, \\d+(\\.\\d)? (bytes|kB|MB)$`, 'm'));
+    const [database] = await db.query<{ size: string }>('SELECT pg_database_size(current_database())::text AS size');
+    const shownMegabytes = Number(/: (\d+(?:\.\d)?) MB in all/.exec(text)?.[1]);
+    expect(Math.abs(shownMegabytes - Number(database?.size) / 1024 ** 2)).toBeLessThan(0.2);
+
+    await member.send('/dbstats', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Only admins can do this.');
+  });
+});
+
 describe('questions in the admin group (privacy mode)', () => {
   it('asks with a forced reply addressed to the admin, and takes only their reply to it', async () => {
     await admin.send('/settings', { chatId: ADMIN_CHAT_ID });

@@ -16,13 +16,15 @@ export function broadcastProgressJob(deps: {
   return {
     name: 'broadcast-progress',
     schedule: '*/5 * * * * *',
-    oncePerSlot: false,
+    quietWhenIdle: true,
     run: async () => {
       const interrupted = (await deps.broadcasts.unfinished()).filter((broadcast) => broadcast.queued_at === null);
       for (const broadcast of interrupted) await deps.broadcasts.queueRemaining(broadcast.id);
       // Not awaited: the status goes on being updated while they are sent.
       if (interrupted.length > 0) void deps.delivery.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
-      for (const broadcast of await deps.broadcasts.unfinished()) await deps.report(broadcast);
+      const unfinished = await deps.broadcasts.unfinished();
+      for (const broadcast of unfinished) await deps.report(broadcast);
+      return { resumed: interrupted.length, reported: unfinished.length };
     },
   };
 }
