@@ -1,6 +1,6 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Api } from 'grammy';
+import { Api, Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.ts';
 import type { BotContext, ConversationContext } from './context.ts';
@@ -77,11 +77,13 @@ export function createBot(deps: BotDependencies): BotApp {
     client: { apiRoot: config.telegramApiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  // One throttle for bot.api and every conversation's api: together they stay within Telegram's limits.
-  const installApiPlugins = createApiPlugins(deps.sendingLimits);
-  installApiPlugins(bot.api);
+  // One throttle for bot.api, every conversation's api and the notifications' api: together they stay within Telegram's limits.
+  const apiPlugins = createApiPlugins(deps.sendingLimits);
+  apiPlugins.install(bot.api);
+  const notificationApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  apiPlugins.installForNotifications(notificationApi);
 
-  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(bot.api, services.media), logger });
+  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(notificationApi, services.media), logger });
   const menu = createCommandMenu([...CORE_COMMANDS, ...modules.flatMap((module) => module.commands ?? [])], {
     admins: services.admins,
     adminChatId: config.adminChatId,
@@ -131,7 +133,7 @@ export function createBot(deps: BotDependencies): BotApp {
       onExit: noteConversationExited,
       plugins: [
         async (ctx, next) => {
-          installApiPlugins(ctx.api);
+          apiPlugins.install(ctx.api);
           await next();
         },
       ],

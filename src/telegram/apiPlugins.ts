@@ -29,7 +29,7 @@ export interface SendingLimits {
    * `messagesPerSecond` + this many in any second: those started in it, and those still on their way at its start.
    */
   inFlight: number;
-  /** Least time between two calls to one chat (after the previous one was answered). */
+  /** Least time between two notifications to one chat (after the previous one was answered). */
   chatIntervalMs: number;
   /** Calls per minute to one group (the admin chat). */
   groupMessagesPerMinute: number;
@@ -42,15 +42,22 @@ export interface SendingLimits {
  */
 export const TELEGRAM_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 25, inFlight: 5, chatIntervalMs: 1000, groupMessagesPerMinute: 20 };
 
-/** Installs the outgoing-call plugins on an Api; one per bot, so bot.api and every conversation share one throttle. */
-export type ApiPlugins = (api: Api) => void;
+/** The outgoing-call plugins of one bot; every Api they are installed on shares one overall throttle. */
+export interface ApiPlugins {
+  /** bot.api and every conversation's api: the overall pace, each group's minute, retries, HTML by default. */
+  install(api: Api): void;
+  /** The api notifications go out through: the same, and one chat's calls a second apart (`chatIntervalMs`). */
+  installForNotifications(api: Api): void;
+}
 
 /**
- * Outgoing-call behaviour shared by bot.api and the api of every conversation (plugins installed on bot.api
- * do not reach inside conversations), in this order from the network out: the throttler keeps the overall
- * pace and each group's minute; chat spacing sends one call at a time per chat, a second after the previous
- * one was answered; auto-retry waits out a 429 (its retry_after) or a 5xx and sends again, through both, so a
- * retry is paced like any call; HTML is the default parse mode.
+ * Outgoing-call behaviour shared by bot.api, the api of every conversation (plugins installed on bot.api do not
+ * reach inside conversations) and the notifications' api, in this order from the network out: the throttler
+ * keeps the overall pace and each group's minute; for notifications, chat spacing sends one call at a time per
+ * chat, a second after the previous one was answered; auto-retry waits out a 429 (its retry_after) or a 5xx and
+ * sends again, through both, so a retry is paced like any call; HTML is the default parse mode. Replies to what a
+ * user does are not spaced: Telegram allows a chat short bursts, and a conversation's few messages would each
+ * wait a second.
  */
 export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS): ApiPlugins {
   const throttler = apiThrottler({
@@ -61,11 +68,12 @@ export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS
   });
   const spacing = chatSpacing(limits.chatIntervalMs);
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
-  return (api) => {
-    // grammY runs the transformer installed last first: html → auto-retry → chat spacing → throttler → network.
+  // grammY runs the transformer installed last first: html → auto-retry → (chat spacing) → throttler → network.
+  const install = (api: Api, spaced: boolean) => {
     api.config.use(throttler);
-    api.config.use(spacing);
+    if (spaced) api.config.use(spacing);
     api.config.use(retry);
     api.config.use(htmlParseMode);
   };
+  return { install: (api) => install(api, false), installForNotifications: (api) => install(api, true) };
 }
