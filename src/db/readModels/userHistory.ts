@@ -42,3 +42,11 @@ export async function userHistoryPage(
     SELECT * FROM (${allRequests(userId, sources)}) requests ORDER BY created_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}
   `);
 }
+
+/** The user's requests still waiting for an admin (pending or under review), newest first. */
+export async function openUserRequests(db: CommonQueryMethods, userId: number, sources: readonly HistorySource[], limit: number): Promise<readonly HistoryRow[]> {
+  return db.any(sql.type(historySchema)`
+    SELECT * FROM (${allRequests(userId, sources)}) requests
+     WHERE status IN ('pending', 'under_review') ORDER BY created_at DESC, id DESC LIMIT ${limit}
+  `);
+}
