@@ -83,7 +83,7 @@ describe('delivery at Telegram pace', () => {
     const first = Math.min(...limited.map((call) => call.time));
     // Once that second was over, the throttler kept the bot under both limits for the rest of the run, the pause included.
     expect(limited.filter((call) => call.time > first + 2000)).toEqual([]);
-    // 30 a second is the ceiling; the bot aims at 25, evenly spaced.
+    // 30 a second is the ceiling; the bot aims at 28, evenly spaced.
     expect(seconds).toBeGreaterThan(USERS / 30);
     expect(seconds).toBeLessThan(USERS / 20 + 5);
   }, 240_000);

@@ -86,6 +86,15 @@ export async function claimDueNotifications(
   `);
 }
 
+/** Gives claimed, unsent notifications back at once (their lease and the attempt it counted undone). */
+export async function releaseClaimedNotifications(db: CommonQueryMethods, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(sql.unsafe`
+    UPDATE notifications SET next_attempt_at = now(), attempts = attempts - 1
+     WHERE id = ANY(${sql.array(ids, 'int8')}) AND sent_at IS NULL
+  `);
+}
+
 export async function markNotificationSent(db: CommonQueryMethods, id: number): Promise<void> {
   await db.query(sql.unsafe`UPDATE notifications SET sent_at = now(), next_attempt_at = NULL, last_error = NULL WHERE id = ${id}`);
 }

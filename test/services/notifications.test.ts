@@ -153,8 +153,13 @@ describe('priorities and pace', () => {
     expect(sent[0]).toMatchObject({ telegramId: urgent.telegramId, message: 'your payout was approved', format: 'text' });
     expect(sent.length).toBe(25);
     expect(sent.filter((notification) => notification.format === 'html').every((notification) => notification.message === '<b>Hello</b> all')).toBe(true);
-    const [left] = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM notifications WHERE notification_type = 'BROADCAST' AND sent_at IS NULL");
+    const [left] = await db.query<{ count: number; later: number; attempted: number }>(
+      `SELECT count(*)::int AS count, count(*) FILTER (WHERE next_attempt_at > now())::int AS later, count(*) FILTER (WHERE attempts > 0)::int AS attempted
+         FROM notifications WHERE notification_type = 'BROADCAST' AND sent_at IS NULL`,
+    );
     expect(left?.count).toBeGreaterThan(0);
+    // The batch claimed while the last one went out is given back: due at the next start, no attempt used.
+    expect(left).toMatchObject({ later: 0, attempted: 0 });
     await db.query("UPDATE notifications SET next_attempt_at = NULL WHERE notification_type = 'BROADCAST'");
   });
 

@@ -1,5 +1,11 @@
 import type { DatabasePool } from 'slonik';
-import { claimDueNotifications, markNotificationFailed, markNotificationSent, type DueNotification } from '../../db/notifications.ts';
+import {
+  claimDueNotifications,
+  markNotificationFailed,
+  markNotificationSent,
+  releaseClaimedNotifications,
+  type DueNotification,
+} from '../../db/notifications.ts';
 import { setBotBlocked } from '../../db/users.ts';
 import type { Logger } from '../../logger.ts';
 
@@ -106,14 +112,22 @@ export function createNotificationDelivery(deps: {
 
   /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
   async function drain(selection: Selection): Promise<number> {
+    const claim = () => claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, selection);
     let delivered = 0;
-    for (;;) {
-      const due = await claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, selection);
-      const results = await Promise.all(due.map(deliver));
+    let due = await claim();
+    while (due.length > 0) {
+      // The next batch is claimed while this one goes out, so sending never waits for the database in between;
+      // it is handed to the throttler only once this one is done, so a reply still waits behind one batch at most.
+      const [results, next] = await Promise.all([Promise.all(due.map(deliver)), claim()]);
       delivered += results.filter(Boolean).length;
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
-      if (due.length === 0 || backlogStopped) return delivered;
+      if (backlogStopped) {
+        await releaseClaimedNotifications(pool, next.map((notification) => notification.id));
+        return delivered;
+      }
+      due = next;
     }
+    return delivered;
   }
 
   async function idle(): Promise<void> {
