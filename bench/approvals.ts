@@ -27,13 +27,10 @@ export async function benchApprovals(log: (line: string) => void): Promise<Appro
     log(`seeded ${REQUESTS} pending deposits`);
 
     const updatesPerSecond = await singleRowUpdatesPerSecond(bench, users);
-    const cpuBefore = process.cpuUsage();
     const approvalsMs = await timed(REQUESTS, CONCURRENCY, async (index) => {
       const decision = await services.approvals.decide({ kind: 'deposit', id: deposits[index] ?? 0, action: 'approve', from: BENCH_ADMIN });
       if (decision.outcome !== 'applied') throw new Error(`approve: ${decision.outcome}`);
     });
-    const cpu = process.cpuUsage(cpuBefore);
-    log(`bench process CPU during approvals: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of ${approvalsMs.toFixed(0)} ms`);
     const figures = { approvalsPerSecond: (REQUESTS / approvalsMs) * 1000, updatesPerSecond };
     log(`approvals ${figures.approvalsPerSecond.toFixed(0)}/s, single-row updates ${figures.updatesPerSecond.toFixed(0)}/s`);
     return figures;
