@@ -54,7 +54,7 @@ export function now(): number {
 
 /**
  * Everything the fake Telegram knows: users, chats, messages, files, updates, call log. Shared by the
- * HTTP method handlers (bot side) and the TestUser helpers (user side).
+ * HTTP method handlers (bot side) and the SimulatedUser helpers (user side).
  */
 export class World {
   readonly token: string;

@@ -16,7 +16,7 @@ import type {
   MessageMatcher,
   WaitOptions,
 } from './types.ts';
-import { TestUser } from './user.ts';
+import { SimulatedUser } from './user.ts';
 import { validateParams } from './validation.ts';
 import { World } from './world.ts';
 
@@ -209,8 +209,8 @@ export class FakeTelegram {
   // ===== test setup ===========================================================================
 
   /** A Telegram user the test acts as. The private chat id equals `user.id`. */
-  createUser(options: CreateUserOptions): TestUser {
-    return new TestUser(this.#world, this.#world.addUser(options));
+  createUser(options: CreateUserOptions): SimulatedUser {
+    return new SimulatedUser(this.#world, this.#world.addUser(options));
   }
 
   /** Declares a group (negative id; -100… for supergroups) with its members. */

@@ -23,8 +23,8 @@ function describeMatcher(matcher: ButtonMatcher): string {
   return typeof matcher === 'function' ? 'matching the predicate' : JSON.stringify(String(matcher));
 }
 
-/** A Telegram user driven by a test: everything they do becomes an update for the bot. */
-export class TestUser {
+/** A Telegram user driven by a test or the sandbox page: everything they do becomes an update for the bot. */
+export class SimulatedUser {
   readonly id: number;
   readonly first_name: string;
   readonly last_name: string | undefined;
