@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { BotCommand, BotCommandScope, Chat, Update, UserFromGetMe } from 'grammy/types';
 import { ApiError } from './errors.ts';
+import type { StoredFile } from './files.ts';
 import { parseApiRequest } from './http.ts';
 import { getUpdatesOptions, methods } from './methods.ts';
 import { RateLimiter, type RateLimits } from './rateLimits.ts';
@@ -266,6 +267,22 @@ export class FakeTelegram {
     return this.#world.messagesIn(chatId).filter((m) => m.byBot);
   }
 
+  /** Everything in that chat, the bot's messages and the users', in order (deleted ones flagged). */
+  chatMessages(chatId: number): ChatMessage[] {
+    return [...this.#world.messagesIn(chatId)];
+  }
+
+  /** Whether Telegram handed a user's message to the bot (privacy mode in groups keeps most from it). */
+  botReceives(message: ChatMessage): boolean {
+    const record = this.#world.findMessage(message.chat_id, message.message_id);
+    return record !== undefined && this.#world.botReceives(record);
+  }
+
+  /** Calls `listener` after every change in the world (messages, edits, API calls); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    return this.#world.subscribe(listener);
+  }
+
   /** Messages test users sent in that chat. */
   userMessages(chatId: number): ChatMessage[] {
     return this.#world.messagesIn(chatId).filter((m) => !m.byBot);
@@ -379,6 +396,11 @@ export class FakeTelegram {
     return file.bytes;
   }
 
+  /** A stored file with its kind and MIME type, if the file_id exists. */
+  storedFile(fileId: string): Readonly<StoredFile> | undefined {
+    return this.#world.files.get(fileId);
+  }
+
   /** Bytes of the largest size of a photo message, or of a document message. */
   mediaBytes(message: ChatMessage): Buffer {
     const fileId = message.photo?.at(-1)?.file_id ?? message.document?.file_id;
@@ -386,12 +408,12 @@ export class FakeTelegram {
     return this.fileBytes(fileId);
   }
 
-  /** Every call the bot made, in order of completion. */
   /** Calls `listener` with every API call once it is answered; returns the unsubscribe. */
   onCall(listener: (call: ApiCall) => void): () => void {
     return this.#world.onCall(listener);
   }
 
+  /** Every call the bot made, in order of completion. */
   get calls(): readonly ApiCall[] {
     return this.#world.calls;
   }

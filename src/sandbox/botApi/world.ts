@@ -109,6 +109,12 @@ export class World {
     for (const listener of [...this.#listeners]) listener();
   }
 
+  /** Calls `listener` after every change (a message, an edit, an API call); returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** Resolves with the first non-undefined result of `check`, re-evaluated on every change. */
   waitFor<T>(check: () => T | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
     const immediate = check();
