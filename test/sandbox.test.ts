@@ -120,6 +120,32 @@ describe.skipIf(!CHROMIUM)(`the sandbox page in headless Chromium${CHROMIUM ? ''
     expect(seen).toEqual({ dialogs: [], errors: [] });
   });
 
+  it('keeps privacy mode in the admin group, and answers the bot\'s forced reply from the composer', async () => {
+    const kofi = new PaneDriver(tab, 'kofi');
+    const admin = new PaneDriver(tab, 'admin');
+    await admin.type('Morning, team');
+    expect(await (await admin.message('Morning, team')).locator('.unseen').innerText()).toBe('not seen by the bot');
+
+    await kofi.type('/deposit');
+    await kofi.tap('How will you send the cedis?', '📱 Mobile money');
+    await kofi.message('How much will you deposit?');
+    await kofi.type('500');
+    const payment = await kofi.message('Pay exactly GHS 500.00');
+    const reference = /DEP-[0-9A-Z]{8}/.exec(await payment.innerText())?.[0] ?? '';
+    await kofi.tap('Pay exactly GHS 500.00', '✅ I have paid');
+    await admin.tap(reference, '❌ Decline');
+    await admin.tap(reference, '✏️ Other reason');
+    await admin.message('Type the reason for declining');
+    // The question forces a reply: the composer replies to it without being told.
+    expect(await admin.root.locator('.reply-bar .reply-label').innerText()).toBe('Replying to the bot');
+    await admin.type('The money has not arrived');
+    const answer = await admin.message('The money has not arrived');
+    expect(await answer.locator('.unseen').count()).toBe(0);
+    expect(await answer.locator('.reply-quote').innerText()).toContain('Type the reason for declining');
+    await kofi.message('The money has not arrived');
+    expect(seen).toEqual({ dialogs: [], errors: [] });
+  });
+
   it('shows a user named like an HTML tag, and what she types, as text', async () => {
     const ama = new PaneDriver(tab, 'ama');
     expect(await ama.root.locator('.pane-title').innerText()).toBe(XSS_NAME);

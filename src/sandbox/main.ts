@@ -28,10 +28,21 @@ if (REAL_LOOKING_TOKEN.test(process.env.BOT_TOKEN ?? '')) {
 const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', undefined, { pretty: process.stdout.isTTY });
 const dataDir = path.join(process.env.DATA_DIR || './data', 'sandbox');
 const databases = await embeddedSandboxDatabases(dataDir, logger);
-const sandbox = await Sandbox.start({ dataDir, databases, logger, demo: values.demo });
-const page = await startPageServer(sandbox, { port, logger });
-stopOnSignals(async () => {
-  await page.close();
-  await sandbox.stop();
-}, logger);
+let sandbox: Sandbox | undefined;
+let page: Awaited<ReturnType<typeof startPageServer>> | undefined;
+const stop = async () => {
+  await page?.close();
+  if (sandbox) await sandbox.stop();
+  else await databases.stop();
+};
+stopOnSignals(stop, logger);
+try {
+  sandbox = await Sandbox.start({ dataDir, databases, logger, demo: values.demo });
+  page = await startPageServer(sandbox, { port, logger });
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`Port ${port} is in use: stop what uses it, or choose another with --port, e.g. npm run sandbox -- --port ${port + 1}\n`);
+  else logger.fatal({ err: error }, 'the sandbox could not start');
+  await stop().catch(() => undefined);
+  process.exit(1);
+}
 logger.info({ url: page.url, demo: values.demo, dataDir }, `sandbox ready: open ${page.url}`);

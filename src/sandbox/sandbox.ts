@@ -134,7 +134,7 @@ export class Sandbox {
     const { logger, dataDir } = this.#options;
     const databaseUrl = await this.#options.databases.fresh();
     await rm(path.join(dataDir, 'media'), { recursive: true, force: true });
-    const tg = await FakeTelegram.start({ token: SANDBOX_TOKEN, botUsername: SANDBOX_BOT_USERNAME });
+    const tg = await FakeTelegram.start({ token: SANDBOX_TOKEN, botUsername: SANDBOX_BOT_USERNAME, botName: 'Trading Desk' });
     const person = (key: PersonKey) => tg.createUser({ ...CAST[key], first_name: this.#names[key] });
     const users = { kofi: person('kofi'), ama: person('ama'), esi: person('esi') };
     tg.addGroup({ ...ADMIN_GROUP, members: [users.esi], admins: [users.esi] });

@@ -26,6 +26,8 @@ export interface StartOptions {
   token?: string;
   /** Default 'test_bot'. */
   botUsername?: string;
+  /** The bot's first name, shown as the sender in groups; default 'Test Bot'. */
+  botName?: string;
   /** Listen on this port (e.g. one a bot was told to use before the server existed); default any free one. */
   port?: number;
   /** Answer 429 with retry_after, as Telegram does, to calls over these limits; default no limits. */
@@ -84,7 +86,7 @@ export class FakeTelegram {
 
   static async start(options: StartOptions = {}): Promise<FakeTelegram> {
     loadSchema();
-    const world = new World(options.token ?? '123456:TEST-TOKEN', options.botUsername ?? 'test_bot');
+    const world = new World(options.token ?? '123456:TEST-TOKEN', options.botUsername ?? 'test_bot', options.botName ?? 'Test Bot');
     // The handler needs the instance, which needs the listening server's port.
     const holder: { instance?: FakeTelegram } = {};
     const server = createServer((req, res) => {

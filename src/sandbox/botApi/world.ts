@@ -77,14 +77,14 @@ export class World {
   #listeners = new Set<() => void>();
   #callbackCounter = 0;
 
-  constructor(token: string, botUsername: string) {
+  constructor(token: string, botUsername: string, botName: string) {
     this.token = token;
     const id = Number(token.split(':')[0]);
     if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`token must look like "<bot id>:<secret>", got ${token}`);
     this.botInfo = {
       id,
       is_bot: true,
-      first_name: 'Test Bot',
+      first_name: botName,
       username: botUsername,
       can_join_groups: true,
       can_read_all_group_messages: false,
