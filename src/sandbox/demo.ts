@@ -12,12 +12,13 @@ export const DEMO_PIN = '2580';
 
 type Cast = typeof CAST;
 
-const GIFT_CARDS = [
-  { name: 'Amazon', brand: 'Amazon', currency: 'USD', rateBuy: '11.50', rateSell: '13.00' },
-  { name: 'Apple Gift Card', brand: 'Apple', currency: 'USD', rateBuy: '11.00', rateSell: '12.80' },
-  { name: 'Steam Wallet', brand: 'Steam', currency: 'USD', rateBuy: '10.40', rateSell: '12.20' },
-  { name: 'Amazon UK', brand: 'Amazon', currency: 'GBP', rateBuy: '14.20', rateSell: '16.10' },
-] as const;
+/** Rates (cedis per 1 USD of face value) for cards of the starter catalogue, which start inactive without rates. */
+const GIFT_CARD_RATES: Readonly<Record<string, { rateBuy: string; rateSell: string }>> = {
+  'Amazon (USA)': { rateBuy: '11.50', rateSell: '13.00' },
+  'Apple / iTunes (USA)': { rateBuy: '11.00', rateSell: '12.80' },
+  'Steam Wallet (USA)': { rateBuy: '10.40', rateSell: '12.20' },
+  'Google Play (USA)': { rateBuy: '9.80', rateSell: '11.60' },
+};
 
 /** The result when it has the expected status; anything else stops the sandbox with what happened. */
 function required<T extends { status: string }, S extends T['status']>(what: string, result: T, expected: S): Extract<T, { status: S }> {
@@ -39,8 +40,9 @@ function samplePhoto(colour: string): Promise<Buffer> {
 
 /**
  * `--demo`: Kofi registered and verified, with cedis and USDT got as users get them (an approved deposit and
- * an approved buy, so the ledger has every row), a gift card catalogue, and two of his orders resting on the
- * market. Ama stays new, to walk through registration. Tutorials are the starter content every start adds.
+ * an approved buy, so the ledger has every row), gift cards on offer, and three of his orders resting on the
+ * market. Ama stays new, to walk through registration. The catalogue and the tutorials are the starter content
+ * every start adds; the demo gives four cards rates and offers them.
  */
 export async function seedDemo(services: AppServices, cast: Cast, admin: TelegramIdentity): Promise<void> {
   const approve = async (kind: string, id: number) => {
@@ -73,7 +75,13 @@ export async function seedDemo(services: AppServices, cast: Cast, admin: Telegra
   const buy = required('a buy', await services.trading.createBuy({ userId: user.id, quote: quoted.quote, method: 'momo', reference: newReference('BUY'), proof: null }), 'created');
   await approve('buy', buy.id);
 
-  for (const card of GIFT_CARDS) required(`adding ${card.name}`, await services.giftcards.catalogue.add({ ...card, active: true }, null, admin), 'done');
+  // As an admin does in /catalogue: rates first, then the card is offered.
+  for (const card of await services.giftcards.catalogue.all()) {
+    const rates = GIFT_CARD_RATES[card.name];
+    if (!rates) continue;
+    required(`rates of ${card.name}`, await services.giftcards.catalogue.setRates(card.id, rates, admin), 'done');
+    required(`offering ${card.name}`, await services.giftcards.catalogue.setActive(card.id, true, admin), 'done');
+  }
 
   for (const [side, amount, price] of [['BUY', '40', '14.90'], ['SELL', '25', '15.80'], ['SELL', '10', '16.20']] as const) {
     required(`a ${side} order`, await services.market.place({ userId: user.id, side, amount, price, reference: newReference('MKT') }), 'placed');
