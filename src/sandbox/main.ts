@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopOnSignals } from '../app.ts';
 import { createLogger } from '../logger.ts';
-import { embeddedSandboxDatabases } from './database.ts';
+import { embeddedSandboxDatabases, type SandboxDatabases } from './database.ts';
 import { Sandbox } from './sandbox.ts';
 import { startPageServer } from './web/server.ts';
 
@@ -27,21 +27,26 @@ if (REAL_LOOKING_TOKEN.test(process.env.BOT_TOKEN ?? '')) {
 
 const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', undefined, { pretty: process.stdout.isTTY });
 const dataDir = path.join(process.env.DATA_DIR || './data', 'sandbox');
-const databases = await embeddedSandboxDatabases(dataDir, logger);
+let databases: SandboxDatabases | undefined;
 let sandbox: Sandbox | undefined;
 let page: Awaited<ReturnType<typeof startPageServer>> | undefined;
 const stop = async () => {
   await page?.close();
   if (sandbox) await sandbox.stop();
-  else await databases.stop();
+  else await databases?.stop();
 };
 stopOnSignals(stop, logger);
 try {
+  databases = await embeddedSandboxDatabases(dataDir, logger);
   sandbox = await Sandbox.start({ dataDir, databases, logger, demo: values.demo });
   page = await startPageServer(sandbox, { port, logger });
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`Port ${port} is in use: stop what uses it, or choose another with --port, e.g. npm run sandbox -- --port ${port + 1}\n`);
-  else logger.fatal({ err: error }, 'the sandbox could not start');
+  const reason =
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `port ${port} is in use: stop what uses it, or choose another, e.g. npm run sandbox -- --port ${port + 1}`
+      : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`The sandbox could not start: ${reason}\n`);
+  logger.debug({ err: error }, 'sandbox start-up failed');
   await stop().catch(() => undefined);
   process.exit(1);
 }
