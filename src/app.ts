@@ -8,31 +8,42 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/setup/embedde
 import { runMigrations } from './db/setup/migrations.ts';
 import { createDatabasePool, type DatabasePool } from './db/setup/pool.ts';
 import type { Job } from './jobs/job.ts';
-import { scheduleJobs, type RunningJobs } from './jobs/scheduler.ts';
+import { scheduleJobs, type RunningJobs, type SchedulerDeps } from './jobs/scheduler.ts';
 import type { Logger } from './logger.ts';
 import type { RateLimit } from './middleware/core.ts';
 import type { InFlightUpdates } from './middleware/inFlight.ts';
-import { createServices, runStartTasks, type AppServices } from './modules.ts';
+import { createServices, runStartTasks, runStopTasks, type AppServices } from './modules.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
 import type { Clock } from './services/platform/clock.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
+import { createUpdateSequencer } from './services/platform/updateSequencing.ts';
 import type { SendingLimits } from './telegram/apiPlugins.ts';
 import { connectToTelegram } from './telegram/connect.ts';
-import { startWebhookServer } from './webhook.ts';
+import { databaseIsReachable } from './db/health.ts';
+import { startHealthServer, startWebhookServer } from './webhook.ts';
 
 const SHUTDOWN_GRACE_MS = 25_000;
+/** /healthz reports the database unreachable when SELECT 1 takes longer. */
+const HEALTH_TIMEOUT_MS = 2_000;
+/** Chats handled at once by this instance in webhook mode, each holding a connection for its update locks. */
+const UPDATE_LOCK_CONNECTIONS = 25;
 
 /** Everything that must be stopped on shutdown, in the order it was started, and what the sandbox drives. */
 export interface Running {
   embedded?: EmbeddedDatabase;
   pool?: DatabasePool;
   services?: AppServices;
+  /** Webhook mode: the connections that hold the update locks shared with other instances. */
+  lockPool?: DatabasePool;
   bot?: Bot<BotContext>;
   notifications?: NotificationDelivery;
   runner?: RunnerHandle;
-  webhookServer?: Server;
-  /** Every module's jobs (scheduled in `jobs`); the sandbox runs them at once after moving its clock. */
+  /** The webhook server (with /healthz), or in polling mode the /healthz server when PORT is set. */
+  httpServer?: Server;
+  /** Every module's jobs (scheduled in `jobs`); the sandbox runs each one's slot at once after moving its clock. */
   jobList?: readonly Job[];
+  /** What the scheduler runs them with (their slots, the log, the clock), for the sandbox's runs too. */
+  schedulerDeps?: SchedulerDeps;
   jobs?: RunningJobs;
 }
 
@@ -57,6 +68,8 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   const pool = await createDatabasePool(databaseUrl);
   running.pool = pool;
 
+  // Behind one webhook URL, several instances may share the database: each chat's updates are ordered across them.
+  if (config.webhook) running.lockPool = await createDatabasePool(databaseUrl, { maxPoolSize: UPDATE_LOCK_CONNECTIONS });
   const services = createServices({ pool, config, logger, ...(options.clock ? { clock: options.clock } : {}) });
   running.services = services;
   await runStartTasks(services);
@@ -68,19 +81,23 @@ export async function startApp(config: Config, logger: Logger, running: Running,
     conversationStore: createBotConversationStore({ pool, secret: config.stateSecret, logger, clock: services.clock }),
     inFlight,
     botInfo,
+    ...(running.lockPool ? { acrossInstances: createUpdateSequencer(running.lockPool) } : {}),
     ...(options.sendingLimits ? { sendingLimits: options.sendingLimits } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   running.bot = bot;
   running.notifications = notifications;
   running.jobList = jobs;
-  running.jobs = scheduleJobs(jobs, { slots: createJobSlots(pool), logger });
+  running.schedulerDeps = { slots: createJobSlots(pool), logger, ...(options.clock ? { clock: options.clock } : {}) };
+  running.jobs = scheduleJobs(jobs, running.schedulerDeps);
   await registerCommands(bot.api, menu, config, logger);
 
+  const health = () => databaseIsReachable(pool, HEALTH_TIMEOUT_MS);
   if (config.webhook) {
+    running.httpServer = await startWebhookServer(bot, config.webhook, health, logger);
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ALLOWED_UPDATES });
-    running.webhookServer = await startWebhookServer(bot, config.webhook, logger);
   } else {
+    if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger);
     await bot.api.deleteWebhook();
     running.runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
   }
@@ -91,8 +108,8 @@ export async function startApp(config: Config, logger: Logger, running: Running,
 export async function stopApp(running: Running, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
   await running.jobs?.stop();
   await running.runner?.stop();
-  if (running.webhookServer) {
-    const server = running.webhookServer;
+  if (running.httpServer) {
+    const server = running.httpServer;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
@@ -104,6 +121,8 @@ export async function stopApp(running: Running, inFlight: InFlightUpdates, logge
     const offset = inFlight.highestUpdateId + 1;
     await running.bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
   }
+  if (running.services) await runStopTasks(running.services).catch((error: unknown) => logger.error({ err: error }, 'a module could not finish at shutdown'));
+  await running.lockPool?.end();
   await running.pool?.end();
   await running.embedded?.stop();
 }

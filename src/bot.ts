@@ -1,6 +1,6 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Api } from 'grammy';
+import { Api, Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.ts';
 import type { BotContext, ConversationContext } from './context.ts';
@@ -18,8 +18,12 @@ import { createNotificationDelivery, type NotificationDelivery } from './service
 import { createConversationStore, type ConversationStateStore } from './services/platform/conversationStore.ts';
 import { expireConversationsJob } from './jobs/expireConversations.ts';
 import { conversationKey, expiredConversationNotice } from './middleware/expiredConversations.ts';
+import { noteConversationEntered, noteConversationExited, traceActiveConversations } from './middleware/conversationLifecycle.ts';
+import { pruneJobRunsJob } from './jobs/pruneJobRuns.ts';
+import { createJobSlots } from './services/platform/jobSlots.ts';
 import type { DatabasePool } from 'slonik';
 import type { Clock } from './services/platform/clock.ts';
+import type { UpdateSequencer } from './services/platform/updateSequencing.ts';
 import { createApiPlugins, type SendingLimits } from './telegram/apiPlugins.ts';
 import { createCommandMenu, type CommandMenu } from './telegram/commands.ts';
 import { createFileDownloader } from './telegram/files.ts';
@@ -40,6 +44,8 @@ export interface BotDependencies {
   modules?: readonly BotModule[];
   /** Known bot identity (skips getMe at start; tests pass it). */
   botInfo?: UserFromGetMe;
+  /** With several instances (webhook mode): orders each chat's updates across them too. */
+  acrossInstances?: UpdateSequencer;
   /** Flood limit per user; defaults to over 20 updates in 10 s. */
   rateLimit?: RateLimit;
   /** How fast the bot sends; Telegram's limits unless given (tests that are not about pace go faster). */
@@ -71,11 +77,13 @@ export function createBot(deps: BotDependencies): BotApp {
     client: { apiRoot: config.telegramApiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  // One throttle for bot.api and every conversation's api: together they stay within Telegram's limits.
-  const installApiPlugins = createApiPlugins(deps.sendingLimits);
-  installApiPlugins(bot.api);
+  // One throttle for bot.api, every conversation's api and the notifications' api: together they stay within Telegram's limits.
+  const apiPlugins = createApiPlugins(deps.sendingLimits);
+  apiPlugins.install(bot.api);
+  const notificationApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  apiPlugins.installForNotifications(notificationApi);
 
-  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(bot.api, services.media), logger });
+  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(notificationApi, services.media), logger });
   const menu = createCommandMenu([...CORE_COMMANDS, ...modules.flatMap((module) => module.commands ?? [])], {
     admins: services.admins,
     adminChatId: config.adminChatId,
@@ -107,8 +115,12 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(errorBoundary(logger, deps.inFlight));
   bot.use(updateLogger(logger));
   bot.use(sequentialize(sequenceKeys));
+  const { acrossInstances } = deps;
+  if (acrossInstances) bot.use((ctx, next) => acrossInstances.run(sequenceKeys(ctx), next));
   bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
+  // Around everything that follows, so they see every conversation start, end and expiry (analytics).
+  for (const { middleware } of parts) if (middleware) bot.use(middleware);
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -117,9 +129,11 @@ export function createBot(deps: BotDependencies): BotApp {
         getStorageKey: conversationKey,
         adapter: deps.conversationStore,
       },
+      onEnter: noteConversationEntered,
+      onExit: noteConversationExited,
       plugins: [
         async (ctx, next) => {
-          installApiPlugins(ctx.api);
+          apiPlugins.install(ctx.api);
           await next();
         },
       ],
@@ -128,6 +142,7 @@ export function createBot(deps: BotDependencies): BotApp {
   // After the conversations plugin has read this update's state (which tells whether one expired).
   const restartCommands = new Map(parts.flatMap((part) => (part.conversations ?? []).map((entry) => [entry.name, entry.restartCommand ?? entry.name] as const)));
   bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu, restartCommands }));
+  bot.use(traceActiveConversations);
   // Before the conversations themselves, so they work in the middle of one.
   bot.use(cancelFeature(menu));
   bot.use(helpFeature(menu));
@@ -140,6 +155,7 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.catch((error) => logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error'));
   const jobs = [
     expireConversationsJob({ store: deps.conversationStore, clock: services.clock }),
+    pruneJobRunsJob(createJobSlots(services.pool)),
     ...modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: bot.api }) ?? []),
   ];
   return { bot, notifications: delivery, menu, jobs };

@@ -91,6 +91,8 @@ export interface Config {
   adminChatId: number;
   adminIds: readonly number[];
   webhook: { url: string; secret: string; port: number } | undefined;
+  /** PORT when it was set: long polling then serves /healthz on it too (webhook mode always does, on its port). */
+  healthPort: number | undefined;
   cryptoAsset: string;
   /** Encrypts conversation state and gift card codes: STATE_SECRET, or (first run) one derived from BOT_TOKEN. */
   stateSecret: string;
@@ -127,6 +129,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       env.WEBHOOK_URL && env.WEBHOOK_SECRET
         ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, port: env.PORT }
         : undefined,
+    healthPort: 'PORT' in present ? env.PORT : undefined,
     cryptoAsset: env.CRYPTO_ASSET,
     stateSecret: env.STATE_SECRET ?? derivedStateSecret(env.BOT_TOKEN),
     stateSecretDerived: env.STATE_SECRET === undefined,

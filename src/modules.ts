@@ -1,5 +1,6 @@
 import { accountsModule } from './features/accounts/index.ts';
 import { adminModule } from './features/admin/index.ts';
+import { analyticsModule } from './features/analytics/index.ts';
 import { approvalsModule } from './features/approvals/index.ts';
 import { giftcardsModule } from './features/giftcards/index.ts';
 import { kycModule } from './features/kyc/index.ts';
@@ -32,6 +33,7 @@ export const MODULES = [
   notificationsModule,
   supportModule,
   tutorialsModule,
+  analyticsModule,
 ] as const;
 
 type Modules = (typeof MODULES)[number];
@@ -63,6 +65,13 @@ export function createServices(deps: ServiceDependencies, modules: readonly BotM
     history: createHistoryService({ pool: shared.pool, sources: modules.flatMap((module) => module.history?.sources ?? []) }),
   };
   return { ...kernel, ...own };
+}
+
+/** Each module's shutdown task (buffers written before the pool closes), in module order. */
+export async function runStopTasks(services: AppServices, modules: readonly BotModule[] = MODULES): Promise<void> {
+  for (const module of modules) {
+    await module.onStop?.((services as unknown as Record<string, unknown>)[module.name]);
+  }
 }
 
 /** Each module's start-up task (starter content and the like), in module order. */

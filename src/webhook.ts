@@ -1,5 +1,5 @@
 import { webhookCallback, type Bot } from 'grammy';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { BotContext } from './context.ts';
 import type { Logger } from './logger.ts';
 
@@ -11,14 +11,38 @@ export interface WebhookOptions {
   host?: string;
 }
 
+/** Whether this instance can serve: the database answers. */
+export type HealthCheck = () => Promise<boolean>;
+
+export const HEALTH_PATH = '/healthz';
+
+/** GET /healthz: 200 while the database answers, 503 otherwise (a load balancer then sends updates elsewhere). */
+function serveHealth(request: IncomingMessage, response: ServerResponse, health: HealthCheck): boolean {
+  if (request.url?.split('?')[0] !== HEALTH_PATH || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+  void health().then((ok) => {
+    const body = JSON.stringify({ status: ok ? 'ok' : 'unavailable', database: ok ? 'reachable' : 'unreachable' });
+    response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(request.method === 'HEAD' ? undefined : body);
+  });
+  return true;
+}
+
+async function listen(server: Server, port: number, host: string | undefined): Promise<Server> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host ?? '0.0.0.0', resolve);
+  });
+  return server;
+}
+
 /**
- * Serves Telegram's webhook POSTs on the URL's path. grammY checks the secret token header: a request
- * without the right one gets 401 and is not processed.
+ * Serves Telegram's webhook POSTs on the URL's path, and /healthz. grammY checks the secret token header: a
+ * request without the right one gets 401 and is not processed.
  */
-export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookOptions, logger: Logger): Promise<Server> {
+export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookOptions, health: HealthCheck, logger: Logger): Promise<Server> {
   const path = new URL(options.url).pathname;
   const handleUpdate = webhookCallback(bot, 'http', { secretToken: options.secret, onTimeout: 'return' });
   const server = createServer((request, response) => {
+    if (serveHealth(request, response, health)) return;
     if (request.method !== 'POST' || request.url?.split('?')[0] !== path) {
       response.writeHead(404).end();
       return;
@@ -28,10 +52,17 @@ export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookO
       if (!response.headersSent) response.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
-  });
+  await listen(server, options.port, options.host);
   logger.info({ port: options.port, path }, 'webhook server listening');
+  return server;
+}
+
+/** In long-polling mode, /healthz alone (when PORT is set). */
+export async function startHealthServer(port: number, health: HealthCheck, logger: Logger, host?: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (!serveHealth(request, response, health)) response.writeHead(404).end();
+  });
+  await listen(server, port, host);
+  logger.info({ port, path: HEALTH_PATH }, 'health check listening');
   return server;
 }

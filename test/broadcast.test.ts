@@ -4,7 +4,7 @@ import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { seedCrowd } from './support/crowd.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
-import { pendingDeposit, verifiedUser } from './support/flows.ts';
+import { cardFor, pendingDepositInChat, verifiedUser } from './support/flows.ts';
 import { seedUser } from './support/users.ts';
 
 /**
@@ -71,7 +71,7 @@ describe('/broadcast', () => {
     const reachable = crowd.slice(3);
     await seedUser(db, tg.createUser({ id: SILENT_ID, first_name: 'Silent', startedBot: false }));
     const yaw = await verifiedUser(db, tg, 951_100, 'Yaw');
-    const card = await pendingDeposit(tg, yaw);
+    const card = await cardFor(tg, await pendingDepositInChat(tg, yaw, '500'));
     // Everyone reachable, as the bot sees it: the crowd less the two who blocked it and the inactive one, plus Yaw and the silent one.
     const audience = reachable.length + 2;
 

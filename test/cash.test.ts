@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, pendingDepositInChat, referenceIn, TestClock, verifiedUser } from './support/flows.ts';
 import { sidewaysPhoto } from './support/images.ts';
 import { seedUser, TEST_PIN } from './support/users.ts';
 
@@ -45,14 +45,7 @@ function newUser(name: string): Promise<TestUser> {
 
 /** A deposit through the chat (I have paid, no screenshot), approved by the admin. */
 async function deposit(user: TestUser, amount: string): Promise<void> {
-  await user.send('/deposit');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
-  await tg.waitForMessage(user.id, 'How much will you deposit?');
-  await user.send(amount);
-  const payment = await tg.waitForMessage(user.id, 'Pay exactly');
-  await user.tap(payment, '✅ I have paid');
-  await tg.waitForMessage(user.id, 'is waiting for our team to see the payment');
-  await admin.tap(await cardFor(tg, referenceIn(payment, 'DEP')), '✅ Approve', { chatId: ADMIN_CHAT_ID });
+  await admin.tap(await cardFor(tg, await pendingDepositInChat(tg, user, amount)), '✅ Approve', { chatId: ADMIN_CHAT_ID });
   await tg.waitForMessage(user.id, 'is now in your wallet');
 }
 

@@ -74,4 +74,14 @@ describe('a conversation left without an answer', () => {
     await tg.waitForMessage(kofi.id, 'Send /deposit to start again.');
     await tg.waitForMessage(kofi.id, 'Your wallet');
   });
+
+  it('leaves the notice of an expiry for 30 days, then the job forgets it', async () => {
+    await db.query(
+      `INSERT INTO expired_conversations (key, flows, expired_at)
+       VALUES ('8103:8103', ARRAY['deposit'], $1::timestamptz - interval '31 days'), ('8104:8104', ARRAY['sell'], $1::timestamptz - interval '29 days')`,
+      [clock.now().toISOString()],
+    );
+    await bot.runJob('expire-conversations');
+    expect(await db.query("SELECT key FROM expired_conversations WHERE key IN ('8103:8103', '8104:8104')")).toEqual([{ key: '8104:8104' }]);
+  });
 });

@@ -6,6 +6,7 @@ import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
 import { GPS_MARKER, PDF_BYTES, pixelAt, sidewaysPhoto, TEXT_BYTES, tinyPng } from './support/images.ts';
+import { submitKycInChat } from './support/flows.ts';
 import { seedUser } from './support/users.ts';
 
 const ADMIN_A = 900001;
@@ -65,26 +66,7 @@ async function kycRow(user: TestUser): Promise<Record<string, unknown> | undefin
 
 /** Walks a user through /kyc with valid answers; returns the admin card. */
 async function submitKyc(user: TestUser, document: 'Ghana Card' | 'Passport' = 'Ghana Card'): Promise<ChatMessage> {
-  await user.send('/kyc');
-  await user.tap(await tg.waitForMessage(user.id, 'Which document'), document);
-  await tg.waitForMessage(user.id, 'number exactly as printed');
-  await user.send(document === 'Passport' ? 'G1234567' : 'GHA-123456789-0');
-  await user.tap(await tg.waitForMessage(user.id, 'What is your first name'), /^Keep/);
-  await user.tap(await tg.waitForMessage(user.id, 'What is your last name'), /^Keep/);
-  await tg.waitForMessage(user.id, 'date of birth');
-  await user.send('1990-05-17');
-  await tg.waitForMessage(user.id, 'home address');
-  await user.send('House 4, Ring Road, Kumasi');
-  await tg.waitForMessage(user.id, 'front');
-  await user.sendPhoto(photo);
-  if (document !== 'Passport') {
-    await tg.waitForMessage(user.id, 'back');
-    await user.sendPhoto(photo);
-  }
-  await tg.waitForMessage(user.id, 'selfie');
-  await user.sendPhoto(photo);
-  await user.tap(await tg.waitForMessage(user.id, 'Please check your details'), '✅ Confirm and send');
-  await tg.waitForMessage(user.id, 'Your documents were sent for review');
+  await submitKycInChat(tg, user, photo, { document });
   return tg.waitForMessage(ADMIN_CHAT_ID, `${user.first_name} ${user.last_name}`);
 }
 

@@ -186,10 +186,12 @@ describe('/alerts', () => {
     expect(waiting.map((row) => row.target_rate)).toEqual(['12.00', '13.00', '20.00']);
   });
 
-  it('waits while the price is stale, and fires on the next fresh one', async () => {
+  it('waits while the price is stale, and fires on the next fresh one, never for a deactivated account', async () => {
     await setPrice(bot, '15.00', ADMIN_ID);
     const { user: kofi, id } = await newUser('Kofi');
-    await db.query("INSERT INTO rate_alerts (user_id, asset, side, target_rate) VALUES ($1, 'USDT', 'sell', 14.00)", [id]);
+    const { user: ebo, id: eboId } = await newUser('Ebo');
+    for (const userId of [id, eboId]) await db.query("INSERT INTO rate_alerts (user_id, asset, side, target_rate) VALUES ($1, 'USDT', 'sell', 14.00)", [userId]);
+    await db.query('UPDATE users SET is_active = false WHERE id = $1', [eboId]);
     await db.query("UPDATE settings SET live_rate_source = 'coingecko'");
     clock.advance(16 * MINUTE);
     await bot.runJob('rate-alerts');
@@ -198,5 +200,8 @@ describe('/alerts', () => {
     await setPrice(bot, '15.00', ADMIN_ID);
     await bot.runJob('rate-alerts');
     await tg.waitForMessage(kofi.id, 'Sell rate reached');
+    await tg.settle();
+    expect(tg.messages(ebo.id).some((message) => message.text?.includes('rate reached'))).toBe(false);
+    expect(await db.query('SELECT triggered_at FROM rate_alerts WHERE user_id = $1', [eboId])).toEqual([{ triggered_at: null }]);
   });
 });

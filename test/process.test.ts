@@ -6,9 +6,8 @@ import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
 import { FakeRates } from './support/fakeRates.ts';
-import { startBotProcess } from './support/process.ts';
+import { startBotProcess, unusedPort } from './support/process.ts';
 import { chmod, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 
 describe('configuration errors stop start-up with one clear line', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
@@ -54,7 +53,7 @@ describe('the bot process', () => {
     const userCommands = ['start', 'wallet', 'buy', 'sell', 'deposit', 'withdraw', 'giftcards', 'market', 'orders', 'history', 'kyc', 'tutorials', 'notifications', 'alerts', 'support', 'help', 'cancel'];
     expect(tg.commands().map((command) => command.command)).toEqual(userCommands);
     const adminScope = { type: 'chat', chat_id: ADMIN_CHAT_ID } as const;
-    expect(tg.commands(adminScope).map((command) => command.command)).toEqual([...userCommands, 'admin', 'pending', 'rates', 'settings', 'broadcast', 'catalogue', 'tutorial_admin']);
+    expect(tg.commands(adminScope).map((command) => command.command)).toEqual([...userCommands, 'admin', 'pending', 'rates', 'settings', 'stats', 'broadcast', 'dbstats', 'catalogue', 'tutorial_admin']);
     // No price source is reachable here, so the admins hear once that trading is paused.
     await tg.waitForMessage(ADMIN_CHAT_ID, 'price has not updated at all yet');
 
@@ -110,14 +109,6 @@ describe('without DATABASE_URL', () => {
   });
 });
 
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const errorLines = (output: string) => output.split('\n').filter((line) => /"level":(50|60)/.test(line));
 
 describe('a first run, as a new operator would try it', () => {
@@ -160,21 +151,24 @@ describe('a first run, as a new operator would try it', () => {
   });
 
   it('gets a price with no API key at all, so trading is open and nobody is told it is paused', async () => {
+    // A database of its own, as on a first run: the bots above claimed this minute's price refresh on theirs.
+    const fresh = await createTestDatabase();
     const tg = await FakeTelegram.start();
     const rates = await FakeRates.start();
     rates.setPrice('USDT', 15.1);
     try {
       tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
-      const bot = startBotProcess({ BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: db.url, COINGECKO_API_URL: rates.url });
+      const bot = startBotProcess({ BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot, ADMIN_CHAT_ID: String(ADMIN_CHAT_ID), DATABASE_URL: fresh.url, COINGECKO_API_URL: rates.url });
       await bot.waitForLog('"msg":"bot started"');
       await tg.settle(500);
       expect(await bot.stop()).toBe(0);
       expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('has not updated'))).toBe(false);
       expect(bot.stdout()).not.toContain('live price not updated');
-      expect(await db.query("SELECT source, price_ghs::text AS price FROM rates")).toEqual([{ source: 'coingecko', price: '15.10000000' }]);
+      expect(await fresh.query("SELECT source, price_ghs::text AS price FROM rates")).toEqual([{ source: 'coingecko', price: '15.10000000' }]);
     } finally {
       await tg.stop();
       await rates.stop();
+      await fresh.drop();
     }
   });
 

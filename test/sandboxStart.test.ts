@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
+import { startOfDay } from '../src/services/common/calendar.ts';
+import { ADMIN_GROUP } from '../src/sandbox/cast.ts';
 import { databasesOn } from '../src/sandbox/database.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
 
@@ -52,6 +54,35 @@ describe('npm run sandbox', () => {
       await db.end();
       await demo.stop();
       await rm(demoDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fast forwards every job as the scheduler would: the moved time claims new slots, a day whose digest went out is not sent again', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-sandbox-forward-'));
+    const sandbox = await Sandbox.start({ dataDir, databases: databasesOn(inject('maintenanceDatabaseUrl'), `sandbox_${randomBytes(6).toString('hex')}`), logger: createLogger('warn'), demo: false });
+    try {
+      const tg = sandbox.session?.tg;
+      if (!tg) throw new Error('no session');
+      const digests = () => tg.messages(ADMIN_GROUP.id).filter((message) => message.text?.includes('Daily digest for'));
+      const dayOf = () => startOfDay(sandbox.clock.now()).getTime();
+
+      const aDayLater = await sandbox.fastForward(24 * 60 * 60_000);
+      expect(aDayLater.failed).toEqual([]);
+      for (const job of ['daily-digest', 'reconcile-user-metrics', 'remind-pending-requests', 'expire-unpaid-buys', 'deliver-notifications']) expect(aDayLater.ran).toContain(job);
+      await tg.waitForMessage(ADMIN_GROUP.id, 'Daily digest for');
+
+      const before = dayOf();
+      const aMinuteLater = await sandbox.fastForward(60_000);
+      expect(aMinuteLater.failed).toEqual([]);
+      // The daily jobs' slot is the day in Accra: unless that minute crossed midnight, this day's digest already went out.
+      const sameDay = dayOf() === before;
+      expect(sameDay ? aMinuteLater.skipped : aMinuteLater.ran).toContain('daily-digest');
+      await tg.settle();
+      expect(digests()).toHaveLength(sameDay ? 1 : 2);
+      expect(tg.rejectedCalls).toEqual([]);
+    } finally {
+      await sandbox.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { pendingDeposit, referenceIn, verifiedUser } from './support/flows.ts';
+import { pendingDepositInChat, verifiedUser } from './support/flows.ts';
 import { GPS_MARKER, sidewaysPhoto, tinyPng } from './support/images.ts';
 
 const ADMIN_ID = 953_001;
@@ -56,7 +56,7 @@ const relayMessage = () => tg.waitForMessage(ADMIN_CHAT_ID, 'Support message fro
 describe('/support', () => {
   it('shows the contacts, relays a message with who sent it and their open requests, and brings the answer back signed Support', async () => {
     const ama = await newUser('Ama');
-    const reference = referenceIn(await pendingDeposit(tg, ama), 'DEP');
+    const reference = await pendingDepositInChat(tg, ama, '500');
 
     await ama.send('/support');
     const screen = await tg.waitForMessage(ama.id, 'Support');

@@ -5,7 +5,7 @@ import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeRates, FAKE_CMC_API_KEY } from './support/fakeRates.ts';
 import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, pendingBuyInChat, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
 import { TEST_PIN } from './support/users.ts';
 
 const ADMIN_ID = 920001;
@@ -63,15 +63,7 @@ function rateJob() {
 
 /** Buys through the chat for GHS 500 at the price 15.20 (rate 15.51) and has the admin approve it. */
 async function buyFiveHundred(user: TestUser): Promise<void> {
-  await user.send('/buy');
-  await tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
-  await user.send('GHS 500');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you pay?'), '📱 Mobile money');
-  const payment = await tg.waitForMessage(user.id, 'Pay exactly GHS 500.00 by mobile money to:');
-  await user.tap(payment, '✅ I have paid');
-  await tg.waitForMessage(user.id, 'is waiting for our team to confirm your payment');
-  const card = await cardFor(tg, referenceIn(payment, 'BUY'));
-  await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+  await admin.tap(await cardFor(tg, await pendingBuyInChat(tg, user, 'GHS 500')), '✅ Approve', { chatId: ADMIN_CHAT_ID });
   await tg.waitForMessage(user.id, '32.23726627 USDT is now in your wallet');
 }
 

@@ -1,4 +1,5 @@
 import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
 
 /** True for the one caller that claims this job's slot first; every other instance skips the slot. */
 export async function claimJobSlot(db: CommonQueryMethods, job: string, slot: Date): Promise<boolean> {
@@ -6,4 +7,21 @@ export async function claimJobSlot(db: CommonQueryMethods, job: string, slot: Da
     INSERT INTO job_runs (job, slot) VALUES (${job}, ${slot.toISOString()}) ON CONFLICT DO NOTHING
   `);
   return result.rowCount === 1;
+}
+
+export async function deleteJobSlotsBefore(db: CommonQueryMethods, before: Date): Promise<number> {
+  const result = await db.query(sql.unsafe`DELETE FROM job_runs WHERE slot < ${before.toISOString()}`);
+  return result.rowCount;
+}
+
+/**
+ * The lock a job holds while it runs, on any instance: session-scoped (key space 21), so it lasts across the
+ * run's own transactions, on a connection kept for the run; false when another session holds it.
+ */
+export async function tryLockJob(db: CommonQueryMethods, job: string): Promise<boolean> {
+  return db.oneFirst(sql.type(z.object({ locked: z.boolean() }))`SELECT pg_try_advisory_lock(21, hashtext(${job})) AS locked`);
+}
+
+export async function unlockJob(db: CommonQueryMethods, job: string): Promise<void> {
+  await db.query(sql.unsafe`SELECT pg_advisory_unlock(21, hashtext(${job}))`);
 }

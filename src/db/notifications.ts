@@ -30,6 +30,9 @@ export async function insertNotification(db: CommonQueryMethods, notification: N
   `);
 }
 
+/** Due rows looked at per row claimed: room to find one each of several users behind a user with many waiting. */
+const CANDIDATES_PER_CLAIMED = 4;
+
 const dueNotificationSchema = z.object({
   id: z.number(),
   telegram_id: z.number().nullable(),
@@ -44,7 +47,9 @@ export type DueNotification = z.infer<typeof dueNotificationSchema>;
 
 /**
  * Claims due notifications for `leaseSeconds`: their next attempt moves past the lease, so another
- * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Urgent before bulk, then oldest first.
+ * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Urgent before bulk, then oldest
+ * first, and at most one per user: a batch is sent at once, while one chat's notifications go a second apart
+ * (a user with many waiting would hold up the whole batch). The rest of a user's wait for the next batches.
  */
 export async function claimDueNotifications(
   db: CommonQueryMethods,
@@ -55,12 +60,19 @@ export async function claimDueNotifications(
   const forUser = only.userId === undefined ? sql.fragment`` : sql.fragment`AND user_id = ${only.userId}`;
   const urgent = only.urgentOnly ? sql.fragment`AND priority = ${PRIORITY_VALUE.urgent}` : sql.fragment``;
   return db.any(sql.type(dueNotificationSchema)`
-    WITH due AS (
-      SELECT id, priority, next_attempt_at AS due_at FROM notifications
+    WITH candidates AS (
+      SELECT id, user_id, priority, next_attempt_at AS due_at FROM notifications
        WHERE next_attempt_at <= now() ${forUser} ${urgent}
        ORDER BY priority DESC, next_attempt_at, id
-       LIMIT ${limit}
+       LIMIT ${limit * CANDIDATES_PER_CLAIMED}
        FOR UPDATE SKIP LOCKED
+    ),
+    due AS (
+      SELECT id, priority, due_at FROM (
+        SELECT DISTINCT ON (user_id) id, priority, due_at FROM candidates ORDER BY user_id, priority DESC, due_at, id
+      ) first_of_each_user
+       ORDER BY priority DESC, due_at, id
+       LIMIT ${limit}
     ),
     claimed AS (
       UPDATE notifications n
@@ -69,7 +81,7 @@ export async function claimDueNotifications(
        WHERE n.id = due.id AND u.id = n.user_id
       RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, due.priority, due.due_at
     )
-    -- RETURNING keeps no order: sent in this order, a user's notices arrive in the order they were written.
+    -- RETURNING keeps no order: sent in this order, urgent ones leave first.
     SELECT id, telegram_id, blocked, title, message, format, photo, attempts FROM claimed ORDER BY priority DESC, due_at, id
   `);
 }

@@ -103,7 +103,7 @@ export async function lockCrossingOrders(
   return db.any(sql.type(restingOrderSchema)`
     SELECT o.*, (u.is_active AND u.kyc_status = 'approved') AS owner_allowed
       FROM orders o JOIN users u ON u.id = o.user_id
-     WHERE o.currency_pair = ${incoming.pair} AND o.order_type = ${buying ? 'SELL' : 'BUY'}
+     WHERE o.currency_pair = ${incoming.pair} AND ${buying ? sql.fragment`o.order_type = 'SELL'` : sql.fragment`o.order_type = 'BUY'`}
        AND o.status IN (${openStatuses}) AND o.user_id <> ${incoming.userId}
        AND ${buying ? sql.fragment`o.price <= ${incoming.limitPrice}` : sql.fragment`o.price >= ${incoming.limitPrice}`}
      ORDER BY ${buying ? sql.fragment`o.price ASC` : sql.fragment`o.price DESC`}, o.created_at, o.id
@@ -166,7 +166,7 @@ export type BookLevel = z.infer<typeof levelSchema>;
 export async function bookLevels(db: CommonQueryMethods, pair: string, side: OrderSide, limit: number): Promise<readonly BookLevel[]> {
   return db.any(sql.type(levelSchema)`
     SELECT price, sum(amount - filled_amount) AS amount, count(*)::int AS orders
-      FROM orders WHERE currency_pair = ${pair} AND order_type = ${side} AND status IN (${openStatuses})
+      FROM orders WHERE currency_pair = ${pair} AND ${side === 'BUY' ? sql.fragment`order_type = 'BUY'` : sql.fragment`order_type = 'SELL'`} AND status IN (${openStatuses})
      GROUP BY price
      ORDER BY ${side === 'BUY' ? sql.fragment`price DESC` : sql.fragment`price ASC`}
      LIMIT ${limit}

@@ -41,14 +41,15 @@ const firedSchema = alertRowSchema.extend({ triggered_rate: z.string() });
 export type FiredAlert = z.infer<typeof firedSchema>;
 
 /**
- * Fires every waiting alert the rates reach (sell rate at or above its target, buy rate at or below), once: one
- * guarded UPDATE, so an alert fires in exactly one run whatever runs at the same time.
+ * Fires every waiting alert of an active user that the rates reach (sell rate at or above its target, buy rate
+ * at or below), once: one guarded UPDATE, so an alert fires in exactly one run whatever runs at the same time.
+ * A deactivated user's alerts wait (they could not trade on them).
  */
 export async function fireReachedAlerts(db: CommonQueryMethods, market: { asset: string; buy: string; sell: string }): Promise<readonly FiredAlert[]> {
   return db.any(sql.type(firedSchema)`
     UPDATE rate_alerts
        SET triggered_at = now(), triggered_rate = CASE side WHEN 'sell' THEN ${market.sell}::numeric ELSE ${market.buy}::numeric END
-     WHERE triggered_at IS NULL AND asset = ${market.asset}
+     WHERE triggered_at IS NULL AND asset = ${market.asset} AND user_id IN (SELECT id FROM users WHERE is_active)
        AND ((side = 'sell' AND target_rate <= ${market.sell}::numeric) OR (side = 'buy' AND target_rate >= ${market.buy}::numeric))
     RETURNING id, user_id, side, target_rate::text, created_at, triggered_rate::text
   `);

@@ -78,3 +78,9 @@ export async function tradeStats(db: CommonQueryMethods, pair: string, since: Da
       (SELECT count(*)::int ${ofPair} AND t.created_at >= ${from}) AS trades
   `);
 }
+
+/** Every trade, or those of one user (as buyer or seller), in the order they were settled. */
+export async function tradesInSettlementOrder(db: CommonQueryMethods, userId?: number): Promise<readonly TradeRow[]> {
+  const ofUser = userId === undefined ? sql.fragment`TRUE` : sql.fragment`buyer_id = ${userId} OR seller_id = ${userId}`;
+  return db.any(sql.type(tradeRowSchema)`SELECT * FROM trades WHERE ${ofUser} ORDER BY id`);
+}

@@ -24,16 +24,23 @@ export async function lockTradingMetrics(db: CommonQueryMethods, userId: number)
   `);
 }
 
-export async function updateTradingMetrics(
-  db: CommonQueryMethods,
-  userId: number,
-  metrics: Omit<TradingMetricsRow, 'last_trade_at'> & { last_trade_at: Date },
-): Promise<void> {
+/** Sets a user's trading metrics (after a fill, or the nightly reconciliation's correction); the row exists. */
+export async function updateTradingMetrics(db: CommonQueryMethods, userId: number, metrics: TradingMetricsRow): Promise<void> {
   await db.query(sql.unsafe`
     UPDATE user_metrics
        SET total_trades = ${metrics.total_trades}, total_volume = ${metrics.total_volume}, total_profit = ${metrics.total_profit},
            market_position = ${metrics.market_position}, market_cost_ghs = ${metrics.market_cost_ghs},
-           last_trade_at = ${metrics.last_trade_at.toISOString()}, updated_at = now()
+           last_trade_at = ${metrics.last_trade_at?.toISOString() ?? null}, updated_at = now()
      WHERE user_id = ${userId}
+  `);
+}
+
+const storedMetricsSchema = tradingMetricsSchema.extend({ user_id: z.number() });
+export type StoredMetricsRow = z.infer<typeof storedMetricsSchema>;
+
+/** Every user's stored trading metrics. */
+export async function listTradingMetrics(db: CommonQueryMethods): Promise<readonly StoredMetricsRow[]> {
+  return db.any(sql.type(storedMetricsSchema)`
+    SELECT user_id, total_trades, total_volume, total_profit, market_position, market_cost_ghs, last_trade_at FROM user_metrics ORDER BY user_id
   `);
 }

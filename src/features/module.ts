@@ -1,5 +1,5 @@
 import type { ConversationBuilder } from '@grammyjs/conversations';
-import type { Api, Composer, InlineKeyboard } from 'grammy';
+import type { Api, Composer, InlineKeyboard, MiddlewareFn } from 'grammy';
 import type { Config } from '../config.ts';
 import type { BotContext, ConversationContext } from '../context.ts';
 import type { Job } from '../jobs/job.ts';
@@ -60,6 +60,11 @@ export interface TelegramParts {
   conversations?: readonly ConversationEntry[];
   composer?: Composer<BotContext>;
   orderLists?: readonly OrderList[];
+  /**
+   * Runs for every update once the account is loaded, around everything after it (the expiry notice,
+   * conversations, every handler): to observe updates, e.g. analytics. It must call `next` and never fail the update.
+   */
+  middleware?: MiddlewareFn<BotContext>;
 }
 
 /**
@@ -82,6 +87,8 @@ export interface BotModule<Name extends string = string, S = unknown> {
   settingFields?: readonly SettingField[];
   /** Runs at every start, after migrations and before updates are taken: e.g. starter content, idempotently. */
   onStart?(services: S, shared: SharedServices): Promise<void>;
+  /** Runs at shutdown once updates and jobs have stopped, before the pool closes: e.g. writing what is buffered. */
+  onStop?(services: S): Promise<void>;
   telegram?(deps: ModuleDeps<S>): TelegramParts;
   /** Cron jobs, scheduled by main.ts (src/jobs/scheduler.ts). */
   jobs?(deps: ModuleDeps<S> & { api: Api }): readonly Job[];

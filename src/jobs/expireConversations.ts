@@ -5,9 +5,7 @@ export function expireConversationsJob(deps: { store: { expireIdle(now: Date): P
   return {
     name: 'expire-conversations',
     schedule: '30 * * * * *',
-    oncePerSlot: true,
-    run: async () => {
-      await deps.store.expireIdle(deps.clock());
-    },
+    slotMinutes: 1,
+    run: async () => ({ expired: await deps.store.expireIdle(deps.clock()) }),
   };
 }

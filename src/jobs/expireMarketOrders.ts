@@ -27,9 +27,7 @@ export function expireMarketOrdersJob(deps: ExpiryJobDeps): Job {
   return {
     name: 'expire-market-orders',
     schedule: '30 * * * * *',
-    oncePerSlot: true,
-    run: async () => {
-      await runExpiryJob(deps);
-    },
+    slotMinutes: 1,
+    run: async () => ({ expired: await runExpiryJob(deps) }),
   };
 }

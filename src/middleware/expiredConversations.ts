@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from '../context.ts';
 import type { CommandMenu } from '../telegram/commands.ts';
+import { noteConversationsExpired } from './conversationLifecycle.ts';
 
 /** Where a user's conversation in a chat is stored: per chat and user, so admins in the group never share one. */
 export function conversationKey(ctx: BotContext): string | undefined {
@@ -24,6 +25,7 @@ export function expiredConversationNotice(deps: {
       await next();
       return;
     }
+    noteConversationsExpired(ctx, flows);
     const command = flows.map((flow) => deps.restartCommands.get(flow)).find((name) => deps.menu.all.some((entry) => entry.command === name));
     const restart = command ? ` Send /${command} to start again.` : ' Send /help to see what you can do.';
     const notice = `⌛ What you were doing was closed after 30 minutes without an answer, so nothing from it was saved.${restart}`;

@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startApp, stopApp, type Running } from '../app.ts';
+import { runJobSlot } from '../jobs/scheduler.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { InFlightUpdates } from '../middleware/inFlight.ts';
-import type { SendingLimits } from '../telegram/apiPlugins.ts';
+import { TELEGRAM_SENDING_LIMITS, type SendingLimits } from '../telegram/apiPlugins.ts';
 import { FakeTelegram, type SimulatedUser } from './botApi/index.ts';
 import { ADMIN_GROUP, CAST, panesFor, SANDBOX_BOT_USERNAME, SANDBOX_TOKEN, type Pane, type PersonKey } from './cast.ts';
 import { SandboxClock } from './clock.ts';
 import type { SandboxDatabases } from './database.ts';
 import { DEMO_PIN, seedDemo, setSandboxPrice } from './demo.ts';
 
-/** Telegram's overall pace, without its pauses between messages to one chat: trying a flow is not slowed down. */
-const SANDBOX_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 30, chatIntervalMs: 0, groupMessagesPerMinute: 600 };
+/** Telegram's overall pace, without the second between notifications to one chat or the group's 20 a minute: trying a flow is not slowed down. */
+const SANDBOX_SENDING_LIMITS: SendingLimits = { ...TELEGRAM_SENDING_LIMITS, chatIntervalMs: 0, groupMessagesPerMinute: 600 };
 /** People trying flows tap faster than the usual flood limit allows. */
 const SANDBOX_RATE_LIMIT = { updates: 100, perMilliseconds: 10_000 };
 /** Nothing listens on the discard port: were a live rate source chosen in /settings, its fetch fails locally. */
@@ -80,23 +81,23 @@ export class Sandbox {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Moves the bot's clock forward, then runs every job once at the new time (expiry, reminders, delivery). */
-  fastForward(milliseconds: number): Promise<{ ran: string[]; failed: string[] }> {
+  /**
+   * Moves the bot's clock forward, then runs every job once at the new time (expiry, reminders, the digest,
+   * delivery), as the scheduler would: a job that runs once per slot claims the slot of the new time, and one
+   * whose slot has already run (a move within the same day, for a daily job) is skipped.
+   */
+  fastForward(milliseconds: number): Promise<{ ran: string[]; failed: string[]; skipped: string[] }> {
     return this.#serially(async () => {
       this.clock.advance(milliseconds);
       this.#changed();
-      const ran: string[] = [];
-      const failed: string[] = [];
-      for (const job of this.#session?.running.jobList ?? []) {
-        try {
-          await job.run(this.clock.now());
-          ran.push(job.name);
-        } catch (error) {
-          failed.push(job.name);
-          this.#options.logger.error({ err: error, job: job.name }, 'sandbox: job failed after fast forward');
-        }
+      const outcome = { ran: [] as string[], failed: [] as string[], skipped: [] as string[] };
+      const { jobList = [], schedulerDeps } = this.#session?.running ?? {};
+      if (!schedulerDeps) return outcome;
+      for (const job of jobList) {
+        const result = await runJobSlot(job, this.clock.now(), schedulerDeps);
+        (result === 'done' ? outcome.ran : result === 'failed' ? outcome.failed : outcome.skipped).push(job.name);
       }
-      return { ran, failed };
+      return outcome;
     });
   }
 
@@ -148,6 +149,7 @@ export class Sandbox {
       adminChatId: ADMIN_GROUP.id,
       adminIds: [users.esi.id],
       webhook: undefined,
+      healthPort: undefined,
       cryptoAsset: 'USDT',
       // A session's conversations and sealed codes never outlive it.
       stateSecret: randomBytes(32).toString('hex'),

@@ -101,6 +101,27 @@ describe('notification delivery (outbox)', () => {
     expect(calls.filter((id) => id === ama.telegramId).length).toBe(before);
     expect(await row(second)).toMatchObject({ sent_at: null, retry_in_s: null });
   });
+  it("sends one notification per user a batch, so a user with many waiting never holds up the others", async () => {
+    const busy = await user();
+    const other = await user();
+    for (let index = 1; index <= 30; index += 1) await notify(busy.id, `fill ${index}`);
+    await notify(other.id, 'your deposit was approved');
+    const sent: OutgoingNotification[] = [];
+    const delivery = createNotificationDelivery({
+      pool: db.pool,
+      logger,
+      send: (notification) => {
+        sent.push(notification);
+        return Promise.resolve();
+      },
+    });
+    expect(await delivery.deliverDue()).toBe(31);
+    // The first batch: the busy user's oldest and the other user's, then the busy user's one a batch, in order.
+    expect(sent.slice(0, 2).map((notification) => notification.message)).toEqual(['fill 1', 'your deposit was approved']);
+    expect(sent.filter((notification) => notification.telegramId === busy.telegramId).map((notification) => notification.message)).toEqual(
+      Array.from({ length: 30 }, (_, index) => `fill ${index + 1}`),
+    );
+  });
 });
 
 describe('priorities and pace', () => {

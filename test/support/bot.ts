@@ -7,11 +7,15 @@ import { Writable } from 'node:stream';
 import { ALLOWED_UPDATES, createBot, createBotConversationStore, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import type { Config } from '../../src/config.ts';
+import type { Job } from '../../src/jobs/job.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
-import { createServices, runStartTasks, type AppServices as Services } from '../../src/modules.ts';
+import { createServices, runStartTasks, runStopTasks, type AppServices as Services } from '../../src/modules.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
+import { databaseIsReachable } from '../../src/db/health.ts';
+import { createDatabasePool } from '../../src/db/setup/pool.ts';
+import { createUpdateSequencer } from '../../src/services/platform/updateSequencing.ts';
 import type { SendingLimits } from '../../src/telegram/apiPlugins.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
@@ -35,8 +39,10 @@ export class LogCapture extends Writable {
 
 export interface TestBot {
   services: Services;
-  /** Runs one of the bot's cron jobs now, as its schedule would. */
+  /** Runs one of the bot's cron jobs now at the test clock's time (its work only: no slot claim, no log line). */
   runJob(name: string): Promise<void>;
+  /** The cron jobs this bot would schedule, to run through the scheduler's runJobSlot. */
+  jobs: readonly Job[];
   notifications: NotificationDelivery;
   /** Where this bot stores media (a temporary folder of its own). */
   dataDir: string;
@@ -60,6 +66,8 @@ export interface TestBotOptions {
   /** Where the rate providers fetch prices: a FakeRates server; by default nowhere reachable. */
   rateSources?: Config['rateSources'];
   clock?: Clock;
+  /** Where media are stored (a DATA_DIR with a media folder); a temporary folder of the bot's own by default. */
+  dataDir?: string;
   /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
   wrapConversationStore?: (store: ConversationStore) => ConversationStore;
   /** How fast the bot sends: FAST_SENDING_LIMITS unless a test is about Telegram's pace (TELEGRAM_SENDING_LIMITS). */
@@ -67,7 +75,7 @@ export interface TestBotOptions {
 }
 
 /** Tests that are not about Telegram's pace: the throttle is in place but never makes a test wait. */
-export const FAST_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 1000, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000 };
+export const FAST_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 1000, inFlight: 1000, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000 };
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
 const UNREACHABLE_RATE_SOURCES: Config['rateSources'] = {
@@ -86,7 +94,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     adminChatId: ADMIN_CHAT_ID,
     adminIds: options.adminIds ?? [],
   };
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tradebot-media-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tradebot-media-')));
   const baseServices = createServices({
     pool: options.db.pool,
     config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', stateSecret: TEST_STATE_SECRET, rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },
@@ -98,6 +106,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const store = createBotConversationStore({ pool: options.db.pool, secret: TEST_STATE_SECRET, logger, clock: baseServices.clock });
   const conversationStore = options.wrapConversationStore ? options.wrapConversationStore(store) : store;
   const inFlight = new InFlightUpdates();
+  // As main.ts does in webhook mode: each chat's updates are ordered across instances too.
+  const lockPool = options.webhookSecret ? await createDatabasePool(options.db.url, { maxPoolSize: 5 }) : undefined;
   const { bot, notifications, jobs } = createBot({
     config,
     logger,
@@ -107,11 +117,17 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     botInfo: options.tg.botInfo,
     sendingLimits: options.sendingLimits ?? FAST_SENDING_LIMITS,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(lockPool ? { acrossInstances: createUpdateSequencer(lockPool) } : {}),
   });
   let webhookUrl: string | undefined;
   let stopReceiving: () => Promise<unknown>;
   if (options.webhookSecret) {
-    const server = await startWebhookServer(bot, { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' }, logger);
+    const server = await startWebhookServer(
+      bot,
+      { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' },
+      () => databaseIsReachable(options.db.pool, 2_000),
+      logger,
+    );
     webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
     stopReceiving = () => new Promise((resolve) => server.close(resolve));
   } else {
@@ -126,6 +142,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       if (!job) throw new Error(`no job ${name}`);
       await job.run(clock());
     },
+    jobs,
     notifications,
     dataDir,
     logs,
@@ -134,6 +151,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      await runStopTasks(services);
+      await lockPool?.end();
     },
   };
 }

@@ -8,7 +8,10 @@ import { seedUser } from './users.ts';
 
 /** A clock the test moves by hand (quotes expire, prices go stale, PIN locks end). */
 export class TestClock {
-  #now = Date.now();
+  #now: number;
+  constructor(start: Date = new Date()) {
+    this.#now = start.getTime();
+  }
   readonly now = (): Date => new Date(this.#now);
   advance(milliseconds: number): void {
     this.#now += milliseconds;
@@ -72,14 +75,55 @@ export async function openOrders(tg: FakeTelegram, user: TestUser, button: strin
   return tg.waitForEdit(user.id, shown.message_id, heading);
 }
 
-/** A deposit of GHS 500 by mobile money, "I have paid", waiting for an admin: returns its card in the admin chat. */
-export async function pendingDeposit(tg: FakeTelegram, user: TestUser): Promise<ChatMessage> {
+/**
+ * /kyc answered as a user would, up to "sent for review": the document (a Ghana Card unless said), its number,
+ * the names kept as registered, a date of birth, the address, and `photo` for every side and the selfie.
+ */
+export async function submitKycInChat(
+  tg: FakeTelegram,
+  user: TestUser,
+  photo: Buffer,
+  details: { document?: 'Ghana Card' | 'Passport'; number?: string; address?: string } = {},
+): Promise<void> {
+  const document = details.document ?? 'Ghana Card';
+  await user.send('/kyc');
+  await user.tap(await tg.waitForMessage(user.id, 'Which document'), document);
+  await tg.waitForMessage(user.id, 'number exactly as printed');
+  await user.send(details.number ?? (document === 'Passport' ? 'G1234567' : 'GHA-123456789-0'));
+  await user.tap(await tg.waitForMessage(user.id, 'What is your first name'), /^Keep/);
+  await user.tap(await tg.waitForMessage(user.id, 'What is your last name'), /^Keep/);
+  await tg.waitForMessage(user.id, 'date of birth');
+  await user.send('1990-05-17');
+  await tg.waitForMessage(user.id, 'home address');
+  await user.send(details.address ?? 'House 4, Ring Road, Kumasi');
+  for (const side of document === 'Passport' ? ['front', 'selfie'] : ['front', 'back', 'selfie']) {
+    await tg.waitForMessage(user.id, side);
+    await user.sendPhoto(photo);
+  }
+  await user.tap(await tg.waitForMessage(user.id, 'Please check your details'), '✅ Confirm and send');
+  await tg.waitForMessage(user.id, 'Your documents were sent for review');
+}
+
+/** A buy through the chat, paid by mobile money, up to "I have paid": pending, with the BUY- reference it returns. */
+export async function pendingBuyInChat(tg: FakeTelegram, user: TestUser, amount: string): Promise<string> {
+  await user.send('/buy');
+  await tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
+  await user.send(amount);
+  await user.tap(await tg.waitForMessage(user.id, 'How will you pay?'), '📱 Mobile money');
+  const payment = await tg.waitForMessage(user.id, 'by mobile money to:');
+  await user.tap(payment, '✅ I have paid');
+  await tg.waitForMessage(user.id, 'is waiting for our team to confirm your payment');
+  return referenceIn(payment, 'BUY');
+}
+
+/** A deposit through the chat by mobile money, up to "I have paid" (no screenshot): pending, with the DEP- reference it returns. */
+export async function pendingDepositInChat(tg: FakeTelegram, user: TestUser, amount: string): Promise<string> {
   await user.send('/deposit');
   await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
   await tg.waitForMessage(user.id, 'How much will you deposit?');
-  await user.send('500');
+  await user.send(amount);
   const payment = await tg.waitForMessage(user.id, 'Pay exactly');
   await user.tap(payment, '✅ I have paid');
-  await tg.waitForMessage(user.id, 'is waiting for our team');
-  return cardFor(tg, referenceIn(payment, 'DEP'));
+  await tg.waitForMessage(user.id, 'is waiting for our team to see the payment');
+  return referenceIn(payment, 'DEP');
 }

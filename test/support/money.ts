@@ -26,6 +26,8 @@ export const START_TIME = new Date('2025-06-02T09:00:00Z');
 export interface MoneyHarness {
   db: TestDatabase;
   services: Services;
+  /** Where the services store media. */
+  dataDir: string;
   now(): Date;
   advance(ms: number): void;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function createMoneyHarness(): Promise<MoneyHarness> {
   return {
     db,
     services,
+    dataDir,
     now: () => new Date(now),
     advance: (ms) => {
       now += ms;

@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Bot processes still running; a test that failed half-way leaves none behind (nor the PostgreSQL one started). */
+const running = new Set<BotProcess>();
+afterAll(async () => {
+  await Promise.all([...running].map((bot) => bot.stop()));
+});
 
 export interface BotProcess {
   child: ChildProcess;
@@ -17,10 +25,12 @@ export interface BotProcess {
 
 /**
  * Runs `node src/main.ts` as npm start would, with exactly the given environment (plus PATH). `ownGroup`
- * makes it lead a process group, as a command typed in a terminal does.
+ * makes it lead a process group, as a command typed in a terminal does; `command` runs other node arguments in
+ * another folder (an installed copy of the bot).
  */
-export function startBotProcess(env: Record<string, string>, options: { ownGroup?: boolean } = {}): BotProcess {
-  const child = spawn(process.execPath, [MAIN], {
+export function startBotProcess(env: Record<string, string>, options: { ownGroup?: boolean; command?: { args: string[]; cwd: string } } = {}): BotProcess {
+  const child = spawn(process.execPath, options.command?.args ?? [MAIN], {
+    ...(options.command ? { cwd: options.command.cwd } : {}),
     // No test reaches a real rate API: unless the test names a fake, the sources point at a closed port.
     env: { PATH: process.env.PATH ?? '', COINGECKO_API_URL: 'http://127.0.0.1:9', COINMARKETCAP_API_URL: 'http://127.0.0.1:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +51,7 @@ export function startBotProcess(env: Record<string, string>, options: { ownGroup
     }
   }
 
-  return {
+  const bot: BotProcess = {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -57,4 +67,34 @@ export function startBotProcess(env: Record<string, string>, options: { ownGroup
       return exited;
     },
   };
+  running.add(bot);
+  void exited.then(() => running.delete(bot));
+  return bot;
+}
+
+/** A TCP port nothing listens on right now (for a server a test starts later, or never). */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end with this environment (by default PATH and HOME only), collecting its output. */
+export function runCommand(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...(options.cwd ? { cwd: options.cwd } : {}), env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -14,8 +14,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const DATABASE_NAME = 'tradebot';
-const SYSTEM_USER = 'postgres';
+export const DATABASE_NAME = 'tradebot';
+export const SYSTEM_USER = 'postgres';
 /** Where data goes when DATA_DIR is closed to the postgres system user (kept across reboots, unlike /tmp). */
 const FALLBACK_DATA_ROOT = '/var/lib/tradebot';
 
@@ -25,7 +25,7 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
 }
 
 /** The postmaster's pid from its lock file, or undefined when no server runs on this data directory. */
-function runningServerPid(databaseDir: string): number | undefined {
+export function runningServerPid(databaseDir: string): number | undefined {
   const lockFile = path.join(databaseDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return undefined;
   const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
@@ -37,7 +37,7 @@ function runningServerPid(databaseDir: string): number | undefined {
   }
 }
 
-function parentPid(pid: number): number | undefined {
+export function parentPid(pid: number): number | undefined {
   try {
     // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after the last ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,4 +1,7 @@
 import { runner } from 'node-pg-migrate';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../../logger.ts';
@@ -38,4 +41,24 @@ export async function runMigrations(databaseUrl: string, logger: Logger): Promis
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
+}
+
+/** The migrations recorded as applied, in the order they ran. */
+export async function appliedMigrations(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY run_on, id');
+  return rows.map((row) => row.name);
+}
+
+/** What node-pg-migrate creates to record applied migrations (so a restore can record them the same way). */
+export const MIGRATIONS_TABLE_DDL = 'CREATE TABLE schema_migrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL);';
+
+/** A migration file's Up section, found the way node-pg-migrate finds it ('-- Up Migration' … '-- Down Migration'). */
+export async function migrationUpSql(name: string): Promise<string> {
+  const file = path.join(MIGRATIONS_DIR, `${name}.sql`);
+  if (!existsSync(file)) throw new Error(`The database has migration ${name} applied, but ${file} does not exist: back up with the version of the bot that migrated it.`);
+  const content = await readFile(file, 'utf8');
+  const up = content.search(/^\s*--[\s-]*up\s+migration/im);
+  const down = content.search(/^\s*--[\s-]*down\s+migration/im);
+  if (up < 0) return content;
+  return content.slice(up, down < up ? undefined : down);
 }

@@ -44,8 +44,8 @@ export async function createDatabasePool(connectionUri: string, options: { maxPo
     maxPoolSize: options.maxPoolSize ?? 10,
     captureStackTrace: false,
     // Slonik runs DISCARD ALL each time a connection goes back to the pool, doubling the round trips. No query
-    // leaves session state behind (advisory locks are transaction-scoped, nothing SETs or LISTENs), so
-    // connections are returned as they are.
+    // leaves session state behind (advisory locks are transaction-scoped, except a running job's and the update
+    // locks, each released before its connection is returned; nothing SETs or LISTENs), so connections are returned as they are.
     resetConnection: async () => {},
     // Kept open between bursts rather than closed after 5 idle seconds and opened again.
     idleTimeout: 60_000,

@@ -3,15 +3,19 @@ import type { BotContext } from '../../context.ts';
 import { createSettingsEditConversation, SETTINGS_EDIT } from '../../scenes/admin/settingsEdit.ts';
 import { asAdmin } from '../../telegram/adminGuard.ts';
 import { defineModule } from '../module.ts';
+import { createDatabaseStatsService } from '../../services/admin/databaseStats.ts';
+import { showDatabaseStats } from './dbstatsCommand.ts';
 import { EDIT_SETTING, showSettings } from './settingsCommand.ts';
 
-/** Admin: the /admin menu (a button per admin command that offers one) and the settings editor. */
+/** Admin: the /admin menu (a button per admin command that offers one), the settings editor and /dbstats. */
 export const adminModule = defineModule({
   name: 'admin',
   commands: [
     { command: 'admin', description: 'Admin menu', position: 200, button: '🛠 Admin', adminOnly: true },
     { command: 'settings', description: 'View and change the settings', position: 230, adminOnly: true, adminMenuButton: '⚙️ Settings' },
+    { command: 'dbstats', description: 'Database size and rows per table', position: 260, adminOnly: true, adminMenuButton: '🗄 Database' },
   ],
+  services: (shared) => ({ databaseStats: createDatabaseStatsService(shared.pool) }),
   telegram(deps) {
     const { kernel } = deps;
     const composer = new Composer<BotContext>();
@@ -19,6 +23,7 @@ export const adminModule = defineModule({
       ctx.reply('🛠 <b>Admin menu</b>\nWhat would you like to do?', { reply_markup: deps.menu.adminMenuKeyboard() }),
     );
     deps.menu.handle(composer, 'settings', (ctx) => showSettings(ctx, kernel.settings));
+    deps.menu.handle(composer, 'dbstats', (ctx) => showDatabaseStats(ctx, deps.services.databaseStats));
     composer.callbackQuery(EDIT_SETTING, (ctx) =>
       asAdmin(ctx, { admins: kernel.admins, adminChatId: deps.config.adminChatId }, async () => {
         await ctx.answerCallbackQuery();

@@ -1,13 +1,15 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
+import { remindPendingRequestsJob } from '../../jobs/remindPendingRequests.ts';
 import { createDeclineReasonConversation, DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
+import { createPendingReminders } from '../../services/approvals/reminders.ts';
 import { asAdmin } from '../../telegram/adminGuard.ts';
 import { defineModule } from '../module.ts';
 import { cardButtons } from './cardButtons.ts';
 import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
 import { SHOW_CARD, showPending } from './pendingCommand.ts';
 
-/** Approvals: the admin card mechanism every request kind uses (buttons, typed reasons, /pending). */
+/** Approvals: the admin card mechanism every request kind uses (buttons, typed reasons, /pending, reminders of waiting requests). */
 export const approvalsModule = defineModule({
   name: 'approvals',
   commands: [{ command: 'pending', description: 'Requests waiting for a decision', position: 210, adminOnly: true, adminMenuButton: '📋 Pending requests' }],
@@ -30,4 +32,13 @@ export const approvalsModule = defineModule({
     });
     return { composer, conversations: [{ restartCommand: 'pending', name: DECLINE_REASON, builder: declineReason }] };
   },
+  jobs: (deps) => [
+    remindPendingRequestsJob({
+      approvals: deps.kernel.approvals,
+      reminders: createPendingReminders(deps.kernel),
+      cards: deps.cards,
+      api: deps.api,
+      adminChatId: deps.config.adminChatId,
+    }),
+  ],
 });

@@ -7,6 +7,7 @@ import type { Clock } from '../../services/platform/clock.ts';
 import { editQuietly } from '../../telegram/errors.ts';
 import { formatWhen } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+import { tappedByRegistered } from '../../telegram/refusals.ts';
 
 /** `al:n:sell` / `al:n:buy` a new alert, `al:d:<id>` delete one. */
 const ALERT_CALLBACK = /^al:(?:n:(sell|buy)|d:(\d+))$/;
@@ -55,11 +56,8 @@ export async function showAlerts(ctx: BotContext, deps: AlertsDeps): Promise<voi
 export function alertButtons(deps: AlertsDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.chatType('private').callbackQuery(ALERT_CALLBACK, async (ctx) => {
-    const user = ctx.appUser;
-    if (!user) {
-      await ctx.answerCallbackQuery({ text: 'Please register first: send /start.' });
-      return;
-    }
+    const user = await tappedByRegistered(ctx);
+    if (!user) return;
     const [, side, id] = ctx.match;
     if (side) {
       if ((await deps.alerts.waiting(user.id)).length >= MAX_ALERTS) {

@@ -5,8 +5,9 @@ import type { Clock } from '../../services/platform/clock.ts';
 import { parseContent, visibleText } from '../../services/tutorials/content.ts';
 import type { CommandMenu } from '../../telegram/commands.ts';
 import { editQuietly } from '../../telegram/errors.ts';
-import { formatWhen } from '../../telegram/format.ts';
+import { formatWhen, shorten } from '../../telegram/format.ts';
 import { html, joinHtml, SafeHtml } from '../../telegram/html.ts';
+import { tappedByRegistered } from '../../telegram/refusals.ts';
 
 /** `nt:p:<page>` a page, `nt:r:<id>:<page>` mark one read, `nt:a:<page>` mark all read. */
 const INBOX_CALLBACK = /^nt:([pra]):(\d+)(?::(\d+))?$/;
@@ -19,17 +20,12 @@ export interface InboxDeps {
   clock: Clock;
 }
 
-function shortened(text: string): string {
-  const characters = [...text];
-  return characters.length <= PREVIEW_LENGTH ? text : `${characters.slice(0, PREVIEW_LENGTH).join('').trimEnd()}…`;
-}
-
 /** A notification's text in the list: a broadcast keeps its formatting when it fits, anything longer is cut as plain text. */
 function preview(row: InboxRow): SafeHtml {
-  if (row.format === 'text') return html`${shortened(row.message)}`;
+  if (row.format === 'text') return html`${shorten(row.message, PREVIEW_LENGTH)}`;
   const parsed = parseContent(row.message);
   const visible = parsed.ok ? visibleText(parsed.value) : row.message;
-  return parsed.ok && [...visible].length <= PREVIEW_LENGTH ? new SafeHtml(row.message) : html`${shortened(visible)}`;
+  return parsed.ok && [...visible].length <= PREVIEW_LENGTH ? new SafeHtml(row.message) : html`${shorten(visible, PREVIEW_LENGTH)}`;
 }
 
 async function inboxScreen(deps: InboxDeps, userId: number, page: number): Promise<{ text: SafeHtml; keyboard?: InlineKeyboard }> {
@@ -74,11 +70,8 @@ export async function showInbox(ctx: BotContext, deps: InboxDeps): Promise<void>
 export function inboxButtons(deps: InboxDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.chatType('private').callbackQuery(INBOX_CALLBACK, async (ctx) => {
-    const user = ctx.appUser;
-    if (!user) {
-      await ctx.answerCallbackQuery({ text: 'Please register first: send /start.' });
-      return;
-    }
+    const user = await tappedByRegistered(ctx);
+    if (!user) return;
     const [, action, first = '0', second = '0'] = ctx.match;
     const page = Number(action === 'r' ? second : first);
     const marked = action === 'r' ? Number(await deps.inbox.markRead(user.id, Number(first))) : action === 'a' ? await deps.inbox.markAllRead(user.id) : 0;

@@ -56,11 +56,12 @@ export const notificationsModule = defineModule({
   },
   jobs: (deps) => [
     deliverNotificationsJob(deps.delivery),
-    rateAlertsJob({ alerts: deps.services.alerts, delivery: deps.delivery }),
+    rateAlertsJob({ alerts: deps.services.alerts, delivery: deps.delivery, logger: deps.logger }),
     broadcastProgressJob({
       broadcasts: deps.services.broadcasts,
       delivery: deps.delivery,
       report: (broadcast) => reportBroadcast(deps.api, { broadcasts: deps.services.broadcasts, adminChatId: deps.config.adminChatId, clock: deps.kernel.clock }, broadcast),
+      logger: deps.logger,
     }),
   ],
 });

@@ -9,7 +9,7 @@ import type { RelayFacts, SupportMessageRow, SupportService } from '../../servic
 import type { HistoryRow, HistoryService } from '../../services/wallet/history.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
-import { formatWhen } from '../../telegram/format.ts';
+import { formatWhen, shorten } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 
 const OPEN_REQUESTS_SHOWN = 5;
@@ -30,16 +30,11 @@ export function displayName(user: Pick<UserRow, 'first_name' | 'last_name' | 'us
   return [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username;
 }
 
-function cut(text: string, most: number): string {
-  const characters = [...text];
-  return characters.length <= most ? text : `${characters.slice(0, most).join('').trimEnd()}…`;
-}
-
 /** One message of a thread in a line: who, when, what (a photo marked 📷). */
 export function threadLine(message: SupportMessageRow, names: { user: string; support: string }, now: Date, most: number): SafeHtml {
   const who = message.author === 'user' ? html`👤 ${names.user}` : html`🛟 ${names.support}`;
   const photo = message.photo ? html`📷 ` : html``;
-  return html`${who} · ${formatWhen(message.created_at, now)}\n${photo}${cut(message.body ?? 'a photo', most)}`;
+  return html`${who} · ${formatWhen(message.created_at, now)}\n${photo}${shorten(message.body ?? 'a photo', most)}`;
 }
 
 function requestLine(request: HistoryRow, deps: RelayDeps, now: Date): SafeHtml {

@@ -5,6 +5,7 @@ import type { Clock } from '../../services/platform/clock.ts';
 import type { SupportService } from '../../services/support/support.ts';
 import { editQuietly } from '../../telegram/errors.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+import { tappedByRegistered } from '../../telegram/refusals.ts';
 import { threadLine } from './relay.ts';
 
 /** `sp:w` write to support, `sp:t:<page>` a page of the conversation (0 the newest). */
@@ -51,11 +52,8 @@ export async function showSupport(ctx: BotContext, deps: SupportScreenDeps): Pro
 export function supportButtons(deps: SupportScreenDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.chatType('private').callbackQuery(SUPPORT_CALLBACK, async (ctx) => {
-    const user = ctx.appUser;
-    if (!user) {
-      await ctx.answerCallbackQuery({ text: 'Please register first: send /start.' });
-      return;
-    }
+    const user = await tappedByRegistered(ctx);
+    if (!user) return;
     await ctx.answerCallbackQuery();
     const [, write, page = '0'] = ctx.match;
     if (write) {

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
+import { expireUnpaidBuysJob } from '../../jobs/expireUnpaidBuys.ts';
 import { BUY, createBuyConversation } from '../../scenes/trading/buy.ts';
 import { pausedText } from '../../scenes/trading/quotedAmount.ts';
 import { createSellConversation, SELL } from '../../scenes/trading/sell.ts';
@@ -40,4 +41,5 @@ export const tradingModule = defineModule({
       ],
     };
   },
+  jobs: (deps) => [expireUnpaidBuysJob({ approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger, api: deps.api })],
 });

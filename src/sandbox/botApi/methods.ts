@@ -213,13 +213,16 @@ export const methods: Record<string, MethodHandler> = {
       ...(Array.isArray(p['allowed_updates']) ? { allowed_updates: p['allowed_updates'] as string[] } : {}),
       ...(int(p, 'max_connections') !== undefined ? { max_connections: int(p, 'max_connections') } : {}),
     };
+    world.webhookSecret = str(p, 'secret_token');
     world.updates.setAllowedUpdates(p['allowed_updates']);
     if (bool(p, 'drop_pending_updates')) world.updates.dropPending();
+    world.webhookDelivery?.pump();
     return true;
   },
 
   deleteWebhook: (world, p) => {
     world.webhook = undefined;
+    world.webhookSecret = undefined;
     if (bool(p, 'drop_pending_updates')) world.updates.dropPending();
     return true;
   },

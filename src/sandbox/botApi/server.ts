@@ -19,6 +19,7 @@ import type {
 } from './types.ts';
 import { SimulatedUser } from './user.ts';
 import { validateParams } from './validation.ts';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook.ts';
 import { World } from './world.ts';
 
 export interface StartOptions {
@@ -437,6 +438,17 @@ export class FakeTelegram {
   /** Webhook registered with setWebhook, if any. */
   get webhook(): { url: string; allowed_updates?: string[]; max_connections?: number; has_secret: boolean } | undefined {
     return this.#world.webhook;
+  }
+
+  /**
+   * Delivers updates to the webhook as Telegram does, through a load balancer that sends each to the next of
+   * `targets` (the bot instances); from now on, and for updates already queued once a webhook is set.
+   */
+  deliverWebhook(options: WebhookDeliveryOptions): WebhookDelivery {
+    const delivery = new WebhookDelivery(this.#world, options);
+    this.#world.webhookDelivery = delivery;
+    delivery.pump();
+    return delivery;
   }
 
   /** Updates not yet confirmed by the bot. */

@@ -47,6 +47,13 @@ export class UpdateQueue {
     return full;
   }
 
+  /** Removes and returns every queued update (a webhook delivery takes them). */
+  takeAll(): Update[] {
+    const taken = this.#pending;
+    this.#pending = [];
+    return taken;
+  }
+
   dropPending(): void {
     this.#pending = [];
   }

@@ -67,6 +67,10 @@ export class World {
   /** setMyCommands per `${JSON scope}|${language_code}` */
   readonly commands = new Map<string, unknown[]>();
   webhook: { url: string; allowed_updates?: string[]; max_connections?: number; has_secret: boolean } | undefined;
+  /** The secret_token of setWebhook, sent with every webhook delivery. */
+  webhookSecret: string | undefined;
+  /** Set by FakeTelegram.deliverWebhook: sends queued updates to the bot's webhook. */
+  webhookDelivery: { pump(): void } | undefined;
   /** Requests being processed right now, long polls excluded (settle() waits for them). */
   inFlight = 0;
   lastCallTime = 0;
@@ -331,6 +335,7 @@ export class World {
 
   pushUpdate(update: NewUpdate): Update | undefined {
     const pushed = this.updates.push(update);
+    this.webhookDelivery?.pump();
     this.changed();
     return pushed;
   }

@@ -1,6 +1,6 @@
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import { formatGhs } from '../../services/common/amounts.ts';
-import type { AlertService, AlertSide, UnitRates } from '../../services/notifications/alerts.ts';
+import { MAX_ALERTS, type AlertService, type AlertSide, type UnitRates } from '../../services/notifications/alerts.ts';
 import { html, type SafeHtml } from '../../telegram/html.ts';
 import { askText } from '../ask/ask.ts';
 import { currentUser } from '../ask/user.ts';
@@ -33,7 +33,7 @@ export function createNewAlertConversation(deps: { alerts: AlertService; asset: 
         continue;
       }
       if (result.status === 'limit') {
-        await ctx.reply('You have 5 rate alerts already, the most. Delete one in /alerts, then set this one.');
+        await ctx.reply(`You have ${MAX_ALERTS} rate alerts already, the most. Delete one in /alerts, then set this one.`);
         return;
       }
       const goal = side === 'sell' ? html`sell 1 ${deps.asset} at ${formatGhs(target)} or more` : html`buy 1 ${deps.asset} at ${formatGhs(target)} or less`;

@@ -20,6 +20,18 @@ export interface DecisionRequest {
   reason?: string;
 }
 
+/** What is decided, whoever decides it. */
+type DecisionStep = Omit<DecisionRequest, 'from'>;
+
+/** A decline the product makes itself (a request left too long), in its audit row under `by`. */
+export interface AutomaticDecline {
+  kind: string;
+  id: number;
+  reason: string;
+  /** Who the card and the audit trail name as deciding, e.g. "Automatic expiry". */
+  by: string;
+}
+
 export interface ApprovalService {
   kind(kind: string): ApprovalKind | undefined;
   /** A request's facts with its latest decision, or null when there is no such request. */
@@ -31,12 +43,19 @@ export interface ApprovalService {
    * gets `already_decided`.
    */
   decide(request: DecisionRequest): Promise<DecisionResult>;
+  /**
+   * Declines a request as a job decides (an expiry), exactly once like an admin's decision and with the same
+   * money rules: a request an admin decided first gets `already_decided`.
+   */
+  declineAutomatically(request: AutomaticDecline): Promise<DecisionResult>;
   /** Remembers a message that shows a request's card, so a decision can edit every copy in place. */
   recordCardMessage(kind: string, id: number, chatId: number, messageId: number): Promise<void>;
   cardMessages(kind: string, id: number): Promise<readonly { chat_id: number; message_id: number }[]>;
 }
 
 const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review'];
+/** The admin Telegram id of decisions the product made itself (no Telegram user has id 0); details say `automatic`. */
+export const AUTOMATIC_ACTOR_ID = 0;
 const REASON_MAX_LENGTH = 500;
 
 export function createApprovalService(deps: { pool: DatabasePool; admins: AdminService; kinds: readonly ApprovalKind[] }): ApprovalService {
@@ -53,17 +72,18 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
 
   async function card(kind: string, id: number): Promise<RequestFacts | null> {
     const implementation = byKind.get(kind);
-    const facts = implementation ? await implementation.load(pool, id) : null;
-    if (!implementation || !facts) return null;
+    if (!implementation) return null;
     const followUpAction = implementation.followUp?.action;
-    return withDecision(
-      facts,
-      await latestAuditEntry(pool, kind, id, DECISIONS),
-      followUpAction ? await latestAuditEntry(pool, kind, id, [followUpAction]) : null,
-    );
+    // Independent reads, on separate connections, so an admin's tap waits for the slowest rather than the sum.
+    const [facts, decision, followUp] = await Promise.all([
+      implementation.load(pool, id),
+      latestAuditEntry(pool, kind, id, DECISIONS),
+      followUpAction ? latestAuditEntry(pool, kind, id, [followUpAction]) : null,
+    ]);
+    return facts ? withDecision(facts, decision, followUp) : null;
   }
 
-  function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionRequest, admin: AdminActor, reason: string | null) {
+  function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
     switch (request.action) {
       case 'approve':
         return implementation.approve(tx, request.id, admin);
@@ -74,6 +94,27 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       case 'follow_up':
         return implementation.followUp?.apply(tx, request.id, admin) ?? false;
     }
+  }
+
+  /** One guarded decision in its transaction with its audit row, then the request as it now stands. */
+  async function applyDecision(
+    implementation: ApprovalKind,
+    request: DecisionStep,
+    admin: AdminActor,
+    automatic = false,
+  ): Promise<DecisionResult> {
+    const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
+    const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
+    const applied = await pool.transaction(async (tx) => {
+      const done = await apply(implementation, tx, request, admin, reason);
+      if (done && action) {
+        await insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) });
+      }
+      return done;
+    });
+    const [current, ownerId] = await Promise.all([card(request.kind, request.id), applied ? implementation.ownerId(pool, request.id) : null]);
+    if (!current) return { outcome: 'not_found' };
+    return applied ? { outcome: 'applied', card: current, ownerId } : { outcome: 'already_decided', card: current };
   }
 
   return {
@@ -92,18 +133,16 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       if (!implementation) return { outcome: 'not_found' };
       const admin = await admins.actorFor(request.from);
       if (!admin) return { outcome: 'not_admin' };
-      const ownerId = await implementation.ownerId(pool, request.id);
-      if (admin.userId !== null && ownerId === admin.userId) return { outcome: 'own_request' };
-      const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
-      const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
-      const applied = await pool.transaction(async (tx) => {
-        const done = await apply(implementation, tx, request, admin, reason);
-        if (done && action) await insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action, admin, reason });
-        return done;
-      });
-      const current = await card(request.kind, request.id);
-      if (!current) return { outcome: 'not_found' };
-      return applied ? { outcome: 'applied', card: current, ownerId } : { outcome: 'already_decided', card: current };
+      // An admin who is not a registered user owns no request, so only a registered one needs the look-up.
+      if (admin.userId !== null && (await implementation.ownerId(pool, request.id)) === admin.userId) return { outcome: 'own_request' };
+      return applyDecision(implementation, request, admin);
+    },
+
+    async declineAutomatically({ kind, id, reason, by }) {
+      const implementation = byKind.get(kind);
+      if (!implementation) return { outcome: 'not_found' };
+      const actor: AdminActor = { telegramId: AUTOMATIC_ACTOR_ID, userId: null, name: by };
+      return applyDecision(implementation, { kind, id, action: 'decline', reason }, actor, true);
     },
   };
 }

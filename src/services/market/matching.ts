@@ -4,8 +4,12 @@ import { notifyUser } from '../notifications/outbox.ts';
 import { marketNotices } from './notices.ts';
 import { closeOrder, settleFill, type Fill } from './settlement.ts';
 
-/** Resting orders locked per round trip; an incoming order that outlasts them fetches the next ones. */
-const BATCH = 50;
+/**
+ * Resting orders locked per round trip: a few at first (most incoming orders fill against the best one or two,
+ * and every row locked is a write), more once an order proves larger.
+ */
+const FIRST_BATCH = 4;
+const NEXT_BATCH = 50;
 
 /**
  * Matches a newly placed (and already reserved) order against the book, inside its placing transaction and
@@ -17,8 +21,8 @@ const BATCH = 50;
 export async function matchIncoming(tx: CommonQueryMethods, order: OrderRow, at: Date, asset: string): Promise<{ order: OrderRow; fills: Fill[] }> {
   let incoming = order;
   const fills: Fill[] = [];
-  for (;;) {
-    const resting = await lockCrossingOrders(tx, { pair: incoming.currency_pair, side: incoming.order_type, limitPrice: incoming.price, userId: incoming.user_id }, BATCH);
+  for (let batch = FIRST_BATCH; ; batch = NEXT_BATCH) {
+    const resting = await lockCrossingOrders(tx, { pair: incoming.currency_pair, side: incoming.order_type, limitPrice: incoming.price, userId: incoming.user_id }, batch);
     for (const candidate of resting) {
       if (!candidate.owner_allowed) {
         const closed = await closeOrder(tx, candidate.id, { status: 'FAILED', reason: 'not_allowed', at });
@@ -31,6 +35,6 @@ export async function matchIncoming(tx: CommonQueryMethods, order: OrderRow, at:
       await notifyUser(tx, fill.resting.user_id, marketNotices.restingFilled(fill.resting, fill.trade, fill.buyerRefund, asset));
       if (incoming.status === 'COMPLETED') return { order: incoming, fills };
     }
-    if (resting.length < BATCH) return { order: incoming, fills };
+    if (resting.length < batch) return { order: incoming, fills };
   }
 }

@@ -104,7 +104,7 @@ export function createNotificationDelivery(deps: {
     return true;
   }
 
-  /** Batch after batch until none is full; a bulk backlog stops between batches once the delivery is stopping. */
+  /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
   async function drain(selection: Selection): Promise<number> {
     let delivered = 0;
     for (;;) {
@@ -112,7 +112,7 @@ export function createNotificationDelivery(deps: {
       const results = await Promise.all(due.map(deliver));
       delivered += results.filter(Boolean).length;
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
-      if (due.length < BATCH_SIZE || backlogStopped) return delivered;
+      if (due.length === 0 || backlogStopped) return delivered;
     }
   }
 

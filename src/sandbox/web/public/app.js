@@ -249,9 +249,13 @@ function controls() {
   document.getElementById('ff').addEventListener('click', async () => {
     const minutes = Number(document.getElementById('ff-amount').value);
     try {
-      const { ran, failed } = await post('/api/fast-forward', { minutes });
+      const { ran, failed, skipped } = await post('/api/fast-forward', { minutes });
       const first = panes.values().next().value;
-      first?.toast(`Clock moved ${describeDuration(minutes * 60_000)} forward; ran ${ran.length} jobs${failed.length ? `, ${failed.length} failed (see the log)` : ''}.`);
+      const notes = [
+        ...(failed.length ? [`${failed.length} failed (see the log)`] : []),
+        ...(skipped.length ? [`${skipped.length} had already run for this time`] : []),
+      ];
+      first?.toast(`Clock moved ${describeDuration(minutes * 60_000)} forward; ran ${ran.length} jobs${notes.map((note) => `, ${note}`).join('')}.`);
     } catch (error) {
       panes.values().next().value?.toast(error.message);
     }
