@@ -22,4 +22,17 @@ export default tseslint.config(
     files: ['eslint.config.js', 'eslint.layers.js', 'vitest.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The sandbox page's own scripts: plain browser JavaScript, no build step.
+    files: ['src/sandbox/web/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'navigator', 'fetch', 'EventSource', 'URL', 'URLSearchParams', 'Intl', 'setTimeout', 'clearTimeout', 'setInterval'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-undef': 'error' },
+  },
 );

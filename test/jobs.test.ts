@@ -211,6 +211,23 @@ describe('the scheduler', () => {
     }
   });
 
+  it('runs for the bot’s time when given a clock ahead of the system’s (the sandbox after Fast forward)', async () => {
+    const scheduler = await instance();
+    const ahead = 3 * 24 * 60 * MINUTE;
+    const runs: Date[] = [];
+    const job: Job = { name: 'ahead', schedule: '* * * * * *', runAtStart: true, run: (now) => Promise.resolve(void runs.push(now)) };
+    const running = scheduleJobs([job], { ...scheduler, clock: () => new Date(Date.now() + ahead) });
+    try {
+      // The run at start, then scheduled ones.
+      await expect.poll(() => runs.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    } finally {
+      await running.stop();
+    }
+    for (const at of runs) expect(Math.abs(at.getTime() - ahead - Date.now())).toBeLessThan(10_000);
+    // A scheduled run is for its second on the bot's clock, not some instant near it.
+    expect(runs.slice(1).every((at) => at.getMilliseconds() === 0)).toBe(true);
+  });
+
   it('refuses a job whose schedule would fire twice in one slot, or two jobs of one name', async () => {
     const scheduler = await instance();
     const job: Job = { name: 'twice-a-minute', schedule: '*/30 * * * * *', slotMinutes: 1, run: () => Promise.resolve() };

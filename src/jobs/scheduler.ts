@@ -1,12 +1,18 @@
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
 import { BUSINESS_TIME_ZONE, slotStart } from '../services/common/calendar.ts';
+import type { Clock } from '../services/platform/clock.ts';
 import type { JobSlots } from '../services/platform/jobSlots.ts';
 import type { Job, JobOutcome } from './job.ts';
 
 export interface SchedulerDeps {
   slots: JobSlots;
   logger: Logger;
+  /**
+   * The bot's clock, when it is not the system's (the sandbox's, moved by Fast forward): each run is then for its
+   * scheduled time moved as far as this clock is ahead, to the second, so it claims the slot of the bot's time.
+   */
+  clock?: Clock;
 }
 
 export interface RunningJobs {
@@ -96,6 +102,8 @@ function cronLogger(logger: Logger, job: string): CronLogger {
 export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): RunningJobs {
   const inProgress = new Set<Promise<SlotResult>>();
   let stopping = false;
+  const { clock } = deps;
+  const botTime = (scheduled: Date) => (clock ? new Date(scheduled.getTime() + Math.round((clock().getTime() - Date.now()) / 1000) * 1000) : scheduled);
 
   function runTracked(job: Job, at: Date): Promise<SlotResult | void> {
     if (stopping) return Promise.resolve();
@@ -110,7 +118,7 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
     for (const job of jobs) {
       // Slots and locks are claimed by name.
       if (tasks.has(job.name)) throw new Error(`two jobs are named ${job.name}`);
-      const task = cron.createTask(job.schedule, (context) => runTracked(job, context.date), {
+      const task = cron.createTask(job.schedule, (context) => runTracked(job, botTime(context.date)), {
         name: job.name,
         noOverlap: true,
         timezone: BUSINESS_TIME_ZONE,
@@ -125,7 +133,7 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
     throw error;
   }
   for (const task of tasks.values()) void task.start();
-  for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, new Date());
+  for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, clock?.() ?? new Date());
 
   return {
     nextRuns: (job, count) => tasks.get(job)?.getNextRuns(count) ?? [],

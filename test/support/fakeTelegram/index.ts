@@ -1,31 +1,6 @@
 /**
- * Fake Telegram Bot API server for tests.
- *
- *   const tg = await FakeTelegram.start();
- *   const bot = createBot(tg.token, { client: { apiRoot: tg.apiRoot } });
- *   const alice = tg.createUser({ first_name: 'Alice' });
- *   await alice.send('/start');
- *   const card = await tg.waitForMessage(alice.id, 'Welcome');
- *   const answer = await alice.tapAndAwaitAnswer(card, 'Confirm');
- *   await tg.settle();
- *   expect(tg.rejectedCalls).toEqual([]);
- *   await bot.stop(); await tg.stop();
+ * The tests' Telegram: the sandbox's local Bot API server (src/sandbox/botApi/), one implementation for both.
+ * Tests act as users through SimulatedUser, named TestUser here.
  */
-export { FakeTelegram, type StartOptions } from './server.ts';
-export { TestUser, type MessageRef, type UserSendOptions } from './user.ts';
-export { escapeHtml, parseHtml } from './html.ts';
-export type { RateLimits } from './rateLimits.ts';
-export type {
-  AddGroupOptions,
-  ApiCall,
-  ApiErrorBody,
-  ButtonMatcher,
-  CallbackAnswer,
-  ChatMessage,
-  CreateUserOptions,
-  FakeChat,
-  MessageMatcher,
-  MessageVersion,
-  ReplyMarkup,
-  WaitOptions,
-} from './types.ts';
+export * from '../../../src/sandbox/botApi/index.ts';
+export { SimulatedUser as TestUser } from '../../../src/sandbox/botApi/index.ts';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { BotCommand, BotCommandScope, Chat, Update, UserFromGetMe } from 'grammy/types';
 import { ApiError } from './errors.ts';
+import type { StoredFile } from './files.ts';
 import { parseApiRequest } from './http.ts';
 import { getUpdatesOptions, methods } from './methods.ts';
 import { RateLimiter, type RateLimits } from './rateLimits.ts';
@@ -16,7 +17,7 @@ import type {
   MessageMatcher,
   WaitOptions,
 } from './types.ts';
-import { TestUser } from './user.ts';
+import { SimulatedUser } from './user.ts';
 import { validateParams } from './validation.ts';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook.ts';
 import { World } from './world.ts';
@@ -26,6 +27,8 @@ export interface StartOptions {
   token?: string;
   /** Default 'test_bot'. */
   botUsername?: string;
+  /** The bot's first name, shown as the sender in groups; default 'Test Bot'. */
+  botName?: string;
   /** Listen on this port (e.g. one a bot was told to use before the server existed); default any free one. */
   port?: number;
   /** Answer 429 with retry_after, as Telegram does, to calls over these limits; default no limits. */
@@ -84,7 +87,7 @@ export class FakeTelegram {
 
   static async start(options: StartOptions = {}): Promise<FakeTelegram> {
     loadSchema();
-    const world = new World(options.token ?? '123456:TEST-TOKEN', options.botUsername ?? 'test_bot');
+    const world = new World(options.token ?? '123456:TEST-TOKEN', options.botUsername ?? 'test_bot', options.botName ?? 'Test Bot');
     // The handler needs the instance, which needs the listening server's port.
     const holder: { instance?: FakeTelegram } = {};
     const server = createServer((req, res) => {
@@ -210,8 +213,8 @@ export class FakeTelegram {
   // ===== test setup ===========================================================================
 
   /** A Telegram user the test acts as. The private chat id equals `user.id`. */
-  createUser(options: CreateUserOptions): TestUser {
-    return new TestUser(this.#world, this.#world.addUser(options));
+  createUser(options: CreateUserOptions): SimulatedUser {
+    return new SimulatedUser(this.#world, this.#world.addUser(options));
   }
 
   /** Declares a group (negative id; -100… for supergroups) with its members. */
@@ -265,6 +268,22 @@ export class FakeTelegram {
   /** Every message the bot sent in that chat, in order, current state (deleted ones flagged). */
   messages(chatId: number): ChatMessage[] {
     return this.#world.messagesIn(chatId).filter((m) => m.byBot);
+  }
+
+  /** Everything in that chat, the bot's messages and the users', in order (deleted ones flagged). */
+  chatMessages(chatId: number): ChatMessage[] {
+    return [...this.#world.messagesIn(chatId)];
+  }
+
+  /** Whether Telegram handed a user's message to the bot (privacy mode in groups keeps most from it). */
+  botReceives(message: ChatMessage): boolean {
+    const record = this.#world.findMessage(message.chat_id, message.message_id);
+    return record !== undefined && this.#world.botReceives(record);
+  }
+
+  /** Calls `listener` after every change in the world (messages, edits, API calls); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    return this.#world.subscribe(listener);
   }
 
   /** Messages test users sent in that chat. */
@@ -380,6 +399,11 @@ export class FakeTelegram {
     return file.bytes;
   }
 
+  /** A stored file with its kind and MIME type, if the file_id exists. */
+  storedFile(fileId: string): Readonly<StoredFile> | undefined {
+    return this.#world.files.get(fileId);
+  }
+
   /** Bytes of the largest size of a photo message, or of a document message. */
   mediaBytes(message: ChatMessage): Buffer {
     const fileId = message.photo?.at(-1)?.file_id ?? message.document?.file_id;
@@ -387,12 +411,12 @@ export class FakeTelegram {
     return this.fileBytes(fileId);
   }
 
-  /** Every call the bot made, in order of completion. */
   /** Calls `listener` with every API call once it is answered; returns the unsubscribe. */
   onCall(listener: (call: ApiCall) => void): () => void {
     return this.#world.onCall(listener);
   }
 
+  /** Every call the bot made, in order of completion. */
   get calls(): readonly ApiCall[] {
     return this.#world.calls;
   }

@@ -1,4 +1,4 @@
-import type { Contact, InlineKeyboardButton, KeyboardButton, Message, User } from 'grammy/types';
+import type { Contact, InlineKeyboardButton, KeyboardButton, Message, ReplyKeyboardMarkup, User } from 'grammy/types';
 import { ApiError } from './errors.ts';
 import { detectEntities } from './formatting.ts';
 import type { ButtonMatcher, CallbackAnswer, ChatMessage, FakeChat, WaitOptions } from './types.ts';
@@ -23,8 +23,8 @@ function describeMatcher(matcher: ButtonMatcher): string {
   return typeof matcher === 'function' ? 'matching the predicate' : JSON.stringify(String(matcher));
 }
 
-/** A Telegram user driven by a test: everything they do becomes an update for the bot. */
-export class TestUser {
+/** A Telegram user driven by a test or the sandbox page: everything they do becomes an update for the bot. */
+export class SimulatedUser {
   readonly id: number;
   readonly first_name: string;
   readonly last_name: string | undefined;
@@ -186,11 +186,16 @@ export class TestUser {
 
   /** Buttons of the reply keyboard the user currently sees in that chat, if any. */
   currentKeyboard(chatId: number = this.id): KeyboardButton[] | undefined {
+    return this.replyKeyboard(chatId)?.keyboard.flat();
+  }
+
+  /** The reply keyboard the user currently sees in that chat: the latest one the bot sent and did not remove. */
+  replyKeyboard(chatId: number = this.id): ReplyKeyboardMarkup | undefined {
     const messages = this.#world.messagesIn(chatId);
     for (let i = messages.length - 1; i >= 0; i--) {
       const markup = messages[i]?.reply_markup;
       if (!messages[i]?.byBot || !markup) continue;
-      if ('keyboard' in markup) return markup.keyboard.flat();
+      if ('keyboard' in markup) return markup;
       if ('remove_keyboard' in markup) return undefined;
     }
     return undefined;

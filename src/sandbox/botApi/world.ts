@@ -54,7 +54,7 @@ export function now(): number {
 
 /**
  * Everything the fake Telegram knows: users, chats, messages, files, updates, call log. Shared by the
- * HTTP method handlers (bot side) and the TestUser helpers (user side).
+ * HTTP method handlers (bot side) and the SimulatedUser helpers (user side).
  */
 export class World {
   readonly token: string;
@@ -81,14 +81,14 @@ export class World {
   #listeners = new Set<() => void>();
   #callbackCounter = 0;
 
-  constructor(token: string, botUsername: string) {
+  constructor(token: string, botUsername: string, botName: string) {
     this.token = token;
     const id = Number(token.split(':')[0]);
     if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`token must look like "<bot id>:<secret>", got ${token}`);
     this.botInfo = {
       id,
       is_bot: true,
-      first_name: 'Test Bot',
+      first_name: botName,
       username: botUsername,
       can_join_groups: true,
       can_read_all_group_messages: false,
@@ -111,6 +111,12 @@ export class World {
 
   changed(): void {
     for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** Calls `listener` after every change (a message, an edit, an API call); returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Resolves with the first non-undefined result of `check`, re-evaluated on every change. */
