@@ -37,10 +37,16 @@ const typeParsers = [
   { name: 'timestamptz', parse: (value: string) => new Date(Date.parse(value)) },
 ];
 
-export async function createDatabasePool(connectionUri: string, options: { maxPoolSize?: number } = {}): Promise<DatabasePool> {
+export interface PoolOptions {
+  maxPoolSize?: number;
+  /** Run after the product's own (e.g. one that records each statement for EXPLAIN). */
+  interceptors?: readonly Interceptor[];
+}
+
+export async function createDatabasePool(connectionUri: string, options: PoolOptions = {}): Promise<DatabasePool> {
   return createPool(connectionUri, {
     typeParsers,
-    interceptors: [resultParser],
+    interceptors: [resultParser, ...(options.interceptors ?? [])],
     maxPoolSize: options.maxPoolSize ?? 10,
     captureStackTrace: false,
     // Slonik runs DISCARD ALL each time a connection goes back to the pool, doubling the round trips. No query
