@@ -1,6 +1,6 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Api } from 'grammy';
+import { Api, Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.ts';
 import type { BotContext, ConversationContext } from './context.ts';
@@ -24,7 +24,7 @@ import { createJobSlots } from './services/platform/jobSlots.ts';
 import type { DatabasePool } from 'slonik';
 import type { Clock } from './services/platform/clock.ts';
 import type { UpdateSequencer } from './services/platform/updateSequencing.ts';
-import { installApiPlugins } from './telegram/apiPlugins.ts';
+import { createApiPlugins, type SendingLimits } from './telegram/apiPlugins.ts';
 import { createCommandMenu, type CommandMenu } from './telegram/commands.ts';
 import { createFileDownloader } from './telegram/files.ts';
 
@@ -48,6 +48,8 @@ export interface BotDependencies {
   acrossInstances?: UpdateSequencer;
   /** Flood limit per user; defaults to over 20 updates in 10 s. */
   rateLimit?: RateLimit;
+  /** How fast the bot sends; Telegram's limits unless given (tests that are not about pace go faster). */
+  sendingLimits?: SendingLimits;
 }
 
 /** The updates the bot asks Telegram for. */
@@ -75,9 +77,13 @@ export function createBot(deps: BotDependencies): BotApp {
     client: { apiRoot: config.telegramApiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  installApiPlugins(bot.api);
+  // One throttle for bot.api, every conversation's api and the notifications' api: together they stay within Telegram's limits.
+  const apiPlugins = createApiPlugins(deps.sendingLimits);
+  apiPlugins.install(bot.api);
+  const notificationApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  apiPlugins.installForNotifications(notificationApi);
 
-  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(bot.api), logger });
+  const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(notificationApi, services.media), logger });
   const menu = createCommandMenu([...CORE_COMMANDS, ...modules.flatMap((module) => module.commands ?? [])], {
     admins: services.admins,
     adminChatId: config.adminChatId,
@@ -127,7 +133,7 @@ export function createBot(deps: BotDependencies): BotApp {
       onExit: noteConversationExited,
       plugins: [
         async (ctx, next) => {
-          installApiPlugins(ctx.api);
+          apiPlugins.install(ctx.api);
           await next();
         },
       ],

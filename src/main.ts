@@ -99,9 +99,9 @@ async function stop(running: Running, inFlight: InFlightUpdates, logger: Logger)
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
-  // A delivery the job had started finishes (and what the last updates announced goes out) before the pool closes.
-  await running.notifications?.deliverDue().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
-  await running.notifications?.idle();
+  // Sends in progress finish and what the last updates announced goes out before the pool closes; the rest of a
+  // broadcast waits in the outbox for the next start.
+  await running.notifications?.stop().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
   if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
     // Confirm the handled updates to Telegram, so the next start does not receive them again.
     const offset = inFlight.highestUpdateId + 1;

@@ -8,6 +8,7 @@ import { marketModule } from './features/market/index.ts';
 import type { BotModule, Kernel } from './features/module.ts';
 import { notificationsModule } from './features/notifications/index.ts';
 import { ratesModule } from './features/rates/index.ts';
+import { supportModule } from './features/support/index.ts';
 import { tradingModule } from './features/trading/index.ts';
 import { tutorialsModule } from './features/tutorials/index.ts';
 import { walletModule } from './features/wallet/index.ts';
@@ -30,6 +31,7 @@ export const MODULES = [
   approvalsModule,
   adminModule,
   notificationsModule,
+  supportModule,
   tutorialsModule,
   analyticsModule,
 ] as const;

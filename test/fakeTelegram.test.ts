@@ -331,3 +331,38 @@ describe('bookkeeping', () => {
     expect(text).not.toContain('SECRET');
   });
 });
+
+describe('rate limits', () => {
+  it('answers 429 with retry_after over 1 a second per chat and over the overall limit, counting only what it accepted', async () => {
+    const limited = await FakeTelegram.start({ rateLimits: { perChatPerSecond: 1, perSecond: 3 } });
+    try {
+      const users = [601, 602, 603, 604].map((id) => limited.createUser({ id, first_name: `User${id}` }));
+      const call = (method: string, body: Record<string, unknown>) =>
+        fetch(`${limited.apiRoot}/bot${limited.token}/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (response) => ({ status: response.status, json: (await response.json()) as { parameters?: { retry_after: number } } }));
+      const send = (chatId: number) => call('sendMessage', { chat_id: chatId, text: 'hello' });
+      const [a, b, c, d] = users.map((user) => user.id) as [number, number, number, number];
+      expect((await send(a)).status).toBe(200);
+      const sameChat = await send(a);
+      expect(sameChat.status).toBe(429);
+      expect(sameChat.json.parameters?.retry_after).toBe(1);
+      expect((await send(b)).status).toBe(200);
+      expect((await send(c)).status).toBe(200);
+      // Three accepted this second: a fourth chat waits too.
+      expect((await send(d)).status).toBe(429);
+      expect(limited.rateLimitedCalls).toHaveLength(2);
+      expect(limited.messages(d)).toHaveLength(0);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await send(a)).status).toBe(200);
+      expect((await send(d)).status).toBe(200);
+      expect(limited.messages(a)).toHaveLength(2);
+      // Reads are not sends.
+      expect((await call('getChat', { chat_id: a })).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -91,6 +91,7 @@ describe('three instances on one database', () => {
         'expire-unpaid-buys',
         'prune-analytics-events',
         'prune-job-runs',
+        'rate-alerts',
         'rates',
         'reconcile-user-metrics',
         'remind-pending-requests',
@@ -111,8 +112,9 @@ describe('three instances on one database', () => {
       for (const job of slotted) {
         expect(results.get(job.name)?.map((slot) => slot.sort()), job.name).toEqual(Array(3).fill(['claimed_elsewhere', 'claimed_elsewhere', 'done']));
       }
-      // The outbox delivery claims rows, not slots: every instance runs it.
+      // The outbox delivery claims rows, not slots, and broadcast status edits are claimed per broadcast: every instance runs them.
       expect(results.get('deliver-notifications')).toEqual(Array(3).fill(['done', 'done', 'done']));
+      expect(results.get('broadcast-progress')).toEqual(Array(3).fill(['done', 'done', 'done']));
 
       expect(await db.query('SELECT job, count(*)::int AS slots FROM job_runs GROUP BY job ORDER BY job')).toEqual(
         slotted.map((job) => ({ job: job.name, slots: 3 })).sort((a, b) => a.job.localeCompare(b.job)),

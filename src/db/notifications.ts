@@ -1,24 +1,37 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+/** Urgent rows (decisions, alerts, support answers) are claimed before bulk rows (broadcasts). */
+export type NotificationPriority = 'urgent' | 'bulk';
+const PRIORITY_VALUE: Record<NotificationPriority, number> = { urgent: 1, bulk: 0 };
+
 export interface NewNotification {
   userId: number;
   type: string;
   title: string;
   message: string;
+  /** 'text' is escaped when sent; 'html' is checked Telegram HTML. */
+  format?: 'text' | 'html';
+  /** A picture from the media store, sent with the text as its caption. */
+  photo?: string | null;
+  priority?: NotificationPriority;
 }
 
-/** Inserts an outbox row; `delivered` marks one whose text the user has already seen in the chat. */
+/** Inserts an outbox row; `delivered` marks one whose text the user has already seen (and so read) in the chat. */
 export async function insertNotification(db: CommonQueryMethods, notification: NewNotification, delivered = false): Promise<number> {
   return db.oneFirst(sql.type(z.object({ id: z.number() }))`
-    INSERT INTO notifications (user_id, notification_type, title, message, created_at, sent_at, next_attempt_at)
+    INSERT INTO notifications (user_id, notification_type, title, message, format, photo, priority, read, created_at, sent_at, next_attempt_at)
     VALUES (
-      ${notification.userId}, ${notification.type}, ${notification.title}, ${notification.message}, now(),
+      ${notification.userId}, ${notification.type}, ${notification.title}, ${notification.message}, ${notification.format ?? 'text'},
+      ${notification.photo ?? null}, ${PRIORITY_VALUE[notification.priority ?? 'urgent']}, ${delivered}, now(),
       ${delivered ? sql.fragment`now()` : null}, ${delivered ? null : sql.fragment`now()`}
     )
     RETURNING id
   `);
 }
+
+/** Due rows looked at per row claimed: room to find one each of several users behind a user with many waiting. */
+const CANDIDATES_PER_CLAIMED = 4;
 
 const dueNotificationSchema = z.object({
   id: z.number(),
@@ -26,34 +39,59 @@ const dueNotificationSchema = z.object({
   blocked: z.boolean(),
   title: z.string().nullable(),
   message: z.string(),
+  format: z.enum(['text', 'html']),
+  photo: z.string().nullable(),
   attempts: z.number(),
 });
 export type DueNotification = z.infer<typeof dueNotificationSchema>;
 
 /**
  * Claims due notifications for `leaseSeconds`: their next attempt moves past the lease, so another
- * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Oldest first.
+ * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Urgent before bulk, then oldest
+ * first, and at most one per user: a batch is sent at once, while one chat's notifications go a second apart
+ * (a user with many waiting would hold up the whole batch). The rest of a user's wait for the next batches.
  */
 export async function claimDueNotifications(
   db: CommonQueryMethods,
   limit: number,
   leaseSeconds: number,
-  /** Only this user's notifications. */
-  userId?: number,
+  only: { userId?: number; urgentOnly?: boolean } = {},
 ): Promise<readonly DueNotification[]> {
+  const forUser = only.userId === undefined ? sql.fragment`` : sql.fragment`AND user_id = ${only.userId}`;
+  const urgent = only.urgentOnly ? sql.fragment`AND priority = ${PRIORITY_VALUE.urgent}` : sql.fragment``;
   return db.any(sql.type(dueNotificationSchema)`
-    WITH due AS (
-      SELECT id FROM notifications
-       WHERE next_attempt_at <= now() ${userId === undefined ? sql.fragment`` : sql.fragment`AND user_id = ${userId}`}
-       ORDER BY next_attempt_at, id
-       LIMIT ${limit}
+    WITH candidates AS (
+      SELECT id, user_id, priority, next_attempt_at AS due_at FROM notifications
+       WHERE next_attempt_at <= now() ${forUser} ${urgent}
+       ORDER BY priority DESC, next_attempt_at, id
+       LIMIT ${limit * CANDIDATES_PER_CLAIMED}
        FOR UPDATE SKIP LOCKED
+    ),
+    due AS (
+      SELECT id, priority, due_at FROM (
+        SELECT DISTINCT ON (user_id) id, priority, due_at FROM candidates ORDER BY user_id, priority DESC, due_at, id
+      ) first_of_each_user
+       ORDER BY priority DESC, due_at, id
+       LIMIT ${limit}
+    ),
+    claimed AS (
+      UPDATE notifications n
+         SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
+        FROM due, users u
+       WHERE n.id = due.id AND u.id = n.user_id
+      RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, due.priority, due.due_at
     )
-    UPDATE notifications n
-       SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
-      FROM due, users u
-     WHERE n.id = due.id AND u.id = n.user_id
-    RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.attempts
+    -- RETURNING keeps no order: sent in this order, urgent ones leave first.
+    SELECT id, telegram_id, blocked, title, message, format, photo, attempts FROM claimed ORDER BY priority DESC, due_at, id
+  `);
+}
+
+/** Gives claimed, unsent notifications back at once (their lease and the attempt it counted undone). */
+export async function releaseClaimedNotifications(db: CommonQueryMethods, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(sql.unsafe`
+    UPDATE notifications SET next_attempt_at = now(), attempts = attempts - 1
+     WHERE id = ANY(${sql.array(ids, 'int8')}) AND sent_at IS NULL
   `);
 }
 
@@ -61,12 +99,73 @@ export async function markNotificationSent(db: CommonQueryMethods, id: number): 
   await db.query(sql.unsafe`UPDATE notifications SET sent_at = now(), next_attempt_at = NULL, last_error = NULL WHERE id = ${id}`);
 }
 
-/** Records a failed attempt; `retryInSeconds` null means give up. */
-export async function markNotificationFailed(db: CommonQueryMethods, id: number, error: string, retryInSeconds: number | null): Promise<void> {
+/**
+ * Records a failed attempt; `retryInSeconds` null means give up. `countsAsAttempt` false gives the attempt back
+ * (Telegram asked the bot to slow down: the row is not at fault and must never run out of attempts for it).
+ */
+export async function markNotificationFailed(
+  db: CommonQueryMethods,
+  id: number,
+  error: string,
+  retryInSeconds: number | null,
+  countsAsAttempt = true,
+): Promise<void> {
   await db.query(sql.unsafe`
     UPDATE notifications
        SET last_error = ${error.slice(0, 500)},
-           next_attempt_at = ${retryInSeconds === null ? null : sql.fragment`now() + make_interval(secs => ${retryInSeconds})`}
+           next_attempt_at = ${retryInSeconds === null ? null : sql.fragment`now() + make_interval(secs => ${retryInSeconds})`},
+           attempts = ${countsAsAttempt ? sql.fragment`attempts` : sql.fragment`greatest(attempts - 1, 0)`}
      WHERE id = ${id}
   `);
+}
+
+/** 'sent', 'waiting' (due, or retried later) or 'failed' (given up: the user cannot be reached). */
+export async function notificationDeliveryState(db: CommonQueryMethods, id: number): Promise<'sent' | 'waiting' | 'failed'> {
+  return db.oneFirst(sql.type(z.object({ state: z.enum(['sent', 'waiting', 'failed']) }))`
+    SELECT CASE WHEN sent_at IS NOT NULL THEN 'sent' WHEN next_attempt_at IS NOT NULL THEN 'waiting' ELSE 'failed' END AS state
+      FROM notifications WHERE id = ${id}
+  `);
+}
+
+/** The user's unread notifications: one count on notifications_user_id_read_idx. */
+export async function countUnreadNotifications(db: CommonQueryMethods, userId: number): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ count: z.number() }))`
+    SELECT count(*)::int AS count FROM notifications WHERE user_id = ${userId} AND NOT read
+  `);
+}
+
+export async function countNotifications(db: CommonQueryMethods, userId: number): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM notifications WHERE user_id = ${userId}`);
+}
+
+const inboxRowSchema = z.object({
+  id: z.number(),
+  title: z.string().nullable(),
+  message: z.string(),
+  format: z.enum(['text', 'html']),
+  photo: z.string().nullable(),
+  read: z.boolean(),
+  created_at: z.date(),
+});
+export type InboxRow = z.infer<typeof inboxRowSchema>;
+
+/** A page of the user's notifications: unread first, newest first within each. */
+export async function notificationPage(db: CommonQueryMethods, userId: number, page: { limit: number; offset: number }): Promise<readonly InboxRow[]> {
+  return db.any(sql.type(inboxRowSchema)`
+    SELECT id, title, message, format, photo, read, created_at FROM notifications
+     WHERE user_id = ${userId}
+     ORDER BY read, created_at DESC, id DESC
+     LIMIT ${page.limit} OFFSET ${page.offset}
+  `);
+}
+
+/** Marks one of the user's notifications read; false when it is not theirs or was read already. */
+export async function markNotificationRead(db: CommonQueryMethods, userId: number, id: number): Promise<boolean> {
+  const result = await db.query(sql.unsafe`UPDATE notifications SET read = true WHERE id = ${id} AND user_id = ${userId} AND NOT read`);
+  return result.rowCount > 0;
+}
+
+export async function markAllNotificationsRead(db: CommonQueryMethods, userId: number): Promise<number> {
+  const result = await db.query(sql.unsafe`UPDATE notifications SET read = true WHERE user_id = ${userId} AND NOT read`);
+  return result.rowCount;
 }

@@ -21,11 +21,26 @@ export function commandButtonData(command: string): string {
   return `cmd:${command}`;
 }
 
+/** What the main menu's buttons show for one user, by command, e.g. { notifications: '3' } for "🔔 Notifications (3)". */
+export type MenuBadges = Readonly<Record<string, string>>;
+
 export interface CommandMenu {
   /** Every command, in menu order. */
   readonly all: readonly CommandInfo[];
-  /** The persistent main menu of a registered user: the buttons of the commands they may use, two per row. */
-  mainMenuKeyboard(isAdmin: boolean): Keyboard;
+  /**
+   * The persistent main menu of a registered user: the buttons of the commands they may use, two per row, each
+   * with its badge for them (see `badges`). Inside a conversation, read the badges through `conversation.external`.
+   */
+  mainMenuKeyboard(isAdmin: boolean, badges?: MenuBadges): Keyboard;
+  /** `mainMenuKeyboard` with this user's badges. */
+  mainMenuFor(user: { id: number; role: string }): Promise<Keyboard>;
+  /**
+   * A module adds a per-user badge to its command's main-menu button, e.g. an unread count: `count` should be
+   * one cheap query; nothing is shown for 0. The button runs its command whatever the badge says.
+   */
+  addBadge(command: string, count: (userId: number) => Promise<number>): void;
+  /** Every badge for this user, for `mainMenuKeyboard`. */
+  badges(userId: number): Promise<MenuBadges>;
   /** The /admin menu: an inline button per admin command that has one. */
   adminMenuKeyboard(): InlineKeyboard;
   /**
@@ -35,6 +50,18 @@ export interface CommandMenu {
   handle(composer: Composer<BotContext>, command: string, handler: (ctx: BotContext) => Promise<unknown>): void;
 }
 
+/** A button's text with its badge: "🔔 Notifications (3)". */
+function buttonLabel(button: string, badge: string | undefined): string {
+  return badge ? `${button} (${badge})` : button;
+}
+
+/** Whether a typed text is the button, with or without a badge (the keyboard on the user's screen may be older). */
+function isButtonText(text: string | undefined, button: string): boolean {
+  if (text === undefined || !text.startsWith(button)) return false;
+  const rest = text.slice(button.length);
+  return rest === '' || /^ \(\d+\)$/.test(rest);
+}
+
 export function createCommandMenu(commands: readonly CommandInfo[], admin: AdminGuardDeps): CommandMenu {
   const all = [...commands].sort((a, b) => a.position - b.position);
   const entry = (command: string): CommandInfo => {
@@ -42,17 +69,31 @@ export function createCommandMenu(commands: readonly CommandInfo[], admin: Admin
     if (!found) throw new Error(`no module declares the command /${command}`);
     return found;
   };
+  const badgeCounts = new Map<string, (userId: number) => Promise<number>>();
   const triggeredBy = (info: CommandInfo) => (ctx: Context) =>
     ctx.hasCommand(info.command) ||
-    (info.button !== undefined && ctx.message?.text === info.button) ||
+    (info.button !== undefined && isButtonText(ctx.message?.text, info.button)) ||
     ctx.callbackQuery?.data === commandButtonData(info.command);
+  const mainMenuKeyboard = (isAdmin: boolean, badges: MenuBadges = {}) => {
+    const buttons = all
+      .filter((info) => info.button && (isAdmin || !info.adminOnly))
+      .map((info) => buttonLabel(info.button ?? '', badges[info.command]));
+    return Keyboard.from([buttons]).toFlowed(2).resized().persistent();
+  };
+  const badges = async (userId: number): Promise<MenuBadges> => {
+    const counts = await Promise.all([...badgeCounts].map(async ([command, count]) => [command, await count(userId)] as const));
+    return Object.fromEntries(counts.filter(([, count]) => count > 0).map(([command, count]) => [command, String(count)]));
+  };
 
   return {
     all,
-    mainMenuKeyboard(isAdmin) {
-      const buttons = all.filter((info) => info.button && (isAdmin || !info.adminOnly)).map((info) => info.button ?? '');
-      return Keyboard.from([buttons]).toFlowed(2).resized().persistent();
+    mainMenuKeyboard,
+    mainMenuFor: async (user) => mainMenuKeyboard(user.role === 'admin', await badges(user.id)),
+    addBadge(command, count) {
+      entry(command);
+      badgeCounts.set(command, count);
     },
+    badges,
     adminMenuKeyboard() {
       const rows = all.filter((info) => info.adminMenuButton).map((info) => [InlineKeyboard.text(info.adminMenuButton ?? '', commandButtonData(info.command))]);
       return InlineKeyboard.from(rows);

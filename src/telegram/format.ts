@@ -43,3 +43,9 @@ export function formatAge(since: Date, now: Date = new Date()): string {
   const [count, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
+
+/** At most `most` characters (emoji count as one), cut at the end with "…" when longer. */
+export function shorten(text: string, most: number): string {
+  const characters = [...text];
+  return characters.length <= most ? text : `${characters.slice(0, most).join('').trimEnd()}…`;
+}

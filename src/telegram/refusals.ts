@@ -1,13 +1,16 @@
 import type { BotContext } from '../context.ts';
 import type { MoneyAccess, MoneyRefusal } from '../services/accounts/moneyAccess.ts';
+import type { AppUser } from '../services/accounts/users.ts';
 import type { CreateResult } from '../services/wallet/requests.ts';
 import { formatWhen } from './format.ts';
+
+const REGISTER_FIRST = 'Please register first: send /start. It takes about two minutes.';
 
 /** Why money cannot move, and what to do about it. */
 export function refusalText(refusal: MoneyRefusal): string {
   switch (refusal.reason) {
     case 'not_registered':
-      return 'Please register first: send /start. It takes about two minutes.';
+      return REGISTER_FIRST;
     case 'inactive':
       return 'Your account is deactivated, so money cannot move. Contact support.';
     case 'kyc_required':
@@ -44,11 +47,17 @@ export function paymentNotRecordedText(result: Exclude<CreateResult, { status: '
   return `⚠️ Your request ${reference} was not recorded. ${why} If you already paid, do not pay again: send /support with the reference ${reference} and our team will match your payment.`;
 }
 
+/** The registered user behind a tap on one of the bot's buttons; anyone else has the tap answered: register first. */
+export async function tappedByRegistered(ctx: BotContext): Promise<AppUser | null> {
+  if (!ctx.appUser) await ctx.answerCallbackQuery({ text: REGISTER_FIRST });
+  return ctx.appUser;
+}
+
 /** Before a money flow starts: true when the user may move money, otherwise they are told why and what to do. */
 export async function mayMoveMoney(ctx: BotContext, access: MoneyAccess): Promise<boolean> {
   const user = ctx.appUser;
   if (!user) {
-    await ctx.reply('Please register first: send /start. It takes about two minutes.');
+    await ctx.reply(REGISTER_FIRST);
     return false;
   }
   const refusal = await access.refusal(user.id);

@@ -277,6 +277,7 @@ const SCHEMA: Record<string, TableSpec> = {
 const ADDED_FOREIGN_KEYS: Record<string, TableSpec['foreignKeys']> = {
   trades: { resting_order_id: ['orders.id', 'CASCADE'] },
   kyc_verifications: { submission_id: ['kyc_submissions.id', 'NO ACTION'] },
+  notifications: { broadcast_id: ['broadcasts.id', 'SET NULL'] },
 };
 
 const ON_DELETE: Record<string, string> = { c: 'CASCADE', n: 'SET NULL', r: 'RESTRICT', a: 'NO ACTION', d: 'SET DEFAULT' };

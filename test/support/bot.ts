@@ -16,6 +16,7 @@ import type { NotificationDelivery } from '../../src/services/notifications/deli
 import { databaseIsReachable } from '../../src/db/health.ts';
 import { createDatabasePool } from '../../src/db/setup/pool.ts';
 import { createUpdateSequencer } from '../../src/services/platform/updateSequencing.ts';
+import type { SendingLimits } from '../../src/telegram/apiPlugins.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -69,7 +70,12 @@ export interface TestBotOptions {
   dataDir?: string;
   /** Wraps the conversation store, e.g. to make saving fail as a crash between commit and save would. */
   wrapConversationStore?: (store: ConversationStore) => ConversationStore;
+  /** How fast the bot sends: FAST_SENDING_LIMITS unless a test is about Telegram's pace (TELEGRAM_SENDING_LIMITS). */
+  sendingLimits?: SendingLimits;
 }
+
+/** Tests that are not about Telegram's pace: the throttle is in place but never makes a test wait. */
+export const FAST_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 1000, inFlight: 1000, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000 };
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
 const UNREACHABLE_RATE_SOURCES: Config['rateSources'] = {
@@ -109,6 +115,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     conversationStore,
     inFlight,
     botInfo: options.tg.botInfo,
+    sendingLimits: options.sendingLimits ?? FAST_SENDING_LIMITS,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(lockPool ? { acrossInstances: createUpdateSequencer(lockPool) } : {}),
   });

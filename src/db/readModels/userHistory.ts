@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken, type ListSqlToken } from 'slonik';
 import { z } from 'zod';
 
 /**
@@ -20,6 +20,13 @@ export type HistoryRow = z.infer<typeof historySchema>;
 
 const newestFirst = sql.fragment`ORDER BY created_at DESC, id DESC`;
 
+function allRequests(userId: number, sources: readonly HistorySource[]): ListSqlToken {
+  return sql.join(
+    sources.map((source) => source(userId)),
+    sql.fragment` UNION ALL `,
+  );
+}
+
 /** Each kind counted on its own: a count per table reads only its (user_id, …) index, never the rows. */
 export async function countUserHistory(db: CommonQueryMethods, userId: number, sources: readonly HistorySource[]): Promise<number> {
   const counts = sources.map((source) => sql.fragment`(SELECT count(*) FROM (${source(userId)}) requests)`);
@@ -39,5 +46,13 @@ export async function userHistoryPage(
   const newest = sources.map((source) => sql.fragment`(SELECT * FROM (${source(userId)}) requests ${newestFirst} LIMIT ${page.offset + page.limit})`);
   return db.any(sql.type(historySchema)`
     SELECT * FROM (${sql.join(newest, sql.fragment` UNION ALL `)}) requests ${newestFirst} LIMIT ${page.limit} OFFSET ${page.offset}
+  `);
+}
+
+/** The user's requests still waiting for an admin (pending or under review), newest first. */
+export async function openUserRequests(db: CommonQueryMethods, userId: number, sources: readonly HistorySource[], limit: number): Promise<readonly HistoryRow[]> {
+  return db.any(sql.type(historySchema)`
+    SELECT * FROM (${allRequests(userId, sources)}) requests
+     WHERE status IN ('pending', 'under_review') ORDER BY created_at DESC, id DESC LIMIT ${limit}
   `);
 }

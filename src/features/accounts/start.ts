@@ -14,7 +14,7 @@ export async function start(ctx: BotContext, menu: CommandMenu): Promise<void> {
   const user = ctx.appUser;
   if (user) {
     await ctx.reply(html`Welcome back, ${user.first_name}! Choose from the menu below.`.value, {
-      reply_markup: menu.mainMenuKeyboard(user.role === 'admin'),
+      reply_markup: await menu.mainMenuFor(user),
     });
     return;
   }

@@ -12,7 +12,7 @@ export function cancelFeature(menu: CommandMenu): Composer<BotContext> {
     const text = wasActive ? 'Cancelled. Nothing was saved.' : 'There is nothing to cancel.';
     const next = user ? ' Choose from the menu below.' : ' Send /start when you want to register.';
     await ctx.reply(text + next, {
-      reply_markup: user ? menu.mainMenuKeyboard(user.role === 'admin') : { remove_keyboard: true },
+      reply_markup: user ? await menu.mainMenuFor(user) : { remove_keyboard: true },
     });
   });
   return feature;

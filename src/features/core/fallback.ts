@@ -14,7 +14,7 @@ export function fallbackFeature(menu: CommandMenu): Composer<BotContext> {
       return;
     }
     await ctx.reply("Sorry, I didn't understand that. Choose from the menu below, or send /help to see all commands.", {
-      reply_markup: menu.mainMenuKeyboard(user.role === 'admin'),
+      reply_markup: await menu.mainMenuFor(user),
     });
   });
   return feature;

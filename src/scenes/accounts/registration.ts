@@ -150,7 +150,8 @@ Is everything correct?`;
         result.status === 'registered'
           ? html`🎉 Welcome aboard, ${result.user.first_name}! Your account is ready.\n\nNext step: verify your identity so you can trade. Tap 🪪 Verify identity below, or send /kyc.`
           : html`You are already registered, ${result.user.first_name}. Here is your menu.`;
-      await ctx.reply(greeting.value, { reply_markup: menu.mainMenuKeyboard(isAdmin) });
+      const badges = await conversation.external(() => menu.badges(result.user.id));
+      await ctx.reply(greeting.value, { reply_markup: menu.mainMenuKeyboard(isAdmin, badges) });
       if (result.status === 'registered') {
         await ctx.reply('📘 New to crypto or to this bot? The first tutorial shows how to verify your identity and make your first trade safely. All guides: /tutorials', {
           reply_markup: firstTutorialKeyboard(),

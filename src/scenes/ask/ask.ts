@@ -6,12 +6,12 @@ import { invalid, valid, type Checked } from '../../services/common/validation.t
 import { html, type SafeHtml } from '../../telegram/html.ts';
 
 export type Answer =
-  /** Typed text, with its formatting (bold, links …) for questions that keep it. */
-  | { kind: 'text'; text: string; entities?: readonly MessageEntity[] }
+  /** Typed text, with its formatting (bold, links …) for questions that keep it; `messageId` is the user's message. */
+  | { kind: 'text'; text: string; entities?: readonly MessageEntity[]; messageId: number }
   | { kind: 'button'; value: string; label: string }
   | { kind: 'contact'; contact: Contact }
-  /** A photo (its largest size) or a file sent as a document: the check decides whether it is usable. */
-  | { kind: 'file'; fileId: string; fileSize: number | undefined };
+  /** A photo (its largest size) or a file sent as a document, with its caption: the check decides whether it is usable. */
+  | { kind: 'file'; fileId: string; fileSize: number | undefined; caption?: string; messageId: number };
 
 export interface Choice {
   label: string;
@@ -127,12 +127,15 @@ async function readAnswer(
     await update.reply(IN_CONVERSATION_HINT.value);
     return undefined;
   }
-  if (inGroup && !prompts.includes(message.reply_to_message?.message_id ?? -1)) return undefined;
+  // Someone else's business in the group (a reply to another of the bot's messages): handled as if no question were open.
+  if (inGroup && !prompts.includes(message.reply_to_message?.message_id ?? -1)) return conversation.skip({ next: true });
   if (message.text !== undefined && question.secret) await update.deleteMessage().catch(() => undefined);
   if (message.contact && question.acceptsContact) return { kind: 'contact', contact: message.contact };
-  if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text, entities: message.entities ?? [] };
+  if (message.text !== undefined && acceptsText) return { kind: 'text', text: message.text, entities: message.entities ?? [], messageId: message.message_id };
   const file = message.photo?.at(-1) ?? message.document;
-  if (file && question.acceptsFile) return { kind: 'file', fileId: file.file_id, fileSize: file.file_size };
+  if (file && question.acceptsFile) {
+    return { kind: 'file', fileId: file.file_id, fileSize: file.file_size, messageId: message.message_id, ...(message.caption ? { caption: message.caption } : {}) };
+  }
   if (question.choices && !acceptsText) {
     // The question again with its buttons, in case the ones above are gone (answered before a crash, scrolled away).
     const hint = question.acceptsFile ? 'Please send a photo, or tap one of the buttons below.' : 'Please tap one of the buttons below.';

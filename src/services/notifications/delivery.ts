@@ -1,33 +1,64 @@
 import type { DatabasePool } from 'slonik';
-import { claimDueNotifications, markNotificationFailed, markNotificationSent, type DueNotification } from '../../db/notifications.ts';
+import {
+  claimDueNotifications,
+  markNotificationFailed,
+  markNotificationSent,
+  releaseClaimedNotifications,
+  type DueNotification,
+} from '../../db/notifications.ts';
 import { setBotBlocked } from '../../db/users.ts';
 import type { Logger } from '../../logger.ts';
 
 /** Thrown by a sender when the user cannot receive messages (blocked the bot, deleted the account). */
 export class RecipientUnreachableError extends Error {}
 
+/** Thrown by a sender when Telegram still answers "too many requests" after its retries: try again after this long. */
+export class RateLimitedError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export interface OutgoingNotification {
   telegramId: number;
   title: string | null;
   message: string;
+  format: 'text' | 'html';
+  /** A media store path: the notice is sent as this picture's caption. */
+  photo: string | null;
 }
 
 export interface NotificationDelivery {
-  /** Sends every due notification; returns how many were delivered. Safe to call from several places at once. */
+  /** Sends every due notification, urgent ones first; returns how many were delivered. Safe to call from several places at once. */
   deliverDue(): Promise<number>;
   /** Sends one user's due notifications only (right after a decision about their request), whatever the backlog. */
   deliverTo(userId: number): Promise<number>;
-  /** Resolves once no delivery of this process is in progress (before the pool closes at shutdown). */
+  /**
+   * At shutdown: no further batch of a backlog (a broadcast) is started, what is urgent and due is sent, and
+   * every send in progress finishes. The rest waits in the outbox for the next start.
+   */
+  stop(): Promise<void>;
+  /** Resolves once no delivery of this process is in progress. */
   idle(): Promise<void>;
 }
 
-const BATCH_SIZE = 50;
+// About a second of sending at Telegram's pace: sent together, so the throttler keeps the pace, and never more
+// than this queued ahead of a reply or an urgent notification.
+const BATCH_SIZE = 25;
+// A claimed row is skipped by other deliveries this long; a process that dies holding it delays it by at most this.
 const LEASE_SECONDS = 120;
 const MAX_ATTEMPTS = 8;
 
 /** Retry after 30 s, 1 min, 2 min … capped at an hour. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(30 * 2 ** (attempts - 1), 3600);
+}
+
+interface Selection {
+  userId?: number;
+  urgentOnly?: boolean;
 }
 
 export function createNotificationDelivery(deps: {
@@ -38,6 +69,7 @@ export function createNotificationDelivery(deps: {
   const { pool, send, logger } = deps;
   let running: Promise<number> | undefined;
   let again = false;
+  let stopping = false;
 
   const inProgress = new Set<Promise<unknown>>();
   function tracked<T>(work: Promise<T>): Promise<T> {
@@ -46,59 +78,87 @@ export function createNotificationDelivery(deps: {
     return work;
   }
 
+  async function recordFailure(notification: DueNotification, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof RecipientUnreachableError && notification.telegram_id !== null) {
+      await setBotBlocked(pool, notification.telegram_id, true);
+      await markNotificationFailed(pool, notification.id, reason, null);
+    } else if (error instanceof RateLimitedError) {
+      await markNotificationFailed(pool, notification.id, reason, error.retryAfterSeconds, false);
+      logger.warn({ notification_id: notification.id, retry_in_s: error.retryAfterSeconds }, 'Telegram asked to slow down; notification rescheduled');
+    } else {
+      const retry = notification.attempts >= MAX_ATTEMPTS ? null : retryDelaySeconds(notification.attempts);
+      await markNotificationFailed(pool, notification.id, reason, retry);
+      logger.warn({ notification_id: notification.id, attempts: notification.attempts, retry_in_s: retry, err: error }, 'notification not delivered');
+    }
+  }
+
   /** Sends one claimed notification; true when it was delivered. */
   async function deliver(notification: DueNotification): Promise<boolean> {
     if (notification.telegram_id === null || notification.blocked) {
       await markNotificationFailed(pool, notification.id, 'the user cannot receive messages (blocked the bot)', null);
       return false;
     }
+    const { telegram_id: telegramId, title, message, format, photo } = notification;
     try {
-      await send({ telegramId: notification.telegram_id, title: notification.title, message: notification.message });
-      await markNotificationSent(pool, notification.id);
-      return true;
+      await send({ telegramId, title, message, format, photo });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (error instanceof RecipientUnreachableError) {
-        await setBotBlocked(pool, notification.telegram_id, true);
-        await markNotificationFailed(pool, notification.id, reason, null);
-      } else {
-        const retry = notification.attempts >= MAX_ATTEMPTS ? null : retryDelaySeconds(notification.attempts);
-        await markNotificationFailed(pool, notification.id, reason, retry);
-        logger.warn({ notification_id: notification.id, attempts: notification.attempts, retry_in_s: retry, err: error }, 'notification not delivered');
-      }
+      await recordFailure(notification, error);
       return false;
     }
+    await markNotificationSent(pool, notification.id);
+    return true;
   }
 
-  async function deliverBatch(userId?: number): Promise<number> {
-    const due = await claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, userId);
+  /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
+  async function drain(selection: Selection): Promise<number> {
+    const claim = () => claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, selection);
     let delivered = 0;
-    for (const notification of due) if (await deliver(notification)) delivered += 1;
-    return due.length === BATCH_SIZE ? delivered + (await deliverBatch(userId)) : delivered;
-  }
-
-  async function drain(): Promise<number> {
-    let delivered = 0;
-    do {
-      again = false;
-      delivered += await deliverBatch();
-    } while (again);
+    let due = await claim();
+    while (due.length > 0) {
+      // The next batch is claimed while this one goes out, so sending never waits for the database in between;
+      // it is handed to the throttler only once this one is done, so a reply still waits behind one batch at most.
+      const [results, next] = await Promise.all([Promise.all(due.map(deliver)), claim()]);
+      delivered += results.filter(Boolean).length;
+      const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
+      if (backlogStopped) {
+        await releaseClaimedNotifications(pool, next.map((notification) => notification.id));
+        return delivered;
+      }
+      due = next;
+    }
     return delivered;
+  }
+
+  async function idle(): Promise<void> {
+    while (inProgress.size > 0) await Promise.allSettled([...inProgress]);
   }
 
   return {
     deliverDue() {
+      if (stopping) return Promise.resolve(0);
       // One run at a time per process; a call during a run makes it go round once more.
       if (running) {
         again = true;
         return running;
       }
-      running = tracked(drain().finally(() => (running = undefined)));
+      const run = async () => {
+        let delivered = 0;
+        do {
+          again = false;
+          delivered += await drain({});
+        } while (again && !stopping);
+        return delivered;
+      };
+      running = tracked(run().finally(() => (running = undefined)));
       return running;
     },
-    deliverTo: (userId) => tracked(deliverBatch(userId)),
-    async idle() {
-      while (inProgress.size > 0) await Promise.allSettled([...inProgress]);
+    deliverTo: (userId) => tracked(drain({ userId })),
+    async stop() {
+      stopping = true;
+      await tracked(drain({ urgentOnly: true }));
+      await idle();
     },
+    idle,
   };
 }

@@ -11,8 +11,14 @@ export interface Notice {
 /**
  * The one way to tell a user something happened: call it inside the transaction that makes the change
  * (an outbox row), so the notice exists exactly when the change does; delivery happens after the commit.
- * `delivered` is for a notice the user has already read in the chat (it is kept for their history only).
+ * `delivered` is for a notice the user has already read in the chat (it is kept for their history only);
+ * `photo` (a media store path) is sent with the notice as its caption.
  */
-export async function notifyUser(db: CommonQueryMethods, userId: number, notice: Notice, options: { delivered?: boolean } = {}): Promise<number> {
-  return insertNotification(db, { userId, ...notice }, options.delivered ?? false);
+export async function notifyUser(
+  db: CommonQueryMethods,
+  userId: number,
+  notice: Notice,
+  options: { delivered?: boolean; photo?: string } = {},
+): Promise<number> {
+  return insertNotification(db, { userId, ...notice, photo: options.photo ?? null }, options.delivered ?? false);
 }

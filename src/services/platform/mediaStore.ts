@@ -4,8 +4,8 @@ import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 
-/** Identity documents, payment and gift card proofs, catalogue card pictures and tutorial pictures. */
-export type MediaFolder = 'kyc' | 'proofs' | 'giftcards' | 'tutorials';
+/** Identity documents, payment and gift card proofs, catalogue card pictures, tutorial pictures and photos sent to or by support. */
+export type MediaFolder = 'kyc' | 'proofs' | 'giftcards' | 'tutorials' | 'support';
 
 /** `path` is relative to the media folder (e.g. `kyc/<uuid>.jpg`, at most 50 characters), so it fits a VARCHAR(100) column. */
 export interface StoredImage {
@@ -31,8 +31,8 @@ const MAX_BYTES = 20 * 1024 * 1024;
 // A few bytes can declare billions of pixels; refuse before decoding (sharp enforces it again while decoding).
 const MAX_PIXELS = 100_000_000;
 // Below 600 px, the small print on an ID card or a payment screenshot is hard to read; a tutorial's picture
-// only has to look decent in a chat.
-const MIN_SHORT_SIDE: Record<MediaFolder, number> = { kyc: 600, proofs: 600, giftcards: 600, tutorials: 320 };
+// only has to look decent in a chat, and a photo for support only has to show what the user means.
+const MIN_SHORT_SIDE: Record<MediaFolder, number> = { kyc: 600, proofs: 600, giftcards: 600, tutorials: 320, support: 200 };
 const MAX_LONG_SIDE = 2048;
 // Photo formats only: GIF, SVG and the like are not photos of a document.
 const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'heif', 'tiff']);
@@ -108,7 +108,7 @@ async function prepare(bytes: Buffer, folder: MediaFolder): Promise<Checked<Awai
     : invalid('I could not open that picture; it may be damaged or in an unusual format. Send the photo again as a JPEG or PNG.');
 }
 
-/** Identity documents, proofs, card and tutorial pictures, kept under `${dataDir}/media` where only the bot's user can read them. */
+/** Identity documents, proofs, card, tutorial and support pictures, kept under `${dataDir}/media` where only the bot's user can read them. */
 export function createMediaStore({ dataDir }: { dataDir: string }): MediaStore {
   const root = resolve(dataDir, 'media');
 

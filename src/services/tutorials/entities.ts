@@ -33,9 +33,10 @@ function tagsOf(entity: TextEntity): { open: string; close: string } | null {
 /**
  * A message as its author formatted it in Telegram (text and entities, offsets in UTF-16 units) as content
  * HTML. Telegram nests entities properly (two entities sharing characters: one contains the other), so the
- * tags are opened and closed in order; the text is escaped, so whatever the author typed stays text.
+ * tags are opened and closed in order; the text is escaped, so whatever the author typed stays text, unless
+ * `typedMarkup` says the author may also type tags (the result then still has to be checked: parseContent).
  */
-export function entitiesToHtml(text: string, entities: readonly TextEntity[] = []): string {
+export function entitiesToHtml(text: string, entities: readonly TextEntity[] = [], options: { typedMarkup?: boolean } = {}): string {
   const formatted = entities
     .map((entity) => ({ entity, tags: tagsOf(entity) }))
     .filter((item): item is { entity: TextEntity; tags: { open: string; close: string } } => item.tags !== null && item.entity.length > 0)
@@ -51,7 +52,7 @@ export function entitiesToHtml(text: string, entities: readonly TextEntity[] = [
   let html = '';
   for (let index = 0; index <= text.length; index += 1) {
     html += (closes.get(index) ?? []).join('') + (opens.get(index) ?? []).join('');
-    if (index < text.length) html += escapeContent(text[index] ?? '');
+    if (index < text.length) html += options.typedMarkup ? (text[index] ?? '') : escapeContent(text[index] ?? '');
   }
   return html;
 }

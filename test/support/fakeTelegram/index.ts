@@ -14,6 +14,7 @@
 export { FakeTelegram, type StartOptions } from './server.ts';
 export { TestUser, type MessageRef, type UserSendOptions } from './user.ts';
 export { escapeHtml, parseHtml } from './html.ts';
+export type { RateLimits } from './rateLimits.ts';
 export type {
   AddGroupOptions,
   ApiCall,

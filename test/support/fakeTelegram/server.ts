@@ -4,6 +4,7 @@ import type { BotCommand, BotCommandScope, Chat, Update, UserFromGetMe } from 'g
 import { ApiError } from './errors.ts';
 import { parseApiRequest } from './http.ts';
 import { getUpdatesOptions, methods } from './methods.ts';
+import { RateLimiter, type RateLimits } from './rateLimits.ts';
 import { loadSchema } from './schema.ts';
 import type {
   AddGroupOptions,
@@ -27,6 +28,8 @@ export interface StartOptions {
   botUsername?: string;
   /** Listen on this port (e.g. one a bot was told to use before the server existed); default any free one. */
   port?: number;
+  /** Answer 429 with retry_after, as Telegram does, to calls over these limits; default no limits. */
+  rateLimits?: RateLimits;
 }
 
 const DEFAULT_TIMEOUT = 5000;
@@ -63,15 +66,17 @@ export class FakeTelegram {
   readonly botInfo: UserFromGetMe;
   readonly #server: Server;
   readonly #world: World;
+  readonly #limiter: RateLimiter | undefined;
   readonly #faults = new Map<string, { error: ApiErrorBody; chatId: number | undefined }[]>();
   /** chat id -> highest message_id already consumed by waitForMessage */
   readonly #cursors = new Map<number, number>();
   #closing = false;
 
-  private constructor(server: Server, world: World) {
+  private constructor(server: Server, world: World, limits: RateLimits | undefined) {
     const address = server.address() as AddressInfo;
     this.#server = server;
     this.#world = world;
+    this.#limiter = limits ? new RateLimiter(limits) : undefined;
     this.apiRoot = `http://127.0.0.1:${address.port}`;
     this.token = world.token;
     this.botInfo = world.botInfo;
@@ -94,7 +99,7 @@ export class FakeTelegram {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
-    holder.instance = new FakeTelegram(server, world);
+    holder.instance = new FakeTelegram(server, world, options.rateLimits);
     return holder.instance;
   }
 
@@ -136,6 +141,11 @@ export class FakeTelegram {
       if (fault) {
         call.injected = true;
         throw new ApiError(fault.error_code, fault.description, fault.parameters);
+      }
+      const retryAfter = this.#limiter && RateLimiter.counts(method, params) ? this.#limiter.admit(String(params['chat_id']), time) : undefined;
+      if (retryAfter !== undefined) {
+        call.rateLimited = true;
+        throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
       }
       const validated = validateParams(method, params, files);
       let result: unknown;
@@ -390,6 +400,11 @@ export class FakeTelegram {
   /** Calls answered with an error because of the bot (injected faults and superseded polls excluded). */
   get rejectedCalls(): ApiCall[] {
     return this.#world.calls.filter((c) => !c.ok && !c.injected && !c.superseded);
+  }
+
+  /** Calls answered 429 because they went over the `rateLimits` the fake was started with. */
+  get rateLimitedCalls(): ApiCall[] {
+    return this.#world.calls.filter((c) => c.rateLimited);
   }
 
   callsTo(method: string): ApiCall[] {

@@ -86,6 +86,8 @@ export interface ApiCall {
   error?: ApiErrorBody;
   /** Answered by failNext(), not by the bot's fault. */
   injected?: boolean;
+  /** Answered 429 because it went over the fake's rate limits (the bot sent too fast). */
+  rateLimited?: boolean;
   /** A long poll cut short by a newer getUpdates (409 Conflict); usually a stopping bot, not a bug. */
   superseded?: boolean;
   /** Method known to the Bot API but not simulated: parameters were validated, `true` returned. */
