@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'slonik';
 import { startEmbeddedDatabase } from '../../src/db/setup/embedded.ts';
 import { runMigrations } from '../../src/db/setup/migrations.ts';
-import { createDatabasePool, type DatabasePool } from '../../src/db/setup/pool.ts';
+import { createDatabasePool, type DatabasePool, type PoolOptions } from '../../src/db/setup/pool.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices, type AppServices } from '../../src/modules.ts';
 import { hashPin } from '../../src/services/accounts/pin.ts';
@@ -23,7 +23,7 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-export async function startBenchDatabase(options: { maxPoolSize?: number } = {}): Promise<BenchDatabase> {
+export async function startBenchDatabase(options: PoolOptions = {}): Promise<BenchDatabase> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-'));
   const logger = createLogger('warn');
   const database = await startEmbeddedDatabase(dataDir, logger);

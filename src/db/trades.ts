@@ -16,6 +16,8 @@ export const tradeRowSchema = z.object({
 export type TradeRow = z.infer<typeof tradeRowSchema>;
 
 export interface NewTrade {
+  /** The orders' pair (both orders have it). */
+  pair: string;
   incomingOrderId: number;
   restingOrderId: number;
   buyerId: number;
@@ -29,8 +31,8 @@ export interface NewTrade {
 
 export async function insertTrade(db: CommonQueryMethods, trade: NewTrade): Promise<TradeRow> {
   return db.one(sql.type(tradeRowSchema)`
-    INSERT INTO trades (order_id, resting_order_id, buyer_id, seller_id, amount, price, total, fee_ghs, created_at)
-    VALUES (${trade.incomingOrderId}, ${trade.restingOrderId}, ${trade.buyerId}, ${trade.sellerId}, ${trade.amount},
+    INSERT INTO trades (currency_pair, order_id, resting_order_id, buyer_id, seller_id, amount, price, total, fee_ghs, created_at)
+    VALUES (${trade.pair}, ${trade.incomingOrderId}, ${trade.restingOrderId}, ${trade.buyerId}, ${trade.sellerId}, ${trade.amount},
             ${trade.price}, ${trade.total}, ${trade.feeGhs}, ${trade.createdAt.toISOString()})
     RETURNING *
   `);
@@ -60,22 +62,22 @@ export type TradeStats = z.infer<typeof statsSchema>;
 
 /**
  * The pair's last trade, and since `since`: volume (crypto and GHS), trade count, and the opening price (the
- * last trade before `since`, or else the first one after it) that the change is measured from.
+ * last trade before `since`, or else the first one after it) that the change is measured from. Every part reads
+ * trades_pair_created_at_idx only: one entry each for the prices, the period's entries once for its sums.
  */
 export async function tradeStats(db: CommonQueryMethods, pair: string, since: Date): Promise<TradeStats> {
-  const ofPair = sql.fragment`FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.currency_pair = ${pair}`;
   const from = since.toISOString();
+  const ofPair = sql.fragment`FROM trades WHERE currency_pair = ${pair}`;
   return db.one(sql.type(statsSchema)`
-    SELECT
-      (SELECT t.price ${ofPair} ORDER BY t.created_at DESC, t.id DESC LIMIT 1) AS last_price,
-      (SELECT t.created_at ${ofPair} ORDER BY t.created_at DESC, t.id DESC LIMIT 1) AS last_trade_at,
-      coalesce(
-        (SELECT t.price ${ofPair} AND t.created_at < ${from} ORDER BY t.created_at DESC, t.id DESC LIMIT 1),
-        (SELECT t.price ${ofPair} AND t.created_at >= ${from} ORDER BY t.created_at, t.id LIMIT 1)
-      ) AS opening_price,
-      (SELECT coalesce(sum(t.amount), 0) ${ofPair} AND t.created_at >= ${from}) AS volume,
-      (SELECT coalesce(sum(t.total), 0) ${ofPair} AND t.created_at >= ${from}) AS volume_ghs,
-      (SELECT count(*)::int ${ofPair} AND t.created_at >= ${from}) AS trades
+    SELECT last.price AS last_price, last.created_at AS last_trade_at,
+           coalesce(
+             (SELECT price ${ofPair} AND created_at < ${from} ORDER BY created_at DESC, id DESC LIMIT 1),
+             (SELECT price ${ofPair} AND created_at >= ${from} ORDER BY created_at, id LIMIT 1)
+           ) AS opening_price,
+           period.volume, period.volume_ghs, period.trades
+      FROM (SELECT coalesce(sum(amount), 0) AS volume, coalesce(sum(total), 0) AS volume_ghs, count(*)::int AS trades
+              ${ofPair} AND created_at >= ${from}) period
+      LEFT JOIN LATERAL (SELECT price, created_at ${ofPair} ORDER BY created_at DESC, id DESC LIMIT 1) last ON true
   `);
 }
 

@@ -18,6 +18,8 @@ const historySchema = z.object({
 });
 export type HistoryRow = z.infer<typeof historySchema>;
 
+const newestFirst = sql.fragment`ORDER BY created_at DESC, id DESC`;
+
 function allRequests(userId: number, sources: readonly HistorySource[]): ListSqlToken {
   return sql.join(
     sources.map((source) => source(userId)),
@@ -25,21 +27,25 @@ function allRequests(userId: number, sources: readonly HistorySource[]): ListSql
   );
 }
 
+/** Each kind counted on its own: a count per table reads only its (user_id, …) index, never the rows. */
 export async function countUserHistory(db: CommonQueryMethods, userId: number, sources: readonly HistorySource[]): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`
-    SELECT count(*)::int AS count FROM (${allRequests(userId, sources)}) requests
-  `);
+  const counts = sources.map((source) => sql.fragment`(SELECT count(*) FROM (${source(userId)}) requests)`);
+  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT (${sql.join(counts, sql.fragment` + `)})::int AS count`);
 }
 
-/** A page of all of a user's requests of every kind, newest first. */
+/**
+ * A page of all of a user's requests of every kind, newest first. The page is among the newest `offset + limit`
+ * of each kind, so each kind reads only those from its (user_id, created_at) index instead of all of the user's rows.
+ */
 export async function userHistoryPage(
   db: CommonQueryMethods,
   userId: number,
   sources: readonly HistorySource[],
   page: { limit: number; offset: number },
 ): Promise<readonly HistoryRow[]> {
+  const newest = sources.map((source) => sql.fragment`(SELECT * FROM (${source(userId)}) requests ${newestFirst} LIMIT ${page.offset + page.limit})`);
   return db.any(sql.type(historySchema)`
-    SELECT * FROM (${allRequests(userId, sources)}) requests ORDER BY created_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}
+    SELECT * FROM (${sql.join(newest, sql.fragment` UNION ALL `)}) requests ${newestFirst} LIMIT ${page.limit} OFFSET ${page.offset}
   `);
 }
 

@@ -74,6 +74,7 @@ export async function settleFill(tx: CommonQueryMethods, incoming: OrderRow, res
   const total = fillTotal(amount, resting.price);
   const fee = sellerFee(total, sell.fee_percent);
   const trade = await insertTrade(tx, {
+    pair: incoming.currency_pair,
     incomingOrderId: incoming.id,
     restingOrderId: resting.id,
     buyerId: buy.user_id,
