@@ -97,7 +97,9 @@ export class FakeTelegram {
       }
       void holder.instance.#handle(req, res);
     });
-    server.keepAliveTimeout = 1000;
+    // As a web server in front of the real API: idle connections stay open long enough to be used again (Node's agent
+    // drops a connection a second before the timeout the server announces).
+    server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
