@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const chatIdMessageIdRow = z.object({ chat_id: z.number(), message_id: z.number() });
+
 export async function insertApprovalCard(
   db: CommonQueryMethods,
   card: { kind: string; requestId: number; chatId: number; messageId: number },
@@ -17,7 +19,7 @@ export async function approvalCardMessages(
   kind: string,
   requestId: number,
 ): Promise<readonly { chat_id: number; message_id: number }[]> {
-  return db.any(sql.type(z.object({ chat_id: z.number(), message_id: z.number() }))`
+  return db.any(sql.type(chatIdMessageIdRow)`
     SELECT chat_id, message_id FROM approval_cards WHERE request_kind = ${kind} AND request_id = ${requestId} ORDER BY id
   `);
 }

@@ -1,5 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { countRow } from './commonRows.ts';
+
+const lastUserIdWrittenRow = z.object({ last_user_id: z.number().nullable(), written: z.number() });
 
 const broadcastRowSchema = z.object({
   id: z.number(),
@@ -51,7 +54,7 @@ export async function unfinishedBroadcasts(db: CommonQueryMethods): Promise<read
 const reachable = sql.fragment`u.is_active AND u.telegram_id IS NOT NULL AND u.bot_blocked_at IS NULL`;
 
 export async function countReachableUsers(db: CommonQueryMethods): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM users u WHERE ${reachable}`);
+  return db.oneFirst(sql.type(countRow)`SELECT count(*)::int AS count FROM users u WHERE ${reachable}`);
 }
 
 /**
@@ -60,7 +63,7 @@ export async function countReachableUsers(db: CommonQueryMethods): Promise<numbe
  * row locked. Returns how many rows were written.
  */
 export async function queueBroadcastBatch(db: CommonQueryMethods, broadcast: { id: number; title: string }, size: number): Promise<number> {
-  const batch = await db.one(sql.type(z.object({ last_user_id: z.number().nullable(), written: z.number() }))`
+  const batch = await db.one(sql.type(lastUserIdWrittenRow)`
     WITH broadcast AS (SELECT id, message, queued_up_to_user_id FROM broadcasts WHERE id = ${broadcast.id}),
     batch AS (
       SELECT u.id FROM users u, broadcast b

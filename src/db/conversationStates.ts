@@ -1,9 +1,13 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { countRow } from './commonRows.ts';
+
+const stateExpiredFlowsRow = z.object({ state: z.instanceof(Buffer).nullable(), expiredFlows: z.array(z.string()).nullable() });
+const flowsRow = z.object({ flows: z.array(z.string()) });
 
 /** A key's state, or, when it has none, the flows that expired under it (one round trip for every update). */
 export async function readConversationState(db: CommonQueryMethods, key: string): Promise<{ state: Buffer | null; expiredFlows: string[] | null }> {
-  return db.one(sql.type(z.object({ state: z.instanceof(Buffer).nullable(), expiredFlows: z.array(z.string()).nullable() }))`
+  return db.one(sql.type(stateExpiredFlowsRow)`
     SELECT s.state, e.flows AS "expiredFlows"
       FROM (SELECT ${key}::text AS key) k
       LEFT JOIN conversation_states s ON s.key = k.key
@@ -26,7 +30,7 @@ export async function deleteConversationState(db: CommonQueryMethods, key: strin
 
 /** Deletes every conversation untouched since `cutoff`, leaving a marker per key; returns how many. */
 export async function expireConversationsIdleSince(db: CommonQueryMethods, cutoff: Date): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`
+  return db.oneFirst(sql.type(countRow)`
     WITH gone AS (
       DELETE FROM conversation_states WHERE updated_at < ${cutoff.toISOString()} RETURNING key, flows
     ), marked AS (
@@ -40,7 +44,7 @@ export async function expireConversationsIdleSince(db: CommonQueryMethods, cutof
 
 /** The flows that expired for a key, once (the marker is removed); null when nothing expired. */
 export async function takeExpiredConversation(db: CommonQueryMethods, key: string): Promise<readonly string[] | null> {
-  return db.maybeOneFirst(sql.type(z.object({ flows: z.array(z.string()) }))`
+  return db.maybeOneFirst(sql.type(flowsRow)`
     DELETE FROM expired_conversations WHERE key = ${key} RETURNING flows
   `);
 }

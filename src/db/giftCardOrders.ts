@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { HistorySource } from './readModels/userHistory.ts';
+import { countRow, idRow } from './commonRows.ts';
 
 export const GIFT_CARD_ORDER_STATUSES = ['pending', 'approved', 'declined', 'completed'] as const;
 export type GiftCardOrderStatus = (typeof GIFT_CARD_ORDER_STATUSES)[number];
@@ -50,7 +51,7 @@ export interface NewGiftCardOrder {
 export async function insertGiftCardOrder(db: CommonQueryMethods, order: NewGiftCardOrder): Promise<number | null> {
   const [first, ...more] = order.proofImages;
   const at = order.createdAt.toISOString();
-  return db.maybeOneFirst(sql.type(z.object({ id: z.number() }))`
+  return db.maybeOneFirst(sql.type(idRow)`
     INSERT INTO gift_card_orders (
       user_id, card_id, amount, currency, rate_buy, payout_ghs, reference, status, proof_image, more_proof_images, card_code,
       created_at, updated_at
@@ -76,7 +77,7 @@ export async function listPendingGiftCardOrders(db: CommonQueryMethods): Promise
 }
 
 export async function countUserGiftCardOrders(db: CommonQueryMethods, userId: number): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM gift_card_orders WHERE user_id = ${userId}`);
+  return db.oneFirst(sql.type(countRow)`SELECT count(*)::int AS count FROM gift_card_orders WHERE user_id = ${userId}`);
 }
 
 /** A page of a user's orders, newest first. */

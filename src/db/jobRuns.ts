@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const lockedRow = z.object({ locked: z.boolean() });
+
 /** True for the one caller that claims this job's slot first; every other instance skips the slot. */
 export async function claimJobSlot(db: CommonQueryMethods, job: string, slot: Date): Promise<boolean> {
   const result = await db.query(sql.unsafe`
@@ -19,7 +21,7 @@ export async function deleteJobSlotsBefore(db: CommonQueryMethods, before: Date)
  * run's own transactions, on a connection kept for the run; false when another session holds it.
  */
 export async function tryLockJob(db: CommonQueryMethods, job: string): Promise<boolean> {
-  return db.oneFirst(sql.type(z.object({ locked: z.boolean() }))`SELECT pg_try_advisory_lock(21, hashtext(${job})) AS locked`);
+  return db.oneFirst(sql.type(lockedRow)`SELECT pg_try_advisory_lock(21, hashtext(${job})) AS locked`);
 }
 
 export async function unlockJob(db: CommonQueryMethods, job: string): Promise<void> {

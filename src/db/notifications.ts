@@ -1,5 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { countRow, idRow } from './commonRows.ts';
+
+const stateRow = z.object({ state: z.enum(['sent', 'waiting', 'failed']) });
 
 /** Urgent rows (decisions, alerts, support answers) are claimed before bulk rows (broadcasts). */
 export type NotificationPriority = 'urgent' | 'bulk';
@@ -19,7 +22,7 @@ export interface NewNotification {
 
 /** Inserts an outbox row; `delivered` marks one whose text the user has already seen (and so read) in the chat. */
 export async function insertNotification(db: CommonQueryMethods, notification: NewNotification, delivered = false): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ id: z.number() }))`
+  return db.oneFirst(sql.type(idRow)`
     INSERT INTO notifications (user_id, notification_type, title, message, format, photo, priority, read, created_at, sent_at, next_attempt_at)
     VALUES (
       ${notification.userId}, ${notification.type}, ${notification.title}, ${notification.message}, ${notification.format ?? 'text'},
@@ -121,7 +124,7 @@ export async function markNotificationFailed(
 
 /** 'sent', 'waiting' (due, or retried later) or 'failed' (given up: the user cannot be reached). */
 export async function notificationDeliveryState(db: CommonQueryMethods, id: number): Promise<'sent' | 'waiting' | 'failed'> {
-  return db.oneFirst(sql.type(z.object({ state: z.enum(['sent', 'waiting', 'failed']) }))`
+  return db.oneFirst(sql.type(stateRow)`
     SELECT CASE WHEN sent_at IS NOT NULL THEN 'sent' WHEN next_attempt_at IS NOT NULL THEN 'waiting' ELSE 'failed' END AS state
       FROM notifications WHERE id = ${id}
   `);
@@ -129,13 +132,13 @@ export async function notificationDeliveryState(db: CommonQueryMethods, id: numb
 
 /** The user's unread notifications: one count on notifications_user_id_read_idx. */
 export async function countUnreadNotifications(db: CommonQueryMethods, userId: number): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`
+  return db.oneFirst(sql.type(countRow)`
     SELECT count(*)::int AS count FROM notifications WHERE user_id = ${userId} AND NOT read
   `);
 }
 
 export async function countNotifications(db: CommonQueryMethods, userId: number): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM notifications WHERE user_id = ${userId}`);
+  return db.oneFirst(sql.type(countRow)`SELECT count(*)::int AS count FROM notifications WHERE user_id = ${userId}`);
 }
 
 const inboxRowSchema = z.object({

@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { countRow, idRow } from './commonRows.ts';
 
 export const ORDER_SIDES = ['BUY', 'SELL'] as const;
 export type OrderSide = (typeof ORDER_SIDES)[number];
@@ -154,7 +155,7 @@ export async function closeOpenOrder(
 
 /** Open orders whose time is up, oldest expiry first. */
 export async function listExpiredOrderIds(db: CommonQueryMethods, now: Date, limit: number): Promise<readonly number[]> {
-  return db.anyFirst(sql.type(z.object({ id: z.number() }))`
+  return db.anyFirst(sql.type(idRow)`
     SELECT id FROM orders WHERE status IN (${openStatuses}) AND expires_at <= ${now.toISOString()} ORDER BY expires_at, id LIMIT ${limit}
   `);
 }
@@ -174,7 +175,7 @@ export async function bookLevels(db: CommonQueryMethods, pair: string, side: Ord
 }
 
 export async function countUserOrders(db: CommonQueryMethods, userId: number): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM orders WHERE user_id = ${userId}`);
+  return db.oneFirst(sql.type(countRow)`SELECT count(*)::int AS count FROM orders WHERE user_id = ${userId}`);
 }
 
 /** A page of a user's orders: the open ones first, then the rest; newest first within each. */

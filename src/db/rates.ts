@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const priceGhsRow = z.object({ price_ghs: z.string() });
+
 export const RATE_SOURCES = ['coinmarketcap', 'coingecko', 'manual'] as const;
 export type RateSource = (typeof RATE_SOURCES)[number];
 
@@ -22,7 +24,7 @@ export type RateRow = z.infer<typeof rateRowSchema>;
 
 /** Stores a price; returns it as stored (8 decimals, e.g. "15.20000000"). */
 export async function insertRate(db: CommonQueryMethods, rate: NewRate): Promise<string> {
-  return db.oneFirst(sql.type(z.object({ price_ghs: z.string() }))`
+  return db.oneFirst(sql.type(priceGhsRow)`
     INSERT INTO rates (asset, source, price_ghs, fetched_at, set_by_admin_id)
     VALUES (${rate.asset}, ${rate.source}, ${rate.priceGhs}, ${rate.fetchedAt.toISOString()}, ${rate.setByAdminId})
     RETURNING price_ghs

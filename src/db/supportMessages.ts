@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { countRow } from './commonRows.ts';
 
 const supportMessageSchema = z.object({
   id: z.number(),
@@ -46,7 +47,7 @@ export async function findSupportMessage(db: CommonQueryMethods, id: number): Pr
 }
 
 export async function countSupportMessages(db: CommonQueryMethods, userId: number): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(*)::int AS count FROM support_messages WHERE user_id = ${userId}`);
+  return db.oneFirst(sql.type(countRow)`SELECT count(*)::int AS count FROM support_messages WHERE user_id = ${userId}`);
 }
 
 /** A user's thread, newest first; `beforeId` keeps only messages older than that one. */

@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const userIdSupportMessageIdRow = z.object({ user_id: z.number(), support_message_id: z.number() });
+
 /** Remembers a message the bot posted in the admin chat about a support message, so a reply to it answers that thread. */
 export async function insertSupportRelay(db: CommonQueryMethods, relay: { chatId: number; messageId: number; supportMessageId: number }): Promise<void> {
   await db.query(sql.unsafe`
@@ -11,7 +13,7 @@ export async function insertSupportRelay(db: CommonQueryMethods, relay: { chatId
 
 /** The thread (its user) that a message in the admin chat belongs to, when it is one of the bot's relays. */
 export async function findSupportRelay(db: CommonQueryMethods, chatId: number, messageId: number): Promise<{ user_id: number; support_message_id: number } | null> {
-  return db.maybeOne(sql.type(z.object({ user_id: z.number(), support_message_id: z.number() }))`
+  return db.maybeOne(sql.type(userIdSupportMessageIdRow)`
     SELECT m.user_id, r.support_message_id FROM support_relays r JOIN support_messages m ON m.id = r.support_message_id
      WHERE r.chat_id = ${chatId} AND r.message_id = ${messageId}
   `);

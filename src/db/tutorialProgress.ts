@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const startedCompletedRow = z.object({ started: z.number(), completed: z.number() });
+
 /** The user has opened the tutorial (a progress row, not completed); nothing changes when there is one. */
 export async function ensureTutorialProgress(db: CommonQueryMethods, userId: number, tutorialId: number, at: Date): Promise<void> {
   await db.query(sql.unsafe`
@@ -31,7 +33,7 @@ export async function isTutorialCompleted(db: CommonQueryMethods, userId: number
 
 /** How many users opened and finished a tutorial, for its admin card. */
 export async function tutorialProgressCounts(db: CommonQueryMethods, tutorialId: number): Promise<{ started: number; completed: number }> {
-  return db.one(sql.type(z.object({ started: z.number(), completed: z.number() }))`
+  return db.one(sql.type(startedCompletedRow)`
     SELECT count(*)::int8 AS started, count(*) FILTER (WHERE is_completed)::int8 AS completed
       FROM tutorial_progress WHERE tutorial_id = ${tutorialId}
   `);

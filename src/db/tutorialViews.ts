@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const openedAtRow = z.object({ opened_at: z.date() });
+
 export type ViewRecord = { status: 'new' } | { status: 'seen'; openedAt: Date };
 
 /**
@@ -18,7 +20,7 @@ export async function recordTutorialView(
     RETURNING id
   `);
   if (inserted) return { status: 'new' };
-  const openedAt = await db.oneFirst(sql.type(z.object({ opened_at: z.date() }))`
+  const openedAt = await db.oneFirst(sql.type(openedAtRow)`
     SELECT opened_at FROM tutorial_views
      WHERE user_id = ${view.userId} AND tutorial_id = ${view.tutorialId} AND source_message_id = ${view.sourceMessageId}
   `);

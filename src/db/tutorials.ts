@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const maxRow = z.object({ max: z.number().nullable() });
+
 export const TUTORIAL_CATEGORIES = ['getting_started', 'trading', 'wallet', 'security', 'faq'] as const;
 export type TutorialCategory = (typeof TUTORIAL_CATEGORIES)[number];
 
@@ -108,7 +110,7 @@ export async function countTutorialsByCategory(db: CommonQueryMethods): Promise<
 
 /** The latest display order in a category, so a new tutorial can go after it. */
 export async function maxTutorialOrder(db: CommonQueryMethods, category: TutorialCategory): Promise<number | null> {
-  return db.oneFirst(sql.type(z.object({ max: z.number().nullable() }))`SELECT max("order") AS max FROM tutorials WHERE category = ${category}`);
+  return db.oneFirst(sql.type(maxRow)`SELECT max("order") AS max FROM tutorials WHERE category = ${category}`);
 }
 
 export async function slugExists(db: CommonQueryMethods, slug: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
+const sizeRow = z.object({ size: z.number() });
+
 const tableStatsSchema = z.object({ table: z.string(), rows: z.number(), bytes: z.number() });
 export type TableStats = z.infer<typeof tableStatsSchema>;
 
@@ -21,6 +23,6 @@ export async function readDatabaseStats(db: CommonQueryMethods): Promise<Databas
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
      ORDER BY bytes DESC, c.relname
   `);
-  const databaseBytes = await db.oneFirst(sql.type(z.object({ size: z.number() }))`SELECT pg_database_size(current_database()) AS size`);
+  const databaseBytes = await db.oneFirst(sql.type(sizeRow)`SELECT pg_database_size(current_database()) AS size`);
   return { databaseBytes, tables };
 }

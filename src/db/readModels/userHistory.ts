@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken, type ListSqlToken } from 'slonik';
 import { z } from 'zod';
+import { countRow } from '../commonRows.ts';
 
 /**
  * One kind of request in a user's history: for one user, a SELECT of
@@ -30,7 +31,7 @@ function allRequests(userId: number, sources: readonly HistorySource[]): ListSql
 /** Each kind counted on its own: a count per table reads only its (user_id, …) index, never the rows. */
 export async function countUserHistory(db: CommonQueryMethods, userId: number, sources: readonly HistorySource[]): Promise<number> {
   const counts = sources.map((source) => sql.fragment`(SELECT count(*) FROM (${source(userId)}) requests)`);
-  return db.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT (${sql.join(counts, sql.fragment` + `)})::int AS count`);
+  return db.oneFirst(sql.type(countRow)`SELECT (${sql.join(counts, sql.fragment` + `)})::int AS count`);
 }
 
 /**
