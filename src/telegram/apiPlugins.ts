@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { Api, RawApi, Transformer } from 'grammy';
 import { chatSpacing } from './chatSpacing.ts';
+import { sendingPace, type PaceLimits } from './sendingPace.ts';
 
 const HTML_TEXT_METHODS = new Set(['sendMessage', 'editMessageText']);
 const HTML_CAPTION_METHODS = new Set(['sendPhoto', 'sendDocument', 'editMessageCaption', 'copyMessage']);
@@ -21,18 +21,9 @@ const htmlParseMode: Transformer<RawApi> = (prev, method, payload, signal) => {
 };
 
 /** How fast the bot may send: every call addressed to a chat (a `chat_id`) counts. */
-export interface SendingLimits {
-  /** Calls started per second in all, evenly spaced. */
-  messagesPerSecond: number;
-  /**
-   * Calls sent and not yet answered at once. However the network bunches them, Telegram then receives at most
-   * `messagesPerSecond` + this many in any second: those started in it, and those still on their way at its start.
-   */
-  inFlight: number;
+export interface SendingLimits extends PaceLimits {
   /** Least time between two notifications to one chat (after the previous one was answered). */
   chatIntervalMs: number;
-  /** Calls per minute to one group (the admin chat). */
-  groupMessagesPerMinute: number;
 }
 
 /**
@@ -43,7 +34,7 @@ export interface SendingLimits {
  */
 export const TELEGRAM_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 28, inFlight: 2, chatIntervalMs: 1000, groupMessagesPerMinute: 20 };
 
-/** The outgoing-call plugins of one bot; every Api they are installed on shares one overall throttle. */
+/** The outgoing-call plugins of one bot; every Api they are installed on shares one overall pace. */
 export interface ApiPlugins {
   /** bot.api and every conversation's api: the overall pace, each group's minute, retries, HTML by default. */
   install(api: Api): void;
@@ -53,25 +44,20 @@ export interface ApiPlugins {
 
 /**
  * Outgoing-call behaviour shared by bot.api, the api of every conversation (plugins installed on bot.api do not
- * reach inside conversations) and the notifications' api, in this order from the network out: the throttler
- * keeps the overall pace and each group's minute; for notifications, chat spacing sends one call at a time per
+ * reach inside conversations) and the notifications' api, in this order from the network out: the pace
+ * (sendingPace) keeps the overall rate and each group's minute; for notifications, chat spacing sends one call at a time per
  * chat, a second after the previous one was answered; auto-retry waits out a 429 (its retry_after) or a 5xx and
  * sends again, through both, so a retry is paced like any call; HTML is the default parse mode. Replies to what a
  * user does are not spaced: Telegram allows a chat short bursts, and a conversation's few messages would each
  * wait a second.
  */
 export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS): ApiPlugins {
-  const throttler = apiThrottler({
-    global: { minTime: Math.ceil(1000 / limits.messagesPerSecond), maxConcurrent: limits.inFlight },
-    // One chat's spacing is chatSpacing's: it counts from Telegram's answer, not from joining the queue.
-    out: {},
-    group: { reservoir: limits.groupMessagesPerMinute, reservoirRefreshAmount: limits.groupMessagesPerMinute, reservoirRefreshInterval: 60_000 },
-  });
+  const pace = sendingPace(limits);
   const spacing = chatSpacing(limits.chatIntervalMs);
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
-  // grammY runs the transformer installed last first: html → auto-retry → (chat spacing) → throttler → network.
+  // grammY runs the transformer installed last first: html → auto-retry → (chat spacing) → pace → network.
   const install = (api: Api, spaced: boolean) => {
-    api.config.use(throttler);
+    api.config.use(pace);
     if (spaced) api.config.use(spacing);
     api.config.use(retry);
     api.config.use(htmlParseMode);
