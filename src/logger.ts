@@ -32,6 +32,10 @@ export function createLogger(level: string, destination?: DestinationStream, opt
       censor: '[redacted]',
     },
   };
-  const output = options.pretty ? pretty({ destination: destination ?? 1, colorize: true, translateTime: 'SYS:HH:MM:ss', sync: true }) : destination;
-  return output ? pino(settings, output) : pino(settings);
+  // stdout without a terminal: written asynchronously, so lines logged while one write is under way go out in the
+  // next one (one write per update handled is a system call the update waits for); pino flushes at exit.
+  const output = options.pretty
+    ? pretty({ destination: destination ?? 1, colorize: true, translateTime: 'SYS:HH:MM:ss', sync: true })
+    : (destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(settings, output);
 }
