@@ -124,7 +124,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s`);
 
     const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : [])];
-    const bot = startNode([...profile, path.join(ROOT, 'src/main.ts')], {
+    const bot = startNode([...profile, path.join(ROOT, 'bench/unpacedBot.ts')], {
       ...env,
       ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
       DATABASE_URL: database.url,

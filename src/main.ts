@@ -1,4 +1,5 @@
-import { startApp, stopApp, stopOnSignals, type Running } from './app.ts';
+import { fileURLToPath } from 'node:url';
+import { startApp, stopApp, stopOnSignals, type AppOptions, type Running } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { InFlightUpdates } from './middleware/inFlight.ts';
@@ -14,7 +15,8 @@ function readConfig(): Config {
   }
 }
 
-async function main(): Promise<void> {
+/** `npm start`: the bot from the environment until SIGTERM or SIGINT. `options` only for the benchmark of updates. */
+export async function main(options: AppOptions = {}): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, undefined, { pretty: process.stdout.isTTY });
   const running: Running = {};
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   stopOnSignals(() => stopApp(running, inFlight, logger), logger);
 
   try {
-    await startApp(config, logger, running, inFlight);
+    await startApp(config, logger, running, inFlight, options);
   } catch (error) {
     if (error instanceof TokenRefusedError) process.stderr.write(`${error.message}\n`);
     else logger.fatal({ err: error }, 'start-up failed');
@@ -32,4 +34,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

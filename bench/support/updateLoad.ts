@@ -46,7 +46,8 @@ export async function driveUsers(tg: FakeTelegram, users: readonly TestUser[], s
         for (const [position, step] of steps.entries()) {
           if (ratePerSecond) {
             const due = started + ((position * users.length + index) / ratePerSecond) * 1000;
-            if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+            const wait = due - Date.now();
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           }
           const completed = new Promise<void>((resolve) => {
             pending.set(user.id, { sentAt: Date.now(), answeredAt: undefined, queryId: undefined, step, resolve });
