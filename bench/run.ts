@@ -33,7 +33,7 @@ const ratio = (value: number, base: number) => `${n((value / base) * 100)}%`;
 const BENCHMARKS: readonly Benchmark[] = [
   {
     name: 'updates',
-    title: '1. Update handling (10,000 updates from 1,000 users, npm start against the fake Bot API)',
+    title: '1. Update handling (10,000 updates from 1,000 users, npm start\'s main() against the fake Bot API)',
     notes:
       'Not measured at this stop: since issue 12 every call the bot makes goes through its sending throttler (28 a second in all, as Telegram allows), so under `npm start` it cannot answer more than 28 updates a second, whatever it computes, while the echo bot has no throttler. The benchmark needs the pace lifted for the bot only (`startApp` takes `sendingLimits`, as the sandbox uses; `npm start` has no such setting, on purpose). Measured at the previous stop, before the throttler, on this machine while other work loaded it: the echo bot 2,000–2,900 updates/s, the bot about 300 (12%, target 50% missed), p99 7–9 s at half the echo bot\'s rate (queueing: the bot\'s capacity is below that rate; target 100 ms missed), peak RSS about 650 MB (target 250 MB missed). Each update costs a few database statements (the conversation state in one query, the user, the screen\'s data) where the echo bot costs none; profiles (BENCH_PROFILE=1) show writev on the database socket and HTTP socket churn dominating, not JavaScript. Done: no DISCARD ALL after each query, pooled connections kept warm, the conversation state and its expiry marker read in one query.',
     async run(log) {
@@ -41,6 +41,7 @@ const BENCHMARKS: readonly Benchmark[] = [
       return [
         { figure: 'updates per second', measured: n(bot.updatesPerSecond), baseline: `${n(baseline.updatesPerSecond)} (bare grammY echo bot)`, ratio: ratio(bot.updatesPerSecond, baseline.updatesPerSecond), target: '≥ 50%', met: bot.updatesPerSecond >= baseline.updatesPerSecond / 2 },
         { figure: 'latency p50 / p99 at full load (ms)', measured: `${n(bot.p50)} / ${n(bot.p99)}`, baseline: `${n(baseline.p50)} / ${n(baseline.p99)}`, ratio: '', target: '', met: null },
+        { figure: 'CPU time of the process per update (ms, user + system)', measured: n(bot.cpuMsPerUpdate, 2), baseline: n(baseline.cpuMsPerUpdate, 2), ratio: `${n(bot.cpuMsPerUpdate / baseline.cpuMsPerUpdate, 1)}×`, target: '', met: null },
         { figure: `latency p50 / p99 at ${n(atHalfBaselineRate.rate)} updates/s (half the baseline's rate, ms)`, measured: `${n(atHalfBaselineRate.p50)} / ${n(atHalfBaselineRate.p99)}`, baseline: '', ratio: '', target: 'p99 < 100 ms', met: atHalfBaselineRate.p99 < 100 },
         { figure: 'peak RSS of the bot (MB)', measured: n(bot.peakRssMb), baseline: '', ratio: '', target: '< 250 MB', met: bot.peakRssMb < 250 },
       ];

@@ -54,30 +54,33 @@ const PRODUCT_STEPS: readonly Step[] = [
 /** The same number of updates for the echo bot: ten messages, each echoed. */
 const ECHO_STEPS: readonly Step[] = Array.from({ length: PRODUCT_STEPS.length }, (_, index) => sends(`hello ${index}`, `echo: hello ${index}`));
 
-/** CPU seconds used so far by the bot process and by every postgres process (Linux /proc). */
-function cpuSeconds(botPid: number): { bot: number; postgres: number } {
-  const ticks = (pid: string) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return 0;
-    }
-  };
-  let postgres = 0;
+/** CPU seconds (user + system) a process has used so far (Linux /proc), 0 once it is gone. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every postgres process on the machine (other sessions' included). */
+function postgresCpuSeconds(): number {
+  let total = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += ticks(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSecondsOf(Number(pid));
     } catch {
       // gone meanwhile
     }
   }
-  return { bot: ticks(String(botPid)), postgres };
+  return total;
 }
 
 export interface UpdateFigures {
-  baseline: { updatesPerSecond: number; p50: number; p99: number };
-  bot: { updatesPerSecond: number; p50: number; p99: number; peakRssMb: number };
+  /** cpuMsPerUpdate: the process's own CPU time (user + system) over the throughput run, per update. */
+  baseline: { updatesPerSecond: number; p50: number; p99: number; cpuMsPerUpdate: number };
+  bot: { updatesPerSecond: number; p50: number; p99: number; cpuMsPerUpdate: number; peakRssMb: number };
   atHalfBaselineRate: { rate: number; p50: number; p99: number };
 }
 
@@ -119,7 +122,9 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     const env = { BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot };
     const echo = startNode([path.join(ROOT, 'bench/echoBot.ts')], env);
     await echo.ready('echo bot started');
-    const baseline = summary(await driveUsers(tg, users, ECHO_STEPS));
+    const echoCpuBefore = cpuSecondsOf(echo.child.pid);
+    const baselineLoad = await driveUsers(tg, users, ECHO_STEPS);
+    const baseline = { ...summary(baselineLoad), cpuMsPerUpdate: ((cpuSecondsOf(echo.child.pid) - echoCpuBefore) * 1000) / baselineLoad.updates };
     await echo.stop();
     log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s`);
 
@@ -144,13 +149,14 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
       return Number(rows[0]?.n);
     };
     const transactionsBefore = process.env.BENCH_DEBUG ? await transactions() : 0;
-    const cpuBefore = process.env.BENCH_DEBUG ? cpuSeconds(bot.child.pid ?? 0) : undefined;
+    const botCpuBefore = cpuSecondsOf(bot.child.pid);
+    const postgresBefore = process.env.BENCH_DEBUG ? postgresCpuSeconds() : 0;
     const selfBefore = process.cpuUsage();
-    const throughput = summary(await driveUsers(tg, users, PRODUCT_STEPS));
-    if (process.env.BENCH_DEBUG && cpuBefore) {
-      const after = cpuSeconds(bot.child.pid ?? 0);
+    const botLoad = await driveUsers(tg, users, PRODUCT_STEPS);
+    const throughput = { ...summary(botLoad), cpuMsPerUpdate: ((cpuSecondsOf(bot.child.pid) - botCpuBefore) * 1000) / botLoad.updates };
+    if (process.env.BENCH_DEBUG) {
       const self = process.cpuUsage(selfBefore);
-      log(`cpu seconds: bot ${(after.bot - cpuBefore.bot).toFixed(1)}, postgres ${(after.postgres - cpuBefore.postgres).toFixed(1)}, bench+fake ${((self.user + self.system) / 1e6).toFixed(1)}`);
+      log(`cpu seconds: postgres (all on the machine) ${(postgresCpuSeconds() - postgresBefore).toFixed(1)}, bench+fake ${((self.user + self.system) / 1e6).toFixed(1)}`);
       const byMethod: Record<string, number> = {};
       for (const call of tg.calls.slice(callsBefore)) byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
       log(JSON.stringify(byMethod));
