@@ -59,7 +59,8 @@ describe('a gift card trade-in', () => {
     expect(await db.query('SELECT id FROM gift_card_orders WHERE card_id = $1', [steam.id])).toEqual([]);
 
     await ama.tap(quote, '💳 Sell this card');
-    await tg.waitForMessage(ama.id, 'Enter the face value in USD');
+    const intro = await tg.waitForMessage(ama.id, `Sell your ${steam.name} card at GHS 11.50 per 1 USD`);
+    expect(intro.text).toContain('Enter the face value in USD');
     for (const [typed, reason] of [
       ['a hundred', 'Type the face value in USD as a number, e.g. 100.'],
       ['-50', 'The face value in USD must be more than zero'],

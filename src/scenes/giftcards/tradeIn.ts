@@ -105,7 +105,7 @@ export function createTradeInConversation(deps: GiftCardSceneDeps) {
       await ctx.reply(user ? CARD_UNAVAILABLE : 'Please register first: send /start.');
       return;
     }
-    const intro = html`💳 <b>Sell a ${card.name} card</b> at ${describeRate(card.rateBuy, card.currency)}. Send /cancel at any time to stop.`;
+    const intro = html`💳 <b>Sell your ${card.name} card</b> at ${describeRate(card.rateBuy, card.currency)}. Send /cancel at any time to stop.`;
     const faceValue = await askFaceValue(conversation, ctx, orders, card, intro);
     const code = await askCode(conversation, ctx);
     const proofs = await askProofs(conversation, ctx, deps);
