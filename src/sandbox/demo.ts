@@ -33,6 +33,13 @@ export async function setSandboxPrice(services: AppServices, admin: TelegramIden
   if (!source.ok || !price.ok) throw new Error('sandbox: could not set the manual price');
 }
 
+/** Where the sandbox's users "pay" (a fresh install has none, and refuses deposits and buys until an admin sets them). */
+export async function setSandboxPaymentDetails(services: AppServices, admin: TelegramIdentity): Promise<void> {
+  const momo = await services.settings.update('momo_payment_details', 'MTN Mobile Money 024 000 0000, name: Sandbox Desk', admin);
+  const bank = await services.settings.update('bank_payment_details', 'GCB Bank, account 1234567890123, name: Sandbox Desk', admin);
+  if (!momo.ok || !bank.ok) throw new Error('sandbox: could not set the payment details');
+}
+
 /** A plain picture standing in for a document photo (KYC needs 600 px on the short side). */
 function samplePhoto(colour: string): Promise<Buffer> {
   return sharp({ create: { width: 1000, height: 640, channels: 3, background: colour } }).jpeg().toBuffer();

@@ -11,7 +11,7 @@ import { FakeTelegram, type SimulatedUser } from './botApi/index.ts';
 import { ADMIN_GROUP, CAST, panesFor, SANDBOX_BOT_USERNAME, SANDBOX_TOKEN, type Pane, type PersonKey } from './cast.ts';
 import { SandboxClock } from './clock.ts';
 import type { SandboxDatabases } from './database.ts';
-import { DEMO_PIN, seedDemo, setSandboxPrice } from './demo.ts';
+import { DEMO_PIN, seedDemo, setSandboxPaymentDetails, setSandboxPrice } from './demo.ts';
 
 /** Telegram's overall pace, without the second between notifications to one chat or the group's 20 a minute: trying a flow is not slowed down. */
 const SANDBOX_SENDING_LIMITS: SendingLimits = { ...TELEGRAM_SENDING_LIMITS, chatIntervalMs: 0, groupMessagesPerMinute: 600 };
@@ -167,6 +167,7 @@ export class Sandbox {
         rateLimit: SANDBOX_RATE_LIMIT,
         beforeBot: async (services) => {
           await setSandboxPrice(services, admin);
+          await setSandboxPaymentDetails(services, admin);
           if (this.#options.demo) await seedDemo(services, CAST, admin);
         },
       });

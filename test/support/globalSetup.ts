@@ -43,6 +43,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await admin.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${templateDatabase}`);
   await runMigrations(withDatabase(maintenanceUrl, templateDatabase), logger);
+  // As a desk sets them before opening (a fresh install refuses deposits and buys without them).
+  const template = new pg.Client({ connectionString: withDatabase(maintenanceUrl, templateDatabase) });
+  await template.connect();
+  await template.query('UPDATE settings SET momo_payment_details = $1, bank_payment_details = $2', [
+    'MTN Mobile Money 024 000 0000, name: Trading Desk Ltd',
+    'GCB Bank, account 1234567890123, name: Trading Desk Ltd',
+  ]);
+  await template.end();
 
   project.provide('maintenanceDatabaseUrl', maintenanceUrl);
   project.provide('templateDatabase', templateDatabase);

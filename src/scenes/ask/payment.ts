@@ -8,12 +8,19 @@ import { html, type SafeHtml } from '../../telegram/html.ts';
 import { ask } from './ask.ts';
 import { checkPhoto, fetchOptionalPhoto, type PhotoDeps, type PhotoRef } from './photos.ts';
 
-/** Where users pay the platform by momo or bank (from the settings). */
-export function paymentDetails(conversation: BotConversation, settings: SettingsService, method: 'momo' | 'bank'): Promise<string> {
+/** Where users pay the platform by momo or bank (from the settings); null while an admin has not set it. */
+export function paymentDetails(conversation: BotConversation, settings: SettingsService, method: 'momo' | 'bank'): Promise<string | null> {
   return conversation.external(async () => {
     const current = await settings.current();
-    return method === 'momo' ? current.momo_payment_details : current.bank_payment_details;
+    const details = (method === 'momo' ? current.momo_payment_details : current.bank_payment_details).trim();
+    return details === '' ? null : details;
   });
+}
+
+/** The refusal while a method has no payment details: nothing is asked or saved, another method may work. */
+export function paymentNotSetUpText(method: 'momo' | 'bank', command: string): string {
+  const name = method === 'momo' ? 'mobile money' : 'bank transfer';
+  return `Paying the desk by ${name} is not set up yet, so nothing was saved and you should not send money. Send /${command} to choose another way, or try again later.`;
 }
 
 type PaymentConfirmation = { paid: true; proof: PhotoRef | null } | { paid: false };

@@ -10,7 +10,7 @@ import { html } from '../../telegram/html.ts';
 import { paymentNotRecordedText } from '../../telegram/refusals.ts';
 import { postCard } from '../ask/adminCard.ts';
 import { choose } from '../ask/ask.ts';
-import { paymentDetails, payAndCreate } from '../ask/payment.ts';
+import { paymentDetails, paymentNotSetUpText, payAndCreate } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
 import { askQuotedAmount, pausedText, quoteText, requote } from './quotedAmount.ts';
 
@@ -46,8 +46,12 @@ export function createBuyConversation(deps: TradeSceneDeps) {
       await ctx.reply('Cancelled; nothing was saved.');
       return;
     }
-    const reference = await conversation.external(() => newReference('BUY'));
     const payTo = await paymentDetails(conversation, deps.settings, method);
+    if (payTo === null) {
+      await ctx.reply(paymentNotSetUpText(method, BUY));
+      return;
+    }
+    const reference = await conversation.external(() => newReference('BUY'));
 
     for (;;) {
       const result = await payAndCreate(

@@ -5,7 +5,7 @@ import { html } from '../../telegram/html.ts';
 import { paymentNotRecordedText } from '../../telegram/refusals.ts';
 import { postCard } from '../ask/adminCard.ts';
 import { askText } from '../ask/ask.ts';
-import { paymentDetails, payAndCreate } from '../ask/payment.ts';
+import { paymentDetails, paymentNotSetUpText, payAndCreate } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
 import { chooseCashMethod } from './cashMethod.ts';
 import type { WalletSceneDeps } from './deps.ts';
@@ -22,11 +22,15 @@ export function createDepositConversation(deps: WalletSceneDeps) {
       await ctx.reply('Cancelled; nothing was saved.');
       return;
     }
+    const payTo = await paymentDetails(conversation, deps.settings, method);
+    if (payTo === null) {
+      await ctx.reply(paymentNotSetUpText(method, DEPOSIT));
+      return;
+    }
     const amount = await askText(conversation, ctx, html`How much will you deposit? Type the amount in cedis, e.g. 250.`, (text) =>
       conversation.external(() => deps.wallet.checkAmount(text)),
     );
     const reference = await conversation.external(() => newReference('DEP'));
-    const payTo = await paymentDetails(conversation, deps.settings, method);
     const result = await payAndCreate(
       conversation,
       ctx,

@@ -60,7 +60,7 @@ function paymentDetails(key: 'momo_payment_details' | 'bank_payment_details', la
     key,
     label,
     prompt: `Type the ${label.toLowerCase()} users pay to, e.g. ${example}`,
-    format: (settings) => settings[key],
+    format: (settings) => String(settings[key]) || 'not set: users cannot pay by this method until you set it',
     parse: (text) => {
       const details = text.trim();
       return details.length >= 10 && details.length <= 300 ? valid({ [key]: details }) : invalid(`Type 10 to 300 characters, e.g. ${example}`);
