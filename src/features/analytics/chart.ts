@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../services/platform/sharp.ts';
 import { MONEY_KINDS, type DayVolume } from '../../services/analytics/stats.ts';
 import { formatCalendarDate } from '../../telegram/format.ts';
 import { escapeHtml } from '../../telegram/html.ts';
@@ -74,6 +74,7 @@ export function volumeChartSvg(days: readonly DayVolume[]): string {
 }
 
 /** The chart as a PNG of CHART_WIDTH × CHART_HEIGHT, rendered by sharp. */
-export function volumeChartPng(days: readonly DayVolume[]): Promise<Buffer> {
+export async function volumeChartPng(days: readonly DayVolume[]): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(Buffer.from(volumeChartSvg(days))).png().toBuffer();
 }

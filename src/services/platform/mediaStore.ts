@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { invalid, valid, type Checked } from '../common/validation.ts';
+import { loadSharp } from './sharp.ts';
 
 /** Identity documents, payment and gift card proofs, catalogue card pictures, tutorial pictures and photos sent to or by support. */
 export type MediaFolder = 'kyc' | 'proofs' | 'giftcards' | 'tutorials' | 'support';
@@ -42,6 +43,7 @@ const SEND_A_PHOTO = 'Send a photo (JPEG or PNG).';
 async function readMetadata(bytes: Buffer): Promise<Metadata | undefined> {
   try {
     // Only the header is read here; lifting the pixel limit lets checkPhoto refuse a huge image with a reason.
+    const sharp = await loadSharp();
     return await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
     return undefined;
@@ -68,6 +70,7 @@ function checkPhoto(metadata: Metadata | undefined, minShortSide: number): Check
 
 /** Sharp writes no EXIF, GPS, ICC, XMP or IPTC unless asked to (keepMetadata/withMetadata), so none is kept. */
 async function toUprightJpeg(bytes: Buffer) {
+  const sharp = await loadSharp();
   return sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS })
     .rotate()
     .resize({ width: MAX_LONG_SIDE, height: MAX_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
