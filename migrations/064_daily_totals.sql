@@ -5,7 +5,9 @@
 -- each closed day's totals are kept here, written the first time a statistic needs that day once it has settled
 -- (see src/services/analytics/dailyTotals.ts); only the days since are summed from the tables.
 
--- One row per closed day rolled up: its presence says the day's rows in the other two tables are complete.
+-- One row per closed day rolled up: what it added up to. NUMERIC without a scale holds the exact sums, rounded only
+-- when shown. Money moved by kind (the kinds of src/db/readModels/businessStats.ts): approved requests by decision
+-- time, market trades by fill; how many and their GHS.
 CREATE TABLE daily_totals (
   day DATE PRIMARY KEY,
   users_joined INTEGER NOT NULL CHECK (users_joined >= 0),
@@ -13,20 +15,22 @@ CREATE TABLE daily_totals (
   kyc_rejected INTEGER NOT NULL CHECK (kyc_rejected >= 0),
   -- Crypto traded on the market (the sum of the trades' amounts).
   crypto_traded NUMERIC NOT NULL CHECK (crypto_traded >= 0),
+  buy_movements INTEGER NOT NULL CHECK (buy_movements >= 0),
+  buy_ghs NUMERIC NOT NULL CHECK (buy_ghs >= 0),
+  sell_movements INTEGER NOT NULL CHECK (sell_movements >= 0),
+  sell_ghs NUMERIC NOT NULL CHECK (sell_ghs >= 0),
+  deposit_movements INTEGER NOT NULL CHECK (deposit_movements >= 0),
+  deposit_ghs NUMERIC NOT NULL CHECK (deposit_ghs >= 0),
+  withdrawal_movements INTEGER NOT NULL CHECK (withdrawal_movements >= 0),
+  withdrawal_ghs NUMERIC NOT NULL CHECK (withdrawal_ghs >= 0),
+  gift_card_movements INTEGER NOT NULL CHECK (gift_card_movements >= 0),
+  gift_card_ghs NUMERIC NOT NULL CHECK (gift_card_ghs >= 0),
+  market_movements INTEGER NOT NULL CHECK (market_movements >= 0),
+  market_ghs NUMERIC NOT NULL CHECK (market_ghs >= 0),
   rolled_up_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
--- Money moved on a day by kind (the kinds of src/db/readModels/businessStats.ts); kinds without any have no row.
--- NUMERIC without a scale: the exact sum, rounded only when shown.
-CREATE TABLE daily_money_totals (
-  day DATE NOT NULL REFERENCES daily_totals (day) ON DELETE CASCADE,
-  kind VARCHAR(20) NOT NULL CHECK (kind IN ('buy', 'sell', 'deposit', 'withdrawal', 'gift_card', 'market')),
-  movements INTEGER NOT NULL CHECK (movements > 0),
-  ghs NUMERIC NOT NULL CHECK (ghs >= 0),
-  PRIMARY KEY (day, kind)
-);
-
--- Approved gift card trade-ins of a day by card and face value currency.
+-- Approved gift card trade-ins of a rolled-up day by card and face value currency (written with its daily_totals row).
 CREATE TABLE daily_gift_card_totals (
   day DATE NOT NULL REFERENCES daily_totals (day) ON DELETE CASCADE,
   card_id BIGINT NOT NULL REFERENCES gift_cards (id) ON DELETE RESTRICT,
@@ -48,5 +52,4 @@ CREATE INDEX kyc_submissions_reviewed_at_idx ON kyc_submissions (reviewed_at) IN
 DROP INDEX kyc_submissions_reviewed_at_idx;
 DROP INDEX users_kyc_status_idx;
 DROP TABLE daily_gift_card_totals;
-DROP TABLE daily_money_totals;
 DROP TABLE daily_totals;

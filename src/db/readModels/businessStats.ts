@@ -25,13 +25,14 @@ function liveSpan({ days, bounds }: LiveDays) {
   const last = bounds[days.length];
   if (!first || !last || days.length === 0 || bounds.length !== days.length + 1) throw new RangeError('Live days need their bounds, one more than the days.');
   const all = sql.array(bounds.map((bound) => bound.toISOString()), 'timestamptz');
+  const names = sql.array(days, 'text');
   return {
     all,
-    names: sql.array(days, 'text'),
+    names,
     /** `column` within the days. */
     within: (column: FragmentSqlToken) => sql.fragment`${column} >= ${first.toISOString()} AND ${column} < ${last.toISOString()}`,
     /** The day `column` falls on (the bounds are in order, so width_bucket finds it). */
-    dayOf: (column: FragmentSqlToken) => sql.fragment`(${sql.array(days, 'text')})[width_bucket(${column}, ${all})]`,
+    dayOf: (column: FragmentSqlToken) => sql.fragment`(${names})[width_bucket(${column}, ${all})]`,
   };
 }
 
@@ -64,48 +65,50 @@ function moneyMovedIn(live: LiveDays): FragmentSqlToken {
   `;
 }
 
-const dayMoneySchema = z.object({ day: z.string(), kind: z.enum(MONEY_KINDS), movements: z.number(), ghs: z.string() });
-export type DayMoneyRow = z.infer<typeof dayMoneySchema>;
+/** daily_totals' columns of every kind, e.g. buy_movements, sell_movements … */
+const KIND_COLUMNS = (suffix: string) => sql.join(MONEY_KINDS.map((kind) => sql.identifier([`${kind}_${suffix}`])), sql.fragment`, `);
 
-/** How many movements of each kind each day had, and their GHS (exact sums); kinds without any are left out. */
-export async function moneyByDay(db: CommonQueryMethods, sources: DaySources): Promise<readonly DayMoneyRow[]> {
-  return db.any(sql.type(dayMoneySchema)`
-    ${unionOf(
-      sources,
-      (days) => sql.fragment`SELECT day::text AS day, kind, movements, ghs FROM daily_money_totals WHERE ${rolledUpWithin(days)}`,
-      (live) => sql.fragment`
-        SELECT ${liveSpan(live).dayOf(sql.fragment`at`)} AS day, kind, count(*)::int AS movements, sum(ghs) AS ghs
-          FROM (${moneyMovedIn(live)}) moved GROUP BY 1, 2`,
-    )}
-    ORDER BY 1, 2
-  `);
-}
-
-const dayTotalsSchema = z.object({
+const dayFiguresSchema = z.object({
   day: z.string(),
   users_joined: z.number(),
   kyc_approved: z.number(),
   kyc_rejected: z.number(),
   crypto_traded: z.string(),
+  /** Money moved by kind, in the order of MONEY_KINDS: how many movements, and their GHS (exact sums). */
+  movements: z.array(z.number()),
+  ghs: z.array(z.string()),
 });
-export type DayTotalsRow = z.infer<typeof dayTotalsSchema>;
+export type DayFiguresRow = z.infer<typeof dayFiguresSchema>;
 
-/** Every day's users joined, KYC submissions approved and rejected, and crypto traded on the market. */
-export async function totalsByDay(db: CommonQueryMethods, sources: DaySources): Promise<readonly DayTotalsRow[]> {
+/** Every day's users joined, KYC submissions approved and rejected, crypto traded on the market, and money moved by kind. */
+export async function figuresByDay(db: CommonQueryMethods, sources: DaySources): Promise<readonly DayFiguresRow[]> {
   const inDay = (column: FragmentSqlToken) => sql.fragment`${column} >= d.from_at AND ${column} < d.to_at`;
-  return db.any(sql.type(dayTotalsSchema)`
+  const ofKind = (kind: MoneyKind, aggregate: FragmentSqlToken) => sql.fragment`${aggregate} FILTER (WHERE kind = ${kind})`;
+  return db.any(sql.type(dayFiguresSchema)`
     ${unionOf(
       sources,
-      (days) => sql.fragment`SELECT day::text AS day, users_joined, kyc_approved, kyc_rejected, crypto_traded FROM daily_totals WHERE ${rolledUpWithin(days)}`,
+      (days) => sql.fragment`
+        SELECT day::text AS day, users_joined, kyc_approved, kyc_rejected, crypto_traded,
+               ARRAY[${KIND_COLUMNS('movements')}] AS movements, ARRAY[${KIND_COLUMNS('ghs')}]::text[] AS ghs
+          FROM daily_totals WHERE ${rolledUpWithin(days)}`,
       (live) => {
-        const { all, names } = liveSpan(live);
+        const { all, names, dayOf } = liveSpan(live);
+        const none = MONEY_KINDS.length;
         return sql.fragment`
           SELECT d.day,
                  (SELECT count(*)::int FROM users WHERE ${inDay(sql.fragment`created_at`)}) AS users_joined,
                  (SELECT count(*)::int FROM kyc_submissions WHERE status = 'APPROVED' AND ${inDay(sql.fragment`reviewed_at`)}) AS kyc_approved,
                  (SELECT count(*)::int FROM kyc_submissions WHERE status = 'REJECTED' AND ${inDay(sql.fragment`reviewed_at`)}) AS kyc_rejected,
-                 (SELECT coalesce(sum(amount), 0) FROM trades WHERE ${inDay(sql.fragment`created_at`)}) AS crypto_traded
-            FROM unnest(${names}, (${all})[1:cardinality(${names})], (${all})[2:]) AS d(day, from_at, to_at)`;
+                 (SELECT coalesce(sum(amount), 0) FROM trades WHERE ${inDay(sql.fragment`created_at`)}) AS crypto_traded,
+                 coalesce(m.movements, array_fill(0, ARRAY[${none}::int])) AS movements,
+                 coalesce(m.ghs, array_fill('0'::text, ARRAY[${none}::int])) AS ghs
+            FROM unnest(${names}, (${all})[1:cardinality(${names})], (${all})[2:]) AS d(day, from_at, to_at)
+            LEFT JOIN (
+              SELECT ${dayOf(sql.fragment`at`)} AS day,
+                     ARRAY[${sql.join(MONEY_KINDS.map((kind) => sql.fragment`${ofKind(kind, sql.fragment`count(*)`)}::int`), sql.fragment`, `)}] AS movements,
+                     ARRAY[${sql.join(MONEY_KINDS.map((kind) => sql.fragment`coalesce(${ofKind(kind, sql.fragment`sum(ghs)`)}, 0)::text`), sql.fragment`, `)}] AS ghs
+                FROM (${moneyMovedIn(live)}) moved GROUP BY 1
+            ) m ON m.day = d.day`;
       },
     )}
     ORDER BY 1

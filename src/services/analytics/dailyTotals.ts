@@ -1,8 +1,7 @@
 import type { DatabasePool } from 'slonik';
 import { insertDailyGiftCardTotals } from '../../db/dailyGiftCardTotals.ts';
-import { insertDailyMoneyTotals } from '../../db/dailyMoneyTotals.ts';
 import { insertDailyTotals, rolledUpDays } from '../../db/dailyTotals.ts';
-import { giftCardsByDay, moneyByDay, totalsByDay, type DaySources, type LiveDays } from '../../db/readModels/businessStats.ts';
+import { figuresByDay, giftCardsByDay, type DaySources, type LiveDays } from '../../db/readModels/businessStats.ts';
 import { calendarDays } from '../common/calendar.ts';
 
 /**
@@ -35,14 +34,9 @@ export function createDailyTotals(pool: DatabasePool): DailyTotals {
    * same days at the same moment computed the same totals; whichever inserts a day first keeps it.
    */
   async function rollUp(live: LiveDays, missing: ReadonlySet<string>): Promise<void> {
-    const [money, totals, giftCards] = await Promise.all([
-      moneyByDay(pool, { rolledUp: null, live }),
-      totalsByDay(pool, { rolledUp: null, live }),
-      giftCardsByDay(pool, live),
-    ]);
+    const [figures, giftCards] = await Promise.all([figuresByDay(pool, { rolledUp: null, live }), giftCardsByDay(pool, live)]);
     await pool.transaction(async (tx) => {
-      const inserted = new Set(await insertDailyTotals(tx, totals.filter((row) => missing.has(row.day))));
-      await insertDailyMoneyTotals(tx, money.filter((row) => inserted.has(row.day)));
+      const inserted = new Set(await insertDailyTotals(tx, figures.filter((row) => missing.has(row.day))));
       await insertDailyGiftCardTotals(tx, giftCards.filter((row) => inserted.has(row.day)));
     });
   }

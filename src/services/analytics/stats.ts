@@ -1,11 +1,10 @@
 import type { DatabasePool } from 'slonik';
 import {
-  moneyByDay,
+  figuresByDay,
   MONEY_KINDS,
   standingCounts,
   topGiftCards,
-  totalsByDay,
-  type DayMoneyRow,
+  type DayFiguresRow,
   type GiftCardRankRow,
   type MoneyKind,
 } from '../../db/readModels/businessStats.ts';
@@ -95,32 +94,33 @@ const ghs = (value: Big) => value.toFixed(GHS_DECIMALS);
 /** Movements and GHS by kind, every kind (zero when none). */
 type KindSums = Record<MoneyKind, { count: number; ghs: Big }>;
 
-function kindSums(): KindSums {
-  return Object.fromEntries(MONEY_KINDS.map((kind) => [kind, { count: 0, ghs: new Big(0) }])) as KindSums;
+/** A day's money by kind. */
+function sumsOf(day: DayFiguresRow): KindSums {
+  return Object.fromEntries(MONEY_KINDS.map((kind, index) => [kind, { count: day.movements[index] ?? 0, ghs: new Big(day.ghs[index] ?? 0) }])) as KindSums;
 }
 
-function addTo(sums: KindSums, kind: MoneyKind, count: number, amount: Big | string): void {
-  sums[kind] = { count: sums[kind].count + count, ghs: sums[kind].ghs.plus(amount) };
+/** The figures of each day of `names`, in that order (every day is either rolled up or summed live). */
+async function figuresOfDays(names: readonly string[], rows: Promise<readonly DayFiguresRow[]>): Promise<DayFiguresRow[]> {
+  const byDay = new Map((await rows).map((row) => [row.day, row]));
+  return names.map((name) => {
+    const figures = byDay.get(name);
+    if (!figures) throw new Error(`The statistics of ${name} are missing (its daily_totals row was deleted while it was read?).`);
+    return figures;
+  });
 }
 
-/** The money moved of some days (their sums), in every kind's order. */
-function moneyMoved(sums: KindSums): MoneyMoved {
-  const byKind = MONEY_KINDS.map((kind) => ({ kind, count: sums[kind].count, ghs: ghs(sums[kind].ghs) }));
+/** The money moved over some days, every kind in order, rounded only once summed. */
+function moneyMoved(days: readonly KindSums[]): MoneyMoved {
+  const exact = MONEY_KINDS.map((kind) => ({
+    kind,
+    count: days.reduce((sum, day) => sum + day[kind].count, 0),
+    ghs: days.reduce((sum, day) => sum.plus(day[kind].ghs), new Big(0)),
+  }));
   return {
-    byKind,
-    count: byKind.reduce((sum, row) => sum + row.count, 0),
-    ghs: ghs(MONEY_KINDS.reduce((sum, kind) => sum.plus(sums[kind].ghs), new Big(0))),
+    byKind: exact.map((row) => ({ ...row, ghs: ghs(row.ghs) })),
+    count: exact.reduce((sum, row) => sum + row.count, 0),
+    ghs: ghs(exact.reduce((sum, row) => sum.plus(row.ghs), new Big(0))),
   };
-}
-
-/** Each day's money by kind, in the order of `names`. */
-function sumsByDay(names: readonly string[], rows: readonly DayMoneyRow[]): KindSums[] {
-  const days = new Map(names.map((name) => [name, kindSums()]));
-  for (const row of rows) {
-    const sums = days.get(row.day);
-    if (sums) addTo(sums, row.kind, row.movements, row.ghs);
-  }
-  return [...days.values()];
 }
 
 export function createStatsService(deps: { pool: DatabasePool }): StatsService {
@@ -132,35 +132,26 @@ export function createStatsService(deps: { pool: DatabasePool }): StatsService {
       // What stands now is counted alongside the days.
       const standing = standingCounts(pool);
       const { names, sources } = await dailyTotals.days(now, 1 - LONGEST_WINDOW, 0);
-      const [{ open_buy, open_sell, ...kyc }, money, totals, giftCards] = await Promise.all([
+      const [{ open_buy, open_sell, ...kyc }, figures, giftCards] = await Promise.all([
         standing,
-        moneyByDay(pool, sources),
-        totalsByDay(pool, sources),
+        figuresOfDays(names, figuresByDay(pool, sources)),
         topGiftCards(pool, sources, TOP_GIFT_CARDS),
       ]);
-      const windowOf = (days: number) => new Set(names.slice(names.length - days));
+      const money = figures.map(sumsOf);
+      const lastDays = <T>(values: readonly T[], days: number) => values.slice(values.length - days);
       const joined = Object.fromEntries(
-        STATS_WINDOWS.map((window) => {
-          const days = windowOf(window.days);
-          return [window.name, totals.filter((row) => days.has(row.day)).reduce((sum, row) => sum + row.users_joined, 0)];
-        }),
+        STATS_WINDOWS.map((window) => [window.name, lastDays(figures, window.days).reduce((sum, day) => sum + day.users_joined, 0)]),
       ) as Record<StatsWindowName, number>;
-      const byDay = sumsByDay(names, money);
-      const lastDays = (days: number) => {
-        const sums = kindSums();
-        for (const day of byDay.slice(byDay.length - days)) for (const kind of MONEY_KINDS) addTo(sums, kind, day[kind].count, day[kind].ghs);
-        return moneyMoved(sums);
-      };
-      const cryptoVolume = totals.reduce((sum, row) => sum.plus(row.crypto_traded), new Big(0));
+      const cryptoVolume = figures.reduce((sum, day) => sum.plus(day.crypto_traded), new Big(0));
       return {
         at: now,
         users: { total: kyc.registered, joined },
         kyc,
-        moneyMoved: STATS_WINDOWS.map((window) => ({ window: window.name, moved: lastDays(window.days) })),
+        moneyMoved: STATS_WINDOWS.map((window) => ({ window: window.name, moved: moneyMoved(lastDays(money, window.days)) })),
         topGiftCards: giftCards,
         market: { open_buy, open_sell, crypto_volume: cryptoVolume.toFixed(CRYPTO_DECIMALS) },
         dailyVolumes: names.map((day, index) => {
-          const moved = moneyMoved(byDay[index] ?? kindSums());
+          const moved = moneyMoved(money.slice(index, index + 1));
           const byKind = Object.fromEntries(moved.byKind.map((row) => [row.kind, row.ghs])) as Record<MoneyKind, string>;
           return { day, byKind, total: moved.ghs };
         }),
@@ -169,12 +160,12 @@ export function createStatsService(deps: { pool: DatabasePool }): StatsService {
 
     async previousDay(now) {
       const { names, sources } = await dailyTotals.days(now, -1, -1);
-      const [money, [totals]] = await Promise.all([moneyByDay(pool, sources), totalsByDay(pool, sources)]);
+      const [day] = await figuresOfDays(names, figuresByDay(pool, sources));
       return {
         day: names[0] ?? '',
-        newUsers: totals?.users_joined ?? 0,
-        kycDecisions: { approved: totals?.kyc_approved ?? 0, rejected: totals?.kyc_rejected ?? 0 },
-        moneyMoved: moneyMoved(sumsByDay(names, money)[0] ?? kindSums()),
+        newUsers: day?.users_joined ?? 0,
+        kycDecisions: { approved: day?.kyc_approved ?? 0, rejected: day?.kyc_rejected ?? 0 },
+        moneyMoved: moneyMoved(day ? [sumsOf(day)] : []),
       };
     },
   };
