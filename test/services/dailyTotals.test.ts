@@ -168,6 +168,10 @@ afterAll(async () => {
 
 describe('the statistics of closed days, kept in daily_totals', () => {
   it('equal the sums over the tables whether a day is rolled up or summed live, at any time of day', async () => {
+    // At midnight exactly: today has no time in it yet, yesterday is summed live.
+    at('2025-06-09T00:00:00Z');
+    expect(await h.services.analytics.stats.snapshot(h.now())).toEqual(await fromTheTables(h.now()));
+    expect(await rolledUp()).not.toContain('2025-06-08');
     at('2025-06-09T12:00:00Z');
     expect(await h.services.analytics.stats.snapshot(h.now())).toEqual(await fromTheTables(h.now()));
     // The 30 days up to yesterday are rolled up, today is not.
