@@ -129,25 +129,24 @@ export function createStatsService(deps: { pool: DatabasePool }): StatsService {
 
   return {
     async snapshot(now) {
+      const lastDays = async () => {
+        const { names, sources } = await dailyTotals.days(now, 1 - LONGEST_WINDOW, 0);
+        const [figures, giftCards] = await Promise.all([figuresOfDays(names, figuresByDay(pool, sources)), topGiftCards(pool, sources, TOP_GIFT_CARDS)]);
+        return { names, figures, giftCards };
+      };
       // What stands now is counted alongside the days.
-      const standing = standingCounts(pool);
-      const { names, sources } = await dailyTotals.days(now, 1 - LONGEST_WINDOW, 0);
-      const [{ open_buy, open_sell, ...kyc }, figures, giftCards] = await Promise.all([
-        standing,
-        figuresOfDays(names, figuresByDay(pool, sources)),
-        topGiftCards(pool, sources, TOP_GIFT_CARDS),
-      ]);
+      const [{ open_buy, open_sell, ...kyc }, { names, figures, giftCards }] = await Promise.all([standingCounts(pool), lastDays()]);
       const money = figures.map(sumsOf);
-      const lastDays = <T>(values: readonly T[], days: number) => values.slice(values.length - days);
+      const latest = <T>(values: readonly T[], days: number) => values.slice(values.length - days);
       const joined = Object.fromEntries(
-        STATS_WINDOWS.map((window) => [window.name, lastDays(figures, window.days).reduce((sum, day) => sum + day.users_joined, 0)]),
+        STATS_WINDOWS.map((window) => [window.name, latest(figures, window.days).reduce((sum, day) => sum + day.users_joined, 0)]),
       ) as Record<StatsWindowName, number>;
       const cryptoVolume = figures.reduce((sum, day) => sum.plus(day.crypto_traded), new Big(0));
       return {
         at: now,
         users: { total: kyc.registered, joined },
         kyc,
-        moneyMoved: STATS_WINDOWS.map((window) => ({ window: window.name, moved: moneyMoved(lastDays(money, window.days)) })),
+        moneyMoved: STATS_WINDOWS.map((window) => ({ window: window.name, moved: moneyMoved(latest(money, window.days)) })),
         topGiftCards: giftCards,
         market: { open_buy, open_sell, crypto_volume: cryptoVolume.toFixed(CRYPTO_DECIMALS) },
         dailyVolumes: names.map((day, index) => {
