@@ -4,7 +4,6 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { CHART_DAYS } from '../src/features/analytics/statsCommand.ts';
 import type { AppServices } from '../src/modules.ts';
 import { startBenchDatabase, type BenchDatabase } from './support/database.ts';
 import { explainAll, statementRecorder, type StatementRecorder } from './support/explain.ts';
@@ -93,11 +92,8 @@ function probes(services: AppServices, verified: readonly number[], everyone: re
     { name: 'the market book and last 24 h', call: 'services.market.overview', work: () => services.market.overview(), explained: [0] },
     {
       name: 'the admin /stats figures and chart',
-      call: `services.analytics.stats.snapshot + dailyVolumes(${CHART_DAYS})`,
-      work: () => {
-        const now = new Date();
-        return Promise.all([services.analytics.stats.snapshot(now), services.analytics.stats.dailyVolumes(now, CHART_DAYS)]);
-      },
+      call: 'services.analytics.stats.snapshot',
+      work: () => services.analytics.stats.snapshot(new Date()),
       explained: [0],
     },
   ];

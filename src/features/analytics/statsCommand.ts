@@ -18,17 +18,16 @@ export interface StatsCommandDeps {
   asset: string;
 }
 
-export const CHART_DAYS = 30;
-
 /** /stats: the figures, then the chart of the last 30 days as a photo whose caption says what it shows. */
 export async function showStats(ctx: BotContext, deps: StatsCommandDeps): Promise<void> {
   const now = deps.clock();
-  const [snapshot, pending, days] = await Promise.all([deps.stats.snapshot(now), deps.approvals.listPending(), deps.stats.dailyVolumes(now, CHART_DAYS)]);
+  const [snapshot, pending] = await Promise.all([deps.stats.snapshot(now), deps.approvals.listPending()]);
+  const days = snapshot.dailyVolumes;
   await ctx.reply(statsText(snapshot, pending, deps.cards, deps.asset).value);
   const total = days.reduce((sum, day) => sum.plus(day.total), new Big(0));
   const busiest = days.reduce((best, day) => (new Big(day.total).gt(best.total) ? day : best));
   const peak = total.gt(0) ? html`; the busiest day was ${formatCalendarDate(busiest.day)} with ${formatGhs(busiest.total)}` : html``;
   await ctx.replyWithPhoto(new InputFile(await volumeChartPng(days), 'money-moved-per-day.png'), {
-    caption: html`📈 <b>Money moved per day</b>, last ${CHART_DAYS} days: ${formatGhs(total)} in all${peak}.`.value,
+    caption: html`📈 <b>Money moved per day</b>, last ${days.length} days: ${formatGhs(total)} in all${peak}.`.value,
   });
 }

@@ -1,25 +1,17 @@
 import type { DatabasePool } from 'slonik';
 import {
-  countKycDecisionsIn,
-  countUsersJoinedIn,
-  countUsersJoinedSince,
-  kycFunnel,
-  marketActivity,
-  moneyMovedByDay,
-  moneyMovedByKind,
+  figuresByDay,
   MONEY_KINDS,
-  topGiftCardsIn,
+  standingCounts,
+  topGiftCards,
+  type DayFiguresRow,
   type GiftCardRankRow,
-  type KindVolumeRow,
-  type KycFunnelRow,
-  type MarketActivityRow,
   type MoneyKind,
-  type Period,
 } from '../../db/readModels/businessStats.ts';
-import { Big, GHS_DECIMALS } from '../common/amounts.ts';
-import { BUSINESS_TIME_ZONE, calendarDay, startOfDay } from '../common/calendar.ts';
+import { Big, CRYPTO_DECIMALS, GHS_DECIMALS } from '../common/amounts.ts';
+import { createDailyTotals } from './dailyTotals.ts';
 
-export { MONEY_KINDS, type MoneyKind, type Period };
+export { MONEY_KINDS, type MoneyKind };
 
 /** Calendar days in Accra, today included: today, the last 7 days, the last 30 days. */
 export const STATS_WINDOWS = [
@@ -29,22 +21,47 @@ export const STATS_WINDOWS = [
 ] as const;
 export type StatsWindowName = (typeof STATS_WINDOWS)[number]['name'];
 
-/** Money moved in a period: every kind (zero when none), then all kinds together. */
-export interface MoneyMoved {
-  byKind: readonly KindVolumeRow[];
+/** Money moved of one kind in a period: how many movements and their GHS. */
+export interface KindVolume {
+  kind: MoneyKind;
   count: number;
   ghs: string;
+}
+
+/** Money moved in a period: every kind (zero when none), then all kinds together. */
+export interface MoneyMoved {
+  byKind: readonly KindVolume[];
+  count: number;
+  ghs: string;
+}
+
+export interface KycFunnel {
+  registered: number;
+  /** Ever sent documents, or decided. */
+  submitted: number;
+  waiting: number;
+  approved: number;
+  /** And not resubmitted since. */
+  rejected: number;
+}
+
+export interface MarketActivity {
+  open_buy: number;
+  open_sell: number;
+  crypto_volume: string;
 }
 
 export interface BusinessSnapshot {
   at: Date;
   users: { total: number; joined: Readonly<Record<StatsWindowName, number>> };
-  kyc: KycFunnelRow;
+  kyc: KycFunnel;
   moneyMoved: readonly { window: StatsWindowName; moved: MoneyMoved }[];
   /** Over the last 30 days, most paid out first. */
   topGiftCards: readonly GiftCardRankRow[];
   /** Open orders now; crypto traded over the last 30 days. */
-  market: MarketActivityRow;
+  market: MarketActivity;
+  /** GHS moved on each of the last 30 days, today included, oldest first (days without any are zero): the chart. */
+  dailyVolumes: readonly DayVolume[];
 }
 
 /** One calendar day of the business (Accra), as the daily digest reports it. */
@@ -64,71 +81,91 @@ export interface DayVolume {
 }
 
 export interface StatsService {
-  /** The figures of /stats at `now`. */
+  /** The figures and the chart of /stats at `now`. */
   snapshot(now: Date): Promise<BusinessSnapshot>;
   /** The calendar day before the one `now` falls on (the daily digest sent in the morning). */
   previousDay(now: Date): Promise<DayReport>;
-  /** GHS moved on each of the last `days` calendar days, today included, oldest first (days without any are zero). */
-  dailyVolumes(now: Date, days: number): Promise<readonly DayVolume[]>;
 }
 
 const TOP_GIFT_CARDS = 5;
+const LONGEST_WINDOW = Math.max(...STATS_WINDOWS.map((window) => window.days));
 const ghs = (value: Big) => value.toFixed(GHS_DECIMALS);
 
-function withEveryKind(rows: readonly KindVolumeRow[]): MoneyMoved {
-  const byKind = MONEY_KINDS.map((kind) => rows.find((row) => row.kind === kind) ?? { kind, count: 0, ghs: '0' }).map((row) => ({
-    ...row,
-    ghs: ghs(new Big(row.ghs)),
+/** Movements and GHS by kind, every kind (zero when none). */
+type KindSums = Record<MoneyKind, { count: number; ghs: Big }>;
+
+/** A day's money by kind. */
+function sumsOf(day: DayFiguresRow): KindSums {
+  return Object.fromEntries(MONEY_KINDS.map((kind, index) => [kind, { count: day.movements[index] ?? 0, ghs: new Big(day.ghs[index] ?? 0) }])) as KindSums;
+}
+
+/** The figures of each day of `names`, in that order (every day is either rolled up or summed live). */
+async function figuresOfDays(names: readonly string[], rows: Promise<readonly DayFiguresRow[]>): Promise<DayFiguresRow[]> {
+  const byDay = new Map((await rows).map((row) => [row.day, row]));
+  return names.map((name) => {
+    const figures = byDay.get(name);
+    if (!figures) throw new Error(`The statistics of ${name} are missing (its daily_totals row was deleted while it was read?).`);
+    return figures;
+  });
+}
+
+/** The money moved over some days, every kind in order, rounded only once summed. */
+function moneyMoved(days: readonly KindSums[]): MoneyMoved {
+  const exact = MONEY_KINDS.map((kind) => ({
+    kind,
+    count: days.reduce((sum, day) => sum + day[kind].count, 0),
+    ghs: days.reduce((sum, day) => sum.plus(day[kind].ghs), new Big(0)),
   }));
   return {
-    byKind,
-    count: byKind.reduce((sum, row) => sum + row.count, 0),
-    ghs: ghs(byKind.reduce((sum, row) => sum.plus(row.ghs), new Big(0))),
+    byKind: exact.map((row) => ({ ...row, ghs: ghs(row.ghs) })),
+    count: exact.reduce((sum, row) => sum + row.count, 0),
+    ghs: ghs(exact.reduce((sum, row) => sum.plus(row.ghs), new Big(0))),
   };
 }
 
 export function createStatsService(deps: { pool: DatabasePool }): StatsService {
   const { pool } = deps;
-  const since = (now: Date, days: number): Period => ({ from: startOfDay(now, 1 - days), to: now });
+  const dailyTotals = createDailyTotals(pool);
 
   return {
     async snapshot(now) {
-      const [users, kyc, moved, topGiftCards, market] = await Promise.all([
-        countUsersJoinedSince(pool, STATS_WINDOWS.map((window) => since(now, window.days).from)),
-        kycFunnel(pool),
-        Promise.all(STATS_WINDOWS.map((window) => moneyMovedByKind(pool, since(now, window.days)))),
-        topGiftCardsIn(pool, since(now, 30), TOP_GIFT_CARDS),
-        marketActivity(pool, since(now, 30)),
-      ]);
-      const joined = Object.fromEntries(STATS_WINDOWS.map((window, index) => [window.name, users.joined[index] ?? 0])) as Record<StatsWindowName, number>;
+      const lastDays = async () => {
+        const { names, sources } = await dailyTotals.days(now, 1 - LONGEST_WINDOW, 0);
+        const [figures, giftCards] = await Promise.all([figuresOfDays(names, figuresByDay(pool, sources)), topGiftCards(pool, sources, TOP_GIFT_CARDS)]);
+        return { names, figures, giftCards };
+      };
+      // What stands now is counted alongside the days.
+      const [{ open_buy, open_sell, ...kyc }, { names, figures, giftCards }] = await Promise.all([standingCounts(pool), lastDays()]);
+      const money = figures.map(sumsOf);
+      const latest = <T>(values: readonly T[], days: number) => values.slice(values.length - days);
+      const joined = Object.fromEntries(
+        STATS_WINDOWS.map((window) => [window.name, latest(figures, window.days).reduce((sum, day) => sum + day.users_joined, 0)]),
+      ) as Record<StatsWindowName, number>;
+      const cryptoVolume = figures.reduce((sum, day) => sum.plus(day.crypto_traded), new Big(0));
       return {
         at: now,
-        users: { total: users.total, joined },
+        users: { total: kyc.registered, joined },
         kyc,
-        moneyMoved: STATS_WINDOWS.map((window, index) => ({ window: window.name, moved: withEveryKind(moved[index] ?? []) })),
-        topGiftCards,
-        market,
+        moneyMoved: STATS_WINDOWS.map((window) => ({ window: window.name, moved: moneyMoved(latest(money, window.days)) })),
+        topGiftCards: giftCards,
+        market: { open_buy, open_sell, crypto_volume: cryptoVolume.toFixed(CRYPTO_DECIMALS) },
+        dailyVolumes: names.map((day, index) => {
+          const moved = moneyMoved(money.slice(index, index + 1));
+          const byKind = Object.fromEntries(moved.byKind.map((row) => [row.kind, row.ghs])) as Record<MoneyKind, string>;
+          return { day, byKind, total: moved.ghs };
+        }),
       };
     },
 
     async previousDay(now) {
-      const period = { from: startOfDay(now, -1), to: startOfDay(now) };
-      const [newUsers, kycDecisions, moved] = await Promise.all([
-        countUsersJoinedIn(pool, period),
-        countKycDecisionsIn(pool, period),
-        moneyMovedByKind(pool, period),
-      ]);
-      return { day: calendarDay(period.from), newUsers, kycDecisions, moneyMoved: withEveryKind(moved) };
-    },
-
-    async dailyVolumes(now, days) {
-      const rows = await moneyMovedByDay(pool, since(now, days), BUSINESS_TIME_ZONE);
-      return Array.from({ length: days }, (_, index) => {
-        const day = calendarDay(startOfDay(now, index + 1 - days));
-        const ofDay = rows.filter((row) => row.day === day);
-        const byKind = Object.fromEntries(MONEY_KINDS.map((kind) => [kind, ghs(new Big(ofDay.find((row) => row.kind === kind)?.ghs ?? 0))])) as Record<MoneyKind, string>;
-        return { day, byKind, total: ghs(ofDay.reduce((sum, row) => sum.plus(row.ghs), new Big(0))) };
-      });
+      const { names, sources } = await dailyTotals.days(now, -1, -1);
+      const [day] = await figuresOfDays(names, figuresByDay(pool, sources));
+      return {
+        day: names[0] ?? '',
+        newUsers: day?.users_joined ?? 0,
+        kycDecisions: { approved: day?.kyc_approved ?? 0, rejected: day?.kyc_rejected ?? 0 },
+        moneyMoved: moneyMoved(day ? [sumsOf(day)] : []),
+      };
     },
   };
 }

@@ -30,16 +30,46 @@ function offsetAt(at: Date, zone: string): number {
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
 
+/** Instants of wall-clock times already converted, by zone and time: the same midnights are asked for again and again. */
+const instants = new Map<string, number>();
+const REMEMBERED_INSTANTS = 10_000;
+
 /** The instant a wall-clock time in the zone happens (`wall` holds that time as if it were UTC). */
 function fromWall(wall: number, zone: string): Date {
-  const guess = new Date(wall - offsetAt(new Date(wall), zone));
-  return new Date(wall - offsetAt(guess, zone));
+  const key = `${zone} ${wall}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    const guess = new Date(wall - offsetAt(new Date(wall), zone));
+    instant = wall - offsetAt(guess, zone);
+    if (instants.size >= REMEMBERED_INSTANTS) instants.clear();
+    instants.set(key, instant);
+  }
+  return new Date(instant);
 }
 
 /** Midnight of the day `at` falls on in the zone, moved by `days` (e.g. -6: the start of the last 7 days). */
 export function startOfDay(at: Date, days = 0, zone = BUSINESS_TIME_ZONE): Date {
   const wall = at.getTime() + offsetAt(at, zone);
   return fromWall(Math.floor(wall / DAY_MS) * DAY_MS + days * DAY_MS, zone);
+}
+
+export interface CalendarDay {
+  /** YYYY-MM-DD. */
+  day: string;
+  start: Date;
+}
+
+/**
+ * The calendar days from `first` to `last` days from the one `at` falls on in the zone (0 that day, -1 the day
+ * before …), oldest first, and when the last one ends.
+ */
+export function calendarDays(at: Date, first: number, last: number, zone = BUSINESS_TIME_ZONE): { days: CalendarDay[]; end: Date } {
+  const midnight = Math.floor((at.getTime() + offsetAt(at, zone)) / DAY_MS) * DAY_MS;
+  const days = Array.from({ length: last - first + 1 }, (_, index) => {
+    const wall = midnight + (first + index) * DAY_MS;
+    return { day: new Date(wall).toISOString().slice(0, 10), start: fromWall(wall, zone) };
+  });
+  return { days, end: fromWall(midnight + (last + 1) * DAY_MS, zone) };
 }
 
 /** The calendar day `at` falls on in the zone, as YYYY-MM-DD. */
