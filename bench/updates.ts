@@ -171,7 +171,11 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     log(`bot at ${rate.toFixed(0)} updates/s: p99 ${paced.p99} ms`);
     // The latency where the bot is not past its capacity: at half the rate it reached itself.
     const ownRate = throughput.updatesPerSecond / 2;
-    const withinCapacity = summary(await driveUsers(tg, users, PRODUCT_STEPS, ownRate));
+    const withinCapacityLoad = await driveUsers(tg, users, PRODUCT_STEPS, ownRate);
+    const withinCapacity = summary(withinCapacityLoad);
+    if (process.env.BENCH_DEBUG) {
+      for (const [position, latencies] of withinCapacityLoad.latenciesByStep.entries()) log(`step ${position + 1}: p50 ${percentile(latencies, 50)} p90 ${percentile(latencies, 90)} p99 ${percentile(latencies, 99)} max ${percentile(latencies, 100)} ms`);
+    }
     log(`bot at ${ownRate.toFixed(0)} updates/s: p99 ${withinCapacity.p99} ms`);
     const peakRssMb = bot.peakRssMb();
     await bot.stop();

@@ -12,6 +12,8 @@ export interface LoadResult {
   elapsedMs: number;
   /** Per update: from the moment it is available to the bot to the bot's first call answering it. */
   latenciesMs: number[];
+  /** The same, by the step's position (which of the users' steps was slow). */
+  latenciesByStep: number[][];
 }
 
 interface Pending {
@@ -31,6 +33,7 @@ export async function driveUsers(tg: FakeTelegram, users: readonly TestUser[], s
   const pending = new Map<number, Pending>();
   const byQuery = new Map<string, number>();
   const latenciesMs: number[] = [];
+  const latenciesByStep: number[][] = steps.map(() => []);
   const stopListening = tg.onCall((call) => {
     const chatId = typeof call.params.chat_id === 'number' ? call.params.chat_id : Number(call.params.chat_id);
     const userId = pending.has(chatId) ? chatId : byQuery.get(String(call.params.callback_query_id));
@@ -59,7 +62,10 @@ export async function driveUsers(tg: FakeTelegram, users: readonly TestUser[], s
             byQuery.set(queryId, user.id);
           }
           await completed;
-          if (entry?.answeredAt !== undefined) latenciesMs.push(entry.answeredAt - entry.sentAt);
+          if (entry?.answeredAt !== undefined) {
+            latenciesMs.push(entry.answeredAt - entry.sentAt);
+            latenciesByStep[position]?.push(entry.answeredAt - entry.sentAt);
+          }
           if (queryId) byQuery.delete(queryId);
         }
         pending.delete(user.id);
@@ -68,7 +74,7 @@ export async function driveUsers(tg: FakeTelegram, users: readonly TestUser[], s
   } finally {
     stopListening();
   }
-  return { updates: users.length * steps.length, elapsedMs: Date.now() - started, latenciesMs };
+  return { updates: users.length * steps.length, elapsedMs: Date.now() - started, latenciesMs, latenciesByStep };
 }
 
 export function percentile(values: readonly number[], p: number): number {
