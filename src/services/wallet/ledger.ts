@@ -1,6 +1,5 @@
 import type { CommonQueryMethods } from 'slonik';
-import { insertLedgerEntries } from '../../db/ledgerEntries.ts';
-import { balanceOf, changeWalletBalances, type Account, type WalletRow } from '../../db/wallets.ts';
+import { changeWalletBalances, type Account, type WalletRow } from '../../db/wallets.ts';
 import { Big } from '../common/amounts.ts';
 
 export type { Account };
@@ -22,19 +21,6 @@ export interface FundsMovement {
 export async function moveFunds(tx: CommonQueryMethods, movement: FundsMovement): Promise<WalletRow | null> {
   const changes = Object.fromEntries(Object.entries(movement.changes).filter(([, amount]) => !new Big(amount).eq(0)));
   if (Object.keys(changes).length === 0) throw new Error(`moveFunds: nothing to move for ${movement.reason}`);
-  const wallet = await changeWalletBalances(tx, movement.userId, changes);
-  if (!wallet) return null;
-  await insertLedgerEntries(
-    tx,
-    (Object.entries(changes) as [Account, string][]).map(([account, amount]) => ({
-      walletId: wallet.id,
-      account,
-      amount,
-      balanceAfter: balanceOf(wallet, account),
-      reason: movement.reason,
-      referenceKind: movement.reference.kind,
-      referenceId: movement.reference.id,
-    })),
-  );
-  return wallet;
+  const { reason, reference } = movement;
+  return changeWalletBalances(tx, movement.userId, changes, { reason, referenceKind: reference.kind, referenceId: reference.id });
 }
