@@ -10,14 +10,6 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
-export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry): Promise<void> {
-  await db.query(sql.unsafe`
-    INSERT INTO admin_audit_log (subject_kind, subject_id, action, admin_telegram_id, admin_user_id, admin_name, reason, details)
-    VALUES (${entry.subjectKind}, ${entry.subjectId}, ${entry.action}, ${entry.admin.telegramId}, ${entry.admin.userId},
-            ${entry.admin.name}, ${entry.reason ?? null}, ${sql.jsonb(entry.details ?? {})})
-  `);
-}
-
 const auditRowSchema = z.object({
   action: z.string(),
   admin_name: z.string(),
@@ -25,6 +17,16 @@ const auditRowSchema = z.object({
   created_at: z.date(),
 });
 export type AuditRow = z.infer<typeof auditRowSchema>;
+
+/** Writes the entry; returns it as the card shows it (who, when, why), so a decision need not read it back. */
+export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry): Promise<AuditRow> {
+  return db.one(sql.type(auditRowSchema)`
+    INSERT INTO admin_audit_log (subject_kind, subject_id, action, admin_telegram_id, admin_user_id, admin_name, reason, details)
+    VALUES (${entry.subjectKind}, ${entry.subjectId}, ${entry.action}, ${entry.admin.telegramId}, ${entry.admin.userId},
+            ${entry.admin.name}, ${entry.reason ?? null}, ${sql.jsonb(entry.details ?? {})})
+    RETURNING action, admin_name, reason, created_at
+  `);
+}
 
 /** The newest audit entry of a subject among the given actions. */
 export async function latestAuditEntry(

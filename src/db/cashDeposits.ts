@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
 
 export const depositSchema = z.object({
@@ -30,6 +31,13 @@ export async function insertDeposit(
 
 export async function findDeposit(db: CommonQueryMethods, id: number): Promise<DepositRow | null> {
   return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE id = ${id}`);
+}
+
+const depositWithRequester = requestWithRequester(depositSchema);
+
+/** A deposit and who made it (its admin card), in one statement. */
+export function findDepositWithRequester(db: CommonQueryMethods, id: number): Promise<{ row: DepositRow; requester: RequesterRow } | null> {
+  return depositWithRequester(db, sql.fragment`SELECT * FROM cash_deposits WHERE id = ${id}`);
 }
 
 export async function findDepositByReference(db: CommonQueryMethods, reference: string): Promise<DepositRow | null> {

@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
 
 export const MOMO_NETWORKS = ['MTN', 'Telecel', 'AirtelTigo'] as const;
@@ -46,6 +47,13 @@ export async function insertWithdrawal(
 
 export async function findWithdrawal(db: CommonQueryMethods, id: number): Promise<WithdrawalRow | null> {
   return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE id = ${id}`);
+}
+
+const withdrawalWithRequester = requestWithRequester(withdrawalSchema);
+
+/** A withdrawal and who made it (its admin card), in one statement. */
+export function findWithdrawalWithRequester(db: CommonQueryMethods, id: number): Promise<{ row: WithdrawalRow; requester: RequesterRow } | null> {
+  return withdrawalWithRequester(db, sql.fragment`SELECT * FROM cash_withdrawals WHERE id = ${id}`);
 }
 
 export async function findWithdrawalByReference(db: CommonQueryMethods, reference: string): Promise<WithdrawalRow | null> {

@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
 
 export const cryptoTransactionSchema = z.object({
@@ -56,6 +57,17 @@ export async function insertCryptoTransaction(db: CommonQueryMethods, request: N
 
 export async function findCryptoTransaction(db: CommonQueryMethods, id: number, type: 'buy' | 'sell'): Promise<CryptoTransactionRow | null> {
   return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
+}
+
+const cryptoTransactionWithRequester = requestWithRequester(cryptoTransactionSchema);
+
+/** A buy or sell and who made it (its admin card), in one statement. */
+export function findCryptoTransactionWithRequester(
+  db: CommonQueryMethods,
+  id: number,
+  type: 'buy' | 'sell',
+): Promise<{ row: CryptoTransactionRow; requester: RequesterRow } | null> {
+  return cryptoTransactionWithRequester(db, sql.fragment`SELECT * FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
 }
 
 export async function findCryptoTransactionByReference(db: CommonQueryMethods, reference: string): Promise<CryptoTransactionRow | null> {

@@ -2,6 +2,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { HistorySource } from './readModels/userHistory.ts';
 import { countRow, idRow } from './commonRows.ts';
+import { requestWithRequester, type RequesterRow } from './requesters.ts';
 
 export const GIFT_CARD_ORDER_STATUSES = ['pending', 'approved', 'declined', 'completed'] as const;
 export type GiftCardOrderStatus = (typeof GIFT_CARD_ORDER_STATUSES)[number];
@@ -66,6 +67,13 @@ export async function insertGiftCardOrder(db: CommonQueryMethods, order: NewGift
 
 export async function findGiftCardOrder(db: CommonQueryMethods, id: number): Promise<GiftCardOrderRow | null> {
   return db.maybeOne(sql.type(giftCardOrderSchema)`${withCard} WHERE o.id = ${id}`);
+}
+
+const giftCardOrderWithRequester = requestWithRequester(giftCardOrderSchema);
+
+/** An order and who made it (its admin card), in one statement. */
+export function findGiftCardOrderWithRequester(db: CommonQueryMethods, id: number): Promise<{ row: GiftCardOrderRow; requester: RequesterRow } | null> {
+  return giftCardOrderWithRequester(db, sql.fragment`${withCard} WHERE o.id = ${id}`);
 }
 
 export async function findGiftCardOrderByReference(db: CommonQueryMethods, reference: string): Promise<GiftCardOrderRow | null> {

@@ -6,8 +6,9 @@ export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined'
 /** What an admin does to a request; `follow_up` is the kind's step after approval (ApprovalKind.followUp). */
 export type DecisionAction = 'approve' | 'decline' | 'start_review' | 'follow_up';
 
-/** Who made a request, as an admin card shows them. */
+/** Who made a request, as an admin card shows them; `id` is their users.id. */
 export interface Requester {
+  id: number;
   first_name: string | null;
   last_name: string | null;
   username: string;

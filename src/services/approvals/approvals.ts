@@ -70,15 +70,19 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     };
   }
 
-  async function card(kind: string, id: number): Promise<RequestFacts | null> {
+  /**
+   * A request's facts with its latest decision and follow-up; `known` is an audit entry just written (the decision
+   * that has just been applied, or the follow-up), so it is not read back.
+   */
+  async function card(kind: string, id: number, known?: { entry: AuditRow; isFollowUp: boolean }): Promise<RequestFacts | null> {
     const implementation = byKind.get(kind);
     if (!implementation) return null;
     const followUpAction = implementation.followUp?.action;
     // Independent reads, on separate connections, so an admin's tap waits for the slowest rather than the sum.
     const [facts, decision, followUp] = await Promise.all([
       implementation.load(pool, id),
-      latestAuditEntry(pool, kind, id, DECISIONS),
-      followUpAction ? latestAuditEntry(pool, kind, id, [followUpAction]) : null,
+      known && !known.isFollowUp ? known.entry : latestAuditEntry(pool, kind, id, DECISIONS),
+      known?.isFollowUp ? known.entry : followUpAction ? latestAuditEntry(pool, kind, id, [followUpAction]) : null,
     ]);
     return facts ? withDecision(facts, decision, followUp) : null;
   }
@@ -105,16 +109,14 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
   ): Promise<DecisionResult> {
     const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
     const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
-    const applied = await pool.transaction(async (tx) => {
-      const done = await apply(implementation, tx, request, admin, reason);
-      if (done && action) {
-        await insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) });
-      }
-      return done;
+    // The audit row of the decision applied, or null when it was not (someone decided first).
+    const entry = await pool.transaction(async (tx) => {
+      if (!action || !(await apply(implementation, tx, request, admin, reason))) return null;
+      return insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) });
     });
-    const [current, ownerId] = await Promise.all([card(request.kind, request.id), applied ? implementation.ownerId(pool, request.id) : null]);
+    const current = await card(request.kind, request.id, entry ? { entry, isFollowUp: request.action === 'follow_up' } : undefined);
     if (!current) return { outcome: 'not_found' };
-    return applied ? { outcome: 'applied', card: current, ownerId } : { outcome: 'already_decided', card: current };
+    return entry ? { outcome: 'applied', card: current, ownerId: current.requester.id } : { outcome: 'already_decided', card: current };
   }
 
   return {

@@ -1,5 +1,11 @@
-import { findGiftCardOrder, listPendingGiftCardOrders, transitionGiftCardOrder, type GiftCardOrderRow, type GiftCardOrderTransition } from '../../db/giftCardOrders.ts';
-import { findUserById } from '../../db/users.ts';
+import {
+  findGiftCardOrder,
+  findGiftCardOrderWithRequester,
+  listPendingGiftCardOrders,
+  transitionGiftCardOrder,
+  type GiftCardOrderRow,
+  type GiftCardOrderTransition,
+} from '../../db/giftCardOrders.ts';
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { notifyUser } from '../notifications/outbox.ts';
@@ -43,16 +49,16 @@ export function createGiftCardKind(deps: { clock: Clock; codes: Sealer }): Appro
     canStartReview: false,
 
     async load(db, id) {
-      const order = await findGiftCardOrder(db, id);
-      const user = order ? await findUserById(db, order.user_id) : null;
-      if (!order || !user) return null;
+      const found = await findGiftCardOrderWithRequester(db, id);
+      if (!found) return null;
+      const { row: order, requester } = found;
       const { card_code: sealed, ...details } = order;
       return {
         kind: GIFT_CARD_KIND,
         id,
         status: order.status,
         submittedAt: order.created_at,
-        requester: user,
+        requester,
         photos: [order.proof_image, ...order.more_proof_images],
         details: { ...details, ...openCode(codes, sealed) },
       };

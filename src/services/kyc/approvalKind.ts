@@ -34,7 +34,7 @@ export const kycApprovalKind: ApprovalKind<KycFacts> = {
       id,
       status: STATUS_OF[kyc.status],
       submittedAt: kyc.submitted_at,
-      requester: { ...kyc, first_name: kyc.account_first_name, last_name: kyc.account_last_name },
+      requester: { ...kyc, id: kyc.user_id, first_name: kyc.account_first_name, last_name: kyc.account_last_name },
       photos: [kyc.document_front, ...(kyc.document_back ? [kyc.document_back] : []), kyc.selfie],
       details: kyc,
     };

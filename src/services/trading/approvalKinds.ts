@@ -1,5 +1,10 @@
-import { decidePendingCryptoTransaction, findCryptoTransaction, listPendingCryptoTransactions, type CryptoTransactionRow } from '../../db/cryptoTransactions.ts';
-import { findUserById } from '../../db/users.ts';
+import {
+  decidePendingCryptoTransaction,
+  findCryptoTransaction,
+  findCryptoTransactionWithRequester,
+  listPendingCryptoTransactions,
+  type CryptoTransactionRow,
+} from '../../db/cryptoTransactions.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -20,15 +25,15 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
     canStartReview: false,
 
     async load(db, id) {
-      const row = await findCryptoTransaction(db, id, type);
-      const user = row ? await findUserById(db, row.user_id) : null;
-      if (!row || !user) return null;
+      const found = await findCryptoTransactionWithRequester(db, id, type);
+      if (!found) return null;
+      const { row, requester } = found;
       return {
         kind: type,
         id,
         status: row.status,
         submittedAt: row.created_at,
-        requester: user,
+        requester,
         photos: row.payment_proof ? [row.payment_proof] : [],
         details: { ...row, asset },
       };

@@ -1,6 +1,11 @@
-import { decidePendingDeposit, findDeposit, listPendingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
-import { decidePendingWithdrawal, findWithdrawal, listPendingWithdrawals, type WithdrawalRow } from '../../db/cashWithdrawals.ts';
-import { findUserById } from '../../db/users.ts';
+import { decidePendingDeposit, findDeposit, findDepositWithRequester, listPendingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
+import {
+  decidePendingWithdrawal,
+  findWithdrawal,
+  findWithdrawalWithRequester,
+  listPendingWithdrawals,
+  type WithdrawalRow,
+} from '../../db/cashWithdrawals.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -16,18 +21,10 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
     kind: 'deposit',
     canStartReview: false,
     async load(db, id) {
-      const row = await findDeposit(db, id);
-      const user = row ? await findUserById(db, row.user_id) : null;
-      if (!row || !user) return null;
-      return {
-        kind: 'deposit',
-        id,
-        status: row.status,
-        submittedAt: row.created_at,
-        requester: user,
-        photos: row.payment_proof ? [row.payment_proof] : [],
-        details: row,
-      };
+      const found = await findDepositWithRequester(db, id);
+      if (!found) return null;
+      const { row, requester } = found;
+      return { kind: 'deposit', id, status: row.status, submittedAt: row.created_at, requester, photos: row.payment_proof ? [row.payment_proof] : [], details: row };
     },
     ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
     listPending: async (db) => (await listPendingDeposits(db)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
@@ -54,10 +51,10 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
     kind: 'withdrawal',
     canStartReview: false,
     async load(db, id) {
-      const row = await findWithdrawal(db, id);
-      const user = row ? await findUserById(db, row.user_id) : null;
-      if (!row || !user) return null;
-      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester: user, photos: [], details: row };
+      const found = await findWithdrawalWithRequester(db, id);
+      if (!found) return null;
+      const { row, requester } = found;
+      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row };
     },
     ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
     listPending: async (db) =>
