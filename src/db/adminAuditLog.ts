@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 
 export interface AuditEntry {
@@ -18,9 +18,13 @@ const auditRowSchema = z.object({
 });
 export type AuditRow = z.infer<typeof auditRowSchema>;
 
-/** Writes the entry; returns it as the card shows it (who, when, why), so a decision need not read it back. */
-export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry): Promise<AuditRow> {
+/**
+ * Writes the entry, and `alongside` (another write, e.g. the notification of a decision) in the same statement;
+ * returns the entry as a card shows it (who, when, why), so a decision need not read it back.
+ */
+export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry, alongside?: FragmentSqlToken): Promise<AuditRow> {
   return db.one(sql.type(auditRowSchema)`
+    ${alongside ? sql.fragment`WITH alongside AS (${alongside})` : sql.fragment``}
     INSERT INTO admin_audit_log (subject_kind, subject_id, action, admin_telegram_id, admin_user_id, admin_name, reason, details)
     VALUES (${entry.subjectKind}, ${entry.subjectId}, ${entry.action}, ${entry.admin.telegramId}, ${entry.admin.userId},
             ${entry.admin.name}, ${entry.reason ?? null}, ${sql.jsonb(entry.details ?? {})})

@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { countRow, idRow } from './commonRows.ts';
 
@@ -20,17 +20,24 @@ export interface NewNotification {
   priority?: NotificationPriority;
 }
 
-/** Inserts an outbox row; `delivered` marks one whose text the user has already seen (and so read) in the chat. */
-export async function insertNotification(db: CommonQueryMethods, notification: NewNotification, delivered = false): Promise<number> {
-  return db.oneFirst(sql.type(idRow)`
+/**
+ * The INSERT of an outbox row, to run on its own or beside another write in one statement (a decision's audit
+ * row); `delivered` marks one whose text the user has already seen (and so read) in the chat.
+ */
+export function notificationInsert(notification: NewNotification, delivered = false): FragmentSqlToken {
+  return sql.fragment`
     INSERT INTO notifications (user_id, notification_type, title, message, format, photo, priority, read, created_at, sent_at, next_attempt_at)
     VALUES (
       ${notification.userId}, ${notification.type}, ${notification.title}, ${notification.message}, ${notification.format ?? 'text'},
       ${notification.photo ?? null}, ${PRIORITY_VALUE[notification.priority ?? 'urgent']}, ${delivered}, now(),
       ${delivered ? sql.fragment`now()` : null}, ${delivered ? null : sql.fragment`now()`}
     )
-    RETURNING id
-  `);
+  `;
+}
+
+/** Inserts an outbox row; returns its id. */
+export async function insertNotification(db: CommonQueryMethods, notification: NewNotification, delivered = false): Promise<number> {
+  return db.oneFirst(sql.type(idRow)`${notificationInsert(notification, delivered)} RETURNING id`);
 }
 
 /** Due rows looked at per row claimed: room to find one each of several users behind a user with many waiting. */

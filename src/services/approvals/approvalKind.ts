@@ -1,5 +1,6 @@
 import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
 import type { AdminActor } from '../accounts/admins.ts';
+import type { Notice } from '../notifications/outbox.ts';
 
 /** Where a request stands, in the words every request kind shares; `completed` follows a follow-up step. */
 export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined' | 'completed';
@@ -38,19 +39,28 @@ export interface RequestFacts<D = unknown> extends PendingRequest<D> {
 }
 
 /**
+ * What a decision tells the user who made the request. The approvals service writes it to the outbox with the
+ * decision's audit row, in one statement of the decision's transaction (so both exist exactly when the change does).
+ */
+export interface DecisionNotice {
+  userId: number;
+  notice: Notice;
+}
+
+/**
  * A step some kinds take after approval, from the same card (a gift card's "Mark completed"): one guarded
- * update approved → completed in the transaction it is given; false when the request was not approved (any more).
+ * update approved → completed in the transaction it is given; null when the request was not approved (any more).
  */
 export interface FollowUp {
   /** Its action in the audit trail, e.g. 'complete'. */
   action: string;
-  apply(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
+  apply(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
 }
 
 /**
  * One kind of request that admins decide (KYC, buys, sells, deposits, withdrawals …). Each decision is a
- * guarded update inside the transaction it is given, applies its money effect and writes the user's
- * notification there too; it returns false when the request was no longer open for that decision.
+ * guarded update inside the transaction it is given and applies its money effect there; it returns what to tell
+ * the user, or null when the request was no longer open for that decision.
  */
 export interface ApprovalKind<D = unknown> {
   /** The request kind's one name, used in callback data, audit rows, history and cards: e.g. 'withdrawal'. */
@@ -60,8 +70,8 @@ export interface ApprovalKind<D = unknown> {
   /** The users.id of whoever made the request: no admin decides their own. */
   ownerId(db: CommonQueryMethods, id: number): Promise<number | null>;
   listPending(db: CommonQueryMethods): Promise<readonly PendingRequest<D>[]>;
-  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
-  decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<boolean>;
-  startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<boolean>;
+  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
+  decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<DecisionNotice | null>;
+  startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
   followUp?: FollowUp;
 }

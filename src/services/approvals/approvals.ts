@@ -2,6 +2,7 @@ import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards.ts';
 import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
+import { notificationAlongside } from '../notifications/outbox.ts';
 import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts } from './approvalKind.ts';
 
 export type DecisionResult =
@@ -94,9 +95,9 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       case 'decline':
         return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
       case 'start_review':
-        return implementation.startReview?.(tx, request.id, admin) ?? false;
+        return implementation.startReview?.(tx, request.id, admin) ?? null;
       case 'follow_up':
-        return implementation.followUp?.apply(tx, request.id, admin) ?? false;
+        return implementation.followUp?.apply(tx, request.id, admin) ?? null;
     }
   }
 
@@ -110,10 +111,15 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
     const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
     // The audit row of the decision applied, or null when it was not (someone decided first).
-    const entry = await pool.transaction(async (tx) => {
-      if (!action || !(await apply(implementation, tx, request, admin, reason))) return null;
-      return insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) });
-    });
+    const entry = !action
+      ? null
+      : await pool.transaction(async (tx) => {
+          const told = await apply(implementation, tx, request, admin, reason);
+          if (!told) return null;
+          const audit = { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) };
+          // The user's notice and the audit row in one statement.
+          return insertAuditEntry(tx, audit, notificationAlongside(told.userId, told.notice));
+        });
     const current = await card(request.kind, request.id, entry ? { entry, isFollowUp: request.action === 'follow_up' } : undefined);
     if (!current) return { outcome: 'not_found' };
     return entry ? { outcome: 'applied', card: current, ownerId: current.requester.id } : { outcome: 'already_decided', card: current };

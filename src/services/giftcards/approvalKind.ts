@@ -8,7 +8,6 @@ import {
 } from '../../db/giftCardOrders.ts';
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
-import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Sealer } from '../platform/sealing.ts';
 import { moveFunds } from '../wallet/ledger.ts';
@@ -76,7 +75,7 @@ export function createGiftCardKind(deps: { clock: Clock; codes: Sealer }): Appro
 
     async approve(tx, id) {
       const order = await step(tx, id, { from: 'pending', to: 'approved' });
-      if (!order) return false;
+      if (!order) return null;
       const credited = await moveFunds(tx, {
         userId: order.user_id,
         changes: { cedis_available: order.payout_ghs },
@@ -84,24 +83,21 @@ export function createGiftCardKind(deps: { clock: Clock; codes: Sealer }): Appro
         reference: { kind: GIFT_CARD_KIND, id },
       });
       if (!credited) throw new Error(`gift card order ${id}: the user's wallet is missing`);
-      await notifyUser(tx, order.user_id, giftCardNotices.approved(order));
-      return true;
+      return { userId: order.user_id, notice: giftCardNotices.approved(order) };
     },
 
     async decline(tx, id, _admin, reason) {
       const order = await step(tx, id, { from: 'pending', to: 'declined', declineReason: reason });
-      if (!order) return false;
-      await notifyUser(tx, order.user_id, giftCardNotices.declined(order, reason));
-      return true;
+      if (!order) return null;
+      return { userId: order.user_id, notice: giftCardNotices.declined(order, reason) };
     },
 
     followUp: {
       action: 'complete',
       async apply(tx, id) {
         const order = await step(tx, id, { from: 'approved', to: 'completed' });
-        if (!order) return false;
-        await notifyUser(tx, order.user_id, giftCardNotices.completed(order));
-        return true;
+        if (!order) return null;
+        return { userId: order.user_id, notice: giftCardNotices.completed(order) };
       },
     },
   };

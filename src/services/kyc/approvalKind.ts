@@ -8,7 +8,6 @@ import {
 import { mirrorKycDecision } from '../../db/kycVerifications.ts';
 import { setKycStatus } from '../../db/users.ts';
 import type { ApprovalKind, RequestStatus } from '../approvals/approvalKind.ts';
-import { notifyUser } from '../notifications/outbox.ts';
 import { kycNotices } from './notices.ts';
 
 /** What a KYC card shows: one submission as typed and photographed (each submission has its own card). */
@@ -49,11 +48,10 @@ export const kycApprovalKind: ApprovalKind<KycFacts> = {
 
   async approve(tx, id, admin) {
     const kyc = await transitionKycSubmission(tx, id, ['PENDING', 'UNDER_REVIEW'], 'APPROVED', { reviewerId: admin.userId, decided: true });
-    if (!kyc) return false;
+    if (!kyc) return null;
     await mirrorKycDecision(tx, kyc);
     await setKycStatus(tx, kyc.user_id, 'approved');
-    await notifyUser(tx, kyc.user_id, kycNotices.approved());
-    return true;
+    return { userId: kyc.user_id, notice: kycNotices.approved() };
   },
 
   async decline(tx, id, admin, reason) {
@@ -62,18 +60,16 @@ export const kycApprovalKind: ApprovalKind<KycFacts> = {
       rejectionReason: reason,
       decided: true,
     });
-    if (!kyc) return false;
+    if (!kyc) return null;
     await mirrorKycDecision(tx, kyc);
     await setKycStatus(tx, kyc.user_id, 'rejected');
-    await notifyUser(tx, kyc.user_id, kycNotices.rejected(reason));
-    return true;
+    return { userId: kyc.user_id, notice: kycNotices.rejected(reason) };
   },
 
   async startReview(tx, id, admin) {
     const kyc = await transitionKycSubmission(tx, id, ['PENDING'], 'UNDER_REVIEW', { reviewerId: admin.userId, decided: false });
-    if (!kyc) return false;
+    if (!kyc) return null;
     await mirrorKycDecision(tx, kyc);
-    await notifyUser(tx, kyc.user_id, kycNotices.underReview());
-    return true;
+    return { userId: kyc.user_id, notice: kycNotices.underReview() };
   },
 };

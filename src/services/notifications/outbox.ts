@@ -1,5 +1,5 @@
-import type { CommonQueryMethods } from 'slonik';
-import { insertNotification } from '../../db/notifications.ts';
+import type { CommonQueryMethods, FragmentSqlToken } from 'slonik';
+import { insertNotification, notificationInsert } from '../../db/notifications.ts';
 
 /** A notification's words, from its domain's notices module (services/<domain>/notices.ts). */
 export interface Notice {
@@ -21,4 +21,12 @@ export async function notifyUser(
   options: { delivered?: boolean; photo?: string } = {},
 ): Promise<number> {
   return insertNotification(db, { userId, ...notice, photo: options.photo ?? null }, options.delivered ?? false);
+}
+
+/**
+ * notifyUser's outbox row as part of another write, for a statement that records it together with its own (a
+ * decision's audit row): same transaction, one round trip.
+ */
+export function notificationAlongside(userId: number, notice: Notice): FragmentSqlToken {
+  return notificationInsert({ userId, ...notice, photo: null });
 }

@@ -6,7 +6,6 @@ import {
   type CryptoTransactionRow,
 } from '../../db/cryptoTransactions.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
-import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from '../wallet/ledger.ts';
 import { tradingNotices } from './notices.ts';
@@ -46,7 +45,7 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
 
     async approve(tx, id) {
       const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'approved', decidedAt: clock() });
-      if (!row) return false;
+      if (!row) return null;
       const reference = { kind: type, id };
       const moved =
         type === 'buy'
@@ -58,13 +57,12 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
               reference,
             });
       if (!moved) throw new Error(`${type} ${id}: the reserved funds are missing`);
-      await notifyUser(tx, row.user_id, type === 'buy' ? tradingNotices.buyApproved(row, asset) : tradingNotices.sellApproved(row));
-      return true;
+      return { userId: row.user_id, notice: type === 'buy' ? tradingNotices.buyApproved(row, asset) : tradingNotices.sellApproved(row) };
     },
 
     async decline(tx, id, _admin, reason) {
       const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'declined', declineReason: reason, decidedAt: clock() });
-      if (!row) return false;
+      if (!row) return null;
       if (type === 'sell') {
         const released = await moveFunds(tx, {
           userId: row.user_id,
@@ -74,8 +72,7 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
         });
         if (!released) throw new Error(`sell ${id}: the reserved funds are missing`);
       }
-      await notifyUser(tx, row.user_id, type === 'buy' ? tradingNotices.buyDeclined(row, reason) : tradingNotices.sellDeclined(row, reason, asset));
-      return true;
+      return { userId: row.user_id, notice: type === 'buy' ? tradingNotices.buyDeclined(row, reason) : tradingNotices.sellDeclined(row, reason, asset) };
     },
   };
 }

@@ -7,7 +7,6 @@ import {
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
-import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from './ledger.ts';
 import { walletNotices } from './notices.ts';
@@ -30,17 +29,15 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
     listPending: async (db) => (await listPendingDeposits(db)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
     async approve(tx, id) {
       const row = await decidePendingDeposit(tx, id, { status: 'approved', decidedAt: clock() });
-      if (!row) return false;
+      if (!row) return null;
       const credited = await moveFunds(tx, { userId: row.user_id, changes: { cedis_available: row.amount }, reason: 'deposit_approved', reference: { kind: 'deposit', id } });
       if (!credited) throw new Error(`deposit ${id}: the user's wallet is missing`);
-      await notifyUser(tx, row.user_id, walletNotices.depositApproved(row));
-      return true;
+      return { userId: row.user_id, notice: walletNotices.depositApproved(row) };
     },
     async decline(tx, id, _admin, reason) {
       const row = await decidePendingDeposit(tx, id, { status: 'declined', declineReason: reason, decidedAt: clock() });
-      if (!row) return false;
-      await notifyUser(tx, row.user_id, walletNotices.depositDeclined(row, reason));
-      return true;
+      if (!row) return null;
+      return { userId: row.user_id, notice: walletNotices.depositDeclined(row, reason) };
     },
   };
 }
@@ -61,16 +58,15 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
       (await listPendingWithdrawals(db)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
     async approve(tx, id) {
       const row = await decidePendingWithdrawal(tx, id, { status: 'approved', decidedAt: clock() });
-      if (!row) return false;
+      if (!row) return null;
       const reference = { kind: 'withdrawal', id };
       const paid = await moveFunds(tx, { userId: row.user_id, changes: { cedis_reserved: `-${row.amount}` }, reason: 'withdrawal_paid', reference });
       if (!paid) throw new Error(`withdrawal ${id}: the reserved funds are missing`);
-      await notifyUser(tx, row.user_id, walletNotices.withdrawalPaid(row));
-      return true;
+      return { userId: row.user_id, notice: walletNotices.withdrawalPaid(row) };
     },
     async decline(tx, id, _admin, reason) {
       const row = await decidePendingWithdrawal(tx, id, { status: 'declined', declineReason: reason, decidedAt: clock() });
-      if (!row) return false;
+      if (!row) return null;
       const released = await moveFunds(tx, {
         userId: row.user_id,
         changes: { cedis_reserved: `-${row.amount}`, cedis_available: row.amount },
@@ -78,8 +74,7 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
         reference: { kind: 'withdrawal', id },
       });
       if (!released) throw new Error(`withdrawal ${id}: the reserved funds are missing`);
-      await notifyUser(tx, row.user_id, walletNotices.withdrawalDeclined(row, reason));
-      return true;
+      return { userId: row.user_id, notice: walletNotices.withdrawalDeclined(row, reason) };
     },
   };
 }
