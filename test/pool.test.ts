@@ -1,7 +1,8 @@
 import { SchemaValidationError, sql, type Interceptor } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createDatabasePool, type DatabasePool } from '../src/db/setup/pool.ts';
+import { createDatabasePool, TransactionRefusal, type DatabasePool } from '../src/db/setup/pool.ts';
+import { Rollback, withRollback } from '../src/services/common/rollback.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 let db: TestDatabase;
@@ -42,5 +43,46 @@ describe('the database pool', () => {
     seen.length = 0;
     await pool.query(sql.unsafe`SELECT ${41}::int + 1 AS answer`);
     expect(seen).toEqual([{ sql: 'SELECT $1::int + 1 AS answer', values: [41] }]);
+  });
+
+  describe('a transaction its own code refuses', () => {
+    // One connection, so a second call gets the first one's connection again if it was kept.
+    let single: DatabasePool;
+    const backend = sql.type(z.object({ pid: z.number() }))`SELECT pg_backend_pid()::int8 AS pid`;
+    const probeRows = sql.type(z.object({ n: z.number() }))`SELECT n::int8 AS n FROM refusal_probe ORDER BY n`;
+    beforeAll(async () => {
+      single = await createDatabasePool(db.url, { maxPoolSize: 1 });
+      await single.query(sql.unsafe`CREATE TABLE refusal_probe (n int NOT NULL)`);
+    });
+    afterAll(async () => {
+      await single.end();
+    });
+
+    it('is rolled back, its refusal reaches the caller, and its connection serves the next call', async () => {
+      let refusedOn = 0;
+      const outcome = await withRollback<string, string>(() =>
+        single.transaction(async (tx) => {
+          await tx.query(sql.unsafe`INSERT INTO refusal_probe (n) VALUES (1)`);
+          refusedOn = await tx.oneFirst(backend);
+          throw new Rollback('insufficient');
+        }),
+      );
+      expect(outcome).toBe('insufficient');
+      expect(await single.any(probeRows)).toEqual([]);
+      expect(await single.oneFirst(backend)).toBe(refusedOn);
+      await single.transaction((tx) => tx.query(sql.unsafe`INSERT INTO refusal_probe (n) VALUES (2)`));
+      expect(await single.any(probeRows)).toEqual([{ n: 2 }]);
+    });
+
+    it('still discards the connection after a failure that is not a refusal', async () => {
+      let failedOn = 0;
+      const failing = single.transaction(async (tx) => {
+        failedOn = await tx.oneFirst(backend);
+        throw new Error('something broke');
+      });
+      await expect(failing).rejects.toThrow('something broke');
+      expect(await single.oneFirst(backend)).not.toBe(failedOn);
+      expect(new Rollback('x')).toBeInstanceOf(TransactionRefusal);
+    });
   });
 });

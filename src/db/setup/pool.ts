@@ -2,6 +2,7 @@ import {
   createPool,
   SchemaValidationError,
   type DatabasePool,
+  type DatabaseTransactionConnection,
   type Interceptor,
   type QueryResultRow,
 } from 'slonik';
@@ -48,8 +49,36 @@ export interface PoolOptions {
   interceptors?: readonly Interceptor[];
 }
 
+/**
+ * Thrown by a transaction's own code to roll it back with a known outcome (a refusal such as "insufficient
+ * funds", not a failure). Its connection goes back to the pool, where slonik would destroy it: slonik discards
+ * the connection of any callback that throws, by design (gajus/slonik#721), and the next caller then waits for a
+ * new one (35–50 ms here). A refusal is thrown by the product's code between its statements, so nothing is in
+ * flight and the ROLLBACK has run (had the ROLLBACK failed, its error would be thrown instead, and the connection
+ * discarded). Any other error still discards the connection: it may come from the connection itself.
+ */
+export class TransactionRefusal extends Error {}
+
+/** The pool, whose transactions give their connection back after a refusal instead of destroying it. */
+function keepingConnectionsOfRefusals(pool: DatabasePool): DatabasePool {
+  const transaction = async <T>(handler: (tx: DatabaseTransactionConnection) => Promise<T>, transactionRetryLimit?: number): Promise<T> => {
+    const settled = await pool.connect(async (connection): Promise<{ value: T } | { refusal: TransactionRefusal }> => {
+      try {
+        return { value: await connection.transaction(handler, transactionRetryLimit) };
+      } catch (error) {
+        // Returned, not thrown, so the connection is released; thrown again below.
+        if (error instanceof TransactionRefusal) return { refusal: error };
+        throw error;
+      }
+    });
+    if ('refusal' in settled) throw settled.refusal;
+    return settled.value;
+  };
+  return new Proxy(pool, { get: (target, key, receiver) => (key === 'transaction' ? transaction : (Reflect.get(target, key, receiver) as unknown)) });
+}
+
 export async function createDatabasePool(connectionUri: string, options: PoolOptions = {}): Promise<DatabasePool> {
-  return createPool(connectionUri, {
+  const pool = await createPool(connectionUri, {
     typeParsers,
     interceptors: [resultParser, ...(options.interceptors ?? [])],
     maxPoolSize: options.maxPoolSize ?? 10,
@@ -61,4 +90,5 @@ export async function createDatabasePool(connectionUri: string, options: PoolOpt
     // Kept open between bursts rather than closed after 5 idle seconds and opened again.
     idleTimeout: 60_000,
   });
+  return keepingConnectionsOfRefusals(pool);
 }

@@ -1,5 +1,7 @@
-/** Thrown inside a transaction to roll it back with a known outcome (not a failure). */
-export class Rollback<T> extends Error {
+import { TransactionRefusal } from '../../db/setup/pool.ts';
+
+/** Thrown inside a transaction to roll it back with a known outcome (not a failure); its connection is kept. */
+export class Rollback<T> extends TransactionRefusal {
   readonly outcome: T;
   constructor(outcome: T) {
     super('rollback');
