@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { PENDING_SHOWN } from '../src/features/approvals/pendingCommand.ts';
 import type { AppServices } from '../src/modules.ts';
 import { startBenchDatabase, type BenchDatabase } from './support/database.ts';
 import { explainAll, statementRecorder, type StatementRecorder } from './support/explain.ts';
@@ -88,7 +89,12 @@ function probes(services: AppServices, verified: readonly number[], everyone: re
       work: (index) => services.notifications.inbox.page(userOf(everyone, index), index % 10 === 9 ? 1 + (index % 3) : 0),
       explained: [0, ordinary],
     },
-    { name: 'the admin pending queue', call: 'services.approvals.listPending', work: () => services.approvals.listPending(), explained: [0] },
+    {
+      name: 'the admin pending queue (/pending)',
+      call: `services.approvals.listWaiting + withFacts(first ${PENDING_SHOWN})`,
+      work: async () => services.approvals.withFacts((await services.approvals.listWaiting()).slice(0, PENDING_SHOWN)),
+      explained: [0],
+    },
     { name: 'the market book and last 24 h', call: 'services.market.overview', work: () => services.market.overview(), explained: [0] },
     {
       name: 'the admin /stats figures and chart',

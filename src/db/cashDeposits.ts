@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
+import type { WaitingSource } from './readModels/waitingRequests.ts';
 
 export const depositSchema = z.object({
   id: z.number(),
@@ -44,8 +45,13 @@ export async function findDepositByReference(db: CommonQueryMethods, reference: 
   return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE reference = ${reference}`);
 }
 
-export async function listPendingDeposits(db: CommonQueryMethods): Promise<readonly DepositRow[]> {
-  return db.any(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE status = 'pending' ORDER BY created_at, id`);
+export const waitingDeposits: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM cash_deposits WHERE status = 'pending'`;
+
+/** The deposits among `ids` that are still pending, oldest first. */
+export async function listPendingDeposits(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly DepositRow[]> {
+  return db.any(sql.type(depositSchema)`
+    SELECT * FROM cash_deposits WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
+  `);
 }
 
 export function decidePendingDeposit(db: CommonQueryMethods, id: number, decision: Decision): Promise<DepositRow | null> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
+import type { WaitingSource } from './readModels/waitingRequests.ts';
 
 export const MOMO_NETWORKS = ['MTN', 'Telecel', 'AirtelTigo'] as const;
 export type MomoNetwork = (typeof MOMO_NETWORKS)[number];
@@ -60,8 +61,13 @@ export async function findWithdrawalByReference(db: CommonQueryMethods, referenc
   return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE reference = ${reference}`);
 }
 
-export async function listPendingWithdrawals(db: CommonQueryMethods): Promise<readonly WithdrawalRow[]> {
-  return db.any(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE status = 'pending' ORDER BY created_at, id`);
+export const waitingWithdrawals: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM cash_withdrawals WHERE status = 'pending'`;
+
+/** The withdrawals among `ids` that are still pending, oldest first. */
+export async function listPendingWithdrawals(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly WithdrawalRow[]> {
+  return db.any(sql.type(withdrawalSchema)`
+    SELECT * FROM cash_withdrawals WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
+  `);
 }
 
 export function decidePendingWithdrawal(db: CommonQueryMethods, id: number, decision: Decision): Promise<WithdrawalRow | null> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
+import type { WaitingSource } from './readModels/waitingRequests.ts';
 
 export const cryptoTransactionSchema = z.object({
   id: z.number(),
@@ -74,9 +75,14 @@ export async function findCryptoTransactionByReference(db: CommonQueryMethods, r
   return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE reference = ${reference}`);
 }
 
-export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell'): Promise<readonly CryptoTransactionRow[]> {
+export function waitingCryptoTransactions(type: 'buy' | 'sell'): WaitingSource {
+  return sql.fragment`SELECT id, created_at AS submitted_at FROM crypto_transactions WHERE type = ${type} AND status = 'pending'`;
+}
+
+/** The buys or sells among `ids` that are still pending, oldest first. */
+export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell', ids: readonly number[]): Promise<readonly CryptoTransactionRow[]> {
   return db.any(sql.type(cryptoTransactionSchema)`
-    SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' ORDER BY created_at, id
+    SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }
 

@@ -2,6 +2,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { HistorySource } from './readModels/userHistory.ts';
 import { countRow, idRow } from './commonRows.ts';
+import type { WaitingSource } from './readModels/waitingRequests.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 
 export const GIFT_CARD_ORDER_STATUSES = ['pending', 'approved', 'declined', 'completed'] as const;
@@ -80,8 +81,11 @@ export async function findGiftCardOrderByReference(db: CommonQueryMethods, refer
   return db.maybeOne(sql.type(giftCardOrderSchema)`${withCard} WHERE o.reference = ${reference}`);
 }
 
-export async function listPendingGiftCardOrders(db: CommonQueryMethods): Promise<readonly GiftCardOrderRow[]> {
-  return db.any(sql.type(giftCardOrderSchema)`${withCard} WHERE o.status = 'pending' ORDER BY o.created_at, o.id`);
+export const waitingGiftCardOrders: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM gift_card_orders WHERE status = 'pending'`;
+
+/** The orders among `ids` that are still pending, oldest first. */
+export async function listPendingGiftCardOrders(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly GiftCardOrderRow[]> {
+  return db.any(sql.type(giftCardOrderSchema)`${withCard} WHERE o.status = 'pending' AND o.id = ANY(${sql.array(ids, 'int8')}) ORDER BY o.created_at, o.id`);
 }
 
 export async function countUserGiftCardOrders(db: CommonQueryMethods, userId: number): Promise<number> {

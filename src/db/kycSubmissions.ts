@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import type { WaitingSource } from './readModels/waitingRequests.ts';
 
 export const KYC_STATUSES = ['PENDING', 'UNDER_REVIEW', 'APPROVED', 'REJECTED'] as const;
 export const DOCUMENT_TYPES = ['PASSPORT', 'DRIVER_LICENSE', 'NATIONAL_ID'] as const;
@@ -73,10 +74,14 @@ export async function findKycSubmissionWithUser(db: CommonQueryMethods, id: numb
   return db.maybeOne(sql.type(withUserSchema)`SELECT ${withUser} WHERE s.id = ${id}`);
 }
 
-export async function listKycSubmissionsInStatuses(db: CommonQueryMethods, statuses: readonly KycStatus[]): Promise<readonly KycSubmissionWithUser[]> {
-  return db.any(sql.type(withUserSchema)`
-    SELECT ${withUser} WHERE s.status = ANY(${sql.array(statuses, 'text')}) ORDER BY s.submitted_at, s.id
-  `);
+/** A submission waiting for an admin: pending or under review (the predicate of kyc_submissions_open_idx). */
+const open = sql.fragment`s.status IN ('PENDING', 'UNDER_REVIEW')`;
+
+export const waitingKycSubmissions: WaitingSource = sql.fragment`SELECT s.id, s.submitted_at FROM kyc_submissions s WHERE ${open}`;
+
+/** The submissions among `ids` that still wait for an admin, oldest first. */
+export async function listOpenKycSubmissions(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly KycSubmissionWithUser[]> {
+  return db.any(sql.type(withUserSchema)`SELECT ${withUser} WHERE ${open} AND s.id = ANY(${sql.array(ids, 'int8')}) ORDER BY s.submitted_at, s.id`);
 }
 
 /** Guarded transition from one of `from` to `to`: null when the submission is no longer in one of `from`. */

@@ -7,7 +7,7 @@ import type { Job, JobOutcome } from './job.ts';
 
 export interface DigestJobDeps {
   stats: Pick<StatsService, 'previousDay'>;
-  approvals: Pick<ApprovalService, 'listPending'>;
+  approvals: Pick<ApprovalService, 'listWaiting'>;
   cards: Pick<CardPublisher, 'view'>;
   api: Api;
   adminChatId: number;
@@ -15,7 +15,7 @@ export interface DigestJobDeps {
 
 /** Tells the admin chat how yesterday went (Accra's calendar day before `now`) and what is waiting now. */
 export async function sendDailyDigest(deps: DigestJobDeps, now: Date): Promise<JobOutcome> {
-  const [report, pending] = await Promise.all([deps.stats.previousDay(now), deps.approvals.listPending()]);
+  const [report, pending] = await Promise.all([deps.stats.previousDay(now), deps.approvals.listWaiting()]);
   await deps.api.sendMessage(deps.adminChatId, digestText(report, pending, deps.cards, now).value);
   return { sent: 1, pending: pending.length };
 }

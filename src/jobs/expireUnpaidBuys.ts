@@ -10,7 +10,7 @@ import type { Job, JobOutcome } from './job.ts';
  */
 export async function expireUnpaidBuys(deps: DecisionDeps & { api: Api }, now: Date): Promise<JobOutcome> {
   let expired = 0;
-  for (const buy of unpaidBuysDue(await deps.approvals.listPending(), now)) {
+  for (const buy of unpaidBuysDue(await deps.approvals.listWaiting(), now)) {
     const result = await deps.approvals.declineAutomatically({ kind: buy.kind, id: buy.id, ...UNPAID_BUY_EXPIRY });
     if (result.outcome !== 'applied') continue;
     expired += 1;

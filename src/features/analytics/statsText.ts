@@ -1,9 +1,10 @@
 import type { BusinessSnapshot, DayReport, MoneyKind, MoneyMoved } from '../../services/analytics/stats.ts';
-import type { PendingRequest } from '../../services/approvals/approvalKind.ts';
+import type { WaitingRequest } from '../../services/approvals/approvalKind.ts';
 import { formatCrypto, formatGhs, formatMoney } from '../../services/common/amounts.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
 import { formatAge, formatCalendarDate, formatDateTime } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+import { waitingByKind } from '../approvals/pendingCommand.ts';
 
 export const MONEY_KIND_LABELS: Readonly<Record<MoneyKind, string>> = {
   buy: 'Buys',
@@ -21,17 +22,14 @@ export function moneyMovedText(heading: string, moved: MoneyMoved): SafeHtml {
 }
 
 /** The waiting requests by kind and how long the oldest has waited, e.g. "3 (Buy 2, Withdrawal 1), oldest 2 hours". */
-export function pendingQueueText(pending: readonly PendingRequest[], cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
+export function pendingQueueText(pending: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
   if (pending.length === 0) return html`⏳ <b>Waiting for a decision</b>: none`;
-  const counts = new Map<string, number>();
-  for (const request of pending) counts.set(request.kind, (counts.get(request.kind) ?? 0) + 1);
-  const byKind = [...counts].map(([kind, count]) => `${cards.view(kind)?.label ?? kind} ${count}`).join(', ');
   const oldest = pending.reduce((first, request) => (request.submittedAt < first.submittedAt ? request : first));
-  return html`⏳ <b>Waiting for a decision</b>: ${pending.length} (${byKind}), the oldest for ${formatAge(oldest.submittedAt, now)}. Send /pending to decide them.`;
+  return html`⏳ <b>Waiting for a decision</b>: ${pending.length} (${waitingByKind(pending, cards)}), the oldest for ${formatAge(oldest.submittedAt, now)}. Send /pending to decide them.`;
 }
 
 /** /stats: users, verification, money moved by window, the queue, gift cards and the market. */
-export function statsText(snapshot: BusinessSnapshot, pending: readonly PendingRequest[], cards: Pick<CardPublisher, 'view'>, asset: string): SafeHtml {
+export function statsText(snapshot: BusinessSnapshot, pending: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>, asset: string): SafeHtml {
   const { users, kyc, market } = snapshot;
   const joined = users.joined;
   const giftCards =
@@ -60,7 +58,7 @@ export function statsText(snapshot: BusinessSnapshot, pending: readonly PendingR
 }
 
 /** The morning digest: yesterday in figures, and what is waiting now. */
-export function digestText(report: DayReport, pending: readonly PendingRequest[], cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
+export function digestText(report: DayReport, pending: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
   return joinHtml([
     html`☀️ <b>Daily digest for ${formatCalendarDate(report.day)}</b>`,
     html``,

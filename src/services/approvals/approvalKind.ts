@@ -1,4 +1,5 @@
 import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
+import type { WaitingSource } from '../../db/readModels/waitingRequests.ts';
 import type { AdminActor } from '../accounts/admins.ts';
 import type { Notice } from '../notifications/outbox.ts';
 
@@ -18,11 +19,15 @@ export interface Requester {
   email: string;
 }
 
-/** A request waiting for a decision, with its kind's own facts (its row). */
-export interface PendingRequest<D = unknown> {
+/** A request waiting for a decision: which one, and since when. */
+export interface WaitingRequest {
   kind: string;
   id: number;
   submittedAt: Date;
+}
+
+/** A waiting request with its kind's own facts (its row). */
+export interface PendingRequest<D = unknown> extends WaitingRequest {
   details: D;
 }
 
@@ -69,7 +74,10 @@ export interface ApprovalKind<D = unknown> {
   load(db: CommonQueryMethods, id: number): Promise<Omit<RequestFacts<D>, 'decision'> | null>;
   /** The users.id of whoever made the request: no admin decides their own. */
   ownerId(db: CommonQueryMethods, id: number): Promise<number | null>;
-  listPending(db: CommonQueryMethods): Promise<readonly PendingRequest<D>[]>;
+  /** Its waiting requests (a SELECT of id and submitted_at, from its table's file), for the queue of every kind. */
+  waiting: WaitingSource;
+  /** The requests among `ids` still waiting, with their facts, oldest first. */
+  listPending(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly PendingRequest<D>[]>;
   approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<DecisionNotice | null>;
   startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;

@@ -3,7 +3,8 @@ import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards
 import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import { notificationAlongside } from '../notifications/outbox.ts';
-import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts } from './approvalKind.ts';
+import { listWaitingRequests } from '../../db/readModels/waitingRequests.ts';
+import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
 
 export type DecisionResult =
   /** `ownerId`: the users.id of who made the request (their notification is delivered right after). */
@@ -37,8 +38,13 @@ export interface ApprovalService {
   kind(kind: string): ApprovalKind | undefined;
   /** A request's facts with its latest decision, or null when there is no such request. */
   card(kind: string, id: number): Promise<RequestFacts | null>;
-  /** Every waiting request of every kind, oldest first. */
-  listPending(): Promise<PendingRequest[]>;
+  /** Every waiting request of every kind, oldest first: which one and since when, without its facts. */
+  listWaiting(): Promise<WaitingRequest[]>;
+  /**
+   * The facts of waiting requests (say the first page of listWaiting), in the order given; any decided meanwhile
+   * is left out.
+   */
+  withFacts(waiting: readonly WaitingRequest[]): Promise<PendingRequest[]>;
   /**
    * Applies an admin's decision (or the kind's follow-up step) exactly once: a second tap, or a second admin,
    * gets `already_decided`.
@@ -131,9 +137,21 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     kind: (kind) => byKind.get(kind),
     card,
 
-    async listPending() {
-      const lists = await Promise.all(deps.kinds.map((kind) => kind.listPending(pool)));
-      return lists.flat().sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || a.id - b.id);
+    async listWaiting() {
+      const rows = await listWaitingRequests(pool, deps.kinds);
+      return rows.map((row) => ({ kind: row.kind, id: row.id, submittedAt: row.submitted_at }));
+    },
+
+    async withFacts(waiting) {
+      // Each kind reads only its own requests of those given, at the same time.
+      const lists = await Promise.all(
+        [...Map.groupBy(waiting, (request) => request.kind)].map(async ([kind, requests]) => {
+          const implementation = byKind.get(kind);
+          return implementation ? implementation.listPending(pool, requests.map((request) => request.id)) : [];
+        }),
+      );
+      const found = new Map(lists.flat().map((request) => [`${request.kind}:${request.id}`, request]));
+      return waiting.flatMap((request) => found.get(`${request.kind}:${request.id}`) ?? []);
     },
 
     async decide(request) {

@@ -1,6 +1,6 @@
 import type { DatabasePool } from 'slonik';
 import { claimReminders, deleteRemindersBefore, releaseReminders } from '../../db/approvalReminders.ts';
-import type { PendingRequest } from './approvalKind.ts';
+import type { WaitingRequest } from './approvalKind.ts';
 
 /** A request waiting this long is brought up to the admins … */
 export const REMIND_AFTER_MS = 30 * 60_000;
@@ -13,9 +13,9 @@ export interface PendingReminders {
    * Of the waiting requests, those to bring up at `now` (waiting over 30 minutes, not brought up in the last
    * hour), oldest first; they are marked as reminded in the same statement, so no other instance takes them.
    */
-  claimDue(pending: readonly PendingRequest[], now: Date): Promise<PendingRequest[]>;
+  claimDue(pending: readonly WaitingRequest[], now: Date): Promise<WaitingRequest[]>;
   /** The reminder claimed at `now` could not be sent: the next run brings these up again. */
-  release(requests: readonly PendingRequest[], now: Date): Promise<void>;
+  release(requests: readonly WaitingRequest[], now: Date): Promise<void>;
 }
 
 export function createPendingReminders(deps: { pool: DatabasePool }): PendingReminders {

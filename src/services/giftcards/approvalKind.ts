@@ -3,6 +3,7 @@ import {
   findGiftCardOrderWithRequester,
   listPendingGiftCardOrders,
   transitionGiftCardOrder,
+  waitingGiftCardOrders,
   type GiftCardOrderRow,
   type GiftCardOrderTransition,
 } from '../../db/giftCardOrders.ts';
@@ -65,8 +66,9 @@ export function createGiftCardKind(deps: { clock: Clock; codes: Sealer }): Appro
 
     ownerId: async (db, id) => (await findGiftCardOrder(db, id))?.user_id ?? null,
 
-    listPending: async (db) =>
-      (await listPendingGiftCardOrders(db)).map(({ card_code: _sealed, ...order }) => ({
+    waiting: waitingGiftCardOrders,
+    listPending: async (db, ids) =>
+      (await listPendingGiftCardOrders(db, ids)).map(({ card_code: _sealed, ...order }) => ({
         kind: GIFT_CARD_KIND,
         id: order.id,
         submittedAt: order.created_at,

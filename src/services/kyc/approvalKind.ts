@@ -1,7 +1,8 @@
 import {
   findKycSubmissionWithUser,
-  listKycSubmissionsInStatuses,
+  listOpenKycSubmissions,
   transitionKycSubmission,
+  waitingKycSubmissions,
   type KycStatus,
   type KycSubmissionRow,
 } from '../../db/kycSubmissions.ts';
@@ -41,8 +42,10 @@ export const kycApprovalKind: ApprovalKind<KycFacts> = {
 
   ownerId: async (db, id) => (await findKycSubmissionWithUser(db, id))?.user_id ?? null,
 
-  async listPending(db) {
-    const open = await listKycSubmissionsInStatuses(db, ['PENDING', 'UNDER_REVIEW']);
+  waiting: waitingKycSubmissions,
+
+  async listPending(db, ids) {
+    const open = await listOpenKycSubmissions(db, ids);
     return open.map((kyc) => ({ kind: 'kyc', id: kyc.id, submittedAt: kyc.submitted_at, details: kyc }));
   },
 

@@ -3,6 +3,7 @@ import {
   findCryptoTransaction,
   findCryptoTransactionWithRequester,
   listPendingCryptoTransactions,
+  waitingCryptoTransactions,
   type CryptoTransactionRow,
 } from '../../db/cryptoTransactions.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
@@ -40,8 +41,9 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
 
     ownerId: async (db, id) => (await findCryptoTransaction(db, id, type))?.user_id ?? null,
 
-    listPending: async (db) =>
-      (await listPendingCryptoTransactions(db, type)).map((row) => ({ kind: type, id: row.id, submittedAt: row.created_at, details: { ...row, asset } })),
+    waiting: waitingCryptoTransactions(type),
+    listPending: async (db, ids) =>
+      (await listPendingCryptoTransactions(db, type, ids)).map((row) => ({ kind: type, id: row.id, submittedAt: row.created_at, details: { ...row, asset } })),
 
     async approve(tx, id) {
       const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'approved', decidedAt: clock() });

@@ -1,9 +1,10 @@
-import { decidePendingDeposit, findDeposit, findDepositWithRequester, listPendingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
+import { decidePendingDeposit, findDeposit, findDepositWithRequester, listPendingDeposits, waitingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
 import {
   decidePendingWithdrawal,
   findWithdrawal,
   findWithdrawalWithRequester,
   listPendingWithdrawals,
+  waitingWithdrawals,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
@@ -26,7 +27,8 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
       return { kind: 'deposit', id, status: row.status, submittedAt: row.created_at, requester, photos: row.payment_proof ? [row.payment_proof] : [], details: row };
     },
     ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
-    listPending: async (db) => (await listPendingDeposits(db)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
+    waiting: waitingDeposits,
+    listPending: async (db, ids) => (await listPendingDeposits(db, ids)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
     async approve(tx, id) {
       const row = await decidePendingDeposit(tx, id, { status: 'approved', decidedAt: clock() });
       if (!row) return null;
@@ -54,8 +56,9 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
       return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row };
     },
     ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
-    listPending: async (db) =>
-      (await listPendingWithdrawals(db)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
+    waiting: waitingWithdrawals,
+    listPending: async (db, ids) =>
+      (await listPendingWithdrawals(db, ids)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
     async approve(tx, id) {
       const row = await decidePendingWithdrawal(tx, id, { status: 'approved', decidedAt: clock() });
       if (!row) return null;
