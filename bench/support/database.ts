@@ -108,11 +108,15 @@ export async function timed(count: number, concurrency: number, work: (index: nu
   return performance.now() - started;
 }
 
+/** `count` one-row UPDATE transactions, 10 at a time, on the bench's pool (from user `first` on); the elapsed ms. */
+export async function singleRowUpdatesMs(bench: BenchDatabase, userIds: readonly number[], count: number, first = 0): Promise<number> {
+  return timed(count, 10, async (index) => {
+    await bench.pool.transaction((tx) => tx.query(sql.unsafe`UPDATE wallets SET updated_at = now() WHERE user_id = ${userIds[(first + index) % userIds.length] ?? 0}`));
+  });
+}
+
 /** The baseline of the database benchmarks: 1,000 one-row UPDATE transactions, 10 at a time, on the same pool. */
 export async function singleRowUpdatesPerSecond(bench: BenchDatabase, userIds: readonly number[]): Promise<number> {
   const count = 1000;
-  const elapsedMs = await timed(count, 10, async (index) => {
-    await bench.pool.transaction((tx) => tx.query(sql.unsafe`UPDATE wallets SET updated_at = now() WHERE user_id = ${userIds[index % userIds.length] ?? 0}`));
-  });
-  return (count / elapsedMs) * 1000;
+  return (count / (await singleRowUpdatesMs(bench, userIds, count))) * 1000;
 }
