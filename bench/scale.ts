@@ -91,8 +91,8 @@ function probes(services: AppServices, verified: readonly number[], everyone: re
     },
     {
       name: 'the admin pending queue (/pending)',
-      call: `services.approvals.listWaiting + withFacts(first ${PENDING_SHOWN})`,
-      work: async () => services.approvals.withFacts((await services.approvals.listWaiting()).slice(0, PENDING_SHOWN)),
+      call: `services.approvals.queueSummary(${PENDING_SHOWN}) + withFacts(its oldest)`,
+      work: async () => services.approvals.withFacts((await services.approvals.queueSummary(PENDING_SHOWN)).oldest),
       explained: [0],
     },
     { name: 'the market book and last 24 h', call: 'services.market.overview', work: () => services.market.overview(), explained: [0] },

@@ -7,7 +7,7 @@ import type { Job, JobOutcome } from './job.ts';
 
 export interface DigestJobDeps {
   stats: Pick<StatsService, 'previousDay'>;
-  approvals: Pick<ApprovalService, 'listWaiting'>;
+  approvals: Pick<ApprovalService, 'queueSummary'>;
   cards: Pick<CardPublisher, 'view'>;
   api: Api;
   adminChatId: number;
@@ -15,9 +15,9 @@ export interface DigestJobDeps {
 
 /** Tells the admin chat how yesterday went (Accra's calendar day before `now`) and what is waiting now. */
 export async function sendDailyDigest(deps: DigestJobDeps, now: Date): Promise<JobOutcome> {
-  const [report, pending] = await Promise.all([deps.stats.previousDay(now), deps.approvals.listWaiting()]);
+  const [report, pending] = await Promise.all([deps.stats.previousDay(now), deps.approvals.queueSummary(0)]);
   await deps.api.sendMessage(deps.adminChatId, digestText(report, pending, deps.cards, now).value);
-  return { sent: 1, pending: pending.length };
+  return { sent: 1, pending: pending.total };
 }
 
 /** Every day at 08:00 in Accra, once across instances (the day is the slot). */

@@ -23,7 +23,7 @@ export interface ReminderJobDeps {
 export async function remindPendingRequests(deps: ReminderJobDeps, now: Date): Promise<JobOutcome> {
   const due = await deps.reminders.claimDue(await deps.approvals.listWaiting(), now);
   if (due.length === 0) return { reminded: 0 };
-  const { lines, keyboard } = await pendingList(due, deps, (request) => `waiting ${formatAge(request.submittedAt, now)}`);
+  const { lines, keyboard } = await pendingList(due, due.length, deps, (request) => `waiting ${formatAge(request.submittedAt, now)}`);
   const heading = due.length === 1 ? 'A request has been waiting over 30 minutes' : `${due.length} requests have been waiting over 30 minutes`;
   try {
     await deps.api.sendMessage(deps.adminChatId, html`⏰ <b>${heading}</b>\n\n${lines}\n\nTap one to see its card, or send /pending for everything waiting.`.value, {

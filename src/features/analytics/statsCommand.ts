@@ -12,7 +12,7 @@ import { statsText } from './statsText.ts';
 
 export interface StatsCommandDeps {
   stats: StatsService;
-  approvals: Pick<ApprovalService, 'listWaiting'>;
+  approvals: Pick<ApprovalService, 'queueSummary'>;
   cards: Pick<CardPublisher, 'view'>;
   clock: Clock;
   asset: string;
@@ -21,7 +21,7 @@ export interface StatsCommandDeps {
 /** /stats: the figures, then the chart of the last 30 days as a photo whose caption says what it shows. */
 export async function showStats(ctx: BotContext, deps: StatsCommandDeps): Promise<void> {
   const now = deps.clock();
-  const [snapshot, pending] = await Promise.all([deps.stats.snapshot(now), deps.approvals.listWaiting()]);
+  const [snapshot, pending] = await Promise.all([deps.stats.snapshot(now), deps.approvals.queueSummary(0)]);
   const days = snapshot.dailyVolumes;
   await ctx.reply(statsText(snapshot, pending, deps.cards, deps.asset).value);
   const total = days.reduce((sum, day) => sum.plus(day.total), new Big(0));

@@ -1,5 +1,5 @@
 import type { BusinessSnapshot, DayReport, MoneyKind, MoneyMoved } from '../../services/analytics/stats.ts';
-import type { WaitingRequest } from '../../services/approvals/approvalKind.ts';
+import type { QueueSummary } from '../../services/approvals/approvals.ts';
 import { formatCrypto, formatGhs, formatMoney } from '../../services/common/amounts.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
 import { formatAge, formatCalendarDate, formatDateTime } from '../../telegram/format.ts';
@@ -22,14 +22,14 @@ export function moneyMovedText(heading: string, moved: MoneyMoved): SafeHtml {
 }
 
 /** The waiting requests by kind and how long the oldest has waited, e.g. "3 (Buy 2, Withdrawal 1), oldest 2 hours". */
-export function pendingQueueText(pending: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
-  if (pending.length === 0) return html`⏳ <b>Waiting for a decision</b>: none`;
-  const oldest = pending.reduce((first, request) => (request.submittedAt < first.submittedAt ? request : first));
-  return html`⏳ <b>Waiting for a decision</b>: ${pending.length} (${waitingByKind(pending, cards)}), the oldest for ${formatAge(oldest.submittedAt, now)}. Send /pending to decide them.`;
+export function pendingQueueText(pending: QueueSummary, cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
+  const [longest] = pending.byKind;
+  if (!longest) return html`⏳ <b>Waiting for a decision</b>: none`;
+  return html`⏳ <b>Waiting for a decision</b>: ${pending.total} (${waitingByKind(pending, cards)}), the oldest for ${formatAge(longest.oldestAt, now)}. Send /pending to decide them.`;
 }
 
 /** /stats: users, verification, money moved by window, the queue, gift cards and the market. */
-export function statsText(snapshot: BusinessSnapshot, pending: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>, asset: string): SafeHtml {
+export function statsText(snapshot: BusinessSnapshot, pending: QueueSummary, cards: Pick<CardPublisher, 'view'>, asset: string): SafeHtml {
   const { users, kyc, market } = snapshot;
   const joined = users.joined;
   const giftCards =
@@ -58,7 +58,7 @@ export function statsText(snapshot: BusinessSnapshot, pending: readonly WaitingR
 }
 
 /** The morning digest: yesterday in figures, and what is waiting now. */
-export function digestText(report: DayReport, pending: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
+export function digestText(report: DayReport, pending: QueueSummary, cards: Pick<CardPublisher, 'view'>, now: Date): SafeHtml {
   return joinHtml([
     html`☀️ <b>Daily digest for ${formatCalendarDate(report.day)}</b>`,
     html``,

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import type { WaitingRequest } from '../../services/approvals/approvalKind.ts';
-import type { ApprovalService } from '../../services/approvals/approvals.ts';
+import type { ApprovalService, QueueSummary } from '../../services/approvals/approvals.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
 import { formatWhen } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
@@ -10,25 +10,25 @@ import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 export const PENDING_SHOWN = 20;
 export const SHOW_CARD = /^pc:([a-z_]+):(\d+)$/;
 
-/** How many requests wait of each kind, in the order of their oldest, e.g. "KYC 2, Deposit 21". */
-export function waitingByKind(waiting: readonly WaitingRequest[], cards: Pick<CardPublisher, 'view'>): string {
-  const counts = new Map<string, number>();
-  for (const request of waiting) counts.set(request.kind, (counts.get(request.kind) ?? 0) + 1);
-  return [...counts].map(([kind, count]) => `${cards.view(kind)?.label ?? kind} ${count}`).join(', ');
+/** How many requests wait of each kind, the longest-waiting kind first, e.g. "KYC verification 2, Deposit 21". */
+export function waitingByKind(summary: Pick<QueueSummary, 'byKind'>, cards: Pick<CardPublisher, 'view'>): string {
+  return summary.byKind.map(({ kind, count }) => `${cards.view(kind)?.label ?? kind} ${count}`).join(', ');
 }
 
 /**
- * Waiting requests as numbered lines (the first 20, whose facts alone are read, then how many more), each with a
- * button that posts its card again where it was tapped. `when` words each request's time, e.g. when it was submitted.
+ * Waiting requests as numbered lines (the first 20 of `waiting`, oldest first, whose facts alone are read; then how
+ * many more of `total`), each with a button that posts its card again where it was tapped. `when` words each
+ * request's time, e.g. when it was submitted.
  */
 export async function pendingList(
   waiting: readonly WaitingRequest[],
+  total: number,
   deps: { approvals: Pick<ApprovalService, 'withFacts'>; cards: Pick<CardPublisher, 'view'> },
   when: (request: WaitingRequest) => string,
 ): Promise<{ lines: SafeHtml; keyboard: InlineKeyboard }> {
   const shown = await deps.approvals.withFacts(waiting.slice(0, PENDING_SHOWN));
   const lines = shown.map((request, index) => html`${index + 1}. ${deps.cards.view(request.kind)?.pendingSummary(request) ?? `${request.kind} #${request.id}`} · ${when(request)}`);
-  const more = waiting.length > PENDING_SHOWN ? [html`…and ${waiting.length - PENDING_SHOWN} more; decide these first.`] : [];
+  const more = total > PENDING_SHOWN ? [html`…and ${total - PENDING_SHOWN} more; decide these first.`] : [];
   const keyboard = new InlineKeyboard();
   shown.forEach((request, index) => {
     keyboard.text(`${index + 1}. Show #${request.id}`, `pc:${request.kind}:${request.id}`);
@@ -38,15 +38,15 @@ export async function pendingList(
 }
 
 /**
- * /pending: how many requests wait of each kind, then the oldest first, each with a button that posts its card
- * again here.
+ * /pending: how many requests wait of each kind, then the oldest 20 (all that is read of them), each with a button
+ * that posts its card again here.
  */
 export async function showPending(ctx: BotContext, deps: { approvals: ApprovalService; cards: CardPublisher }): Promise<void> {
-  const waiting = await deps.approvals.listWaiting();
-  if (waiting.length === 0) {
+  const summary = await deps.approvals.queueSummary(PENDING_SHOWN);
+  if (summary.total === 0) {
     await ctx.reply('✅ Nothing is waiting for a decision.');
     return;
   }
-  const { lines, keyboard } = await pendingList(waiting, deps, (request) => formatWhen(request.submittedAt));
-  await ctx.reply(html`📋 <b>Waiting requests</b> (${waiting.length}, oldest first): ${waitingByKind(waiting, deps.cards)}\n\n${lines}`.value, { reply_markup: keyboard });
+  const { lines, keyboard } = await pendingList(summary.oldest, summary.total, deps, (request) => formatWhen(request.submittedAt));
+  await ctx.reply(html`📋 <b>Waiting requests</b> (${summary.total}, oldest first): ${waitingByKind(summary, deps.cards)}\n\n${lines}`.value, { reply_markup: keyboard });
 }

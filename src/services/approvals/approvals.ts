@@ -3,7 +3,7 @@ import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards
 import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import { notificationAlongside } from '../notifications/outbox.ts';
-import { listWaitingRequests } from '../../db/readModels/waitingRequests.ts';
+import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
 import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
 
 export type DecisionResult =
@@ -13,6 +13,15 @@ export type DecisionResult =
   | { outcome: 'own_request' }
   | { outcome: 'not_found' }
   | { outcome: 'already_decided'; card: RequestFacts };
+
+/** The queue in brief: how many requests wait of each kind, and the oldest few of all kinds. */
+export interface QueueSummary {
+  total: number;
+  /** The kind whose oldest request has waited longest first. */
+  byKind: readonly { kind: string; count: number; oldestAt: Date }[];
+  /** The oldest requests of every kind together, oldest first (as many as asked for). */
+  oldest: readonly WaitingRequest[];
+}
 
 export interface DecisionRequest {
   kind: string;
@@ -40,6 +49,8 @@ export interface ApprovalService {
   card(kind: string, id: number): Promise<RequestFacts | null>;
   /** Every waiting request of every kind, oldest first: which one and since when, without its facts. */
   listWaiting(): Promise<WaitingRequest[]>;
+  /** How many requests wait of each kind, and which are the oldest `limit` (without their facts), in one statement. */
+  queueSummary(limit: number): Promise<QueueSummary>;
   /**
    * The facts of waiting requests (say the first page of listWaiting), in the order given; any decided meanwhile
    * is left out.
@@ -140,6 +151,15 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     async listWaiting() {
       const rows = await listWaitingRequests(pool, deps.kinds);
       return rows.map((row) => ({ kind: row.kind, id: row.id, submittedAt: row.submitted_at }));
+    },
+
+    async queueSummary(limit) {
+      const summary = await summarizeWaitingRequests(pool, deps.kinds, limit);
+      return {
+        total: summary.kinds.reduce((total, kind) => total + kind.count, 0),
+        byKind: summary.kinds.map(({ kind, count, oldest }) => ({ kind, count, oldestAt: oldest })),
+        oldest: summary.oldest.map((row) => ({ kind: row.kind, id: row.id, submittedAt: row.submitted_at })),
+      };
     },
 
     async withFacts(waiting) {
