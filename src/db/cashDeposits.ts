@@ -47,9 +47,9 @@ export async function findDepositByReference(db: CommonQueryMethods, reference: 
 
 export const waitingDeposits: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM cash_deposits WHERE status = 'pending'`;
 
-/** The deposits among `ids` that are still pending, oldest first. */
+/** The deposits among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingDeposits(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly DepositRow[]> {
-  return db.any(sql.type(depositSchema)`
+  return db.any(sql.prepared('pending_deposits', depositSchema)`
     SELECT * FROM cash_deposits WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }

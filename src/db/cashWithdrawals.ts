@@ -63,9 +63,9 @@ export async function findWithdrawalByReference(db: CommonQueryMethods, referenc
 
 export const waitingWithdrawals: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM cash_withdrawals WHERE status = 'pending'`;
 
-/** The withdrawals among `ids` that are still pending, oldest first. */
+/** The withdrawals among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingWithdrawals(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly WithdrawalRow[]> {
-  return db.any(sql.type(withdrawalSchema)`
+  return db.any(sql.prepared('pending_withdrawals', withdrawalSchema)`
     SELECT * FROM cash_withdrawals WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }

@@ -79,9 +79,9 @@ export function waitingCryptoTransactions(type: 'buy' | 'sell'): WaitingSource {
   return sql.fragment`SELECT id, created_at AS submitted_at FROM crypto_transactions WHERE type = ${type} AND status = 'pending'`;
 }
 
-/** The buys or sells among `ids` that are still pending, oldest first. */
+/** The buys or sells among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell', ids: readonly number[]): Promise<readonly CryptoTransactionRow[]> {
-  return db.any(sql.type(cryptoTransactionSchema)`
+  return db.any(sql.prepared('pending_crypto_transactions', cryptoTransactionSchema)`
     SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }

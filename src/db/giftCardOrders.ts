@@ -83,9 +83,9 @@ export async function findGiftCardOrderByReference(db: CommonQueryMethods, refer
 
 export const waitingGiftCardOrders: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM gift_card_orders WHERE status = 'pending'`;
 
-/** The orders among `ids` that are still pending, oldest first. */
+/** The orders among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingGiftCardOrders(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly GiftCardOrderRow[]> {
-  return db.any(sql.type(giftCardOrderSchema)`${withCard} WHERE o.status = 'pending' AND o.id = ANY(${sql.array(ids, 'int8')}) ORDER BY o.created_at, o.id`);
+  return db.any(sql.prepared('pending_gift_card_orders', giftCardOrderSchema)`${withCard} WHERE o.status = 'pending' AND o.id = ANY(${sql.array(ids, 'int8')}) ORDER BY o.created_at, o.id`);
 }
 
 export async function countUserGiftCardOrders(db: CommonQueryMethods, userId: number): Promise<number> {

@@ -79,9 +79,9 @@ const open = sql.fragment`s.status IN ('PENDING', 'UNDER_REVIEW')`;
 
 export const waitingKycSubmissions: WaitingSource = sql.fragment`SELECT s.id, s.submitted_at FROM kyc_submissions s WHERE ${open}`;
 
-/** The submissions among `ids` that still wait for an admin, oldest first. */
+/** The submissions among `ids` that still wait for an admin, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listOpenKycSubmissions(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly KycSubmissionWithUser[]> {
-  return db.any(sql.type(withUserSchema)`SELECT ${withUser} WHERE ${open} AND s.id = ANY(${sql.array(ids, 'int8')}) ORDER BY s.submitted_at, s.id`);
+  return db.any(sql.prepared('open_kyc_submissions', withUserSchema)`SELECT ${withUser} WHERE ${open} AND s.id = ANY(${sql.array(ids, 'int8')}) ORDER BY s.submitted_at, s.id`);
 }
 
 /** Guarded transition from one of `from` to `to`: null when the submission is no longer in one of `from`. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type CommonQueryMethods, type FragmentSqlToken, type ListSqlToken } from 'slonik';
 import { z } from 'zod';
 
@@ -40,7 +41,10 @@ export interface WaitingSummary {
  * `limit` of every kind together (all that a screen lists), so the rest of the queue is counted, not read.
  */
 export async function summarizeWaitingRequests(db: CommonQueryMethods, sources: readonly WaitingSources[], limit: number): Promise<WaitingSummary> {
-  const rows = await db.any(sql.type(summaryRowSchema)`
+  // A prepared statement (PostgreSQL parses and plans it once per connection, which took as long as running it),
+  // named after the sources, which make its text.
+  const name = `queue_summary_${createHash('sha256').update(JSON.stringify(sources.map(({ kind, waiting }) => [kind, waiting.sql]))).digest('hex').slice(0, 16)}`;
+  const rows = await db.any(sql.prepared(name, summaryRowSchema)`
     WITH requests AS (${everyKind(sources)})
     SELECT kind, count(*)::int8 AS count, NULL::int8 AS id, min(submitted_at) AS submitted_at FROM requests GROUP BY kind
     UNION ALL
