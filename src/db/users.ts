@@ -80,6 +80,7 @@ const pinStateSchema = z.object({
   pin_locked_until: z.date().nullable(),
 });
 export type PinState = z.infer<typeof pinStateSchema>;
+const pinCountSchema = pinStateSchema.omit({ password: true });
 
 export async function readPinState(db: CommonQueryMethods, userId: number): Promise<PinState | null> {
   return db.maybeOne(sql.type(pinStateSchema)`SELECT password, pin_failed_attempts, pin_locked_until FROM users WHERE id = ${userId}`);
@@ -96,7 +97,7 @@ export async function recordWrongPin(
 ): Promise<{ pin_failed_attempts: number; pin_locked_until: Date | null }> {
   const now = options.now.toISOString();
   const attempts = sql.fragment`CASE WHEN pin_locked_until IS NOT NULL AND pin_locked_until <= ${now} THEN 1 ELSE pin_failed_attempts + 1 END`;
-  return db.one(sql.type(pinStateSchema.omit({ password: true }))`
+  return db.one(sql.type(pinCountSchema)`
     UPDATE users
        SET pin_failed_attempts = ${attempts},
            pin_locked_until = CASE WHEN ${attempts} >= ${options.maxAttempts} THEN ${options.lockUntil.toISOString()}::timestamptz ELSE NULL END
