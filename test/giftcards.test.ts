@@ -202,7 +202,8 @@ describe('deciding a trade-in', () => {
     await admin.tap(second.card, '✏️ Other reason', { chatId: ADMIN_CHAT_ID });
     const prompt = await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the reason for declining Gift card');
     expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
-    await admin.send('The card is from another region', { chatId: ADMIN_CHAT_ID, replyTo: prompt.message_id });
+    // Typed with a full stop: the notice has one after the reason, not two.
+    await admin.send('The card is from another region.', { chatId: ADMIN_CHAT_ID, replyTo: prompt.message_id });
     await tg.waitForMessage(esi.id, 'Reason: The card is from another region. Nothing was credited.');
 
     expect((await balances(db, esi)).balance_cedis).toBe('0.00');

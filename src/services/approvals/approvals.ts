@@ -125,7 +125,8 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     admin: AdminActor,
     automatic = false,
   ): Promise<DecisionResult> {
-    const reason = request.reason?.trim().slice(0, REASON_MAX_LENGTH) ?? null;
+    // Notices put a full stop after the reason; one the admin typed would make two.
+    const reason = request.reason?.trim().replace(/\.+$/u, '').trimEnd().slice(0, REASON_MAX_LENGTH) ?? null;
     const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
     // The audit row of the decision applied, or null when it was not (someone decided first).
     const entry = !action
