@@ -5,6 +5,8 @@ import { paneView } from './view.ts';
 /** Changes come in bursts (a reply is several API calls): the page is told once per burst. */
 const BURST_MS = 40;
 const HEARTBEAT_MS = 15_000;
+/** Also compared this often, so a change whose notification was missed still reaches the page within a second. */
+const RECONCILE_MS = 1_000;
 
 interface PageState {
   notice: string | null;
@@ -22,14 +24,17 @@ export class PageEvents {
   readonly #clients = new Set<ServerResponse>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #reconcile: NodeJS.Timeout;
   #last: PageState | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(sandbox: Sandbox) {
     this.#sandbox = sandbox;
-    this.#unsubscribe = sandbox.subscribe(() => {
+    const changed = () => {
       if (this.#clients.size > 0) this.#timer ??= setTimeout(() => this.#flush(), BURST_MS);
-    });
+    };
+    this.#unsubscribe = sandbox.subscribe(changed);
+    this.#reconcile = setInterval(changed, RECONCILE_MS);
     this.#heartbeat = setInterval(() => this.#broadcast(': heartbeat\n\n'), HEARTBEAT_MS);
   }
 
@@ -45,6 +50,7 @@ export class PageEvents {
   close(): void {
     this.#unsubscribe();
     clearInterval(this.#heartbeat);
+    clearInterval(this.#reconcile);
     clearTimeout(this.#timer);
     for (const client of this.#clients) client.end();
     this.#clients.clear();
