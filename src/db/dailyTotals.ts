@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MONEY_KINDS, type DayFiguresRow } from './readModels/businessStats.ts';
 
 const rolledUpSchema = z.object({ now: z.date(), days: z.array(z.string()) });
+const dayRow = z.object({ day: z.string() });
 
 /** The database's clock, and which of the days from `from` to `to` (YYYY-MM-DD, both included) are rolled up. */
 export async function rolledUpDays(db: CommonQueryMethods, from: string, to: string): Promise<z.infer<typeof rolledUpSchema>> {
@@ -20,7 +21,7 @@ export async function rolledUpDays(db: CommonQueryMethods, from: string, to: str
 export async function insertDailyTotals(db: CommonQueryMethods, rows: readonly DayFiguresRow[]): Promise<readonly string[]> {
   if (rows.length === 0) return [];
   const kindColumns = MONEY_KINDS.flatMap((kind) => [sql.identifier([`${kind}_movements`]), sql.identifier([`${kind}_ghs`])]);
-  return db.anyFirst(sql.type(z.object({ day: z.string() }))`
+  return db.anyFirst(sql.type(dayRow)`
     INSERT INTO daily_totals (day, users_joined, kyc_approved, kyc_rejected, crypto_traded, ${sql.join(kindColumns, sql.fragment`, `)})
     SELECT * FROM ${sql.unnest(
       rows.map((row) => [
