@@ -5,7 +5,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.ts';
 import type { BotContext, ConversationContext } from './context.ts';
 import { createCardPublisher } from './features/approvals/publisher.ts';
-import { cancelFeature, CORE_COMMANDS, fallbackFeature, helpFeature } from './features/core/index.ts';
+import { cancelFeature, CORE_COMMANDS, fallbackFeature, helpFeature, menuButtonLeavesConversation } from './features/core/index.ts';
 import type { BotModule, ModuleDeps, OrderList } from './features/module.ts';
 import { telegramNotificationSender } from './features/notifications/sender.ts';
 import type { Job } from './jobs/job.ts';
@@ -146,6 +146,7 @@ export function createBot(deps: BotDependencies): BotApp {
   // Before the conversations themselves, so they work in the middle of one.
   bot.use(cancelFeature(menu));
   bot.use(helpFeature(menu));
+  bot.use(menuButtonLeavesConversation(menu));
   for (const { conversations: entries = [] } of parts) {
     for (const { name, builder } of entries) bot.use(createConversation(builder, name));
   }

@@ -231,6 +231,21 @@ describe('questions in the admin group (privacy mode)', () => {
     await tg.settle();
     expect(tg.messages(ADMIN_CHAT_ID).some((message) => message.text?.includes('Please answer the question above first'))).toBe(false);
   });
+
+  it('answers /cancel in the group without a keyboard: the main menu belongs to private chats', async () => {
+    if ((await db.query('SELECT 1 FROM users WHERE telegram_id = $1', [ADMIN_ID])).length === 0) await seedUser(db, admin, { adminIds: [ADMIN_ID] });
+    await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings'), '✏️ Spread', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Spread is now');
+    await admin.send('/cancel', { chatId: ADMIN_CHAT_ID });
+    const cancelled = await tg.waitForMessage(ADMIN_CHAT_ID, 'Cancelled. Nothing was saved.');
+    expect(cancelled.text).toBe('Cancelled. Nothing was saved.');
+    expect(cancelled.reply_markup).toBeUndefined();
+    // In their private chat the admin gets the main menu back as before.
+    await admin.send('/cancel');
+    const alone = await tg.waitForMessage(ADMIN_ID, 'There is nothing to cancel. Choose from the menu below.');
+    expect(alone.reply_markup).toMatchObject({ is_persistent: true });
+  });
 });
 
 describe('a decision and the outbox', () => {

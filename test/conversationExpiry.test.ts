@@ -1,15 +1,17 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram } from './support/fakeTelegram/index.ts';
+import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
 import { TestClock, verifiedUser } from './support/flows.ts';
 
 const MINUTE = 60_000;
+const ADMIN_ID = 8190;
 
 let db: TestDatabase;
 let tg: FakeTelegram;
 let bot: TestBot;
 let clock: TestClock;
+let admin: TestUser;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -19,9 +21,10 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   tg = await FakeTelegram.start();
-  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
+  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Akua', last_name: 'Admin' });
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
   clock = new TestClock();
-  bot = await startTestBot({ db, tg, clock: clock.now });
+  bot = await startTestBot({ db, tg, clock: clock.now, adminIds: [ADMIN_ID] });
 });
 afterEach(async () => {
   await bot.stop();
@@ -73,6 +76,30 @@ describe('a conversation left without an answer', () => {
     await kofi.send('/wallet');
     await tg.waitForMessage(kofi.id, 'Send /deposit to start again.');
     await tg.waitForMessage(kofi.id, 'Your wallet');
+  });
+
+  it('handles the first tap after the notice: a main-menu button, or a button in the admin group', async () => {
+    const yaw = await verifiedUser(db, tg, 8105, 'Yaw');
+    await yaw.send('/deposit');
+    await tg.waitForMessage(yaw.id, 'How will you send the cedis?');
+    await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
+    const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
+    await admin.tap(settings, '✏️ Spread', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Spread is now');
+    await tg.settle();
+    clock.advance(31 * MINUTE);
+    await bot.runJob('expire-conversations');
+
+    await yaw.send('💰 Wallet');
+    await tg.waitForMessage(yaw.id, 'Send /deposit to start again.');
+    await tg.waitForMessage(yaw.id, 'Your wallet');
+
+    const answer = await admin.tapAndAwaitAnswer(settings, '✏️ Escrow fee', { chatId: ADMIN_CHAT_ID });
+    expect(answer.show_alert).toBeFalsy();
+    const notice = await tg.waitForMessage(ADMIN_CHAT_ID, 'What you were doing was closed after 30 minutes without an answer');
+    expect(notice.text).toContain('Akua: ⌛');
+    expect(notice.text).toContain('Send /settings to start again.');
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Escrow fee is now');
   });
 
   it('leaves the notice of an expiry for 30 days, then the job forgets it', async () => {

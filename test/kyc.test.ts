@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { GPS_MARKER, PDF_BYTES, pixelAt, sidewaysPhoto, TEXT_BYTES, tinyPng } from './support/images.ts';
+import { GPS_MARKER, PDF_BYTES, pixelAt, pixelBomb, sidewaysPhoto, TEXT_BYTES, tinyPng } from './support/images.ts';
 import { submitKycInChat } from './support/flows.ts';
 import { seedUser } from './support/users.ts';
 
@@ -187,6 +187,9 @@ describe('KYC', () => {
     await tg.waitForMessage(kofi.id, 'I need at least 600 pixels on its shorter side');
     await kofi.sendDocument(Buffer.alloc(20 * 1024 * 1024 + 1), { file_name: 'scan.jpg', mime_type: 'image/jpeg' });
     await tg.waitForMessage(kofi.id, 'That file is larger than 20 MB. Please send a smaller photo.');
+    // 70 bytes that claim 400 million pixels are refused from their header, never decoded.
+    await kofi.sendDocument(await pixelBomb(), { file_name: 'scan.png', mime_type: 'image/png' });
+    await tg.waitForMessage(kofi.id, 'This photo is 20000×20000 pixels, more than I can handle. Send a smaller photo');
     await kofi.sendPhoto(photo);
     await tg.waitForMessage(kofi.id, 'a selfie');
     await kofi.send('/cancel');
@@ -196,6 +199,26 @@ describe('KYC', () => {
     await expect(readdir(path.join(bot.dataDir, 'media', 'kyc'))).rejects.toThrow();
     const [user] = await db.query<{ kyc_status: string }>('SELECT kyc_status FROM users WHERE telegram_id = $1', [kofi.id]);
     expect(user?.kyc_status).toBe('pending');
+  });
+
+  it('leaves the questions for a main-menu button, which is never taken as an answer, and runs its command', async () => {
+    const efua = await registeredUser('Efua', 'Asante');
+    await efua.send('/kyc');
+    await efua.tap(await tg.waitForMessage(efua.id, 'Which document'), 'Passport');
+    await efua.send('G7654321');
+    await efua.tap(await tg.waitForMessage(efua.id, 'What is your first name'), /^Keep/);
+    await efua.tap(await tg.waitForMessage(efua.id, 'What is your last name'), /^Keep/);
+    await efua.send('1985-12-01');
+    await tg.waitForMessage(efua.id, 'home address');
+    await efua.send('📚 Tutorials');
+    await tg.waitForMessage(efua.id, '⏹ I closed the question I had asked you; nothing from it was saved.');
+    await tg.waitForMessage(efua.id, 'Short guides to trade safely');
+    await tg.settle();
+    expect(tg.messages(efua.id).some((message) => message.text?.includes('front of your Passport'))).toBe(false);
+    // The conversation is gone: a photo now is not taken as the passport's front.
+    await efua.sendPhoto(photo);
+    await tg.waitForMessage(efua.id, "Sorry, I didn't understand that");
+    expect(await kycRow(efua)).toBeUndefined();
   });
 
   it('lets admins review and approve in place, notifies the user, and audits every decision', async () => {

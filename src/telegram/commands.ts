@@ -41,6 +41,8 @@ export interface CommandMenu {
   addBadge(command: string, count: (userId: number) => Promise<number>): void;
   /** Every badge for this user, for `mainMenuKeyboard`. */
   badges(userId: number): Promise<MenuBadges>;
+  /** The command whose main-menu button `text` is (with or without a badge), if it is one. */
+  commandOfButton(text: string | undefined): string | undefined;
   /** The /admin menu: an inline button per admin command that has one. */
   adminMenuKeyboard(): InlineKeyboard;
   /**
@@ -94,6 +96,7 @@ export function createCommandMenu(commands: readonly CommandInfo[], admin: Admin
       badgeCounts.set(command, count);
     },
     badges,
+    commandOfButton: (text) => all.find((info) => info.button !== undefined && isButtonText(text, info.button))?.command,
     adminMenuKeyboard() {
       const rows = all.filter((info) => info.adminMenuButton).map((info) => [InlineKeyboard.text(info.adminMenuButton ?? '', commandButtonData(info.command))]);
       return InlineKeyboard.from(rows);

@@ -43,3 +43,8 @@ export function plainText(markup: SafeHtml): string {
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&');
 }
+
+/** "👤 Ama: " with a link to the person, to address one admin in the group. */
+export function addressTo(person: { id: number; first_name: string }): SafeHtml {
+  return html`👤 <a href="tg://user?id=${person.id}">${person.first_name}</a>: `;
+}

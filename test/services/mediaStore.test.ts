@@ -1,10 +1,10 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMediaStore, type MediaFolder, type MediaStore, type StoredImage } from '../../src/services/platform/mediaStore.ts';
+import { pixelBomb } from '../support/images.ts';
 
 const MAX_BYTES = 20 * 1024 * 1024;
 const GPS_MARKER = 'GPS-IFD-MARKER';
@@ -40,15 +40,6 @@ async function makeSidewaysPhoto(): Promise<Buffer> {
     .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
     .toBuffer();
   return withIptc(jpeg, 'secret caption');
-}
-
-/** A real 1×1 PNG whose header claims 20000×20000 pixels: a decompression bomb in 70 bytes. */
-async function makePixelBomb(): Promise<Buffer> {
-  const png = await solid(1, 1).png().toBuffer();
-  png.writeUInt32BE(20_000, 16);
-  png.writeUInt32BE(20_000, 20);
-  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-  return png;
 }
 
 async function stored(bytes: Buffer, folder: MediaFolder = 'kyc'): Promise<StoredImage> {
@@ -170,7 +161,7 @@ describe('storeImage', () => {
     // Measured upright: 900×500 tagged "rotate 90°" is 500 wide.
     ['a sideways 900×500 JPEG', () => solid(900, 500).jpeg().withMetadata({ orientation: 6 }).toBuffer(), /only 500×900 pixels/],
     ['a truncated JPEG', () => sidewaysPhoto.subarray(0, sidewaysPhoto.length / 2), /damaged/],
-    ['a decompression bomb', makePixelBomb, /20000×20000 pixels, more than I can handle/],
+    ['a decompression bomb', pixelBomb, /20000×20000 pixels, more than I can handle/],
   ])('refuses %s with the reason and writes nothing', async (_name, make, reason) => {
     const result = await store.storeImage(await make(), 'kyc');
 

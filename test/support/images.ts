@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 
 export const GPS_MARKER = 'GPS-IFD-MARKER';
@@ -27,4 +28,13 @@ export async function pixelAt(image: Buffer, x: number, y: number): Promise<numb
   const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
   const offset = (y * info.width + x) * info.channels;
   return [...data.subarray(offset, offset + 3)];
+}
+
+/** A real 1×1 PNG whose header claims 20000×20000 pixels: a decompression bomb in 70 bytes. */
+export async function pixelBomb(): Promise<Buffer> {
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+  png.writeUInt32BE(20_000, 16);
+  png.writeUInt32BE(20_000, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
 }

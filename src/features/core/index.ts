@@ -1,6 +1,6 @@
 import type { CommandInfo } from '../../telegram/commands.ts';
 
-export { cancelFeature } from './cancel.ts';
+export { cancelFeature, menuButtonLeavesConversation } from './cancel.ts';
 export { fallbackFeature } from './fallback.ts';
 export { helpFeature } from './help.ts';
 

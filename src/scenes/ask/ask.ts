@@ -3,7 +3,7 @@ import { InlineKeyboard, type Keyboard } from 'grammy';
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import { checkPersonName } from '../../services/accounts/contactDetails.ts';
 import { invalid, valid, type Checked } from '../../services/common/validation.ts';
-import { html, type SafeHtml } from '../../telegram/html.ts';
+import { addressTo, html, type SafeHtml } from '../../telegram/html.ts';
 
 export type Answer =
   /** Typed text, with its formatting (bold, links …) for questions that keep it; `messageId` is the user's message. */
@@ -36,6 +36,9 @@ export interface Question<T> {
   check(answer: Answer): Checked<T> | Promise<Checked<T>>;
 }
 
+/** Said when the bot drops a question because the user went elsewhere (a command in the group, a main-menu button). */
+export const QUESTION_CLOSED = 'I closed the question I had asked you; nothing from it was saved.';
+
 export const IN_CONVERSATION_HINT = html`Please answer the question above first, or send /cancel to stop.`;
 
 function choiceData(value: string): string {
@@ -64,7 +67,7 @@ function prompt(ctx: ConversationContext, question: Question<unknown>, typed: bo
   const from = ctx.from;
   if (!isGroup(ctx) || !typed || !from) return { text: question.text, markup: question.replyMarkup };
   const markup: ForceReply = { force_reply: true, selective: true, ...(question.placeholder ? { input_field_placeholder: question.placeholder } : {}) };
-  return { text: html`👤 <a href="tg://user?id=${from.id}">${from.first_name}</a>: ${question.text}`, markup };
+  return { text: html`${addressTo(from)}${question.text}`, markup };
 }
 
 /**
@@ -149,8 +152,7 @@ async function readAnswer(
 /** An admin in the group did something else: the open question ends (nothing from it is kept) and the update is handled as usual. */
 async function closeQuestion(conversation: BotConversation, update: ConversationContext): Promise<never> {
   const from = update.from;
-  const who = from ? html`👤 <a href="tg://user?id=${from.id}">${from.first_name}</a>: ` : html``;
-  await update.reply(html`${who}⏹ I closed the question I had asked you; nothing from it was saved.`.value);
+  await update.reply(html`${from ? addressTo(from) : ''}⏹ ${QUESTION_CLOSED}`.value);
   return conversation.halt({ next: true });
 }
 
