@@ -86,6 +86,28 @@ describe('/pending', () => {
   });
 });
 
+describe('ADMIN_IDS', () => {
+  it('decides the admin role at each start: an id taken out of it loses the role, an id added gets it', async () => {
+    const former = tg.createUser({ id: 910003, first_name: 'Former', last_name: 'Admin' });
+    const newcomer = tg.createUser({ id: 910004, first_name: 'New', last_name: 'Admin' });
+    await seedUser(db, former, { adminIds: [former.id] });
+    await seedUser(db, newcomer);
+    tg.joinGroup(ADMIN_CHAT_ID, former);
+    await bot.stop();
+    bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID, newcomer.id] });
+    expect(await db.query('SELECT telegram_id, role, is_staff FROM users WHERE telegram_id IN ($1, $2) ORDER BY telegram_id', [former.id, newcomer.id])).toEqual([
+      { telegram_id: String(former.id), role: 'user', is_staff: false },
+      { telegram_id: String(newcomer.id), role: 'admin', is_staff: true },
+    ]);
+    await former.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Only admins can do this.');
+    await former.send('/help');
+    expect((await tg.waitForMessage(former.id, 'What I can do')).text).not.toContain('/pending');
+    await newcomer.send('/help');
+    expect((await tg.waitForMessage(newcomer.id, 'What I can do')).text).toContain('/pending');
+  });
+});
+
 describe('/admin and /settings', () => {
   it('opens the admin menu, whose buttons lead to the pending list and the settings', async () => {
     await admin.send('/admin', { chatId: ADMIN_CHAT_ID });

@@ -58,6 +58,23 @@ export async function insertUser(db: CommonQueryMethods, user: NewUser): Promise
   `);
 }
 
+const roleChangeSchema = z.object({ telegram_id: z.number(), role: z.enum(['user', 'admin']) });
+
+/**
+ * Gives the admin role to the users whose Telegram ids are `adminTelegramIds` and takes it from every other
+ * Telegram user; the users whose role changed, with their new role.
+ */
+export async function setAdminRoles(db: CommonQueryMethods, adminTelegramIds: readonly number[]): Promise<readonly z.infer<typeof roleChangeSchema>[]> {
+  const admins = sql.array(adminTelegramIds, 'int8');
+  return db.any(sql.type(roleChangeSchema)`
+    UPDATE users
+       SET role = CASE WHEN telegram_id = ANY(${admins}) THEN 'admin' ELSE 'user' END,
+           is_staff = telegram_id = ANY(${admins}), updated_at = now()
+     WHERE telegram_id IS NOT NULL AND (role = 'admin') <> (telegram_id = ANY(${admins}))
+    RETURNING telegram_id, role
+  `);
+}
+
 export async function findUserById(db: CommonQueryMethods, id: number): Promise<UserRow | null> {
   return db.maybeOne(sql.type(userRowSchema)`SELECT ${userColumns} FROM users WHERE id = ${id}`);
 }

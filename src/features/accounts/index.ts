@@ -10,6 +10,11 @@ import { start } from './start.ts';
 export const accountsModule = defineModule({
   name: 'accounts',
   services: (shared) => createRegistrationService({ pool: shared.pool, adminIds: shared.config.adminIds }),
+  // ADMIN_IDS is the list of admins: an id added gets the role, an id removed loses it, at the next start.
+  onStart: async (_registration, shared) => {
+    const { granted, revoked } = await shared.admins.applyAdminIds();
+    if (granted.length + revoked.length > 0) shared.logger.info({ granted, revoked }, 'admin roles follow ADMIN_IDS');
+  },
   commands: [{ command: 'start', description: 'Register, or open the main menu', position: 10 }],
   telegram(deps) {
     const composer = new Composer<BotContext>();
