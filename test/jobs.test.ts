@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDatabasePool } from '../src/db/setup/pool.ts';
 import type { Job } from '../src/jobs/job.ts';
 import { runJobSlot, scheduleJobs, type SchedulerDeps, type SlotResult } from '../src/jobs/scheduler.ts';
-import { slotStart } from '../src/services/common/calendar.ts';
+import { slotStart, startOfDay } from '../src/services/common/calendar.ts';
 import { createJobSlots } from '../src/services/platform/jobSlots.ts';
 import { ADMIN_CHAT_ID, LogCapture, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -226,6 +226,44 @@ describe('the scheduler', () => {
     for (const at of runs) expect(Math.abs(at.getTime() - ahead - Date.now())).toBeLessThan(10_000);
     // A scheduled run is for its second on the bot's clock, not some instant near it.
     expect(runs.slice(1).every((at) => at.getMilliseconds() === 0)).toBe(true);
+  });
+
+  it('runs a daily job at start when a deploy kept every instance down at its time, once, and only the same day', async () => {
+    // Its time is ten hours or more from the machine's, so node-cron never fires it during the test.
+    const hour = ((new Date().getUTCHours() + 12) % 23) + 1;
+    const today = startOfDay(new Date());
+    const at = (day: number, minutes: number) => new Date(today.getTime() + day * 24 * 60 * MINUTE + minutes * MINUTE);
+    const runs: Date[] = [];
+    const daily: Job = { name: 'missed-daily', schedule: `0 0 ${hour} * * *`, slotMinutes: 1440, run: (now) => Promise.resolve(void runs.push(now)) };
+    const startAt = async (time: Date) => {
+      const scheduler = await instance();
+      const running = scheduleJobs([daily], { ...scheduler, clock: () => time });
+      return { running, scheduler };
+    };
+    const settle = async (started: Awaited<ReturnType<typeof startAt>>[]) => {
+      // stop() waits for the runs in progress, the one at start among them.
+      for (const { running } of started) await running.stop();
+    };
+
+    // A new install has missed nothing.
+    await settle([await startAt(at(-1, hour * 60 + 5))]);
+    expect(runs).toEqual([]);
+    expect(await runJobSlot(daily, at(-1, hour * 60 + 6), await instance())).toBe('done');
+    runs.length = 0;
+    // Started five minutes before its time: nothing to make up.
+    await settle([await startAt(at(0, hour * 60 - 5))]);
+    expect(runs).toEqual([]);
+    // Two instances back five minutes after its time: it runs once, for its time.
+    const back = [await startAt(at(0, hour * 60 + 5)), await startAt(at(0, hour * 60 + 5))];
+    await settle(back);
+    expect(runs).toEqual([at(0, hour * 60)]);
+    expect(back.flatMap(({ scheduler }) => entries(scheduler.logs)).filter((entry) => entry.msg === 'job slot claimed by another instance')).toHaveLength(1);
+    // A later restart the same day finds the day's run done.
+    await settle([await startAt(at(0, hour * 60 + 90))]);
+    expect(runs).toHaveLength(1);
+    // Down from before its time one day until just before it the next: the day that ended is not made up.
+    await settle([await startAt(at(2, hour * 60 - 5))]);
+    expect(runs).toHaveLength(1);
   });
 
   it('refuses a job whose schedule would fire twice in one slot, or two jobs of one name', async () => {

@@ -11,6 +11,13 @@ export async function claimJobSlot(db: CommonQueryMethods, job: string, slot: Da
   return result.rowCount === 1;
 }
 
+const existsRow = z.object({ exists: z.boolean() });
+
+/** Whether this job claimed a slot that started before `before` (claims are kept for a week). */
+export async function jobClaimedSlotBefore(db: CommonQueryMethods, job: string, before: Date): Promise<boolean> {
+  return db.oneFirst(sql.type(existsRow)`SELECT EXISTS (SELECT 1 FROM job_runs WHERE job = ${job} AND slot < ${before.toISOString()}) AS exists`);
+}
+
 export async function deleteJobSlotsBefore(db: CommonQueryMethods, before: Date): Promise<number> {
   const result = await db.query(sql.unsafe`DELETE FROM job_runs WHERE slot < ${before.toISOString()}`);
   return result.rowCount;

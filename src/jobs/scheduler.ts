@@ -1,6 +1,6 @@
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
-import { BUSINESS_TIME_ZONE, slotStart } from '../services/common/calendar.ts';
+import { BUSINESS_TIME_ZONE, slotStart, startOfDay } from '../services/common/calendar.ts';
 import type { Clock } from '../services/platform/clock.ts';
 import type { JobSlots } from '../services/platform/jobSlots.ts';
 import type { Job, JobOutcome } from './job.ts';
@@ -83,6 +83,19 @@ function checkSlots(job: Job, task: ScheduledTask): void {
   }
 }
 
+const DAY_MINUTES = 1440;
+
+/**
+ * When a daily job's schedule fired earlier on the Accra day of `now` (the latest such time), if it did. Accra keeps
+ * UTC all year, so its day's times are its midnight plus the schedule's hours, minutes and seconds.
+ */
+function firedEarlierToday(job: Job, task: ScheduledTask, now: Date): Date | undefined {
+  const { hour, minute, second } = cron.parse(job.schedule);
+  const midnight = startOfDay(now).getTime();
+  const times = hour.flatMap((h) => minute.flatMap((m) => second.map((s) => new Date(midnight + ((h * 60 + m) * 60 + s) * 1000))));
+  return times.filter((time) => time <= now && task.match(time)).sort((a, b) => a.getTime() - b.getTime()).at(-1);
+}
+
 /** node-cron's own warnings (a run blocked by the one before, a missed run) go to the bot's log, with the job. */
 function cronLogger(logger: Logger, job: string): CronLogger {
   return {
@@ -94,23 +107,39 @@ function cronLogger(logger: Logger, job: string): CronLogger {
 }
 
 /**
- * Schedules every job with node-cron, in Accra time, and runs the `runAtStart` ones once right away. A run never
- * overlaps the previous one of the same job on this instance (noOverlap); a job that runs once per slot claims
- * the slot in job_runs first, so with several instances exactly one runs it, and holds its lock while it runs
- * (runJobSlot).
+ * Schedules every job with node-cron, in Accra time, and runs the `runAtStart` ones once right away. A daily job
+ * that ran on an earlier day and whose time today has passed runs at start for that time: its day's slot is claimed
+ * once, so when it already ran today (here or on another instance) nothing happens, and when a deploy kept every
+ * instance down at its time it runs now, the same day; a day that ended while the bot was down is not made up. A run never overlaps the
+ * previous one of the same job on this instance (noOverlap); a job that runs once per slot claims the slot in
+ * job_runs first, so with several instances exactly one runs it, and holds its lock while it runs (runJobSlot).
  */
 export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): RunningJobs {
-  const inProgress = new Set<Promise<SlotResult>>();
+  const inProgress = new Set<Promise<SlotResult | void>>();
   let stopping = false;
   const { clock } = deps;
   const botTime = (scheduled: Date) => (clock ? new Date(scheduled.getTime() + Math.round((clock().getTime() - Date.now()) / 1000) * 1000) : scheduled);
 
   function runTracked(job: Job, at: Date): Promise<SlotResult | void> {
+    return track(() => runJobSlot(job, at, deps));
+  }
+  function track(work: () => Promise<SlotResult | void>): Promise<SlotResult | void> {
     if (stopping) return Promise.resolve();
-    const run = runJobSlot(job, at, deps);
+    const run = work();
     inProgress.add(run);
     void run.finally(() => inProgress.delete(run));
     return run;
+  }
+
+  /** Only a job that has been running missed a run: a new install (or a new job) has missed nothing. */
+  async function runMissed(job: Job, missed: Date): Promise<SlotResult | void> {
+    try {
+      if (!(await deps.slots.ranBefore(job.name, startOfDay(missed)))) return;
+    } catch (error) {
+      deps.logger.error({ err: error, job: job.name, outcome: 'failed' }, 'job failed: could not tell whether it missed its run today');
+      return 'failed';
+    }
+    return runJobSlot(job, missed, deps);
   }
 
   const tasks = new Map<string, ScheduledTask>();
@@ -133,7 +162,13 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
     throw error;
   }
   for (const task of tasks.values()) void task.start();
-  for (const job of jobs.filter((candidate) => candidate.runAtStart)) void runTracked(job, clock?.() ?? new Date());
+  const now = clock?.() ?? new Date();
+  for (const job of jobs) {
+    const task = tasks.get(job.name);
+    const missed = job.slotMinutes === DAY_MINUTES && !job.runAtStart && task ? firedEarlierToday(job, task, now) : undefined;
+    if (job.runAtStart) void runTracked(job, now);
+    else if (missed) void track(() => runMissed(job, missed));
+  }
 
   return {
     nextRuns: (job, count) => tasks.get(job)?.getNextRuns(count) ?? [],

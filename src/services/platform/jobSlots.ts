@@ -1,5 +1,5 @@
 import type { DatabasePool } from 'slonik';
-import { claimJobSlot, deleteJobSlotsBefore, tryLockJob, unlockJob } from '../../db/jobRuns.ts';
+import { claimJobSlot, deleteJobSlotsBefore, jobClaimedSlotBefore, tryLockJob, unlockJob } from '../../db/jobRuns.ts';
 import { slotStart } from '../common/calendar.ts';
 
 export interface JobSlots {
@@ -11,6 +11,8 @@ export interface JobSlots {
    * with its connection.
    */
   exclusively<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /** Whether `job` ran in a slot that started before `before`, in the last week (older claims are forgotten). */
+  ranBefore(job: string, before: Date): Promise<boolean>;
   /** Forgets the claims of slots that started before `before` (they can never be claimed again). */
   forgetBefore(before: Date): Promise<number>;
 }
@@ -30,6 +32,7 @@ export function createJobSlots(pool: DatabasePool): JobSlots {
           await unlockJob(connection, job);
         }
       }),
+    ranBefore: (job, before) => jobClaimedSlotBefore(pool, job, before),
     forgetBefore: (before) => deleteJobSlotsBefore(pool, before),
   };
 }
