@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
@@ -17,6 +18,7 @@ export const depositSchema = z.object({
   created_at: z.date(),
   decided_at: z.date().nullable(),
 });
+const depositColumns = columnsOf(depositSchema);
 export type DepositRow = z.infer<typeof depositSchema>;
 
 export async function insertDeposit(
@@ -26,23 +28,23 @@ export async function insertDeposit(
   return db.one(sql.type(depositSchema)`
     INSERT INTO cash_deposits (user_id, amount, method, reference, payment_proof, created_at)
     VALUES (${deposit.userId}, ${deposit.amount}, ${deposit.method}, ${deposit.reference}, ${deposit.paymentProof}, ${deposit.createdAt.toISOString()})
-    RETURNING *
+    RETURNING ${depositColumns}
   `);
 }
 
 export async function findDeposit(db: CommonQueryMethods, id: number): Promise<DepositRow | null> {
-  return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE id = ${id}`);
+  return db.maybeOne(sql.type(depositSchema)`SELECT ${depositColumns} FROM cash_deposits WHERE id = ${id}`);
 }
 
 const depositWithRequester = requestWithRequester(depositSchema);
 
 /** A deposit and who made it (its admin card), in one statement. */
 export function findDepositWithRequester(db: CommonQueryMethods, id: number): Promise<{ row: DepositRow; requester: RequesterRow } | null> {
-  return depositWithRequester(db, sql.fragment`SELECT * FROM cash_deposits WHERE id = ${id}`);
+  return depositWithRequester(db, sql.fragment`SELECT ${depositColumns} FROM cash_deposits WHERE id = ${id}`);
 }
 
 export async function findDepositByReference(db: CommonQueryMethods, reference: string): Promise<DepositRow | null> {
-  return db.maybeOne(sql.type(depositSchema)`SELECT * FROM cash_deposits WHERE reference = ${reference}`);
+  return db.maybeOne(sql.type(depositSchema)`SELECT ${depositColumns} FROM cash_deposits WHERE reference = ${reference}`);
 }
 
 export const waitingDeposits: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM cash_deposits WHERE status = 'pending'`;
@@ -50,7 +52,7 @@ export const waitingDeposits: WaitingSource = sql.fragment`SELECT id, created_at
 /** The deposits among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingDeposits(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly DepositRow[]> {
   return db.any(sql.prepared('pending_deposits', depositSchema)`
-    SELECT * FROM cash_deposits WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
+    SELECT ${depositColumns} FROM cash_deposits WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }
 

@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
@@ -23,6 +24,7 @@ export const withdrawalSchema = z.object({
   created_at: z.date(),
   decided_at: z.date().nullable(),
 });
+const withdrawalColumns = columnsOf(withdrawalSchema);
 export type WithdrawalRow = z.infer<typeof withdrawalSchema>;
 
 export interface PayoutDetails {
@@ -42,23 +44,23 @@ export async function insertWithdrawal(
     INSERT INTO cash_withdrawals (user_id, amount, method, momo_network, bank_name, account_number, account_name, reference, created_at)
     VALUES (${withdrawal.userId}, ${withdrawal.amount}, ${payout.method}, ${payout.momoNetwork}, ${payout.bankName},
             ${payout.accountNumber}, ${payout.accountName}, ${withdrawal.reference}, ${withdrawal.createdAt.toISOString()})
-    RETURNING *
+    RETURNING ${withdrawalColumns}
   `);
 }
 
 export async function findWithdrawal(db: CommonQueryMethods, id: number): Promise<WithdrawalRow | null> {
-  return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE id = ${id}`);
+  return db.maybeOne(sql.type(withdrawalSchema)`SELECT ${withdrawalColumns} FROM cash_withdrawals WHERE id = ${id}`);
 }
 
 const withdrawalWithRequester = requestWithRequester(withdrawalSchema);
 
 /** A withdrawal and who made it (its admin card), in one statement. */
 export function findWithdrawalWithRequester(db: CommonQueryMethods, id: number): Promise<{ row: WithdrawalRow; requester: RequesterRow } | null> {
-  return withdrawalWithRequester(db, sql.fragment`SELECT * FROM cash_withdrawals WHERE id = ${id}`);
+  return withdrawalWithRequester(db, sql.fragment`SELECT ${withdrawalColumns} FROM cash_withdrawals WHERE id = ${id}`);
 }
 
 export async function findWithdrawalByReference(db: CommonQueryMethods, reference: string): Promise<WithdrawalRow | null> {
-  return db.maybeOne(sql.type(withdrawalSchema)`SELECT * FROM cash_withdrawals WHERE reference = ${reference}`);
+  return db.maybeOne(sql.type(withdrawalSchema)`SELECT ${withdrawalColumns} FROM cash_withdrawals WHERE reference = ${reference}`);
 }
 
 export const waitingWithdrawals: WaitingSource = sql.fragment`SELECT id, created_at AS submitted_at FROM cash_withdrawals WHERE status = 'pending'`;
@@ -66,7 +68,7 @@ export const waitingWithdrawals: WaitingSource = sql.fragment`SELECT id, created
 /** The withdrawals among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingWithdrawals(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly WithdrawalRow[]> {
   return db.any(sql.prepared('pending_withdrawals', withdrawalSchema)`
-    SELECT * FROM cash_withdrawals WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
+    SELECT ${withdrawalColumns} FROM cash_withdrawals WHERE status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }
 

@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
@@ -24,6 +25,7 @@ export const cryptoTransactionSchema = z.object({
   decline_reason: z.string().nullable(),
   decided_at: z.date().nullable(),
 });
+const cryptoTransactionColumns = columnsOf(cryptoTransactionSchema);
 export type CryptoTransactionRow = z.infer<typeof cryptoTransactionSchema>;
 
 export interface NewCryptoTransaction {
@@ -52,12 +54,12 @@ export async function insertCryptoTransaction(db: CommonQueryMethods, request: N
       ${request.paymentMethod}, ${request.reference}, ${request.createdAt.toISOString()}, ${request.marketPrice},
       ${request.spreadPercent}, ${request.quotedAt.toISOString()}, ${request.quoteExpiresAt.toISOString()}, ${request.paymentProof}
     )
-    RETURNING *
+    RETURNING ${cryptoTransactionColumns}
   `);
 }
 
 export async function findCryptoTransaction(db: CommonQueryMethods, id: number, type: 'buy' | 'sell'): Promise<CryptoTransactionRow | null> {
-  return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
+  return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT ${cryptoTransactionColumns} FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
 }
 
 const cryptoTransactionWithRequester = requestWithRequester(cryptoTransactionSchema);
@@ -68,11 +70,11 @@ export function findCryptoTransactionWithRequester(
   id: number,
   type: 'buy' | 'sell',
 ): Promise<{ row: CryptoTransactionRow; requester: RequesterRow } | null> {
-  return cryptoTransactionWithRequester(db, sql.fragment`SELECT * FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
+  return cryptoTransactionWithRequester(db, sql.fragment`SELECT ${cryptoTransactionColumns} FROM crypto_transactions WHERE id = ${id} AND type = ${type}`);
 }
 
 export async function findCryptoTransactionByReference(db: CommonQueryMethods, reference: string): Promise<CryptoTransactionRow | null> {
-  return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT * FROM crypto_transactions WHERE reference = ${reference}`);
+  return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT ${cryptoTransactionColumns} FROM crypto_transactions WHERE reference = ${reference}`);
 }
 
 export function waitingCryptoTransactions(type: 'buy' | 'sell'): WaitingSource {
@@ -82,7 +84,7 @@ export function waitingCryptoTransactions(type: 'buy' | 'sell'): WaitingSource {
 /** The buys or sells among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell', ids: readonly number[]): Promise<readonly CryptoTransactionRow[]> {
   return db.any(sql.prepared('pending_crypto_transactions', cryptoTransactionSchema)`
-    SELECT * FROM crypto_transactions WHERE type = ${type} AND status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
+    SELECT ${cryptoTransactionColumns} FROM crypto_transactions WHERE type = ${type} AND status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
   `);
 }
 

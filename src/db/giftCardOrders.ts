@@ -1,7 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { HistorySource } from './readModels/userHistory.ts';
-import { countRow, idRow } from './commonRows.ts';
+import { columnsOf, countRow, idRow } from './commonRows.ts';
 import type { WaitingSource } from './readModels/waitingRequests.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 
@@ -33,7 +33,7 @@ export const giftCardOrderSchema = z.object({
 export type GiftCardOrderRow = z.infer<typeof giftCardOrderSchema>;
 
 const withCard = sql.fragment`
-  SELECT o.*, c.name AS card_name, c.brand AS card_brand FROM gift_card_orders o JOIN gift_cards c ON c.id = o.card_id
+  SELECT ${columnsOf(giftCardOrderSchema.omit({ card_name: true, card_brand: true }), 'o')}, c.name AS card_name, c.brand AS card_brand FROM gift_card_orders o JOIN gift_cards c ON c.id = o.card_id
 `;
 
 export interface NewGiftCardOrder {

@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 
 export const giftCardSchema = z.object({
   id: z.number(),
@@ -13,6 +14,7 @@ export const giftCardSchema = z.object({
   created_at: z.date(),
   updated_at: z.date(),
 });
+const giftCardColumns = columnsOf(giftCardSchema);
 export type GiftCardRow = z.infer<typeof giftCardSchema>;
 
 export interface NewGiftCard {
@@ -32,7 +34,7 @@ export async function insertGiftCard(db: CommonQueryMethods, card: NewGiftCard, 
     VALUES (${card.name}, ${card.brand}, ${card.currency}, ${card.rateBuy}, ${card.rateSell}, ${card.image}, ${card.isActive},
             ${now.toISOString()}, ${now.toISOString()})
     ON CONFLICT DO NOTHING
-    RETURNING *
+    RETURNING ${giftCardColumns}
   `);
 }
 
@@ -52,14 +54,14 @@ const LOCKS = { update: sql.fragment`FOR UPDATE`, share: sql.fragment`FOR SHARE`
 /** A card; `lock` holds it until the transaction ends (`share` keeps its rate from changing meanwhile). */
 export async function findGiftCard(db: CommonQueryMethods, id: number, options: { lock?: keyof typeof LOCKS } = {}): Promise<GiftCardRow | null> {
   return db.maybeOne(sql.type(giftCardSchema)`
-    SELECT * FROM gift_cards WHERE id = ${id} ${options.lock ? LOCKS[options.lock] : sql.fragment``}
+    SELECT ${giftCardColumns} FROM gift_cards WHERE id = ${id} ${options.lock ? LOCKS[options.lock] : sql.fragment``}
   `);
 }
 
 /** The catalogue by brand and name; only the cards users may choose when `activeOnly`. */
 export async function listGiftCards(db: CommonQueryMethods, options: { activeOnly: boolean }): Promise<readonly GiftCardRow[]> {
   return db.any(sql.type(giftCardSchema)`
-    SELECT * FROM gift_cards WHERE ${options.activeOnly ? sql.fragment`is_active` : sql.fragment`TRUE`}
+    SELECT ${giftCardColumns} FROM gift_cards WHERE ${options.activeOnly ? sql.fragment`is_active` : sql.fragment`TRUE`}
      ORDER BY lower(brand), lower(name), currency, id
   `);
 }
@@ -82,6 +84,6 @@ export async function updateGiftCard(db: CommonQueryMethods, id: number, change:
   return db.maybeOne(sql.type(giftCardSchema)`
     UPDATE gift_cards SET ${sql.join([...assignments, sql.fragment`updated_at = ${now.toISOString()}`], sql.fragment`, `)}
      WHERE id = ${id}
-    RETURNING *
+    RETURNING ${giftCardColumns}
   `);
 }

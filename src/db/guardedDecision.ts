@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import type { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 
 export interface Decision {
   status: 'approved' | 'declined';
@@ -12,7 +13,7 @@ export interface Decision {
  * or null when it is no longer pending (someone decided first). Runs inside the transaction that applies the
  * decision's money effect. `condition` narrows the rows further (e.g. a type column).
  */
-export async function decidePendingRow<T extends z.ZodType>(
+export async function decidePendingRow<T extends z.ZodObject>(
   db: CommonQueryMethods,
   table: string,
   schema: T,
@@ -24,6 +25,6 @@ export async function decidePendingRow<T extends z.ZodType>(
     UPDATE ${sql.identifier([table])}
        SET status = ${decision.status}, decline_reason = ${decision.declineReason ?? null}, decided_at = ${decision.decidedAt.toISOString()}
      WHERE id = ${id} AND status = 'pending' AND ${condition}
-    RETURNING *
+    RETURNING ${columnsOf(schema)}
   `) as Promise<z.infer<T> | null>;
 }

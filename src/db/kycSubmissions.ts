@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 import type { WaitingSource } from './readModels/waitingRequests.ts';
 
 export const KYC_STATUSES = ['PENDING', 'UNDER_REVIEW', 'APPROVED', 'REJECTED'] as const;
@@ -26,6 +27,7 @@ export const kycSubmissionSchema = z.object({
   submitted_at: z.date(),
   reviewed_at: z.date().nullable(),
 });
+const submissionColumns = columnsOf(kycSubmissionSchema);
 export type KycSubmissionRow = z.infer<typeof kycSubmissionSchema>;
 
 const withUserSchema = kycSubmissionSchema.extend({
@@ -39,7 +41,7 @@ const withUserSchema = kycSubmissionSchema.extend({
 export type KycSubmissionWithUser = z.infer<typeof withUserSchema>;
 
 const withUser = sql.fragment`
-  s.*, u.telegram_id, u.username, u.email, u.phone, u.first_name AS account_first_name, u.last_name AS account_last_name
+  ${columnsOf(kycSubmissionSchema, 's')}, u.telegram_id, u.username, u.email, u.phone, u.first_name AS account_first_name, u.last_name AS account_last_name
   FROM kyc_submissions s JOIN users u ON u.id = s.user_id
 `;
 
@@ -66,7 +68,7 @@ export async function insertKycSubmission(db: CommonQueryMethods, submission: Ne
       ${submission.lastName}, ${submission.dateOfBirth}, ${submission.address}, ${submission.documentFront},
       ${submission.documentBack}, ${submission.selfie}, now()
     )
-    RETURNING *
+    RETURNING ${submissionColumns}
   `);
 }
 
@@ -97,6 +99,6 @@ export async function transitionKycSubmission(
        SET status = ${to}, reviewed_by_id = ${review.reviewerId}, rejection_reason = ${review.rejectionReason ?? null},
            reviewed_at = ${review.decided ? sql.fragment`now()` : null}
      WHERE id = ${id} AND status = ANY(${sql.array(from, 'text')})
-    RETURNING *
+    RETURNING ${submissionColumns}
   `);
 }

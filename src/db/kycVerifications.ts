@@ -1,15 +1,17 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 import { kycSubmissionSchema, type KycSubmissionRow } from './kycSubmissions.ts';
 
 export { DOCUMENT_TYPES, KYC_STATUSES, type DocumentType, type KycStatus } from './kycSubmissions.ts';
 
 /** The user's current verification (one per user, as the schema has it): a copy of its latest submission. */
 const kycRowSchema = kycSubmissionSchema.extend({ submission_id: z.number().nullable() });
+const kycColumns = columnsOf(kycRowSchema);
 export type KycRow = z.infer<typeof kycRowSchema>;
 
 export async function findKycByUserId(db: CommonQueryMethods, userId: number): Promise<KycRow | null> {
-  return db.maybeOne(sql.type(kycRowSchema)`SELECT * FROM kyc_verifications WHERE user_id = ${userId}`);
+  return db.maybeOne(sql.type(kycRowSchema)`SELECT ${kycColumns} FROM kyc_verifications WHERE user_id = ${userId}`);
 }
 
 /**
@@ -33,7 +35,7 @@ export async function replaceCurrentKyc(db: CommonQueryMethods, submission: KycS
       selfie = EXCLUDED.selfie, rejection_reason = NULL, reviewed_by_id = NULL, reviewed_at = NULL,
       submitted_at = EXCLUDED.submitted_at, submission_id = EXCLUDED.submission_id
     WHERE k.status = 'REJECTED'
-    RETURNING *
+    RETURNING ${kycColumns}
   `);
 }
 

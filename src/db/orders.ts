@@ -1,6 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { countRow, idRow } from './commonRows.ts';
+import { columnsOf, countRow, idRow } from './commonRows.ts';
 
 export const ORDER_SIDES = ['BUY', 'SELL'] as const;
 export type OrderSide = (typeof ORDER_SIDES)[number];
@@ -30,6 +30,9 @@ export const orderRowSchema = z.object({
   updated_at: z.date(),
   completed_at: z.date().nullable(),
 });
+const orderColumns = columnsOf(orderRowSchema);
+const openOrderColumns = columnsOf(orderRowSchema, 'o');
+const closedOrderColumns = columnsOf(orderRowSchema, 'before');
 export type OrderRow = z.infer<typeof orderRowSchema>;
 
 const openStatuses = sql.join(
@@ -70,21 +73,21 @@ export async function insertOrder(db: CommonQueryMethods, order: NewOrder): Prom
       ${order.reservedCedis}, ${order.reservedCrypto}, ${order.feePercent}, ${order.expiresAt.toISOString()},
       ${order.createdAt.toISOString()}, ${order.createdAt.toISOString()}
     )
-    RETURNING *
+    RETURNING ${orderColumns}
   `);
 }
 
 export async function findOrderByReference(db: CommonQueryMethods, reference: string): Promise<OrderRow | null> {
-  return db.maybeOne(sql.type(orderRowSchema)`SELECT * FROM orders WHERE reference = ${reference}`);
+  return db.maybeOne(sql.type(orderRowSchema)`SELECT ${orderColumns} FROM orders WHERE reference = ${reference}`);
 }
 
 export async function findOrder(db: CommonQueryMethods, id: number): Promise<OrderRow | null> {
-  return db.maybeOne(sql.type(orderRowSchema)`SELECT * FROM orders WHERE id = ${id}`);
+  return db.maybeOne(sql.type(orderRowSchema)`SELECT ${orderColumns} FROM orders WHERE id = ${id}`);
 }
 
 /** The order with its row locked until the transaction ends (the latest committed version, after any wait). */
 export async function lockOrder(db: CommonQueryMethods, id: number): Promise<OrderRow | null> {
-  return db.maybeOne(sql.type(orderRowSchema)`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`);
+  return db.maybeOne(sql.type(orderRowSchema)`SELECT ${orderColumns} FROM orders WHERE id = ${id} FOR UPDATE`);
 }
 
 const restingOrderSchema = orderRowSchema.extend({ owner_allowed: z.boolean() });
@@ -102,7 +105,7 @@ export async function lockCrossingOrders(
 ): Promise<readonly RestingOrderRow[]> {
   const buying = incoming.side === 'BUY';
   return db.any(sql.type(restingOrderSchema)`
-    SELECT o.*, (u.is_active AND u.kyc_status = 'approved') AS owner_allowed
+    SELECT ${openOrderColumns}, (u.is_active AND u.kyc_status = 'approved') AS owner_allowed
       FROM orders o JOIN users u ON u.id = o.user_id
      WHERE o.currency_pair = ${incoming.pair} AND ${buying ? sql.fragment`o.order_type = 'SELL'` : sql.fragment`o.order_type = 'BUY'`}
        AND o.status IN (${openStatuses}) AND o.user_id <> ${incoming.userId}
@@ -129,7 +132,7 @@ export async function updateOrderFill(db: CommonQueryMethods, id: number, expect
            status = ${fill.status}, updated_at = ${fill.at.toISOString()},
            completed_at = ${fill.status === 'COMPLETED' ? fill.at.toISOString() : null}
      WHERE id = ${id} AND status IN (${openStatuses}) AND filled_amount = ${expectedFilled}
-    RETURNING *
+    RETURNING ${orderColumns}
   `);
 }
 
@@ -143,13 +146,13 @@ export async function closeOpenOrder(
   close: { status: 'CANCELLED' | 'FAILED'; reason: CloseReason; at: Date },
 ): Promise<OrderRow | null> {
   return db.maybeOne(sql.type(orderRowSchema)`
-    WITH before AS (SELECT * FROM orders WHERE id = ${id} AND status IN (${openStatuses}) FOR UPDATE)
+    WITH before AS (SELECT ${orderColumns} FROM orders WHERE id = ${id} AND status IN (${openStatuses}) FOR UPDATE)
     UPDATE orders o
        SET status = ${close.status}, close_reason = ${close.reason}, reserved_cedis = 0, reserved_crypto = 0,
            updated_at = ${close.at.toISOString()}
       FROM before
      WHERE o.id = before.id
-    RETURNING before.*
+    RETURNING ${closedOrderColumns}
   `);
 }
 
@@ -181,7 +184,7 @@ export async function countUserOrders(db: CommonQueryMethods, userId: number): P
 /** A page of a user's orders: the open ones first, then the rest; newest first within each. */
 export async function userOrdersPage(db: CommonQueryMethods, userId: number, page: { limit: number; offset: number }): Promise<readonly OrderRow[]> {
   return db.any(sql.type(orderRowSchema)`
-    SELECT * FROM orders WHERE user_id = ${userId}
+    SELECT ${orderColumns} FROM orders WHERE user_id = ${userId}
      ORDER BY status IN (${openStatuses}) DESC, created_at DESC, id DESC
      LIMIT ${page.limit} OFFSET ${page.offset}
   `);

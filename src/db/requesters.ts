@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 
 /** Who made a request, as its admin card shows them: their users row. */
 export interface RequesterRow {
@@ -36,9 +37,10 @@ const requesterColumns = sql.fragment`
 export function requestWithRequester<S extends z.ZodObject>(schema: S) {
   // Built once: zod compiles a parser per schema.
   const rowSchema = schema.extend(requesterColumnsSchema.shape);
+  const requestColumns = columnsOf(schema, 'request');
   return async (db: CommonQueryMethods, request: FragmentSqlToken): Promise<{ row: z.infer<S>; requester: RequesterRow } | null> => {
     const found = (await db.maybeOne(sql.type(rowSchema)`
-      SELECT request.*, ${requesterColumns} FROM (${request}) request JOIN users requester ON requester.id = request.user_id
+      SELECT ${requestColumns}, ${requesterColumns} FROM (${request}) request JOIN users requester ON requester.id = request.user_id
     `)) as (z.infer<S> & RequesterColumns) | null;
     if (!found) return null;
     const {

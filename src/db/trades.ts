@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 
 export const tradeRowSchema = z.object({
   id: z.number(),
@@ -13,6 +14,7 @@ export const tradeRowSchema = z.object({
   fee_ghs: z.string(),
   created_at: z.date(),
 });
+const tradeColumns = columnsOf(tradeRowSchema);
 export type TradeRow = z.infer<typeof tradeRowSchema>;
 
 export interface NewTrade {
@@ -34,7 +36,7 @@ export async function insertTrade(db: CommonQueryMethods, trade: NewTrade): Prom
     INSERT INTO trades (currency_pair, order_id, resting_order_id, buyer_id, seller_id, amount, price, total, fee_ghs, created_at)
     VALUES (${trade.pair}, ${trade.incomingOrderId}, ${trade.restingOrderId}, ${trade.buyerId}, ${trade.sellerId}, ${trade.amount},
             ${trade.price}, ${trade.total}, ${trade.feeGhs}, ${trade.createdAt.toISOString()})
-    RETURNING *
+    RETURNING ${tradeColumns}
   `);
 }
 
@@ -84,5 +86,5 @@ export async function tradeStats(db: CommonQueryMethods, pair: string, since: Da
 /** Every trade, or those of one user (as buyer or seller), in the order they were settled. */
 export async function tradesInSettlementOrder(db: CommonQueryMethods, userId?: number): Promise<readonly TradeRow[]> {
   const ofUser = userId === undefined ? sql.fragment`TRUE` : sql.fragment`buyer_id = ${userId} OR seller_id = ${userId}`;
-  return db.any(sql.type(tradeRowSchema)`SELECT * FROM trades WHERE ${ofUser} ORDER BY id`);
+  return db.any(sql.type(tradeRowSchema)`SELECT ${tradeColumns} FROM trades WHERE ${ofUser} ORDER BY id`);
 }

@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 
 const maxRow = z.object({ max: z.number().nullable() });
 
@@ -22,6 +23,7 @@ export const tutorialSchema = z.object({
   created_at: z.date(),
   updated_at: z.date(),
 });
+const tutorialColumns = columnsOf(tutorialSchema);
 export type TutorialRow = z.infer<typeof tutorialSchema>;
 
 /** What an author writes; the slug, author and times are set by the service. */
@@ -59,18 +61,18 @@ export async function insertTutorial(db: CommonQueryMethods, tutorial: NewTutori
     VALUES (${tutorial.title}, ${tutorial.content}, ${tutorial.category}, ${tutorial.videoUrl}, ${tutorial.slug}, ${tutorial.excerpt},
             ${tutorial.thumbnail}, ${tutorial.order}, ${tutorial.isPublished}, ${tutorial.authorId}, ${tutorial.at.toISOString()}, ${tutorial.at.toISOString()})
     ${options.onlyIfSlugFree ? sql.fragment`ON CONFLICT (slug) DO NOTHING` : sql.fragment``}
-    RETURNING *
+    RETURNING ${tutorialColumns}
   `);
 }
 
 export async function findTutorial(db: CommonQueryMethods, id: number, options: { forUpdate?: boolean } = {}): Promise<TutorialRow | null> {
   return db.maybeOne(sql.type(tutorialSchema)`
-    SELECT * FROM tutorials WHERE id = ${id} ${options.forUpdate ? sql.fragment`FOR UPDATE` : sql.fragment``}
+    SELECT ${tutorialColumns} FROM tutorials WHERE id = ${id} ${options.forUpdate ? sql.fragment`FOR UPDATE` : sql.fragment``}
   `);
 }
 
 export async function findTutorialBySlug(db: CommonQueryMethods, slug: string): Promise<TutorialRow | null> {
-  return db.maybeOne(sql.type(tutorialSchema)`SELECT * FROM tutorials WHERE slug = ${slug}`);
+  return db.maybeOne(sql.type(tutorialSchema)`SELECT ${tutorialColumns} FROM tutorials WHERE slug = ${slug}`);
 }
 
 export async function updateTutorial(db: CommonQueryMethods, id: number, patch: Partial<TutorialFields>, at: Date): Promise<TutorialRow | null> {
@@ -79,7 +81,7 @@ export async function updateTutorial(db: CommonQueryMethods, id: number, patch: 
   );
   return db.maybeOne(sql.type(tutorialSchema)`
     UPDATE tutorials SET ${sql.join([...assignments, sql.fragment`updated_at = ${at.toISOString()}`], sql.fragment`, `)}
-     WHERE id = ${id} RETURNING *
+     WHERE id = ${id} RETURNING ${tutorialColumns}
   `);
 }
 
@@ -87,17 +89,17 @@ export async function updateTutorial(db: CommonQueryMethods, id: number, patch: 
 export async function setTutorialPublished(db: CommonQueryMethods, id: number, published: boolean, at: Date): Promise<TutorialRow | null> {
   return db.maybeOne(sql.type(tutorialSchema)`
     UPDATE tutorials SET is_published = ${published}, updated_at = ${at.toISOString()}
-     WHERE id = ${id} AND is_published <> ${published} RETURNING *
+     WHERE id = ${id} AND is_published <> ${published} RETURNING ${tutorialColumns}
   `);
 }
 
 export async function deleteTutorial(db: CommonQueryMethods, id: number): Promise<TutorialRow | null> {
-  return db.maybeOne(sql.type(tutorialSchema)`DELETE FROM tutorials WHERE id = ${id} RETURNING *`);
+  return db.maybeOne(sql.type(tutorialSchema)`DELETE FROM tutorials WHERE id = ${id} RETURNING ${tutorialColumns}`);
 }
 
 /** Every tutorial of a category (drafts too, for admins) in display order. */
 export async function listTutorials(db: CommonQueryMethods, category: TutorialCategory): Promise<readonly TutorialRow[]> {
-  return db.any(sql.type(tutorialSchema)`SELECT * FROM tutorials WHERE category = ${category} ORDER BY "order", id`);
+  return db.any(sql.type(tutorialSchema)`SELECT ${tutorialColumns} FROM tutorials WHERE category = ${category} ORDER BY "order", id`);
 }
 
 const categoryCountSchema = z.object({ category: z.enum(TUTORIAL_CATEGORIES), total: z.number(), published: z.number() });
