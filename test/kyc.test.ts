@@ -64,6 +64,17 @@ async function kycRow(user: TestUser): Promise<Record<string, unknown> | undefin
   return row;
 }
 
+/** /kyc with a passport, answered up to the question for the home address. */
+async function passportUpToAddress(user: TestUser): Promise<void> {
+  await user.send('/kyc');
+  await user.tap(await tg.waitForMessage(user.id, 'Which document'), 'Passport');
+  await user.send('G7654321');
+  await user.tap(await tg.waitForMessage(user.id, 'What is your first name'), /^Keep/);
+  await user.tap(await tg.waitForMessage(user.id, 'What is your last name'), /^Keep/);
+  await user.send('1985-12-01');
+  await tg.waitForMessage(user.id, 'home address');
+}
+
 /** Walks a user through /kyc with valid answers; returns the admin card. */
 async function submitKyc(user: TestUser, document: 'Ghana Card' | 'Passport' = 'Ghana Card'): Promise<ChatMessage> {
   await submitKycInChat(tg, user, photo, { document });
@@ -173,12 +184,7 @@ describe('KYC', () => {
 
   it('refuses bad files and leaves nothing behind on /cancel', async () => {
     const kofi = await registeredUser('Kofi', 'Mensah');
-    await kofi.send('/kyc');
-    await kofi.tap(await tg.waitForMessage(kofi.id, 'Which document'), 'Passport');
-    await kofi.send('G7654321');
-    await kofi.tap(await tg.waitForMessage(kofi.id, 'What is your first name'), /^Keep/);
-    await kofi.tap(await tg.waitForMessage(kofi.id, 'What is your last name'), /^Keep/);
-    await kofi.send('1985-12-01');
+    await passportUpToAddress(kofi);
     await kofi.send('Plot 7, Spintex Road, Accra');
     await tg.waitForMessage(kofi.id, 'front of your Passport');
     await kofi.sendDocument(PDF_BYTES, { file_name: 'passport.pdf', mime_type: 'application/pdf' });
@@ -203,13 +209,7 @@ describe('KYC', () => {
 
   it('leaves the questions for a main-menu button, which is never taken as an answer, and runs its command', async () => {
     const efua = await registeredUser('Efua', 'Asante');
-    await efua.send('/kyc');
-    await efua.tap(await tg.waitForMessage(efua.id, 'Which document'), 'Passport');
-    await efua.send('G7654321');
-    await efua.tap(await tg.waitForMessage(efua.id, 'What is your first name'), /^Keep/);
-    await efua.tap(await tg.waitForMessage(efua.id, 'What is your last name'), /^Keep/);
-    await efua.send('1985-12-01');
-    await tg.waitForMessage(efua.id, 'home address');
+    await passportUpToAddress(efua);
     await efua.send('📚 Tutorials');
     await tg.waitForMessage(efua.id, '⏹ I closed the question I had asked you; nothing from it was saved.');
     await tg.waitForMessage(efua.id, 'Short guides to trade safely');
