@@ -71,6 +71,8 @@ export class FakeTelegram {
   readonly #world: World;
   readonly #limiter: RateLimiter | undefined;
   readonly #faults = new Map<string, { error: ApiErrorBody; chatId: number | undefined }[]>();
+  /** method -> resolves when the test lets its held calls through */
+  readonly #holds = new Map<string, { released: Promise<void>; waiting: number }>();
   /** chat id -> highest message_id already consumed by waitForMessage */
   readonly #cursors = new Map<number, number>();
   #closing = false;
@@ -151,6 +153,14 @@ export class FakeTelegram {
       if (retryAfter !== undefined) {
         call.rateLimited = true;
         throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      }
+      const hold = this.#holds.get(method);
+      if (hold) {
+        call.injected = true;
+        hold.waiting += 1;
+        const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+        await Promise.race([hold.released, closed]).finally(() => (hold.waiting -= 1));
+        if (res.destroyed) return;
       }
       const validated = validateParams(method, params, files);
       let result: unknown;
@@ -258,6 +268,25 @@ export class FakeTelegram {
     const queue = this.#faults.get(method) ?? [];
     for (let i = 0; i < (options.times ?? 1); i++) queue.push({ error, chatId: options.chatId });
     this.#faults.set(method, queue);
+  }
+
+  /**
+   * Calls of `method` get no answer from now on, as from an endpoint that hangs, until the returned function
+   * lets them (and later ones) through. A held call the bot gives up on is dropped.
+   */
+  hold(method: string): () => void {
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.#holds.set(method, { released, waiting: 0 });
+    return () => {
+      this.#holds.delete(method);
+      release();
+    };
+  }
+
+  /** Calls of `method` waiting on a hold right now. */
+  heldCalls(method: string): number {
+    return this.#holds.get(method)?.waiting ?? 0;
   }
 
   /** Queues a raw update (anything the user helpers do not cover). */
