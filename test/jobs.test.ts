@@ -90,6 +90,7 @@ describe('three instances on one database', () => {
         'expire-market-orders',
         'expire-unpaid-buys',
         'prune-analytics-events',
+        'prune-handled-updates',
         'prune-job-runs',
         'rate-alerts',
         'rates',
