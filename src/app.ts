@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import type { RateLimit } from './middleware/core.ts';
 import type { InFlightUpdates } from './middleware/inFlight.ts';
 import { createServices, runStartTasks, runStopTasks, type AppServices } from './modules.ts';
+import type { CardDeliverer } from './services/approvals/cardDelivery.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
 import type { Clock } from './services/platform/clock.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
@@ -43,6 +44,7 @@ export interface Running {
   lockPool?: DatabasePool;
   bot?: Bot<BotContext>;
   notifications?: NotificationDelivery;
+  cards?: CardDeliverer;
   runner?: RunnerHandle;
   /** The webhook server (with /healthz), or in polling mode the /healthz server when PORT is set. */
   httpServer?: Server;
@@ -80,7 +82,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   running.services = services;
   await runStartTasks(services);
   await options.beforeBot?.(services);
-  const { bot, notifications, menu, jobs } = createBot({
+  const { bot, notifications, cards, menu, jobs } = createBot({
     config,
     logger,
     services,
@@ -93,6 +95,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   });
   running.bot = bot;
   running.notifications = notifications;
+  running.cards = cards;
   running.jobList = jobs;
   running.schedulerDeps = { slots: createJobSlots(pool), logger, ...(options.clock ? { clock: options.clock } : {}) };
   running.jobs = scheduleJobs(jobs, running.schedulerDeps);
@@ -122,6 +125,8 @@ export async function stopApp(running: Running, inFlight: InFlightUpdates, logge
   // Sends in progress finish and what the last updates announced goes out before the pool closes; the rest of a
   // broadcast waits in the outbox for the next start.
   await running.notifications?.stop().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
+  // The card in progress finishes; the rest of the queue waits for the next start (or another instance).
+  await running.cards?.stop();
   if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
     // Confirm the handled updates to Telegram, so the next start does not receive them again.
     const offset = inFlight.highestUpdateId + 1;

@@ -22,6 +22,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   tg = await FakeTelegram.start();
   admin = tg.createUser({ id: ADMIN_ID, first_name: 'Esi', last_name: 'Admin' });
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
