@@ -47,11 +47,6 @@ function editsOf(card: ChatMessage): number {
   return tg.callsTo('editMessageText').filter((call) => Number(call.params.chat_id) === ADMIN_CHAT_ID && call.params.message_id === card.message_id).length;
 }
 
-async function depositStatus(reference: string): Promise<string> {
-  const [row] = await db.query<{ status: string }>('SELECT status FROM cash_deposits WHERE reference = $1', [reference]);
-  return row?.status ?? 'missing';
-}
-
 describe('the admin group at its pace', () => {
   /**
    * Telegram takes 20 messages a minute in a group. The issue's burst is 100 requests in a minute, each card within

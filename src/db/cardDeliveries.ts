@@ -96,10 +96,16 @@ export async function markCardDeliveryFailed(db: CommonQueryMethods, id: number,
 
 const dueInRow = z.object({ due_in_ms: z.number().nullable() });
 
-/** How long until the next queued delivery may be claimed (0 when one may now); null when none is queued. */
+/**
+ * How long until this instance should look at the queue again: while a card is in flight elsewhere, until its lease
+ * ends (the instance holding it goes on to the next card itself); otherwise until the next one is due (0: now).
+ * Null when nothing is queued.
+ */
 export async function nextCardDeliveryDueIn(db: CommonQueryMethods): Promise<number | null> {
   return db.oneFirst(sql.type(dueInRow)`
-    SELECT greatest(0, ceil(extract(epoch FROM min(greatest(next_attempt_at, leased_until)) - now()) * 1000))::int AS due_in_ms
-      FROM card_deliveries WHERE next_attempt_at IS NOT NULL
+    SELECT greatest(0, ceil(extract(epoch FROM coalesce(
+             (SELECT max(leased_until) FROM card_deliveries WHERE next_attempt_at IS NOT NULL AND leased_until > now()),
+             (SELECT min(next_attempt_at) FROM card_deliveries WHERE next_attempt_at IS NOT NULL)
+           ) - now()) * 1000))::int AS due_in_ms
   `);
 }
