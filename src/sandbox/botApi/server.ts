@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BotCommand, BotCommandScope, Chat, Update, UserFromGetMe } from 'grammy/types';
-import { ApiError } from './errors.ts';
+import { allBotText } from './botText.ts';
 import type { StoredFile } from './files.ts';
-import { parseApiRequest } from './http.ts';
-import { getUpdatesOptions, methods } from './methods.ts';
-import { RateLimiter, type RateLimits } from './rateLimits.ts';
+import type { RateLimits } from './rateLimits.ts';
+import { BotApiRequests } from './requests.ts';
 import { loadSchema } from './schema.ts';
 import type {
   AddGroupOptions,
@@ -18,7 +17,7 @@ import type {
   WaitOptions,
 } from './types.ts';
 import { SimulatedUser } from './user.ts';
-import { validateParams } from './validation.ts';
+import { BotWaits } from './waiting.ts';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './webhook.ts';
 import { World } from './world.ts';
 
@@ -35,29 +34,6 @@ export interface StartOptions {
   rateLimits?: RateLimits;
 }
 
-const DEFAULT_TIMEOUT = 5000;
-
-function versionsOf(message: ChatMessage): string[] {
-  const states = [...message.history, message];
-  return states.flatMap((s) => [s.text, s.caption].filter((t): t is string => t !== undefined));
-}
-
-function matches(message: ChatMessage, matcher: MessageMatcher, allVersions: boolean): boolean {
-  if (typeof matcher === 'function') return matcher(message);
-  const texts = allVersions ? versionsOf(message) : [message.text ?? message.caption ?? ''];
-  return texts.some((text) => (typeof matcher === 'string' ? text.includes(matcher) : matcher.test(text)));
-}
-
-function describeMatcher(matcher: MessageMatcher): string {
-  return typeof matcher === 'function' ? 'a message matching the predicate' : `a message matching ${typeof matcher === 'string' ? JSON.stringify(matcher) : String(matcher)}`;
-}
-
-function summary(message: ChatMessage): string {
-  const body = message.text ?? (message.caption !== undefined ? `[${message.photo ? 'photo' : 'file'}] ${message.caption}` : message.photo ? '[photo]' : message.document ? '[document]' : '[no text]');
-  const flags = [message.deleted ? 'deleted' : '', message.history.length ? `edited ${message.history.length}x` : ''].filter(Boolean).join(', ');
-  return `  #${message.message_id}${flags ? ` (${flags})` : ''}: ${JSON.stringify(body.length > 300 ? body.slice(0, 300) + '…' : body)}`;
-}
-
 /**
  * A fake Telegram Bot API server on 127.0.0.1, as strict as Telegram about what the bot sends, plus a
  * test-facing API to act as users and to read what the bot did. Point grammY at it with
@@ -69,18 +45,16 @@ export class FakeTelegram {
   readonly botInfo: UserFromGetMe;
   readonly #server: Server;
   readonly #world: World;
-  readonly #limiter: RateLimiter | undefined;
-  readonly #faults = new Map<string, { error: ApiErrorBody; chatId: number | undefined }[]>();
-  /** chat id -> highest message_id already consumed by waitForMessage */
-  readonly #cursors = new Map<number, number>();
-  #closing = false;
+  readonly #requests: BotApiRequests;
+  readonly #waits: BotWaits;
 
   private constructor(server: Server, world: World, limits: RateLimits | undefined) {
     const address = server.address() as AddressInfo;
     this.#server = server;
     this.#world = world;
-    this.#limiter = limits ? new RateLimiter(limits) : undefined;
     this.apiRoot = `http://127.0.0.1:${address.port}`;
+    this.#requests = new BotApiRequests(this.apiRoot, world, limits);
+    this.#waits = new BotWaits(world, this);
     this.token = world.token;
     this.botInfo = world.botInfo;
   }
@@ -95,7 +69,7 @@ export class FakeTelegram {
         res.writeHead(503).end();
         return;
       }
-      void holder.instance.#handle(req, res);
+      void holder.instance.#requests.handle(req, res);
     });
     // As a web server in front of the real API: idle connections stay open long enough to be used again (Node's agent
     // drops a connection a second before the timeout the server announces).
@@ -110,106 +84,12 @@ export class FakeTelegram {
 
   /** Ends pending long polls and closes the server (and its keep-alive connections). */
   async stop(): Promise<void> {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#world.updates.release();
+    if (this.#requests.closing) return;
+    this.#requests.close();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
-  }
-
-  // ===== HTTP =================================================================================
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.apiRoot);
-    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
-    if (file) return this.#serveFile(res, decodeURIComponent(file[1] ?? ''), decodeURIComponent(file[2] ?? ''));
-    const api = /^\/bot([^/]+)\/([^/]*)$/.exec(url.pathname);
-    if (!api) return this.#reply(res, { ok: false, error_code: 404, description: 'Not Found' });
-    const time = Date.now();
-    this.#world.lastCallTime = time;
-    const requested = api[2] ?? '';
-    const method = loadSchema().methodsByLowerName.get(requested.toLowerCase()) ?? requested;
-    const isPoll = method === 'getUpdates';
-    if (!isPoll) this.#world.inFlight += 1;
-    const call: ApiCall = { method, params: {}, time, ok: false };
-    try {
-      const { params, files } = await parseApiRequest(req, url);
-      call.params = { ...params };
-      for (const [name, upload] of files) call.params[name] = { file: upload.filename ?? name, bytes: upload.bytes.length };
-      if (decodeURIComponent(api[1] ?? '') !== this.token) throw new ApiError(401, 'Unauthorized');
-      if (!loadSchema().methods.has(method)) throw new ApiError(404, 'Not Found: method not found');
-      const faults = this.#faults.get(method) ?? [];
-      const faultIndex = faults.findIndex((fault) => fault.chatId === undefined || String(fault.chatId) === String(params.chat_id));
-      const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0]?.error : undefined;
-      if (fault) {
-        call.injected = true;
-        throw new ApiError(fault.error_code, fault.description, fault.parameters);
-      }
-      const retryAfter = this.#limiter && RateLimiter.counts(method, params) ? this.#limiter.admit(String(params['chat_id']), time) : undefined;
-      if (retryAfter !== undefined) {
-        call.rateLimited = true;
-        throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
-      }
-      const validated = validateParams(method, params, files);
-      let result: unknown;
-      if (isPoll) {
-        result = await this.#getUpdates(validated, res);
-      } else {
-        const handler = methods[method];
-        if (!handler) call.fallback = true;
-        result = handler ? await handler(this.#world, validated, files) : true;
-      }
-      call.ok = true;
-      call.result = result;
-      this.#reply(res, { ok: true, result });
-    } catch (error) {
-      if (!(error instanceof ApiError)) {
-        // A bug in the fake itself: answer 500 and keep the details visible in the call log.
-        call.error = { error_code: 500, description: `Internal Server Error (fake Telegram): ${String(error)}` };
-        this.#reply(res, { ok: false, ...call.error });
-      } else {
-        call.error = {
-          error_code: error.errorCode,
-          description: error.description,
-          ...(error.parameters ? { parameters: error.parameters } : {}),
-        };
-        if (isPoll && error.errorCode === 409 && error.description.startsWith('Conflict: terminated')) call.superseded = true;
-        this.#reply(res, { ok: false, ...call.error });
-      }
-    } finally {
-      if (!isPoll) this.#world.inFlight -= 1;
-      this.#world.lastCallTime = Date.now();
-      this.#world.recordCall(call);
-    }
-  }
-
-  async #getUpdates(params: Record<string, unknown>, res: ServerResponse): Promise<Update[]> {
-    if (this.#world.webhook) {
-      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
-    }
-    this.#world.updates.setAllowedUpdates(params['allowed_updates']);
-    const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
-    const timeout = this.#closing ? 0 : getUpdatesOptions(params).timeout;
-    const updates = await this.#world.updates.poll({ ...getUpdatesOptions(params), timeout, closed });
-    this.#world.changed();
-    return updates;
-  }
-
-  #serveFile(res: ServerResponse, token: string, filePath: string): void {
-    if (token !== this.token) return this.#reply(res, { ok: false, error_code: 401, description: 'Unauthorized' });
-    const file = this.#world.files.byPath(filePath);
-    if (!file) return this.#reply(res, { ok: false, error_code: 404, description: 'Not Found: file not found' });
-    res.writeHead(200, { 'content-type': file.mime_type ?? (file.kind === 'photo' ? 'image/jpeg' : 'application/octet-stream'), 'content-length': file.bytes.length });
-    res.end(file.bytes);
-  }
-
-  #reply(res: ServerResponse, body: { ok: boolean; result?: unknown; error_code?: number; description?: string }): void {
-    if (res.writableEnded || res.destroyed) return;
-    const json = JSON.stringify(body);
-    res.writeHead(body.ok ? 200 : (body.error_code ?? 500), { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-    res.end(json);
   }
 
   // ===== test setup ===========================================================================
@@ -255,10 +135,9 @@ export class FakeTelegram {
     error: ApiErrorBody = { error_code: 500, description: 'Internal Server Error' },
     options: { times?: number; chatId?: number } = {},
   ): void {
-    const queue = this.#faults.get(method) ?? [];
-    for (let i = 0; i < (options.times ?? 1); i++) queue.push({ error, chatId: options.chatId });
-    this.#faults.set(method, queue);
+    this.#requests.failNext(method, error, options);
   }
+
 
   /** Queues a raw update (anything the user helpers do not cover). */
   enqueueUpdate(update: Omit<Update, 'update_id'>): Update | undefined {
@@ -307,38 +186,17 @@ export class FakeTelegram {
    * caption (any version) matches, and moves the cursor past it. User actions never move the cursor.
    */
   waitForMessage(chatId: number, matcher: MessageMatcher = () => true, options: WaitOptions = {}): Promise<ChatMessage> {
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    return this.#world
-      .waitFor(
-        () => {
-          const cursor = this.#cursors.get(chatId) ?? 0;
-          return this.messages(chatId).find((m) => m.message_id > cursor && matches(m, matcher, true));
-        },
-        timeout,
-        () => this.#timeoutError(`${describeMatcher(matcher)} in chat ${chatId}`, chatId, timeout),
-      )
-      .then((message) => {
-        this.#cursors.set(chatId, message.message_id);
-        return message;
-      });
+    return this.#waits.waitForMessage(chatId, matcher, options);
   }
 
   /** Marks everything the bot sent so far in the chat as read for waitForMessage. */
   markRead(chatId: number): void {
-    this.#cursors.set(chatId, this.messages(chatId).at(-1)?.message_id ?? 0);
+    this.#waits.markRead(chatId);
   }
 
   /** Waits until the message's current text/caption matches (edits in place). */
   waitForEdit(chatId: number, messageId: number, matcher: MessageMatcher, options: WaitOptions = {}): Promise<ChatMessage> {
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    return this.#world.waitFor(
-      () => {
-        const message = this.#world.findMessage(chatId, messageId);
-        return message && matches(message, matcher, false) ? message : undefined;
-      },
-      timeout,
-      () => this.#timeoutError(`message ${messageId} to become ${describeMatcher(matcher)}`, chatId, timeout),
-    );
+    return this.#waits.waitForEdit(chatId, messageId, matcher, options);
   }
 
   /**
@@ -346,42 +204,13 @@ export class FakeTelegram {
    * API call for `ms` milliseconds. Fails after `options.timeout` (default 10 s). A handler that
    * waits longer than `ms` between two API calls (slow I/O) needs a larger `ms`.
    */
-  async settle(ms = 150, options: WaitOptions = {}): Promise<void> {
-    const deadline = Date.now() + (options.timeout ?? 10_000);
-    for (;;) {
-      const world = this.#world;
-      const idleFor = Date.now() - world.lastCallTime;
-      // Without a webhook, queued updates mean the bot has not fetched and confirmed them yet.
-      const busy = world.inFlight > 0 || (!world.webhook && world.updates.pending.length > 0);
-      if (!busy && idleFor >= ms) return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `settle: the bot is still busy after ${options.timeout ?? 10_000} ms: ${world.inFlight} request(s) in progress, ` +
-            `${world.updates.pending.length} update(s) not yet fetched and confirmed (is the bot polling?)`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, busy ? 10 : ms - idleFor));
-    }
+  settle(ms = 150, options: WaitOptions = {}): Promise<void> {
+    return this.#waits.settle(ms, options);
   }
 
   /** Every text the bot produced anywhere: texts and captions (all versions), callback answers, commands. */
   allBotText(): string {
-    const parts: string[] = [];
-    for (const message of this.#world.allMessages()) {
-      if (!message.byBot) continue;
-      for (const state of [...message.history, message]) {
-        parts.push(...[state.text, state.html, state.caption, state.captionHtml].filter((t): t is string => t !== undefined));
-        const markup = state.reply_markup;
-        if (markup && 'inline_keyboard' in markup) parts.push(...markup.inline_keyboard.flat().map((b) => b.text));
-        if (markup && 'keyboard' in markup) parts.push(...markup.keyboard.flat().map((b) => (typeof b === 'string' ? b : b.text)));
-      }
-      if (message.document?.file_name) parts.push(message.document.file_name);
-    }
-    for (const answer of this.#world.callbackAnswers.values()) if (answer.text !== undefined) parts.push(answer.text);
-    for (const list of this.#world.commands.values()) {
-      for (const command of list as BotCommand[]) parts.push(`/${command.command} ${command.description}`);
-    }
-    return parts.join('\n');
+    return allBotText(this.#world);
   }
 
   /** The bot's answer to a callback query, if it answered. */
@@ -457,19 +286,4 @@ export class FakeTelegram {
   get pendingUpdates(): readonly Update[] {
     return this.#world.updates.pending;
   }
-
-  #timeoutError(what: string, chatId: number, timeout: number): Error {
-    const recent = this.messages(chatId).slice(-10).map(summary);
-    const cursor = this.#cursors.get(chatId) ?? 0;
-    const rejected = this.rejectedCalls.slice(-5).map((c) => `  ${c.method}: ${c.error?.description ?? ''}`);
-    return new Error(
-      [
-        `Timed out after ${timeout} ms waiting for ${what}.`,
-        `Recent bot messages in chat ${chatId} (read cursor at #${cursor}):`,
-        ...(recent.length ? recent : ['  (none)']),
-        ...(rejected.length ? ['Recent rejected API calls:', ...rejected] : []),
-      ].join('\n'),
-    );
-  }
 }
-

@@ -2,7 +2,8 @@ import type { Contact, InlineKeyboardButton, KeyboardButton, Message, ReplyKeybo
 import { ApiError } from './errors.ts';
 import { detectEntities } from './formatting.ts';
 import type { ButtonMatcher, CallbackAnswer, ChatMessage, FakeChat, WaitOptions } from './types.ts';
-import type { MessageContent, UserState, World } from './world.ts';
+import type { MessageContent, UserState } from './records.ts';
+import type { World } from './world.ts';
 
 export interface UserSendOptions {
   /** Chat to write in; default: the user's private chat with the bot. */

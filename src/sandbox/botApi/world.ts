@@ -1,67 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
+import { WorldChanges } from './changes.ts';
 import { badRequest, forbidden } from './errors.ts';
 import { FileStore } from './files.ts';
+import { now, type CallbackQueryState, type GroupState, type MessageContent, type MessageRecord, type UserState } from './records.ts';
 import { UpdateQueue, type NewUpdate } from './updates.ts';
-import type {
-  AddGroupOptions,
-  ApiCall,
-  CallbackAnswer,
-  ChatMessage,
-  CreateUserOptions,
-  FakeChat,
-  MessageVersion,
-} from './types.ts';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Internal, mutable form of ChatMessage. */
-export type MessageRecord = Mutable<Omit<ChatMessage, 'history'>> & { history: MessageVersion[] };
-
-export type MessageContent = Partial<
-  Pick<
-    MessageRecord,
-    | 'text' | 'html' | 'parse_mode' | 'entities' | 'caption' | 'captionHtml' | 'caption_entities' | 'reply_markup' | 'photo'
-    | 'document' | 'contact' | 'media_group_id' | 'reply_to_message_id' | 'forwarded_from'
-  >
->;
-
-export interface UserState {
-  user: User;
-  phone_number: string;
-  startedBot: boolean;
-  blocked: boolean;
-}
-
-interface GroupState {
-  chat: Chat.GroupChat | Chat.SupergroupChat;
-  members: Set<number>;
-  admins: Set<number>;
-  botIsAdmin: boolean;
-}
-
-export interface CallbackQueryState {
-  id: string;
-  from: User;
-  chatId: number;
-  messageId: number;
-  data: string;
-}
-
-export function now(): number {
-  return Math.floor(Date.now() / 1000);
-}
+import type { AddGroupOptions, CallbackAnswer, CreateUserOptions, FakeChat } from './types.ts';
 
 /**
  * Everything the fake Telegram knows: users, chats, messages, files, updates, call log. Shared by the
  * HTTP method handlers (bot side) and the SimulatedUser helpers (user side).
  */
-export class World {
+export class World extends WorldChanges {
   readonly token: string;
   readonly botInfo: UserFromGetMe;
   readonly files = new FileStore();
   readonly updates = new UpdateQueue();
-  readonly calls: ApiCall[] = [];
   readonly callbackQueries = new Map<string, CallbackQueryState>();
   readonly callbackAnswers = new Map<string, CallbackAnswer>();
   /** setMyCommands per `${JSON scope}|${language_code}` */
@@ -78,10 +32,10 @@ export class World {
   #groups = new Map<number, GroupState>();
   #messages = new Map<number, MessageRecord[]>();
   #nextMessageId = new Map<number, number>();
-  #listeners = new Set<() => void>();
   #callbackCounter = 0;
 
   constructor(token: string, botUsername: string, botName: string) {
+    super();
     this.token = token;
     const id = Number(token.split(':')[0]);
     if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`token must look like "<bot id>:<secret>", got ${token}`);
@@ -105,41 +59,6 @@ export class World {
   get botUser(): User {
     const { id, is_bot, first_name, username } = this.botInfo;
     return { id, is_bot, first_name, username };
-  }
-
-  // --- change notification -------------------------------------------------------------------
-
-  changed(): void {
-    for (const listener of [...this.#listeners]) listener();
-  }
-
-  /** Calls `listener` after every change (a message, an edit, an API call); returns the unsubscribe. */
-  subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  /** Resolves with the first non-undefined result of `check`, re-evaluated on every change. */
-  waitFor<T>(check: () => T | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-    const immediate = check();
-    if (immediate !== undefined) return Promise.resolve(immediate);
-    return new Promise<T>((resolve, reject) => {
-      const listener = (): void => {
-        const value = check();
-        if (value === undefined) return;
-        cleanup();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(onTimeout());
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.#listeners.delete(listener);
-      };
-      this.#listeners.add(listener);
-    });
   }
 
   // --- users and chats -----------------------------------------------------------------------
@@ -348,19 +267,5 @@ export class World {
   /** Stable per chat, opaque, like Telegram's chat_instance. */
   chatInstance(chatId: number): string {
     return BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update(`${this.botInfo.id}:${chatId}`).digest('hex').slice(0, 16))).toString();
-  }
-
-  readonly #callListeners = new Set<(call: ApiCall) => void>();
-
-  /** Calls `listener` with every API call once it is answered (benchmarks watch replies this way, cheaply). */
-  onCall(listener: (call: ApiCall) => void): () => void {
-    this.#callListeners.add(listener);
-    return () => this.#callListeners.delete(listener);
-  }
-
-  recordCall(call: ApiCall): void {
-    this.calls.push(call);
-    for (const listener of this.#callListeners) listener(call);
-    this.changed();
   }
 }
