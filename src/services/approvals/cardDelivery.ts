@@ -10,6 +10,7 @@ import {
   type CardDelivery,
 } from '../../db/cardDeliveries.ts';
 import type { Logger } from '../../logger.ts';
+import { oneRunAtATime } from '../common/oneRunAtATime.ts';
 import { retryDelaySeconds } from '../notifications/delivery.ts';
 
 /** What a post sends and remembers: the photos first (then remembered), then the card itself (remembered too). */
@@ -58,8 +59,6 @@ const WAKE_UP_WITHIN_MS = 60_000;
  */
 export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender; adminChatId: number; logger: Logger }): CardDeliverer {
   const { pool, send, logger } = deps;
-  let running: Promise<number> | undefined;
-  let again = false;
   let stopping = false;
   let wakeUp: NodeJS.Timeout | undefined;
 
@@ -117,25 +116,8 @@ export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender
     wakeUp.unref();
   }
 
-  function deliverDue(): Promise<number> {
-    if (stopping) return Promise.resolve(0);
-    // One run at a time per process; a call during a run makes it look once more when it ends.
-    if (running) {
-      again = true;
-      return running;
-    }
-    const run = async () => {
-      let delivered = 0;
-      do {
-        again = false;
-        delivered += await drain();
-      } while (again && !stopping);
-      await wakeUpWhenDue();
-      return delivered;
-    };
-    running = run().finally(() => (running = undefined));
-    return running;
-  }
+  const runs = oneRunAtATime(drain, () => stopping, wakeUpWhenDue);
+  const deliverDue = () => runs.run();
 
   function kick(): void {
     deliverDue().catch((error: unknown) => logger.error({ err: error }, 'approval card delivery failed'));
@@ -147,10 +129,10 @@ export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender
     async stop() {
       stopping = true;
       clearTimeout(wakeUp);
-      await running?.catch(() => undefined);
+      await runs.current()?.catch(() => undefined);
     },
     async idle() {
-      while (running) await running.catch(() => undefined);
+      for (let run = runs.current(); run; run = runs.current()) await run.catch(() => undefined);
     },
   };
 }
