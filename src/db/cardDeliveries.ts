@@ -84,6 +84,11 @@ export async function deleteCardDelivery(db: CommonQueryMethods, id: number): Pr
   await db.query(sql.unsafe`DELETE FROM card_deliveries WHERE id = ${id}`);
 }
 
+/** Gives a claimed delivery back unfinished (its process is stopping): due again at once, its attempt undone. */
+export async function releaseCardDelivery(db: CommonQueryMethods, id: number): Promise<void> {
+  await db.query(sql.unsafe`UPDATE card_deliveries SET leased_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = ${id}`);
+}
+
 /** Records a failed attempt and frees the queue; `retryInSeconds` null means give up. */
 export async function markCardDeliveryFailed(db: CommonQueryMethods, id: number, error: string, retryInSeconds: number | null): Promise<void> {
   await db.query(sql.unsafe`

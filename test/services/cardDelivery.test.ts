@@ -100,4 +100,22 @@ describe('the card queue', () => {
     expect(posted).toEqual([3001]);
     await deliverer.stop();
   });
+
+  it('gives the card in progress back when stopping, if Telegram holds it longer than the grace', async () => {
+    await queuePosts([4000]);
+    let started = false;
+    const stuck: CardSender = {
+      post: () => {
+        started = true;
+        return new Promise<void>(() => undefined);
+      },
+      refresh: () => Promise.resolve(),
+    };
+    const deliverer = createCardDeliverer({ pool: db.pool, send: stuck, adminChatId: ADMIN_CHAT_ID, logger });
+    void deliverer.deliverDue();
+    await expect.poll(() => started).toBe(true);
+    await deliverer.stop();
+    // Due again at once for the next instance, its attempt undone.
+    expect(await db.query('SELECT attempts, leased_until, next_attempt_at <= now() AS due FROM card_deliveries')).toEqual([{ attempts: 0, leased_until: null, due: true }]);
+  });
 });

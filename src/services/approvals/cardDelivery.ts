@@ -7,6 +7,7 @@ import {
   markCardDeliveryFailed,
   nextCardDeliveryDueIn,
   recordCardPhotos,
+  releaseCardDelivery,
   type CardDelivery,
 } from '../../db/cardDeliveries.ts';
 import type { Logger } from '../../logger.ts';
@@ -36,7 +37,10 @@ export interface CardDeliverer {
   deliverDue(): Promise<number>;
   /** After a commit that queued a card: delivers soon, never awaited by the update that asked. */
   kick(): void;
-  /** At shutdown: no further card is claimed; the one in progress finishes. */
+  /**
+   * At shutdown: no further card is claimed; the one in progress may finish for a few seconds, then it is given back
+   * (a group's minute can hold it for up to a minute, and left claimed it would hold the queue for its lease).
+   */
   stop(): Promise<void>;
   /** Resolves once no delivery of this process is in progress. */
   idle(): Promise<void>;
@@ -48,6 +52,8 @@ export interface CardDeliverer {
  */
 const LEASE_SECONDS = 300;
 const MAX_ATTEMPTS = 8;
+/** How long a stopping deliverer lets its card in progress finish before giving it back to the queue. */
+const STOP_GRACE_MS = 5000;
 /** A card due within this long (a refresh settling, a retry) is delivered by a timer; later ones by the job. */
 const WAKE_UP_WITHIN_MS = 60_000;
 
@@ -61,6 +67,7 @@ export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender
   const { pool, send, logger } = deps;
   let stopping = false;
   let wakeUp: NodeJS.Timeout | undefined;
+  let inProgress: CardDelivery | undefined;
 
   const claim = () =>
     pool.transaction(async (tx) => {
@@ -102,7 +109,12 @@ export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender
     while (!stopping) {
       const next = await claim();
       if (!next) break;
-      if (await deliver(next)) delivered += 1;
+      inProgress = next;
+      try {
+        if (await deliver(next)) delivered += 1;
+      } finally {
+        inProgress = undefined;
+      }
     }
     return delivered;
   }
@@ -129,7 +141,16 @@ export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender
     async stop() {
       stopping = true;
       clearTimeout(wakeUp);
-      await runs.current()?.catch(() => undefined);
+      const run = runs.current();
+      if (!run) return;
+      let grace: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        run.then(() => true, () => true),
+        new Promise<boolean>((resolve) => (grace = setTimeout(() => resolve(false), STOP_GRACE_MS))),
+      ]);
+      clearTimeout(grace);
+      // Given back, it goes at once from another instance or the next start; if it did reach Telegram, it is a second copy (see above).
+      if (!finished && inProgress) await releaseCardDelivery(pool, inProgress.id);
     },
     async idle() {
       for (let run = runs.current(); run; run = runs.current()) await run.catch(() => undefined);
