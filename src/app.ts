@@ -12,6 +12,8 @@ import { scheduleJobs, type RunningJobs, type SchedulerDeps } from './jobs/sched
 import type { Logger } from './logger.ts';
 import type { RateLimit } from './middleware/core.ts';
 import type { InFlightUpdates } from './middleware/inFlight.ts';
+import type { UpdateLedger } from './services/platform/updateLedger.ts';
+import type { Update } from 'grammy/types';
 import { createServices, runStartTasks, runStopTasks, type AppServices } from './modules.ts';
 import type { CardDeliverer } from './services/approvals/cardDelivery.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
@@ -23,7 +25,15 @@ import { connectToTelegram } from './telegram/connect.ts';
 import { databaseIsReachable } from './db/health.ts';
 import { startHealthServer, startWebhookServer } from './webhook.ts';
 
-const SHUTDOWN_GRACE_MS = 25_000;
+/**
+ * Of the shutdown's deadline (SHUTDOWN_TIMEOUT_S), the work in flight gets this share; then its Telegram calls
+ * are cut off, and the rest is for keeping what was not handled and closing the database.
+ */
+const CUT_OFF_SHARE = 0.75;
+/** After the cut-off, how long the updates and sends it ended get to wind up. */
+const WIND_UP_MS = 1000;
+/** The offset confirmed at the end waits this long for Telegram at most (an unconfirmed update is skipped when it comes again). */
+const CONFIRM_TIMEOUT_SECONDS = 2;
 /** /healthz reports the database unreachable when SELECT 1 takes longer. */
 const HEALTH_TIMEOUT_MS = 2_000;
 /** Chats handled at once by this instance in webhook mode, each holding a connection for its update locks. */
@@ -45,6 +55,7 @@ export interface Running {
   bot?: Bot<BotContext>;
   notifications?: NotificationDelivery;
   cards?: CardDeliverer;
+  updateLedger?: UpdateLedger;
   runner?: RunnerHandle;
   /** The webhook server (with /healthz), or in polling mode the /healthz server when PORT is set. */
   httpServer?: Server;
@@ -63,6 +74,8 @@ export interface AppOptions {
   rateLimit?: RateLimit;
   /** Runs after the start tasks, before the bot takes updates and the jobs start (the sandbox's price and demo data). */
   beforeBot?: (services: AppServices) => Promise<void>;
+  /** The embedded PostgreSQL ended before the bot stopped it. */
+  onDatabaseExit?: (exit: { code: number | null; signal: string | null }) => void;
 }
 
 /** config → database → migrations → services → bot → polling/webhook → jobs; `running` collects what to stop. */
@@ -70,7 +83,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   if (config.stateSecretDerived) logger.warn('STATE_SECRET is not set: using one derived from BOT_TOKEN. Set your own before going live (see the README).');
   // Telegram first: a wrong token stops start-up before anything else has started.
   const botInfo = await connectToTelegram(new Api(config.botToken, { apiRoot: config.telegramApiRoot }), logger);
-  if (!config.databaseUrl) running.embedded = await startEmbeddedDatabase(config.dataDir, logger);
+  if (!config.databaseUrl) running.embedded = await startEmbeddedDatabase(config.dataDir, logger, options.onDatabaseExit);
   const databaseUrl = config.databaseUrl ?? running.embedded?.url ?? '';
   await runMigrations(databaseUrl, logger);
   const pool = await createDatabasePool(databaseUrl);
@@ -82,7 +95,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   running.services = services;
   await runStartTasks(services);
   await options.beforeBot?.(services);
-  const { bot, notifications, cards, menu, jobs } = createBot({
+  const { bot, notifications, cards, menu, jobs, updateLedger } = createBot({
     config,
     logger,
     services,
@@ -96,10 +109,12 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   running.bot = bot;
   running.notifications = notifications;
   running.cards = cards;
+  running.updateLedger = updateLedger;
   running.jobList = jobs;
   running.schedulerDeps = { slots: createJobSlots(pool), logger, ...(options.clock ? { clock: options.clock } : {}) };
   running.jobs = scheduleJobs(jobs, running.schedulerDeps);
   await registerCommands(bot.api, menu, config, logger);
+  await handleUnfinishedUpdates(bot, updateLedger, logger);
 
   const health = () => databaseIsReachable(pool, HEALTH_TIMEOUT_MS);
   if (config.webhook) {
@@ -113,41 +128,105 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   logger.info({ username: bot.botInfo.username, mode: config.webhook ? 'webhook' : 'polling' }, 'bot started');
 }
 
-/** Stop taking updates, finish the ones in flight, then close the pool and the embedded database. */
-export async function stopApp(running: Running, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
-  await running.jobs?.stop();
-  await running.runner?.stop();
-  if (running.httpServer) {
-    const server = running.httpServer;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+/** The polled updates the last stop could not finish, before any new one (Telegram has them confirmed). */
+async function handleUnfinishedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger, logger: Logger): Promise<void> {
+  const stored = await ledger.unfinished();
+  if (stored.length === 0) return;
+  logger.info({ updates: stored.length }, 'handling the updates the last stop left unfinished');
+  // Begun in order, so each chat's run in order; a failure was apologised for, like any update's.
+  const outcomes = await Promise.allSettled(stored.map((update) => bot.handleUpdate(update as Update)));
+  await ledger.dropUnfinished(stored.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((update) => update.update_id));
+}
+
+/** Whether `work` settled within `ms`. */
+function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    work.then(done, done);
+  });
+}
+
+/**
+ * Stops within `deadlineMs` whatever Telegram does: stop taking updates and jobs; let the updates in flight,
+ * the jobs and the notifications their updates announced finish until the cut-off (three quarters of the
+ * deadline), then end their Telegram calls; keep the polled updates not handled for the next start and confirm
+ * the rest to Telegram; record the handled ids; close the pools and the embedded database.
+ */
+export async function stopApp(running: Running, inFlight: InFlightUpdates, logger: Logger, deadlineMs: number): Promise<void> {
+  const cutOffAt = Date.now() + deadlineMs * CUT_OFF_SHARE;
+  inFlight.stopTaking();
+  const server = running.httpServer;
+  const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+  const work = (async () => {
+    await Promise.all([running.jobs?.stop(), running.runner?.stop(), inFlight.drain()]);
+    // What the last updates announced goes out before the pool closes; the rest of a broadcast waits in the outbox.
+    // The card in progress finishes, or after 5 seconds is given back to the queue for the next start or instance.
+    await Promise.all([running.notifications?.stop(), running.cards?.stop()]);
+  })().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
+  if (!(await settledWithin(work, cutOffAt - Date.now()))) {
+    logger.warn({ updates_in_flight: inFlight.unfinished.length }, 'shutdown: cutting off the Telegram calls still waiting');
+    inFlight.cutOff();
+    await settledWithin(work, WIND_UP_MS);
   }
-  if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) logger.warn('updates still in flight at shutdown; stopping anyway');
-  // Sends in progress finish and what the last updates announced goes out before the pool closes; the rest of a
-  // broadcast waits in the outbox for the next start.
-  await running.notifications?.stop().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
-  // The card in progress finishes; the rest of the queue waits for the next start (or another instance).
-  await running.cards?.stop();
-  if (running.runner && running.bot && inFlight.highestUpdateId >= 0) {
-    // Confirm the handled updates to Telegram, so the next start does not receive them again.
-    const offset = inFlight.highestUpdateId + 1;
-    await running.bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
-  }
+  // Webhook requests still open get no 200: Telegram sends their updates again.
+  server?.closeAllConnections();
+  await serverClosed;
+  if (running.runner && running.bot) await keepUnfinishedUpdates(running.bot, running.updateLedger, inFlight, logger);
+  await running.updateLedger?.flush();
   if (running.services) await runStopTasks(running.services).catch((error: unknown) => logger.error({ err: error }, 'a module could not finish at shutdown'));
   await running.lockPool?.end();
   await running.pool?.end();
   await running.embedded?.stop();
 }
 
-/** SIGTERM and SIGINT run `stop` once, then exit (1 when it failed); a second signal exits at once. */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+/**
+ * Polling: Telegram has the updates in flight confirmed already (the runner fetches on while they run), so
+ * those not handled are stored for the next start; then the offset confirms what was handled or stored, and
+ * never an update neither handled nor stored.
+ */
+async function keepUnfinishedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger | undefined, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
+  // Updates the runner had fetched and not begun begin now, and are left unfinished at once.
+  await new Promise((resolve) => setImmediate(resolve));
+  const unfinished = inFlight.unfinished;
+  if (unfinished.length > 0 && ledger) {
+    await ledger.storeUnfinished(unfinished).then(
+      () => {
+        inFlight.kept(unfinished);
+        logger.info({ updates: unfinished.length }, 'updates not handled are kept for the next start');
+      },
+      (error: unknown) => logger.error({ err: error }, 'could not keep the updates not handled; Telegram sends those not yet confirmed again'),
+    );
+  }
+  const offset = inFlight.offsetToConfirm;
+  if (offset === undefined) return;
+  // Not through the bot's api: its calls are cut off, and a confirmation is worth no retries.
+  const api = new Api(bot.token, { ...bot.api.options, timeoutSeconds: CONFIRM_TIMEOUT_SECONDS });
+  await api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
+}
+
+/**
+ * SIGTERM and SIGINT run `stop` once, then exit (1 when it failed); it gets `deadlineMs`, after which the process
+ * exits anyway. A second signal, or the deadline, runs `stopNow` (stops the embedded PostgreSQL) and exits.
+ */
+export function stopOnSignals(stop: () => Promise<void>, stopNow: () => Promise<void>, logger: Logger, deadlineMs: number): void {
   let stopping = false;
+  const exitNow = (reason: string) => {
+    logger.warn(reason);
+    const exit = () => process.exit(1);
+    stopNow().then(exit, exit);
+  };
   const shutdown = (signal: string) => {
     if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+      exitNow(`second ${signal}: exiting now`);
+      return;
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, deadline_s: deadlineMs / 1000 }, 'shutting down');
+    setTimeout(() => exitNow('the shutdown did not finish before its deadline: exiting now'), deadlineMs).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {

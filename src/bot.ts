@@ -11,8 +11,8 @@ import { telegramNotificationSender } from './features/notifications/sender.ts';
 import type { Job } from './jobs/job.ts';
 import type { Logger } from './logger.ts';
 import { loadAccount } from './middleware/account.ts';
-import { abuseLimiter, errorBoundary, updateLogger, type RateLimit } from './middleware/core.ts';
-import type { InFlightUpdates } from './middleware/inFlight.ts';
+import { abuseLimiter, errorBoundary, skipHandledUpdates, updateLogger, type RateLimit } from './middleware/core.ts';
+import { UpdateLeftUnfinished, type InFlightUpdates } from './middleware/inFlight.ts';
 import { MODULES, type AppServices } from './modules.ts';
 import type { CardDeliverer } from './services/approvals/cardDelivery.ts';
 import { createNotificationDelivery, type NotificationDelivery } from './services/notifications/delivery.ts';
@@ -21,6 +21,8 @@ import { expireConversationsJob } from './jobs/expireConversations.ts';
 import { conversationKey, expiredConversationNotice } from './middleware/expiredConversations.ts';
 import { noteConversationEntered, noteConversationExited, traceActiveConversations } from './middleware/conversationLifecycle.ts';
 import { pruneJobRunsJob } from './jobs/pruneJobRuns.ts';
+import { pruneHandledUpdatesJob } from './jobs/pruneHandledUpdates.ts';
+import { createUpdateLedger, type UpdateLedger } from './services/platform/updateLedger.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
 import type { DatabasePool } from 'slonik';
 import type { Clock } from './services/platform/clock.ts';
@@ -70,6 +72,8 @@ export interface BotApp {
   menu: CommandMenu;
   /** Every module's cron jobs, for main.ts to schedule. */
   jobs: readonly Job[];
+  /** The updates handled (a redelivered one is skipped) and those a stop left unfinished. */
+  updateLedger: UpdateLedger;
 }
 
 /** The middleware in order, then every module: conversations first, then handlers, then the fallback. */
@@ -81,7 +85,8 @@ export function createBot(deps: BotDependencies): BotApp {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
   // One throttle for bot.api, every conversation's api and the notifications' api: together they stay within Telegram's limits.
-  const apiPlugins = createApiPlugins(deps.sendingLimits);
+  // The shutdown's cut-off ends every call still waiting (for its turn, a retry or an answer).
+  const apiPlugins = createApiPlugins(deps.sendingLimits, deps.inFlight.cutOffSignal);
   apiPlugins.install(bot.api);
   const notificationApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
   apiPlugins.installForNotifications(notificationApi);
@@ -123,6 +128,9 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(sequentialize(sequenceKeys));
   const { acrossInstances } = deps;
   if (acrossInstances) bot.use((ctx, next) => acrossInstances.run(sequenceKeys(ctx), next));
+  // Polled update ids only grow; behind a webhook, other instances handle ids too.
+  const updateLedger = createUpdateLedger(services.pool, { idsOnlyGrow: !acrossInstances });
+  bot.use(skipHandledUpdates(updateLedger, logger));
   bot.use(abuseLimiter(deps.rateLimit));
   bot.use(loadAccount(services.users));
   // Around everything that follows, so they see every conversation start, end and expiry (analytics).
@@ -158,13 +166,18 @@ export function createBot(deps: BotDependencies): BotApp {
   for (const { composer } of parts) if (composer) bot.use(composer);
   bot.use(fallbackFeature(menu));
 
-  bot.catch((error) => logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error'));
+  bot.catch((error) => {
+    // Logged by the shutdown, which keeps it for the next start.
+    if (error.error instanceof UpdateLeftUnfinished) return;
+    logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error');
+  });
   const jobs = [
     expireConversationsJob({ store: deps.conversationStore, clock: services.clock }),
     pruneJobRunsJob(createJobSlots(services.pool)),
+    pruneHandledUpdatesJob(updateLedger),
     ...modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: bot.api }) ?? []),
   ];
-  return { bot, notifications: delivery, cards: cardDeliverer, menu, jobs };
+  return { bot, notifications: delivery, cards: cardDeliverer, menu, jobs, updateLedger };
 }
 
 /** Telegram's command menu: user commands for everyone, admin commands too in the admin chat and admins' chats. */

@@ -65,6 +65,12 @@ const configSchema = z
       .string()
       .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`')
       .optional(),
+    SHUTDOWN_TIMEOUT_S: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of seconds, e.g. 20')
+      .default('20')
+      .transform(Number)
+      .refine((seconds) => seconds >= 4 && seconds <= 600, 'must be between 4 and 600 seconds, e.g. 20 (keep it below your process manager\'s stop timeout)'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -100,6 +106,8 @@ export interface Config {
   stateSecretDerived: boolean;
   rateSources: { coinmarketcapUrl: string; coinmarketcapApiKey: string | undefined; coingeckoUrl: string };
   logLevel: Env['LOG_LEVEL'];
+  /** SIGTERM or SIGINT end the process within this (SHUTDOWN_TIMEOUT_S), whatever Telegram does. */
+  shutdownTimeoutMs: number;
 }
 
 /** The default STATE_SECRET: stable for a given token, and not the token itself. */
@@ -135,5 +143,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     stateSecretDerived: env.STATE_SECRET === undefined,
     rateSources: { coinmarketcapUrl: env.COINMARKETCAP_API_URL, coinmarketcapApiKey: env.CMC_API_KEY, coingeckoUrl: env.COINGECKO_API_URL },
     logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_S * 1000,
   };
 }

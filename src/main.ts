@@ -22,14 +22,23 @@ export async function main(options: AppOptions = {}): Promise<void> {
   const running: Running = {};
   const inFlight = new InFlightUpdates();
 
-  stopOnSignals(() => stopApp(running, inFlight, logger), logger);
+  const deadlineMs = config.shutdownTimeoutMs;
+  stopOnSignals(() => stopApp(running, inFlight, logger, deadlineMs), async () => running.embedded?.stop(), logger, deadlineMs);
+  // Without its database the bot could only apologise for every update: it stops, and says why once.
+  const onDatabaseExit = ({ code, signal }: { code: number | null; signal: string | null }) => {
+    logger.fatal(
+      { exit_code: code, signal },
+      'The embedded PostgreSQL stopped unexpectedly, so the bot stops. Start the bot again (it restarts PostgreSQL and keeps the data); if this repeats, check the free disk space and memory of this machine.',
+    );
+    process.exit(1);
+  };
 
   try {
-    await startApp(config, logger, running, inFlight, options);
+    await startApp(config, logger, running, inFlight, { onDatabaseExit, ...options });
   } catch (error) {
     if (error instanceof TokenRefusedError) process.stderr.write(`${error.message}\n`);
     else logger.fatal({ err: error }, 'start-up failed');
-    await stopApp(running, inFlight, logger).catch(() => undefined);
+    await stopApp(running, inFlight, logger, deadlineMs).catch(() => undefined);
     process.exit(1);
   }
 }

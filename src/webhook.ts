@@ -1,7 +1,8 @@
-import { webhookCallback, type Bot } from 'grammy';
+import { BotError, webhookCallback, type Bot } from 'grammy';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { BotContext } from './context.ts';
 import type { Logger } from './logger.ts';
+import { UpdateLeftUnfinished } from './middleware/inFlight.ts';
 
 export interface WebhookOptions {
   /** The public URL Telegram posts to; only its path is served here. */
@@ -36,11 +37,13 @@ async function listen(server: Server, port: number, host: string | undefined): P
 
 /**
  * Serves Telegram's webhook POSTs on the URL's path, and /healthz. grammY checks the secret token header: a
- * request without the right one gets 401 and is not processed.
+ * request without the right one gets 401 and is not processed. The 200 goes out once the update is handled,
+ * however long that takes (a second delivery meanwhile waits for it, then is skipped); an update the shutdown
+ * left unfinished gets 503, so Telegram sends it again (to another instance, or after the restart).
  */
 export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookOptions, health: HealthCheck, logger: Logger): Promise<Server> {
   const path = new URL(options.url).pathname;
-  const handleUpdate = webhookCallback(bot, 'http', { secretToken: options.secret, onTimeout: 'return' });
+  const handleUpdate = webhookCallback(bot, 'http', { secretToken: options.secret, timeoutMilliseconds: Number.POSITIVE_INFINITY });
   const server = createServer((request, response) => {
     if (serveHealth(request, response, health)) return;
     if (request.method !== 'POST' || request.url?.split('?')[0] !== path) {
@@ -48,8 +51,9 @@ export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookO
       return;
     }
     handleUpdate(request, response).catch((error: unknown) => {
-      logger.error({ err: error }, 'webhook request failed');
-      if (!response.headersSent) response.writeHead(500).end();
+      const unfinished = error instanceof BotError && error.error instanceof UpdateLeftUnfinished;
+      if (!unfinished) logger.error({ err: error }, 'webhook request failed');
+      if (!response.headersSent) response.writeHead(unfinished ? 503 : 500).end();
     });
   });
   await listen(server, options.port, options.host);

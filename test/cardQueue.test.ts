@@ -103,9 +103,11 @@ describe('the admin group at its pace', () => {
     const cardMessages = tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('DEP-'));
     expect(cardMessages).toHaveLength(requests);
     // At the group's pace: never more than its allowance in any minute, so each card waited at most the minutes
-    // the cards before it needed (the 100 requests: 5 minutes).
-    const starts = tg.calls.filter((call) => call.ok && Number(call.params.chat_id) === ADMIN_CHAT_ID).map((call) => call.time);
-    for (const start of starts) expect(starts.filter((other) => other >= start && other < start + MINUTE_MS).length).toBeLessThanOrEqual(groupPerMinute);
+    // the cards before it needed (the 100 requests: 5 minutes). The bot's pace counts a call when it starts
+    // and the fake when it arrives, up to a second later on a loaded machine: a minute here is one less that second.
+    const arrivals = tg.calls.filter((call) => call.ok && Number(call.params.chat_id) === ADMIN_CHAT_ID).map((call) => call.time);
+    const paceWindowMs = MINUTE_MS - 1000;
+    for (const arrival of arrivals) expect(arrivals.filter((other) => other >= arrival && other < arrival + paceWindowMs).length).toBeLessThanOrEqual(groupPerMinute);
     for (const [index, card] of cards.entries()) {
       const postedAt = tg.callsTo('sendMessage').find((call) => call.ok && (call.result as { message_id?: number }).message_id === card.message_id && Number(call.params.chat_id) === ADMIN_CHAT_ID)?.time ?? 0;
       const minutesBefore = Math.floor(index / groupPerMinute);

@@ -14,6 +14,7 @@ describe('configuration errors stop start-up with one clear line', () => {
     ['a missing BOT_TOKEN', { ADMIN_CHAT_ID: '-100123' }, /^Configuration error: BOT_TOKEN is missing: set it to the token @BotFather gave your bot/],
     ['a malformed ADMIN_CHAT_ID', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: 'admins' }, /^Configuration error: ADMIN_CHAT_ID must be a chat id \(an integer\)/],
     ['bad ADMIN_IDS', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: '-100123', ADMIN_IDS: '12,abc' }, /^Configuration error: ADMIN_IDS must be Telegram user ids separated by commas/],
+    ['a SHUTDOWN_TIMEOUT_S too short to stop in', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: '-100123', SHUTDOWN_TIMEOUT_S: '2' }, /^Configuration error: SHUTDOWN_TIMEOUT_S must be between 4 and 600 seconds/],
     ['a webhook without its secret', { BOT_TOKEN: '123:abc', ADMIN_CHAT_ID: '-100123', WEBHOOK_URL: 'https://bot.example.com/hook' }, /^Configuration error: WEBHOOK_SECRET is required when WEBHOOK_URL is set/],
   ];
   for (const [name, env, message] of cases) {

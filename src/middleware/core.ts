@@ -1,7 +1,8 @@
 import { limit } from '@grammyjs/ratelimiter';
 import type { Context, MiddlewareFn } from 'grammy';
 import type { Logger } from '../logger.ts';
-import type { InFlightUpdates } from './inFlight.ts';
+import type { UpdateLedger } from '../services/platform/updateLedger.ts';
+import { UpdateLeftUnfinished, type InFlightUpdates } from './inFlight.ts';
 
 // Every step is safe to repeat (requests are made once per reference), so asking to send it again is honest.
 const APOLOGY =
@@ -13,21 +14,47 @@ function updateType(ctx: Context): string {
 
 /**
  * The outermost middleware: a failure ends in an apology to the user and one log line with the update id,
- * never a stack trace in the chat. It also counts the update as in flight for graceful shutdown.
+ * never a stack trace in the chat. It also counts the update as in flight for graceful shutdown: one that
+ * begins after the stop, or fails once the shutdown cut off its calls, is not handled (UpdateLeftUnfinished):
+ * it comes again at the next start (polling: stored; webhook: no 200, so Telegram sends it again).
  */
 export function errorBoundary(logger: Logger, inFlight: InFlightUpdates): MiddlewareFn<Context> {
   return async (ctx, next) => {
-    const end = inFlight.begin(ctx.update.update_id);
+    const end = inFlight.begin(ctx.update);
+    if (inFlight.stopping) {
+      end(false);
+      throw new UpdateLeftUnfinished(ctx.update.update_id);
+    }
     try {
       await next();
+      end(true);
     } catch (error) {
+      if (inFlight.cutOffSignal.aborted) {
+        end(false);
+        throw new UpdateLeftUnfinished(ctx.update.update_id);
+      }
       logger.error({ err: error, update_id: ctx.update.update_id, update_type: updateType(ctx) }, 'update failed');
       // A tap already answered (the failure came later) can take no alert: then the apology goes to the chat.
       const alerted = ctx.callbackQuery ? await ctx.answerCallbackQuery({ text: APOLOGY, show_alert: true }).then(() => true, () => false) : false;
       if (!alerted && ctx.chat) await ctx.reply(APOLOGY).catch(() => undefined);
-    } finally {
-      end();
+      end(true);
     }
+  };
+}
+
+/**
+ * Skips an update handled before (Telegram delivers again what it has no confirmation of), and records the
+ * ones handled. After the update ordering, so a second delivery of an update still being handled waits for it.
+ */
+export function skipHandledUpdates(ledger: UpdateLedger, logger: Logger): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const updateId = ctx.update.update_id;
+    if (await ledger.wasHandled(updateId)) {
+      logger.info({ update_id: updateId }, 'update skipped: handled before');
+      return;
+    }
+    await next();
+    ledger.markHandled(updateId);
   };
 }
 

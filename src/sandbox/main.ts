@@ -35,7 +35,9 @@ const stop = async () => {
   if (sandbox) await sandbox.stop();
   else await databases?.stop();
 };
-stopOnSignals(stop, logger);
+// A session's bot gets 20 s of it (as npm start's does by default); a second Ctrl+C still stops PostgreSQL.
+const STOP_DEADLINE_MS = 30_000;
+stopOnSignals(stop, async () => databases?.stop(), logger, STOP_DEADLINE_MS);
 try {
   databases = await embeddedSandboxDatabases(dataDir, logger);
   sandbox = await Sandbox.start({ dataDir, databases, logger, demo: values.demo });

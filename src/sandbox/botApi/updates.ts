@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Update } from 'grammy/types';
 import { ApiError } from './errors.ts';
 
@@ -17,7 +18,8 @@ export type NewUpdate = Omit<Update, 'update_id'>;
  */
 export class UpdateQueue {
   #pending: Update[] = [];
-  #nextId = 100_000;
+  // As Telegram's, ids start anywhere: two fakes (two bots) never share one, so a database's handled ids hold for one bot.
+  #nextId = 100_000 + randomInt(1_000_000_000);
   #waiter: Waiter | undefined;
   #allowed: string[] = [];
 

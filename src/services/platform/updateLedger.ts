@@ -1,0 +1,75 @@
+import type { DatabasePool } from 'slonik';
+import { deleteHandledUpdatesBefore, highestHandledUpdate, isUpdateHandled, recordHandledUpdates } from '../../db/handledUpdates.ts';
+import { deleteUnfinishedUpdates, listUnfinishedUpdates, storeUnfinishedUpdates, type StoredUpdate } from '../../db/unfinishedUpdates.ts';
+
+export type { StoredUpdate };
+
+/** Handled ids go to the database in one statement at most this often (and at stop). */
+const RECORD_INTERVAL_MS = 1000;
+/** Ids this process handled, remembered so a redelivery to it needs no statement. */
+const REMEMBERED_IDS = 10_000;
+
+/**
+ * Which updates were handled, so one Telegram delivers again is skipped, and the polled updates a stop left
+ * unfinished, for the next start. In polling mode update ids only grow, so only an id at or below the highest
+ * recorded before this start can be a redelivery and costs a statement; with a webhook (several instances may
+ * share the ids) every id not handled here is looked up.
+ */
+export interface UpdateLedger {
+  wasHandled(updateId: number): boolean | Promise<boolean>;
+  /** Remembered at once, in the database within a second. */
+  markHandled(updateId: number): void;
+  /** Writes the handled ids not yet in the database. */
+  flush(): Promise<void>;
+  storeUnfinished(updates: readonly StoredUpdate[]): Promise<void>;
+  unfinished(): Promise<StoredUpdate[]>;
+  /** The stored updates handled at last. */
+  dropUnfinished(updateIds: readonly number[]): Promise<void>;
+  forgetBefore(before: Date): Promise<number>;
+}
+
+export function createUpdateLedger(pool: DatabasePool, options: { idsOnlyGrow: boolean }): UpdateLedger {
+  const remembered = new Set<number>();
+  let unrecorded: number[] = [];
+  // Polling: read once, at the first update.
+  let highestBeforeStart: number | Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let recording: Promise<void> = Promise.resolve();
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const ids = unrecorded;
+    unrecorded = [];
+    // A record lost (the database away) costs at most handling a redelivered update again, which is harmless.
+    if (ids.length > 0) recording = recording.then(() => recordHandledUpdates(pool, ids)).catch(() => undefined);
+    return recording;
+  };
+
+  return {
+    wasHandled(updateId) {
+      if (remembered.has(updateId)) return true;
+      if (!options.idsOnlyGrow) return isUpdateHandled(pool, updateId);
+      if (typeof highestBeforeStart === 'number') return updateId <= highestBeforeStart && isUpdateHandled(pool, updateId);
+      highestBeforeStart ??= highestHandledUpdate(pool).then(
+        (highest) => (highestBeforeStart = highest),
+        (error: unknown) => {
+          highestBeforeStart = undefined;
+          throw error;
+        },
+      );
+      return highestBeforeStart.then((highest) => updateId <= highest && isUpdateHandled(pool, updateId));
+    },
+    markHandled(updateId) {
+      remembered.add(updateId);
+      if (remembered.size > REMEMBERED_IDS) remembered.delete(remembered.values().next().value ?? updateId);
+      unrecorded.push(updateId);
+      timer ??= setTimeout(() => void flush(), RECORD_INTERVAL_MS).unref();
+    },
+    flush,
+    storeUnfinished: (updates) => storeUnfinishedUpdates(pool, updates),
+    unfinished: () => listUnfinishedUpdates(pool),
+    dropUnfinished: (updateIds) => deleteUnfinishedUpdates(pool, updateIds),
+    forgetBefore: (before) => deleteHandledUpdatesBefore(pool, before),
+  };
+}
