@@ -15,6 +15,7 @@ import type { InFlightUpdates } from './middleware/inFlight.ts';
 import type { UpdateLedger } from './services/platform/updateLedger.ts';
 import type { Update } from 'grammy/types';
 import { createServices, runStartTasks, runStopTasks, type AppServices } from './modules.ts';
+import type { CardDeliverer } from './services/approvals/cardDelivery.ts';
 import type { NotificationDelivery } from './services/notifications/delivery.ts';
 import type { Clock } from './services/platform/clock.ts';
 import { createJobSlots } from './services/platform/jobSlots.ts';
@@ -53,6 +54,7 @@ export interface Running {
   lockPool?: DatabasePool;
   bot?: Bot<BotContext>;
   notifications?: NotificationDelivery;
+  cards?: CardDeliverer;
   updateLedger?: UpdateLedger;
   runner?: RunnerHandle;
   /** The webhook server (with /healthz), or in polling mode the /healthz server when PORT is set. */
@@ -93,7 +95,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   running.services = services;
   await runStartTasks(services);
   await options.beforeBot?.(services);
-  const { bot, notifications, menu, jobs, updateLedger } = createBot({
+  const { bot, notifications, cards, menu, jobs, updateLedger } = createBot({
     config,
     logger,
     services,
@@ -106,6 +108,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   });
   running.bot = bot;
   running.notifications = notifications;
+  running.cards = cards;
   running.updateLedger = updateLedger;
   running.jobList = jobs;
   running.schedulerDeps = { slots: createJobSlots(pool), logger, ...(options.clock ? { clock: options.clock } : {}) };
@@ -161,7 +164,8 @@ export async function stopApp(running: Running, inFlight: InFlightUpdates, logge
   const work = (async () => {
     await Promise.all([running.jobs?.stop(), running.runner?.stop(), inFlight.drain()]);
     // What the last updates announced goes out before the pool closes; the rest of a broadcast waits in the outbox.
-    await running.notifications?.stop();
+    // The card in progress finishes, or after 5 seconds is given back to the queue for the next start or instance.
+    await Promise.all([running.notifications?.stop(), running.cards?.stop()]);
   })().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
   if (!(await settledWithin(work, cutOffAt - Date.now()))) {
     logger.warn({ updates_in_flight: inFlight.unfinished.length }, 'shutdown: cutting off the Telegram calls still waiting');

@@ -4,7 +4,7 @@ import { Api, Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.ts';
 import type { BotContext, ConversationContext } from './context.ts';
-import { createCardPublisher } from './features/approvals/publisher.ts';
+import { createCards } from './features/approvals/publisher.ts';
 import { cancelFeature, CORE_COMMANDS, fallbackFeature, helpFeature, menuButtonLeavesConversation } from './features/core/index.ts';
 import type { BotModule, ModuleDeps, OrderList } from './features/module.ts';
 import { telegramNotificationSender } from './features/notifications/sender.ts';
@@ -14,6 +14,7 @@ import { loadAccount } from './middleware/account.ts';
 import { abuseLimiter, errorBoundary, skipHandledUpdates, updateLogger, type RateLimit } from './middleware/core.ts';
 import { UpdateLeftUnfinished, type InFlightUpdates } from './middleware/inFlight.ts';
 import { MODULES, type AppServices } from './modules.ts';
+import type { CardDeliverer } from './services/approvals/cardDelivery.ts';
 import { createNotificationDelivery, type NotificationDelivery } from './services/notifications/delivery.ts';
 import { createConversationStore, type ConversationStateStore } from './services/platform/conversationStore.ts';
 import { expireConversationsJob } from './jobs/expireConversations.ts';
@@ -66,6 +67,8 @@ export interface BotApp {
   bot: Bot<BotContext>;
   /** Delivers the notifications outbox through this bot. */
   notifications: NotificationDelivery;
+  /** Delivers the admin chat's queued approval cards through this bot. */
+  cards: CardDeliverer;
   menu: CommandMenu;
   /** Every module's cron jobs, for main.ts to schedule. */
   jobs: readonly Job[];
@@ -93,11 +96,14 @@ export function createBot(deps: BotDependencies): BotApp {
     admins: services.admins,
     adminChatId: config.adminChatId,
   });
-  const cards = createCardPublisher({
+  // Cards go out through the notifications' api: what the bot sends on its own, paced, never ahead of answers.
+  const { cards, deliverer: cardDeliverer } = createCards({
+    pool: services.pool,
     approvals: services.approvals,
     media: services.media,
     views: modules.flatMap((module) => module.cardViews ?? []),
     adminChatId: config.adminChatId,
+    bulkApi: notificationApi,
     logger,
   });
   const historyLabels = new Map(modules.flatMap((module) => Object.entries(module.history?.labels ?? {})));
@@ -172,7 +178,7 @@ export function createBot(deps: BotDependencies): BotApp {
     pruneHandledUpdatesJob(updateLedger),
     ...modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: bot.api }) ?? []),
   ];
-  return { bot, notifications: delivery, menu, jobs, updateLedger };
+  return { bot, notifications: delivery, cards: cardDeliverer, menu, jobs, updateLedger };
 }
 
 /** Telegram's command menu: user commands for everyone, admin commands too in the admin chat and admins' chats. */

@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   tg = await FakeTelegram.start();
   admin = tg.createUser({ id: ADMIN_ID, first_name: 'Akosua', last_name: 'Boss' });
   member = tg.createUser({ id: 910002, first_name: 'Member' });

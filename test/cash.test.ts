@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   await db.query('UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000');
   tg = await FakeTelegram.start();
   clock = new TestClock();

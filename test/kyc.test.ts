@@ -33,6 +33,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // Each test talks to a new fake Telegram whose message ids start again: forget the old cards' messages.
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   tg = await FakeTelegram.start();
   adminA = tg.createUser({ id: ADMIN_A, first_name: 'Abena', last_name: 'Admin' });
   adminB = tg.createUser({ id: ADMIN_B, first_name: 'Kwesi' });

@@ -27,6 +27,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   await db.query('DELETE FROM approval_reminders');
   // Each test starts with nothing waiting, and a price set by hand that never goes stale while the clock moves.
   await db.query("UPDATE crypto_transactions SET status = 'declined', decided_at = now() WHERE status = 'pending'");

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ADMIN_CHAT_ID, saveFailure, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, expectLedgerMatchesWallets, referenceIn, setPrice, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, verifiedUser } from './support/flows.ts';
 import { TEST_PIN } from './support/users.ts';
 
 const ADMIN_ID = 940001;
@@ -22,6 +22,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   tg = await FakeTelegram.start();
   admin = tg.createUser({ id: ADMIN_ID, first_name: 'Esi', last_name: 'Admin' });
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
@@ -66,6 +67,7 @@ describe('a crash between the commit and the conversation save', () => {
     await tg.waitForMessage(kofi.id, 'is reserved for your withdrawal');
     await tg.waitForMessage(kofi.id, 'Sorry, something went wrong on our side');
     expect(crash.failures()).toBe(1);
+    await cardFor(tg, reference);
     expect(cardsOf(reference)).toHaveLength(1);
 
     // The user does as asked: the conversation resumes at the PIN, and the request is found, not made again.
@@ -73,12 +75,13 @@ describe('a crash between the commit and the conversation save', () => {
     const truth = await tg.waitForMessage(kofi.id, 'is reserved for your withdrawal');
     expect(truth.text).toContain(reference);
     await tg.settle();
+    await bot.cards.idle();
     expect(await db.query('SELECT count(*)::int AS n FROM cash_withdrawals WHERE reference = $1', [reference])).toEqual([{ n: 1 }]);
     expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '300.00', escrow_balance: '200.00' });
     expect(cardsOf(reference)).toHaveLength(1);
   });
 
-  it('makes a buy once, and posts its card when the first run never did', async () => {
+  it('makes a buy once, and posts its card later when the admin chat refused it the first time', async () => {
     await setPrice(bot, '15.00', ADMIN_ID);
     const ama = await newUser('Ama');
     await ama.send('/buy');
@@ -98,6 +101,10 @@ describe('a crash between the commit and the conversation save', () => {
     await ama.send('hello?');
     await ama.tap(await tg.waitForMessage(ama.id, 'Please send a photo, or tap one of the buttons below.'), '✅ I have paid');
     await tg.waitForMessage(ama.id, (message) => (message.text ?? '').includes(`Your purchase ${reference} is waiting`));
+    // The card was queued with the buy and is still owed: it goes out when its retry is due (half a minute later).
+    expect(await db.query("SELECT action, attempts FROM card_deliveries WHERE action = 'post'")).toEqual([{ action: 'post', attempts: 1 }]);
+    await db.query('UPDATE card_deliveries SET next_attempt_at = now()');
+    await bot.cards.deliverDue();
     await tg.waitForMessage(ADMIN_CHAT_ID, reference);
     await tg.settle();
     expect(cardsOf(reference)).toHaveLength(1);

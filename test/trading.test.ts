@@ -29,6 +29,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   await db.query('DELETE FROM rates');
   await db.query("UPDATE settings SET live_rate_source = 'manual', rate_stale_alerted_at = NULL");
   rates.respondWith('ok');

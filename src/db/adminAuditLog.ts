@@ -19,12 +19,13 @@ const auditRowSchema = z.object({
 export type AuditRow = z.infer<typeof auditRowSchema>;
 
 /**
- * Writes the entry, and `alongside` (another write, e.g. the notification of a decision) in the same statement;
- * returns the entry as a card shows it (who, when, why), so a decision need not read it back.
+ * Writes the entry, and `alongside` (other writes, e.g. the notification of a decision and its card's refresh) in
+ * the same statement; returns the entry as a card shows it (who, when, why), so a decision need not read it back.
  */
-export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry, alongside?: FragmentSqlToken): Promise<AuditRow> {
+export async function insertAuditEntry(db: CommonQueryMethods, entry: AuditEntry, alongside: readonly FragmentSqlToken[] = []): Promise<AuditRow> {
+  const writes = alongside.map((write, index) => sql.fragment`${sql.identifier([`alongside_${index}`])} AS (${write})`);
   return db.one(sql.type(auditRowSchema)`
-    ${alongside ? sql.fragment`WITH alongside AS (${alongside})` : sql.fragment``}
+    ${writes.length > 0 ? sql.fragment`WITH ${sql.join(writes, sql.fragment`, `)}` : sql.fragment``}
     INSERT INTO admin_audit_log (subject_kind, subject_id, action, admin_telegram_id, admin_user_id, admin_name, reason, details)
     VALUES (${entry.subjectKind}, ${entry.subjectId}, ${entry.action}, ${entry.admin.telegramId}, ${entry.admin.userId},
             ${entry.admin.name}, ${entry.reason ?? null}, ${sql.jsonb(entry.details ?? {})})

@@ -34,12 +34,15 @@ export interface CardView<D = unknown> {
 }
 
 export interface CardPublisher {
-  /** Posts a request's card (photos first, then the details with the buttons) and remembers it. */
-  post(api: Api, kind: string, id: number, chatId?: number): Promise<void>;
-  /** Posts the card of a new request unless it was posted already (a step that ran again). */
-  postIfNew(api: Api, kind: string, id: number): Promise<void>;
-  /** Edits every posted copy of the card to its current state, for every admin to see. */
-  refresh(api: Api, kind: string, id: number): Promise<void>;
+  /**
+   * Posts a request's card in `chatId` at once (an admin's own chat, as the answer to their tap) and remembers it.
+   * Cards in the admin chat are queued by the services instead (services/approvals/cardQueue.ts).
+   */
+  postTo(api: Api, kind: string, id: number, chatId: number): Promise<void>;
+  /** Delivers the admin chat's queued cards soon: call it after a commit that queued one; it is never awaited. */
+  kick(): void;
+  /** Delivers the admin chat's queued cards now (the job's run, every few seconds); returns how many. */
+  deliverDue(): Promise<number>;
   /** The view of a kind, for wording prompts about it. */
   view(kind: string): CardView<unknown> | undefined;
 }
@@ -51,4 +54,6 @@ export interface DecisionOutcome {
   applied: boolean;
   /** When applied: the users.id whose notification goes out right after. */
   ownerId?: number | null;
+  /** Someone decided first: the tapped card may show an old state. */
+  alreadyDecided?: boolean;
 }

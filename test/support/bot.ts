@@ -12,6 +12,7 @@ import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
 import { InFlightUpdates } from '../../src/middleware/inFlight.ts';
 import { createServices, runStartTasks, runStopTasks, type AppServices as Services } from '../../src/modules.ts';
+import type { CardDeliverer } from '../../src/services/approvals/cardDelivery.ts';
 import type { NotificationDelivery } from '../../src/services/notifications/delivery.ts';
 import { databaseIsReachable } from '../../src/db/health.ts';
 import { createDatabasePool } from '../../src/db/setup/pool.ts';
@@ -44,6 +45,8 @@ export interface TestBot {
   /** The cron jobs this bot would schedule, to run through the scheduler's runJobSlot. */
   jobs: readonly Job[];
   notifications: NotificationDelivery;
+  /** The admin chat's card queue: cards reach the chat a moment after the commit that queued them. */
+  cards: CardDeliverer;
   /** Where this bot stores media (a temporary folder of its own). */
   dataDir: string;
   logs: LogCapture;
@@ -108,7 +111,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const inFlight = new InFlightUpdates();
   // As main.ts does in webhook mode: each chat's updates are ordered across instances too.
   const lockPool = options.webhookSecret ? await createDatabasePool(options.db.url, { maxPoolSize: 5 }) : undefined;
-  const { bot, notifications, jobs } = createBot({
+  const { bot, notifications, cards, jobs } = createBot({
     config,
     logger,
     services,
@@ -144,6 +147,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     },
     jobs,
     notifications,
+    cards,
     dataDir,
     logs,
     logger,
@@ -151,6 +155,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      await cards.stop();
       await runStopTasks(services);
       await lockPool?.end();
     },

@@ -3,7 +3,7 @@ import type { ReferencePrefix } from '../../src/services/common/references.ts';
 import type { TestBot } from './bot.ts';
 import { ADMIN_CHAT_ID } from './bot.ts';
 import type { TestDatabase } from './database.ts';
-import type { ChatMessage, FakeTelegram, TestUser } from './fakeTelegram/index.ts';
+import type { ChatMessage, FakeTelegram, TestUser, WaitOptions } from './fakeTelegram/index.ts';
 import { seedUser } from './users.ts';
 
 /** A clock the test moves by hand (quotes expire, prices go stale, PIN locks end). */
@@ -36,9 +36,9 @@ export async function balances(db: TestDatabase, user: TestUser): Promise<Record
   return row;
 }
 
-/** The admin card of a request, found by the reference the user was given. */
-export async function cardFor(tg: FakeTelegram, reference: string): Promise<ChatMessage> {
-  return tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes(reference) && Boolean(message.reply_markup));
+/** The admin card of a request, found by the reference the user was given, once the card queue has posted it. */
+export async function cardFor(tg: FakeTelegram, reference: string, options: WaitOptions = {}): Promise<ChatMessage> {
+  return tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes(reference) && Boolean(message.reply_markup), options);
 }
 
 export function referenceIn(message: ChatMessage, prefix: ReferencePrefix): string {

@@ -44,6 +44,7 @@ async function handleCardTap(
     return;
   }
   if (card.status !== 'pending' && card.status !== 'under_review') {
+    await refreshTappedCard(ctx, deps, kind, id);
     await ctx.answerCallbackQuery({ text: alreadyDecidedText(card, view), show_alert: true });
     return;
   }
@@ -69,10 +70,22 @@ async function handleCardTap(
   await decideAndPublish(ctx, deps, { kind, id, action, from: ctx.from, reason });
 }
 
+/** The answer comes once the decision has committed, and says what happened; the card's edit goes out from the queue. */
 async function decideAndPublish(ctx: BotContext, deps: DecisionDeps, request: DecisionRequest): Promise<void> {
   const outcome = await takeDecision(deps, request);
+  if (outcome.alreadyDecided) await refreshTappedCard(ctx, deps, request.kind, request.id);
   await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
-  if (outcome.applied) await publishDecision(ctx.api, deps, { kind: request.kind, id: request.id, ownerId: outcome.ownerId });
+  if (outcome.applied) publishDecision(deps, outcome);
+}
+
+/**
+ * A tap on a card already decided: the card may show an old state (its edit still queued, or a copy the queue never
+ * recorded), so a refresh of every copy, the tapped one included, is queued.
+ */
+async function refreshTappedCard(ctx: BotContext, deps: DecisionDeps, kind: string, id: number): Promise<void> {
+  const message = ctx.callbackQuery?.message;
+  await deps.approvals.refreshCard(kind, id, message ? { chatId: message.chat.id, messageId: message.message_id } : undefined);
+  deps.cards.kick();
 }
 
 /** The step after approval (e.g. Mark completed): offered only on an approved request of a kind that has one. */

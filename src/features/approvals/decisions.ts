@@ -1,4 +1,3 @@
-import type { Api } from 'grammy';
 import type { Logger } from '../../logger.ts';
 import type { ApprovalService, DecisionRequest } from '../../services/approvals/approvals.ts';
 import type { NotificationDelivery } from '../../services/notifications/delivery.ts';
@@ -27,7 +26,7 @@ function doneText(action: DecisionRequest['action'], view: CardView<unknown>): s
   }
 }
 
-const refused = (text: string): DecisionOutcome => ({ text, alert: true, applied: false });
+const refused = (text: string, alreadyDecided = false): DecisionOutcome => ({ text, alert: true, applied: false, ...(alreadyDecided ? { alreadyDecided } : {}) });
 
 /** Applies an admin's decision (exactly once, see ApprovalService.decide) and says how it went. */
 export async function takeDecision(deps: DecisionDeps, request: DecisionRequest): Promise<DecisionOutcome> {
@@ -36,19 +35,20 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   if (result.outcome === 'not_admin') return refused(ADMINS_ONLY);
   if (result.outcome === 'own_request') return refused('You cannot decide your own request: another admin must.');
   if (result.outcome === 'not_found' || !view) return refused('This request no longer exists.');
-  // Too late: the decision that won has edited the cards already.
-  if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view));
+  // Too late: the decision that won has queued the edit of its cards.
+  if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view), true);
   deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
   return { text: doneText(request.action, view), alert: false, applied: true, ownerId: result.ownerId };
 }
 
 /**
- * After a decision has committed (never inside its transaction): edit every copy of the card, then deliver
- * that user's notification, and only theirs: the rest of the outbox (a backlog, a broadcast) is the delivery
- * job's, so it never holds up the admins. Called after the tap is answered, so a slow send never times it out.
+ * After a decision has committed (it queued its card's edit and the user's notification): the card queue is kicked
+ * and that user's notification delivered, only theirs (the rest of the outbox, a backlog or a broadcast, is the
+ * delivery job's). Neither is awaited: the update (and every other admin's in the group, handled in order after it)
+ * never waits for Telegram.
  */
-export async function publishDecision(api: Api, deps: DecisionDeps, decided: { kind: string; id: number; ownerId: number | null | undefined }): Promise<void> {
-  await deps.cards.refresh(api, decided.kind, decided.id);
+export function publishDecision(deps: DecisionDeps, decided: { ownerId?: number | null }): void {
+  deps.cards.kick();
   if (decided.ownerId == null) return;
-  await deps.delivery.deliverTo(decided.ownerId).catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
+  deps.delivery.deliverTo(decided.ownerId).catch((error: unknown) => deps.logger.error({ err: error }, 'notification delivery failed'));
 }

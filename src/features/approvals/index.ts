@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
+import { deliverCardsJob } from '../../jobs/deliverCards.ts';
 import { remindPendingRequestsJob } from '../../jobs/remindPendingRequests.ts';
 import { createDeclineReasonConversation, DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
 import { createPendingReminders } from '../../services/approvals/reminders.ts';
@@ -21,18 +22,28 @@ export const approvalsModule = defineModule({
     deps.menu.handle(composer, 'pending', (ctx) => showPending(ctx, decisions));
     composer.callbackQuery(SHOW_CARD, (ctx) =>
       asAdmin(ctx, admin, async () => {
-        await ctx.answerCallbackQuery();
-        await deps.cards.post(ctx.api, ctx.match[1] ?? '', Number(ctx.match[2]), ctx.chat?.id);
+        const [, kind = '', idText = ''] = ctx.match;
+        const chatId = ctx.chat?.id ?? deps.config.adminChatId;
+        // In the group a copy joins the card queue (the group's pace); in an admin's own chat it is the answer.
+        if (chatId === deps.config.adminChatId) {
+          await deps.kernel.approvals.repostCard(kind, Number(idText));
+          deps.cards.kick();
+          await ctx.answerCallbackQuery({ text: 'The card will appear at the bottom of the chat.' });
+        } else {
+          await ctx.answerCallbackQuery();
+          await deps.cards.postTo(ctx.api, kind, Number(idText), chatId);
+        }
       }),
     );
     const declineReason = createDeclineReasonConversation({
       labelOf: (kind) => deps.cards.view(kind)?.label ?? kind,
       decide: (request) => takeDecision(decisions, request),
-      publish: (api, decided) => publishDecision(api, decisions, decided),
+      publish: (decided) => publishDecision(decisions, decided),
     });
     return { composer, conversations: [{ restartCommand: 'pending', name: DECLINE_REASON, builder: declineReason }] };
   },
   jobs: (deps) => [
+    deliverCardsJob(deps.cards),
     remindPendingRequestsJob({
       approvals: deps.kernel.approvals,
       reminders: createPendingReminders(deps.kernel),

@@ -1,20 +1,28 @@
 import { InputFile, InputMediaBuilder, type Api } from 'grammy';
+import type { DatabasePool } from 'slonik';
 import type { Logger } from '../../logger.ts';
+import { createCardDeliverer, type CardDeliverer, type CardPost } from '../../services/approvals/cardDelivery.ts';
 import type { ApprovalService } from '../../services/approvals/approvals.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import type { CardPublisher, CardView } from '../../telegram/cards.ts';
 import { isUnchangedOrGone } from '../../telegram/errors.ts';
 import { cardKeyboard, renderCardText } from './cardText.ts';
 
-/** Posts and refreshes approval cards; every kind of every module must come with its card view. */
-export function createCardPublisher(deps: {
+/**
+ * Approval cards: every kind of every module must come with its card view. The admin chat's cards go out from the
+ * queue (services/approvals/cardDelivery.ts) through `bulkApi`, the paced api of what the bot sends on its own;
+ * a card an admin asks for in their own chat is posted at once, as the answer to their tap.
+ */
+export function createCards(deps: {
+  pool: DatabasePool;
   approvals: ApprovalService;
   media: MediaStore;
   views: readonly CardView<unknown>[];
   adminChatId: number;
+  bulkApi: Api;
   logger: Logger;
-}): CardPublisher {
-  const { approvals, media, logger } = deps;
+}): { cards: CardPublisher; deliverer: CardDeliverer } {
+  const { approvals, media, bulkApi } = deps;
   const views = new Map(deps.views.map((view) => [view.kind, view]));
 
   async function load(kind: string, id: number) {
@@ -24,14 +32,18 @@ export function createCardPublisher(deps: {
     return card && rules && view ? { card, view, steps: { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined } } : undefined;
   }
 
-  async function post(api: Api, kind: string, id: number, chatId = deps.adminChatId): Promise<void> {
+  /** Photos first (one album for several), then the details with the buttons in reply to them; the card is remembered. */
+  async function post(api: Api, chatId: number, { kind, id, photosMessageId, photosSent }: CardPost): Promise<void> {
     const loaded = await load(kind, id);
     if (!loaded) throw new Error(`no ${kind} request ${id}`);
     const { card, view, steps } = loaded;
-    const photos = card.photos.map((path) => new InputFile(media.absolutePath(path)));
-    let replyTo: number | undefined;
-    if (photos.length === 1 && photos[0]) replyTo = (await api.sendPhoto(chatId, photos[0])).message_id;
-    if (photos.length > 1) replyTo = (await api.sendMediaGroup(chatId, photos.map((photo) => InputMediaBuilder.photo(photo))))[0]?.message_id;
+    let replyTo = photosMessageId ?? undefined;
+    if (replyTo === undefined && card.photos.length > 0) {
+      const photos = card.photos.map((path) => new InputFile(media.absolutePath(path)));
+      const [first] = photos;
+      replyTo = photos.length === 1 && first ? (await api.sendPhoto(chatId, first)).message_id : (await api.sendMediaGroup(chatId, photos.map((photo) => InputMediaBuilder.photo(photo))))[0]?.message_id;
+      if (replyTo !== undefined) await photosSent(replyTo);
+    }
     const keyboard = cardKeyboard(card, view, steps);
     const message = await api.sendMessage(chatId, renderCardText(card, view).value, {
       ...(keyboard ? { reply_markup: keyboard } : {}),
@@ -40,26 +52,35 @@ export function createCardPublisher(deps: {
     await approvals.recordCardMessage(kind, id, chatId, message.message_id);
   }
 
+  async function refresh(kind: string, id: number): Promise<void> {
+    const loaded = await load(kind, id);
+    if (!loaded) return;
+    const text = renderCardText(loaded.card, loaded.view).value;
+    const keyboard = cardKeyboard(loaded.card, loaded.view, loaded.steps);
+    const failures: unknown[] = [];
+    for (const message of await approvals.cardMessages(kind, id)) {
+      await bulkApi.editMessageText(message.chat_id, message.message_id, text, keyboard ? { reply_markup: keyboard } : {}).catch((error: unknown) => {
+        if (!isUnchangedOrGone(error)) failures.push(error);
+      });
+    }
+    // Editing again is harmless: the copies already edited answer "not modified".
+    if (failures.length > 0) throw failures[0];
+  }
+
+  const deliverer = createCardDeliverer({
+    pool: deps.pool,
+    adminChatId: deps.adminChatId,
+    logger: deps.logger,
+    send: { post: (queued) => post(bulkApi, deps.adminChatId, queued), refresh },
+  });
+
   return {
-    view: (kind) => views.get(kind),
-    post,
-
-    async postIfNew(api, kind, id) {
-      if ((await approvals.cardMessages(kind, id)).length === 0) await post(api, kind, id);
-    },
-
-    async refresh(api, kind, id) {
-      const loaded = await load(kind, id);
-      if (!loaded) return;
-      const text = renderCardText(loaded.card, loaded.view).value;
-      const keyboard = cardKeyboard(loaded.card, loaded.view, loaded.steps);
-      for (const message of await approvals.cardMessages(kind, id)) {
-        await api
-          .editMessageText(message.chat_id, message.message_id, text, keyboard ? { reply_markup: keyboard } : {})
-          .catch((error: unknown) => {
-            if (!isUnchangedOrGone(error)) logger.warn({ err: error, kind, id, chat_id: message.chat_id }, 'could not update an approval card');
-          });
-      }
+    deliverer,
+    cards: {
+      view: (kind) => views.get(kind),
+      postTo: (api, kind, id, chatId) => post(api, chatId, { kind, id, photosMessageId: null, photosSent: () => Promise.resolve() }),
+      kick: () => deliverer.kick(),
+      deliverDue: () => deliverer.deliverDue(),
     },
   };
 }

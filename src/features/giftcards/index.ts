@@ -73,7 +73,7 @@ export const giftcardsModule = defineModule({
       }),
     );
 
-    const sceneDeps = { giftcards: services, media: kernel.media, download: deps.download, cards: deps.cards, logger: deps.logger };
+    const sceneDeps = { giftcards: services, media: kernel.media, download: deps.download, cards: deps.cards };
     return {
       composer,
       orderLists: [giftCardOrderList(services.orders)],

@@ -17,7 +17,7 @@ export const kycModule = defineModule({
   telegram(deps) {
     const composer = new Composer<BotContext>();
     deps.menu.handle(composer, 'kyc', (ctx) => showKycStatus(ctx, deps.services));
-    const conversation = createKycConversation({ kyc: deps.services, media: deps.kernel.media, download: deps.download, cards: deps.cards, logger: deps.logger });
+    const conversation = createKycConversation({ kyc: deps.services, media: deps.kernel.media, download: deps.download, cards: deps.cards });
     return { composer, conversations: [{ name: KYC, builder: conversation }] };
   },
 });

@@ -32,7 +32,7 @@ export const tradingModule = defineModule({
     };
     deps.menu.handle(composer, 'buy', enterIfTrading(BUY));
     deps.menu.handle(composer, 'sell', enterIfTrading(SELL));
-    const sceneDeps = { ...kernel, trading: deps.services, download: deps.download, cards: deps.cards, logger: deps.logger };
+    const sceneDeps = { ...kernel, trading: deps.services, download: deps.download, cards: deps.cards };
     return {
       composer,
       conversations: [
@@ -41,5 +41,5 @@ export const tradingModule = defineModule({
       ],
     };
   },
-  jobs: (deps) => [expireUnpaidBuysJob({ approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger, api: deps.api })],
+  jobs: (deps) => [expireUnpaidBuysJob({ approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger })],
 });

@@ -39,7 +39,7 @@ export const walletModule = defineModule({
     };
     deps.menu.handle(composer, 'deposit', enterIfAllowed(DEPOSIT));
     deps.menu.handle(composer, 'withdraw', enterIfAllowed(WITHDRAW));
-    const sceneDeps = { ...kernel, wallet: deps.services, download: deps.download, cards: deps.cards, logger: deps.logger };
+    const sceneDeps = { ...kernel, wallet: deps.services, download: deps.download, cards: deps.cards };
     return {
       composer,
       conversations: [

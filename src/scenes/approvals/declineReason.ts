@@ -1,4 +1,3 @@
-import type { Api } from 'grammy';
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import type { DecisionRequest } from '../../services/approvals/approvals.ts';
 import { invalid, valid } from '../../services/common/validation.ts';
@@ -12,8 +11,8 @@ export interface DeclineReasonDeps {
   /** e.g. "Withdrawal", for "declining Withdrawal #12". */
   labelOf(kind: string): string;
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
-  /** Edits the cards and delivers the notification, after the decision committed. */
-  publish(api: Api, decided: { kind: string; id: number; ownerId: number | null | undefined }): Promise<void>;
+  /** After the decision committed: sends its card's edit and the user's notification on their way (not awaited). */
+  publish(decided: { ownerId?: number | null }): void;
 }
 
 /**
@@ -36,6 +35,6 @@ export function createDeclineReasonConversation(deps: DeclineReasonDeps) {
     });
     const outcome = await conversation.external(() => deps.decide({ kind, id, action: 'decline', from: admin, reason }));
     await ctx.reply((outcome.applied ? html`Declined ${subject}. Reason sent to the user: ${reason}` : html`${outcome.text}`).value);
-    if (outcome.applied) await conversation.external((outer) => deps.publish(outer.api, { kind, id, ownerId: outcome.ownerId }));
+    if (outcome.applied) await conversation.external(() => deps.publish(outcome));
   };
 }

@@ -1,4 +1,3 @@
-import type { Logger } from '../../logger.ts';
 import type { GiftCardServices } from '../../services/giftcards/giftcards.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
@@ -10,7 +9,6 @@ export interface GiftCardSceneDeps {
   media: MediaStore;
   download: FileDownloader;
   cards: CardPublisher;
-  logger: Logger;
 }
 
 /** Callback data of the buttons that start a trade-in or the calculator for a card (features/giftcards handles them). */

@@ -3,10 +3,10 @@ import { formatGhs, formatMoney } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { invalid, valid, type Checked } from '../../services/common/validation.ts';
 import type { CardOffer, TradeInResult } from '../../services/giftcards/orders.ts';
-import { checkCardCode, describeRate, GIFT_CARD_KIND, maskCode, MAX_PROOFS, payoutFor } from '../../services/giftcards/rules.ts';
+import { checkCardCode, describeRate, maskCode, MAX_PROOFS, payoutFor } from '../../services/giftcards/rules.ts';
 import { html } from '../../telegram/html.ts';
 import { refusalText } from '../../telegram/refusals.ts';
-import { postCard } from '../ask/adminCard.ts';
+import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { ask, choose } from '../ask/ask.ts';
 import { askPhoto, checkPhoto, type PhotoDeps, type PhotoRef } from '../ask/photos.ts';
 import { currentUser } from '../ask/user.ts';
@@ -142,7 +142,7 @@ export function createTradeInConversation(deps: GiftCardSceneDeps) {
       await ctx.reply(
         html`✅ Thank you! Your gift card <b>${result.reference}</b> is with our team. I'll message you as soon as it is checked; ${formatGhs(result.payoutGhs)} goes into your wallet when it is approved. See it any time in /orders.`.value,
       );
-      await postCard(conversation, deps, GIFT_CARD_KIND, result.id);
+      await sendCardOnItsWay(conversation, deps);
       return;
     }
   };

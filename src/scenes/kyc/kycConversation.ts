@@ -1,5 +1,4 @@
 import type { BotConversation, ConversationContext } from '../../context.ts';
-import type { Logger } from '../../logger.ts';
 import { valid, type Checked } from '../../services/common/validation.ts';
 import { checkAddress, checkDateOfBirth, checkDocumentNumber, DOCUMENT_LABELS, needsBackPhoto, type DocumentType } from '../../services/kyc/documents.ts';
 import type { KycImages, KycService } from '../../services/kyc/kyc.ts';
@@ -8,7 +7,7 @@ import type { CardPublisher } from '../../telegram/cards.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
 import { formatCalendarDate } from '../../telegram/format.ts';
 import { html, type SafeHtml } from '../../telegram/html.ts';
-import { postCard } from '../ask/adminCard.ts';
+import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { askPersonName, askText, choose } from '../ask/ask.ts';
 import { askPhoto as askCheckedPhoto, fetchOptionalPhoto, type PhotoRef } from '../ask/photos.ts';
 import { currentUser } from '../ask/user.ts';
@@ -27,7 +26,6 @@ export interface KycConversationDeps {
   media: MediaStore;
   download: FileDownloader;
   cards: CardPublisher;
-  logger: Logger;
 }
 
 /**
@@ -36,7 +34,7 @@ export interface KycConversationDeps {
  * nothing is stored until the user confirms.
  */
 export function createKycConversation(deps: KycConversationDeps) {
-  const { kyc, media, download, cards, logger } = deps;
+  const { kyc, media, download, cards } = deps;
 
   async function fetchPhotos(
     api: ConversationContext['api'],
@@ -141,7 +139,7 @@ Send these for verification?`,
         "✅ Thank you! Your documents were sent for review. I'll message you here as soon as an admin has checked them, usually within a few hours.\n\nWhile you wait, learn how buying, selling and your wallet work in /tutorials.",
         { reply_markup: firstTutorialKeyboard() },
       );
-      await postCard(conversation, { cards, logger }, 'kyc', result.kycId);
+      await sendCardOnItsWay(conversation, { cards });
       return;
     }
   };

@@ -1,5 +1,4 @@
 import type { BotConversation, ConversationContext } from '../../context.ts';
-import type { Logger } from '../../logger.ts';
 import { formatCrypto } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import type { SharedServices } from '../../services/index.ts';
@@ -8,7 +7,7 @@ import type { CardPublisher } from '../../telegram/cards.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
 import { html } from '../../telegram/html.ts';
 import { paymentNotRecordedText } from '../../telegram/refusals.ts';
-import { postCard } from '../ask/adminCard.ts';
+import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { choose } from '../ask/ask.ts';
 import { paymentDetails, paymentNotSetUpText, payAndCreate } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
@@ -20,7 +19,6 @@ export type TradeSceneDeps = Pick<SharedServices, 'asset' | 'quotes' | 'settings
   trading: TradingService;
   download: FileDownloader;
   cards: CardPublisher;
-  logger: Logger;
 };
 
 /**
@@ -76,7 +74,7 @@ export function createBuyConversation(deps: TradeSceneDeps) {
       await ctx.reply(
         html`✅ Thank you! Your purchase <b>${reference}</b> is waiting for our team to confirm your payment. I'll message you as soon as ${formatCrypto(quote.cryptoAmount, asset)} is in your wallet.`.value,
       );
-      await postCard(conversation, deps, 'buy', result.id);
+      await sendCardOnItsWay(conversation, deps);
       return;
     }
   };

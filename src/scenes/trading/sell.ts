@@ -3,7 +3,7 @@ import { Big, formatCrypto, formatGhs } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { html } from '../../telegram/html.ts';
 import { notCreatedText } from '../../telegram/refusals.ts';
-import { postCard } from '../ask/adminCard.ts';
+import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { choose } from '../ask/ask.ts';
 import { askPin } from '../ask/pin.ts';
 import { currentUser } from '../ask/user.ts';
@@ -67,7 +67,7 @@ export function createSellConversation(deps: TradeSceneDeps) {
       await ctx.reply(
         html`✅ Done: ${formatCrypto(quote.cryptoAmount, asset)} is reserved for your sale <b>${reference}</b>. I'll message you when ${formatGhs(quote.cedisAmount)} is in your wallet.`.value,
       );
-      await postCard(conversation, deps, 'sell', result.id);
+      await sendCardOnItsWay(conversation, deps);
       return;
     }
   };

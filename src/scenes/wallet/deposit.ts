@@ -3,7 +3,7 @@ import { formatGhs } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { html } from '../../telegram/html.ts';
 import { paymentNotRecordedText } from '../../telegram/refusals.ts';
-import { postCard } from '../ask/adminCard.ts';
+import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { askText } from '../ask/ask.ts';
 import { paymentDetails, paymentNotSetUpText, payAndCreate } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
@@ -46,6 +46,6 @@ export function createDepositConversation(deps: WalletSceneDeps) {
     await ctx.reply(
       html`✅ Thank you! Your deposit <b>${reference}</b> is waiting for our team to see the payment. I'll message you as soon as ${formatGhs(amount)} is in your wallet.`.value,
     );
-    await postCard(conversation, deps, 'deposit', result.id);
+    await sendCardOnItsWay(conversation, deps);
   };
 }

@@ -1,4 +1,3 @@
-import type { Logger } from '../../logger.ts';
 import type { SharedServices } from '../../services/index.ts';
 import type { WalletService } from '../../services/wallet/wallet.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
@@ -9,5 +8,4 @@ export type WalletSceneDeps = Pick<SharedServices, 'settings' | 'media' | 'acces
   wallet: WalletService;
   download: FileDownloader;
   cards: CardPublisher;
-  logger: Logger;
 };

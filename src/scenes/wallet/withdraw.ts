@@ -4,7 +4,7 @@ import { newReference } from '../../services/common/references.ts';
 import { invalid } from '../../services/common/validation.ts';
 import { html } from '../../telegram/html.ts';
 import { notCreatedText } from '../../telegram/refusals.ts';
-import { postCard } from '../ask/adminCard.ts';
+import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { askText, choose } from '../ask/ask.ts';
 import { askPin } from '../ask/pin.ts';
 import { currentUser } from '../ask/user.ts';
@@ -57,6 +57,6 @@ export function createWithdrawConversation(deps: WalletSceneDeps) {
       return;
     }
     await ctx.reply(html`✅ Done: ${formatGhs(amount)} is reserved for your withdrawal <b>${reference}</b>. I'll message you as soon as it has been paid.`.value);
-    await postCard(conversation, deps, 'withdrawal', result.id);
+    await sendCardOnItsWay(conversation, deps);
   };
 }

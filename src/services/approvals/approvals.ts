@@ -1,10 +1,12 @@
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards.ts';
 import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
+import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import { notificationAlongside } from '../notifications/outbox.ts';
 import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
 import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
+import { cardRefreshWrite } from './cardQueue.ts';
 
 export type DecisionResult =
   /** `ownerId`: the users.id of who made the request (their notification is delivered right after). */
@@ -68,6 +70,14 @@ export interface ApprovalService {
   declineAutomatically(request: AutomaticDecline): Promise<DecisionResult>;
   /** Remembers a message that shows a request's card, so a decision can edit every copy in place. */
   recordCardMessage(kind: string, id: number, chatId: number, messageId: number): Promise<void>;
+  /**
+   * Queues an edit of the card's copies to its current state (a tap on a card already decided: it may show an old
+   * state); `tapped`, the message tapped, is remembered as a copy if it was not (a post that crashed before
+   * recording its card), so the edit reaches it too.
+   */
+  refreshCard(kind: string, id: number, tapped?: { chatId: number; messageId: number }): Promise<void>;
+  /** Queues another copy of the card at the bottom of the admin chat (an admin asked to see it there). */
+  repostCard(kind: string, id: number): Promise<void>;
   cardMessages(kind: string, id: number): Promise<readonly { chat_id: number; message_id: number }[]>;
 }
 
@@ -135,8 +145,8 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
           const told = await apply(implementation, tx, request, admin, reason);
           if (!told) return null;
           const audit = { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) };
-          // The user's notice and the audit row in one statement.
-          return insertAuditEntry(tx, audit, notificationAlongside(told.userId, told.notice));
+          // The audit row, the user's notice and the card's refresh in one statement.
+          return insertAuditEntry(tx, audit, [notificationAlongside(told.userId, told.notice), cardRefreshWrite(request.kind, request.id)]);
         });
     const current = await card(request.kind, request.id, entry ? { entry, isFollowUp: request.action === 'follow_up' } : undefined);
     if (!current) return { outcome: 'not_found' };
@@ -146,6 +156,12 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
   return {
     recordCardMessage: (kind, id, chatId, messageId) => insertApprovalCard(pool, { kind, requestId: id, chatId, messageId }),
     cardMessages: (kind, id) => approvalCardMessages(pool, kind, id),
+    refreshCard: (kind, id, tapped) =>
+      pool.transaction(async (tx) => {
+        if (tapped) await insertApprovalCard(tx, { kind, requestId: id, chatId: tapped.chatId, messageId: tapped.messageId });
+        await insertCardDelivery(tx, cardRefreshWrite(kind, id));
+      }),
+    repostCard: (kind, id) => insertCardDelivery(pool, cardPostInsert(kind, id, 'repost')),
     kind: (kind) => byKind.get(kind),
     card,
 

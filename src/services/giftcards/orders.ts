@@ -9,12 +9,13 @@ import {
 } from '../../db/giftCardOrders.ts';
 import { readSettings, type SettingsRow } from '../../db/settings.ts';
 import type { MoneyAccess, MoneyRefusal } from '../accounts/moneyAccess.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import { clampPage } from '../common/paging.ts';
 import type { Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { MediaStore } from '../platform/mediaStore.ts';
 import type { Sealer } from '../platform/sealing.ts';
-import { checkFaceValue, MAX_PROOFS, payoutFor } from './rules.ts';
+import { checkFaceValue, GIFT_CARD_KIND, MAX_PROOFS, payoutFor } from './rules.ts';
 
 /** A card as users see it in a conversation: plain values only (conversations store them). */
 export interface CardOffer {
@@ -126,7 +127,9 @@ export function createGiftCardOrderService(deps: { pool: DatabasePool; access: M
         sealedCode: request.code === null ? null : codes.seal(request.code),
         createdAt: clock(),
       });
-      return id === null ? { status: 'duplicate_reference' } : { status: 'created', id, reference: request.reference, payoutGhs };
+      if (id === null) return { status: 'duplicate_reference' };
+      await queueCardPost(tx, GIFT_CARD_KIND, id);
+      return { status: 'created', id, reference: request.reference, payoutGhs };
     });
   }
 

@@ -1,6 +1,7 @@
 import type { DatabasePool } from 'slonik';
 import { insertKycSubmission, type KycSubmissionRow, type NewKycSubmission } from '../../db/kycSubmissions.ts';
 import { findKycByUserId, replaceCurrentKyc, type KycRow, type KycStatus } from '../../db/kycVerifications.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import { Rollback, withRollback } from '../common/rollback.ts';
 import { setKycStatus } from '../../db/users.ts';
 import type { MediaStore } from '../platform/mediaStore.ts';
@@ -57,6 +58,7 @@ export function createKycService(deps: { pool: DatabasePool; media: MediaStore }
               throw new Rollback<KycSubmitResult>({ status: 'not_allowed', current: current?.status ?? 'PENDING' });
             }
             await setKycStatus(tx, details.userId, 'pending');
+            await queueCardPost(tx, 'kyc', kyc.id);
             return { status: 'submitted', kyc };
           }),
         );

@@ -8,6 +8,7 @@ import {
 } from '../../db/notifications.ts';
 import { setBotBlocked } from '../../db/users.ts';
 import type { Logger } from '../../logger.ts';
+import { oneRunAtATime } from '../common/oneRunAtATime.ts';
 
 /** Thrown by a sender when the user cannot receive messages (blocked the bot, deleted the account). */
 export class RecipientUnreachableError extends Error {}
@@ -67,8 +68,6 @@ export function createNotificationDelivery(deps: {
   logger: Logger;
 }): NotificationDelivery {
   const { pool, send, logger } = deps;
-  let running: Promise<number> | undefined;
-  let again = false;
   let stopping = false;
 
   const inProgress = new Set<Promise<unknown>>();
@@ -130,29 +129,14 @@ export function createNotificationDelivery(deps: {
     return delivered;
   }
 
+  const backlog = oneRunAtATime(() => drain({}), () => stopping);
+
   async function idle(): Promise<void> {
     while (inProgress.size > 0) await Promise.allSettled([...inProgress]);
   }
 
   return {
-    deliverDue() {
-      if (stopping) return Promise.resolve(0);
-      // One run at a time per process; a call during a run makes it go round once more.
-      if (running) {
-        again = true;
-        return running;
-      }
-      const run = async () => {
-        let delivered = 0;
-        do {
-          again = false;
-          delivered += await drain({});
-        } while (again && !stopping);
-        return delivered;
-      };
-      running = tracked(run().finally(() => (running = undefined)));
-      return running;
-    },
+    deliverDue: () => tracked(backlog.run()),
     deliverTo: (userId) => tracked(drain({ userId })),
     async stop() {
       stopping = true;

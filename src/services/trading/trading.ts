@@ -3,6 +3,7 @@ import { cryptoTransactionHistory, findCryptoTransactionByReference, insertCrypt
 import { readSettings } from '../../db/settings.ts';
 import { findWalletByUserId } from '../../db/wallets.ts';
 import type { MoneyAccess } from '../accounts/moneyAccess.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import { Rollback, withRollback } from '../common/rollback.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { MediaStore } from '../platform/mediaStore.ts';
@@ -85,6 +86,7 @@ export function createTradingService(deps: {
           createdAt: clock(),
         });
         if (!(await reserve(tx, row))) throw new Rollback<CreateResult>({ status: 'insufficient' });
+        await queueCardPost(tx, side, row.id);
         return { status: 'created', id: row.id, reference: row.reference };
       }),
     );

@@ -4,6 +4,7 @@ import { findWithdrawalByReference, insertWithdrawal, withdrawalHistory, type Pa
 import { readSettings } from '../../db/settings.ts';
 import { findWalletByUserId } from '../../db/wallets.ts';
 import type { MoneyAccess } from '../accounts/moneyAccess.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import { Big, GHS_DECIMALS, parseAmount, roundDown } from '../common/amounts.ts';
 import { Rollback, withRollback } from '../common/rollback.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
@@ -96,6 +97,7 @@ export function createWalletService(deps: {
           const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
           if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
           const row = await insertDeposit(tx, { ...request, paymentProof: proof, createdAt: clock() });
+          await queueCardPost(tx, 'deposit', row.id);
           return { status: 'created', id: row.id, reference: row.reference };
         }),
       );
@@ -116,6 +118,7 @@ export function createWalletService(deps: {
             reference: { kind: 'withdrawal', id: row.id },
           });
           if (!reserved) throw new Rollback<CreateResult>({ status: 'insufficient' });
+          await queueCardPost(tx, 'withdrawal', row.id);
           return { status: 'created', id: row.id, reference: row.reference };
         }),
       );
