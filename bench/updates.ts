@@ -17,7 +17,8 @@ import { FakeTelegram, type TestUser } from '../test/support/fakeTelegram/index.
 import { startNode } from './support/processes.ts';
 import { callText, driveUsers, percentile, type LoadResult, type Step } from './support/updateLoad.ts';
 
-const USERS = 1000;
+// BENCH_USERS: fewer users for a quick look (with BENCH_DEBUG); the figures are measured with 1,000.
+const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const sends = (text: string, expected: string): Step => ({
@@ -129,7 +130,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     const baselineLoad = await driveUsers(tg, users, ECHO_STEPS);
     const baseline = { ...summary(baselineLoad), cpuMsPerUpdate: ((cpuSecondsOf(echo.child.pid) - echoCpuBefore) * 1000) / baselineLoad.updates };
     await echo.stop();
-    log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s`);
+    log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s, ${baseline.cpuMsPerUpdate.toFixed(2)} ms CPU per update`);
 
     const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : [])];
     const bot = startNode([...profile, path.join(ROOT, 'bench/unpacedBot.ts')], {
@@ -165,7 +166,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
       log(JSON.stringify(byMethod));
       log(`database transactions per update: ${((await transactions()) - transactionsBefore) / (USERS * PRODUCT_STEPS.length)}`);
     }
-    log(`bot: ${throughput.updatesPerSecond.toFixed(0)} updates/s`);
+    log(`bot: ${throughput.updatesPerSecond.toFixed(0)} updates/s, ${throughput.cpuMsPerUpdate.toFixed(2)} ms CPU per update`);
     const rate = baseline.updatesPerSecond / 2;
     const paced = summary(await driveUsers(tg, users, PRODUCT_STEPS, rate));
     log(`bot at ${rate.toFixed(0)} updates/s: p99 ${paced.p99} ms`);

@@ -1,4 +1,4 @@
-import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
+import { conversations, createConversation, type ConversationData, type VersionedState, type VersionedStateStorage } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
 import { Api, Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -10,7 +10,7 @@ import type { BotModule, ModuleDeps, OrderList } from './features/module.ts';
 import { telegramNotificationSender } from './features/notifications/sender.ts';
 import type { Job } from './jobs/job.ts';
 import type { Logger } from './logger.ts';
-import { loadAccount } from './middleware/account.ts';
+import { loadAccount, takeConversationRead } from './middleware/account.ts';
 import { abuseLimiter, errorBoundary, skipHandledUpdates, updateLogger, type RateLimit } from './middleware/core.ts';
 import { UpdateLeftUnfinished, type InFlightUpdates } from './middleware/inFlight.ts';
 import { MODULES, type AppServices } from './modules.ts';
@@ -36,6 +36,26 @@ export type ConversationStore = ConversationStateStore<VersionedState<Conversati
 /** The store of the bot's conversations: encrypted, and naming the flows each state holds. */
 export function createBotConversationStore(deps: { pool: DatabasePool; secret: string; logger: Logger; clock: Clock }): ConversationStore {
   return createConversationStore({ ...deps, flowsOf: (value) => Object.keys(value.state) });
+}
+
+/** The conversations plugin's storage: this update's state comes from loadAccount's read when it made one. */
+function conversationStorage(store: ConversationStore): VersionedStateStorage<BotContext, ConversationData> {
+  return {
+    read(ctx) {
+      const key = conversationKey(ctx);
+      if (key === undefined) return undefined;
+      const stored = takeConversationRead(ctx);
+      return stored ? store.fromStored(key, stored) : store.read(key);
+    },
+    async write(ctx, state) {
+      const key = conversationKey(ctx);
+      if (key !== undefined) await store.write(key, state);
+    },
+    async delete(ctx) {
+      const key = conversationKey(ctx);
+      if (key !== undefined) await store.delete(key);
+    },
+  };
 }
 
 export interface BotDependencies {
@@ -137,12 +157,8 @@ export function createBot(deps: BotDependencies): BotApp {
   for (const { middleware } of parts) if (middleware) bot.use(middleware);
   bot.use(
     conversations<BotContext, ConversationContext>({
-      storage: {
-        type: 'key',
-        // Per chat and user, so two admins answering in the admin group never share a conversation.
-        getStorageKey: conversationKey,
-        adapter: deps.conversationStore,
-      },
+      // Per chat and user (conversationKey), so two admins answering in the admin group never share a conversation.
+      storage: { type: 'context', adapter: conversationStorage(deps.conversationStore) },
       onEnter: noteConversationEntered,
       onExit: noteConversationExited,
       plugins: [

@@ -67,8 +67,8 @@ describe('middleware', () => {
         ...services,
         users: {
           ...services.users,
-          findByTelegramId: (telegramId) =>
-            telegramId === 4001 ? Promise.reject(new Error('database exploded')) : services.users.findByTelegramId(telegramId),
+          findWithConversation: (telegramId, conversationKey) =>
+            telegramId === 4001 ? Promise.reject(new Error('database exploded')) : services.users.findWithConversation(telegramId, conversationKey),
         },
       }),
     });

@@ -3,7 +3,7 @@ import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
 import { startBotProcess, unusedPort } from './support/process.ts';
-import { startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
+import { databaseAddress, startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
 
 let db: TestDatabase;
 let tg: FakeTelegram;
@@ -14,9 +14,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   tg = await FakeTelegram.start();
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
-  const direct = new URL(db.url);
-  proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
+  proxy = await startTcpProxy(databaseAddress(db.url));
   const throughProxy = new URL(db.url);
+  throughProxy.hostname = '127.0.0.1';
   throughProxy.port = String(proxy.port);
   databaseUrl = throughProxy.toString();
 });

@@ -1,18 +1,39 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { countRow } from './commonRows.ts';
+import { columnsOf, countRow } from './commonRows.ts';
+import { userRowSchema, type UserRow } from './users.ts';
 
 const stateExpiredFlowsRow = z.object({ state: z.instanceof(Buffer).nullable(), expiredFlows: z.array(z.string()).nullable() });
 const flowsRow = z.object({ flows: z.array(z.string()) });
 
+/** A key's stored conversation: its sealed state, or, when it has none, the flows that expired under it. */
+export type StoredConversation = z.infer<typeof stateExpiredFlowsRow>;
+
 /** A key's state, or, when it has none, the flows that expired under it (one round trip for every update). */
-export async function readConversationState(db: CommonQueryMethods, key: string): Promise<{ state: Buffer | null; expiredFlows: string[] | null }> {
+export async function readConversationState(db: CommonQueryMethods, key: string): Promise<StoredConversation> {
   return db.one(sql.type(stateExpiredFlowsRow)`
     SELECT s.state, e.flows AS "expiredFlows"
       FROM (SELECT ${key}::text AS key) k
       LEFT JOIN conversation_states s ON s.key = k.key
       LEFT JOIN expired_conversations e ON e.key = k.key
   `);
+}
+
+const userAndConversationRow = z.looseObject({ registered: z.boolean(), ...stateExpiredFlowsRow.shape });
+
+/**
+ * What every update starts with, in one round trip: the user with this Telegram id (null when not registered)
+ * and the conversation stored under `key`.
+ */
+export async function readUserAndConversation(db: CommonQueryMethods, telegramId: number, key: string): Promise<{ user: UserRow | null; conversation: StoredConversation }> {
+  const row = await db.one(sql.type(userAndConversationRow)`
+    SELECT u.id IS NOT NULL AS registered, ${columnsOf(userRowSchema, 'u')}, s.state, e.flows AS "expiredFlows"
+      FROM (SELECT ${telegramId}::int8 AS telegram_id, ${key}::text AS key) k
+      LEFT JOIN users u ON u.telegram_id = k.telegram_id
+      LEFT JOIN conversation_states s ON s.key = k.key
+      LEFT JOIN expired_conversations e ON e.key = k.key
+  `);
+  return { user: row.registered ? userRowSchema.parse(row) : null, conversation: { state: row.state, expiredFlows: row.expiredFlows } };
 }
 
 /** Saves a conversation's state (and which flows it holds); a conversation that goes on is no longer expired. */

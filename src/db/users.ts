@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { columnsOf } from './commonRows.ts';
 
 export const userRowSchema = z.object({
   id: z.number(),
@@ -14,12 +15,11 @@ export const userRowSchema = z.object({
   language_code: z.string().nullable(),
   is_active: z.boolean(),
   date_joined: z.date(),
+  pin_locked_until: z.date().nullable(),
 });
 export type UserRow = z.infer<typeof userRowSchema>;
 
-const userColumns = sql.fragment`
-  id, telegram_id, username, email, phone, role, kyc_status, first_name, last_name, language_code, is_active, date_joined
-`;
+const userColumns = columnsOf(userRowSchema);
 
 export async function findUserByTelegramId(db: CommonQueryMethods, telegramId: number): Promise<UserRow | null> {
   return db.maybeOne(sql.type(userRowSchema)`SELECT ${userColumns} FROM users WHERE telegram_id = ${telegramId}`);

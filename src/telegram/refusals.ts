@@ -60,7 +60,8 @@ export async function mayMoveMoney(ctx: BotContext, access: MoneyAccess): Promis
     await ctx.reply(REGISTER_FIRST);
     return false;
   }
-  const refusal = await access.refusal(user.id);
+  // The row loadAccount read for this update: no second read of the same user.
+  const refusal = access.refusalOf(user);
   if (refusal) await ctx.reply(refusalText(refusal));
   return refusal === null;
 }

@@ -181,6 +181,7 @@ export function saveFailure(): { wrap: (store: ConversationStore) => Conversatio
       expireIdle: (now) => store.expireIdle(now),
       takeExpired: (key) => store.takeExpired(key),
       read: (key) => store.read(key),
+      fromStored: (key, stored) => store.fromStored(key, stored),
       delete: async (key) => {
         crashIfArmed();
         await store.delete(key);

@@ -1,4 +1,5 @@
 import { connect, createServer, type Socket } from 'node:net';
+import path from 'node:path';
 
 export interface TcpProxy {
   port: number;
@@ -9,8 +10,16 @@ export interface TcpProxy {
   stop(): Promise<void>;
 }
 
+/** Where a database URL's server listens: host and port, or the Unix socket of a host that is a folder. */
+export function databaseAddress(url: string): { path: string } | { host: string; port: number } {
+  const parsed = new URL(url);
+  const host = decodeURIComponent(parsed.hostname);
+  const port = Number(parsed.port || 5432);
+  return host.startsWith('/') ? { path: path.join(host, `.s.PGSQL.${port}`) } : { host, port };
+}
+
 /** A TCP proxy on loopback to `target` (a database), which a test can cut and mend. */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: { path: string } | { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let isCut = false;
   const track = (socket: Socket) => {
@@ -24,7 +33,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.destroy();
       return;
     }
-    const upstream = connect(target.port, target.host);
+    const upstream = connect(target);
     track(upstream);
     client.pipe(upstream).pipe(client);
     client.once('close', () => upstream.destroy());

@@ -176,9 +176,27 @@ async function initialise(databaseDir: string, password: string, initdb: string,
   }
 }
 
+/** A Unix socket's path holds at most 107 bytes; a longer data directory is reached over TCP on loopback only. */
+const SOCKET_PATH_MAX = 107;
+
+/** Where the server puts its Unix socket: in its data directory (only its owner, and root, may enter it). */
+function socketDirectory(databaseDir: string, port: number): string | undefined {
+  return path.join(databaseDir, `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX ? databaseDir : undefined;
+}
+
+/**
+ * The URL of a database on the embedded server: through its Unix socket when it has one (a round trip costs
+ * less than over TCP), otherwise on loopback. The socket's folder is the URL's host, percent-encoded, which
+ * both slonik and pg read as a socket path.
+ */
+export function embeddedDatabaseUrl(server: { password: string; port: number; socketDir: string | undefined }, database: string): string {
+  const host = server.socketDir === undefined ? '127.0.0.1' : encodeURIComponent(server.socketDir);
+  return `postgres://${SYSTEM_USER}:${server.password}@${host}:${server.port}/${database}`;
+}
+
 /** Starts the server and resolves once it accepts connections (or rejects with what it said). */
 function startServer(postgres: string, databaseDir: string, port: number, user: SystemUser | undefined, logger: Logger): Promise<ChildProcess> {
-  const child = run(postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', ''], user);
+  const child = run(postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', socketDirectory(databaseDir, port) ?? ''], user);
   // However the bot exits (a second Ctrl+C during start-up, a crash), the server must not outlive it.
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
@@ -225,11 +243,11 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger, onU
   server.once('exit', (code, signal) => {
     if (!stopping) onUnexpectedExit?.({ code, signal });
   });
-  const baseUrl = `postgres://${SYSTEM_USER}:${password}@127.0.0.1:${port}`;
-  await ensureDatabase(`${baseUrl}/postgres`, DATABASE_NAME);
+  const address = { password, port, socketDir: socketDirectory(databaseDir, port) };
+  await ensureDatabase(embeddedDatabaseUrl(address, 'postgres'), DATABASE_NAME);
   logger.info({ port, databaseDir }, 'embedded PostgreSQL started');
   return {
-    url: `${baseUrl}/${DATABASE_NAME}`,
+    url: embeddedDatabaseUrl(address, DATABASE_NAME),
     stop: async () => {
       stopping = true;
       if (server.exitCode === null && server.signalCode === null) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../logger.ts';
-import { DATABASE_NAME, parentPid, runningServerPid, startEmbeddedDatabase, SYSTEM_USER, type EmbeddedDatabase } from './embedded.ts';
+import { DATABASE_NAME, embeddedDatabaseUrl, parentPid, runningServerPid, startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.ts';
 
 /**
  * The database URL of the embedded server a running bot started on this DATA_DIR (its port is in the server's
@@ -12,10 +12,10 @@ function runningEmbeddedUrl(root: string): string | undefined {
   const databaseDir = existsSync(locationFile) ? readFileSync(locationFile, 'utf8').trim() : path.join(root, 'postgres');
   const pid = runningServerPid(databaseDir);
   if (pid === undefined || parentPid(pid) === 1) return undefined;
-  // postmaster.pid: pid, data directory, start time, port, …
-  const port = readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[3]?.trim();
+  // postmaster.pid: pid, data directory, start time, port, socket directory (empty without one), …
+  const [, , , port, socketDir] = readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n').map((line) => line.trim());
   const password = readFileSync(path.join(root, 'postgres-password'), 'utf8').trim();
-  return `postgres://${SYSTEM_USER}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  return embeddedDatabaseUrl({ password, port: Number(port), socketDir: socketDir || undefined }, DATABASE_NAME);
 }
 
 /**

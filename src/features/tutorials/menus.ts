@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.ts';
 import { sendTutorial } from '../../scenes/tutorials/viewer.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import { CATEGORY_LABELS, type TutorialCategory } from '../../services/tutorials/categories.ts';
-import { isView, type CategorySummary, type TutorialService, type TutorialView, type Unavailable } from '../../services/tutorials/tutorials.ts';
+import { isView, type CategorySummary, type ListRead, type TutorialService, type TutorialView, type Unavailable } from '../../services/tutorials/tutorials.ts';
 import { draw, labels, listPayload, tutorialPayload, type Button, type MenuContext } from './menuRows.ts';
 import { alreadyShows } from './unchanged.ts';
 import { categoryText, congratulationText, progressLabel, REGISTER_FIRST, rootText, tutorialButtonLabel, UNAVAILABLE } from './screens.ts';
@@ -23,7 +23,7 @@ export interface TutorialMenuDeps {
 /** What this update is showing, loaded once and used for both a message's text and its buttons. */
 interface Shown {
   summaries?: readonly CategorySummary[];
-  list?: { category: TutorialCategory; tutorials: readonly ListedTutorial[] };
+  list?: ListRead;
   tutorial?: TutorialView | Unavailable;
 }
 
@@ -160,7 +160,8 @@ export function createTutorialMenus(deps: TutorialMenuDeps) {
       await ctx.answerCallbackQuery({ text: REGISTER_FIRST, show_alert: true });
       return 'refused';
     }
-    const result = await reader.open(user.id, id, messageId);
+    // The category list this update drew the tapped button from, if any: its tutorial's neighbours.
+    const result = await reader.open(user.id, id, messageId, shown.get(ctx)?.list);
     if (result.status === 'unavailable') {
       await ctx.answerCallbackQuery({ text: UNAVAILABLE, show_alert: true });
       return 'unavailable';

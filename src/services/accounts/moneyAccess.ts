@@ -1,5 +1,5 @@
 import type { CommonQueryMethods, DatabasePool } from 'slonik';
-import { findUserById, readPinState, recordWrongPin, resetPinFailures } from '../../db/users.ts';
+import { findUserById, readPinState, recordWrongPin, resetPinFailures, type UserRow } from '../../db/users.ts';
 import type { Clock } from '../platform/clock.ts';
 import { verifyPin } from './pin.ts';
 
@@ -18,6 +18,8 @@ export type PinCheck = { status: 'ok' } | { status: 'wrong'; attemptsLeft: numbe
 export interface MoneyAccess {
   /** Null when the user may move money: registered, active, KYC-approved and not locked out by wrong PINs. */
   refusal(userId: number, db?: CommonQueryMethods): Promise<MoneyRefusal | null>;
+  /** The same for the user's row already read in this update (null: not registered), without reading it again. */
+  refusalOf(user: Pick<UserRow, 'is_active' | 'kyc_status' | 'pin_locked_until'> | null): MoneyRefusal | null;
   /** Checks a transaction PIN; five wrong ones in a row lock money actions for 15 minutes. */
   checkPin(userId: number, pin: string): Promise<PinCheck>;
 }
@@ -29,15 +31,17 @@ export function createMoneyAccess(deps: { pool: DatabasePool; clock: Clock }): M
     return lock && lock > clock() ? lock : null;
   }
 
+  const refusalOf: MoneyAccess['refusalOf'] = (user) => {
+    if (!user) return { reason: 'not_registered' };
+    if (!user.is_active) return { reason: 'inactive' };
+    if (user.kyc_status !== 'approved') return { reason: 'kyc_required', kycStatus: user.kyc_status };
+    const until = lockedUntil(user.pin_locked_until);
+    return until ? { reason: 'pin_locked', until } : null;
+  };
+
   return {
-    async refusal(userId, db = pool) {
-      const user = await findUserById(db, userId);
-      if (!user) return { reason: 'not_registered' };
-      if (!user.is_active) return { reason: 'inactive' };
-      if (user.kyc_status !== 'approved') return { reason: 'kyc_required', kycStatus: user.kyc_status };
-      const until = lockedUntil((await readPinState(db, userId))?.pin_locked_until ?? null);
-      return until ? { reason: 'pin_locked', until } : null;
-    },
+    refusal: async (userId, db = pool) => refusalOf(await findUserById(db, userId)),
+    refusalOf,
 
     async checkPin(userId, pin) {
       const state = await readPinState(pool, userId);

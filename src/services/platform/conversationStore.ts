@@ -6,6 +6,7 @@ import {
   readConversationState,
   takeExpiredConversation,
   writeConversationState,
+  type StoredConversation,
 } from '../../db/conversationStates.ts';
 import type { Logger } from '../../logger.ts';
 import type { Clock } from './clock.ts';
@@ -24,6 +25,8 @@ const MARKER_KEPT_MS = 30 * 24 * 60 * 60_000;
 export interface ConversationStateStore<T> extends KeyValueStore<T> {
   /** Closes every conversation idle for 30 minutes at `now`; returns how many. */
   expireIdle(now: Date): Promise<number>;
+  /** The state of what `read` would have read under this key, read by the caller in this update. */
+  fromStored(key: string, stored: StoredConversation): T | undefined;
   /**
    * The flows of a conversation that expired under this key, reported once; null when none did. Known from
    * the read of this update's state (no query of its own unless there is something to report).
@@ -48,20 +51,21 @@ export function createConversationStore<T>(deps: {
   const sealer = createSealer(deps.secret, 'conversation-state');
   // Keys whose read found an expiry marker instead of a state, until the notice is given.
   const expiredSeen = new Map<string, readonly string[]>();
+  const fromStored = (storageKey: string, { state: stored, expiredFlows }: StoredConversation): T | undefined => {
+    if (!stored) {
+      if (expiredFlows) expiredSeen.set(storageKey, expiredFlows);
+      return undefined;
+    }
+    try {
+      return JSON.parse(sealer.open(stored)) as T;
+    } catch {
+      deps.logger.warn({ storageKey }, 'conversation state could not be decrypted; starting afresh');
+      return undefined;
+    }
+  };
   return {
-    async read(storageKey) {
-      const { state: stored, expiredFlows } = await readConversationState(pool, storageKey);
-      if (!stored) {
-        if (expiredFlows) expiredSeen.set(storageKey, expiredFlows);
-        return undefined;
-      }
-      try {
-        return JSON.parse(sealer.open(stored)) as T;
-      } catch {
-        deps.logger.warn({ storageKey }, 'conversation state could not be decrypted; starting afresh');
-        return undefined;
-      }
-    },
+    read: async (storageKey) => fromStored(storageKey, await readConversationState(pool, storageKey)),
+    fromStored,
     write: (storageKey, value) => writeConversationState(pool, storageKey, sealer.seal(JSON.stringify(value)), deps.flowsOf(value), deps.clock()),
     delete: (storageKey) => deleteConversationState(pool, storageKey),
     async expireIdle(now) {

@@ -51,16 +51,22 @@ export interface TutorialService {
   /** The tutorial for the user, or unavailable; counts nothing. */
   view(userId: number, tutorialId: number): Promise<TutorialView | Unavailable>;
   /** Opening from a message's button: the first open from that message counts a view. */
-  open(userId: number, tutorialId: number, sourceMessageId: number): Promise<OpenResult>;
+  open(userId: number, tutorialId: number, sourceMessageId: number, listRead?: ListRead): Promise<OpenResult>;
   setCompleted(userId: number, tutorialId: number, completed: boolean): Promise<CompletionResult>;
   /** The first published tutorial (Getting started first), for newcomers. */
   first(): Promise<number | null>;
 }
 
-async function loadView(db: CommonQueryMethods, userId: number, tutorialId: number): Promise<TutorialView | Unavailable> {
+/** A category's list as this update read it for the user (to draw the buttons), so it is not read again. */
+export interface ListRead {
+  category: TutorialCategory;
+  tutorials: readonly ListedTutorial[];
+}
+
+async function loadView(db: CommonQueryMethods, userId: number, tutorialId: number, listRead?: ListRead): Promise<TutorialView | Unavailable> {
   const tutorial = await findTutorial(db, tutorialId);
   if (!tutorial?.is_published) return { status: 'unavailable', category: tutorial?.category ?? null };
-  const siblings = await publishedTutorialsWithProgress(db, tutorial.category, userId);
+  const siblings = listRead?.category === tutorial.category ? listRead.tutorials : await publishedTutorialsWithProgress(db, tutorial.category, userId);
   const index = siblings.findIndex((sibling) => sibling.id === tutorial.id);
   return {
     id: tutorial.id,
@@ -93,9 +99,9 @@ export function createTutorialService(deps: { pool: DatabasePool; clock: Clock }
     },
     list: (userId, category) => publishedTutorialsWithProgress(pool, category, userId),
     view: (userId, tutorialId) => loadView(pool, userId, tutorialId),
-    open(userId, tutorialId, sourceMessageId) {
+    open(userId, tutorialId, sourceMessageId, listRead) {
       return pool.transaction(async (tx): Promise<OpenResult> => {
-        const view = await loadView(tx, userId, tutorialId);
+        const view = await loadView(tx, userId, tutorialId, listRead);
         if (!isView(view)) return view;
         const now = clock();
         const record = await recordTutorialView(tx, { userId, tutorialId, sourceMessageId, at: now });
