@@ -55,14 +55,20 @@ const PRODUCT_STEPS: readonly Step[] = [
 /** The same number of updates for the echo bot: ten messages, each echoed. */
 const ECHO_STEPS: readonly Step[] = Array.from({ length: PRODUCT_STEPS.length }, (_, index) => sends(`hello ${index}`, `echo: hello ${index}`));
 
-/** CPU seconds (user + system) a process has used so far (Linux /proc), 0 once it is gone. */
-function cpuSecondsOf(pid: number | undefined): number {
+/** CPU seconds in user space and in the kernel a process has used so far (Linux /proc), 0 once it is gone. */
+function cpuTimesOf(pid: number | undefined): { user: number; system: number } {
   try {
     const fields = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, 0 once it is gone. */
+function cpuSecondsOf(pid: number | undefined): number {
+  const { user, system } = cpuTimesOf(pid);
+  return user + system;
 }
 
 /** CPU seconds used so far by every postgres process on the machine (other sessions' included). */
@@ -127,10 +133,12 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     const echo = startNode([path.join(ROOT, 'bench/echoBot.ts')], env);
     await echo.ready('echo bot started');
     const echoCpuBefore = cpuSecondsOf(echo.child.pid);
+    const echoSystemBefore = cpuTimesOf(echo.child.pid).system;
     const baselineLoad = await driveUsers(tg, users, ECHO_STEPS);
     const baseline = { ...summary(baselineLoad), cpuMsPerUpdate: ((cpuSecondsOf(echo.child.pid) - echoCpuBefore) * 1000) / baselineLoad.updates };
+    const echoSystemMs = ((cpuTimesOf(echo.child.pid).system - echoSystemBefore) * 1000) / baselineLoad.updates;
     await echo.stop();
-    log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s, ${baseline.cpuMsPerUpdate.toFixed(2)} ms CPU per update`);
+    log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s, ${baseline.cpuMsPerUpdate.toFixed(2)} ms CPU per update (${echoSystemMs.toFixed(2)} in the kernel)`);
 
     const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : [])];
     const bot = startNode([...profile, path.join(ROOT, 'bench/unpacedBot.ts')], {
@@ -154,12 +162,14 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     };
     const transactionsBefore = process.env.BENCH_DEBUG ? await transactions() : 0;
     const botCpuBefore = cpuSecondsOf(bot.child.pid);
+    const botSystemBefore = cpuTimesOf(bot.child.pid).system;
     const postgresBefore = process.env.BENCH_DEBUG ? postgresCpuSeconds() : 0;
     const selfBefore = process.cpuUsage();
     const botLoad = await driveUsers(tg, users, PRODUCT_STEPS);
     const throughput = { ...summary(botLoad), cpuMsPerUpdate: ((cpuSecondsOf(bot.child.pid) - botCpuBefore) * 1000) / botLoad.updates };
     if (process.env.BENCH_DEBUG) {
       const self = process.cpuUsage(selfBefore);
+      log(`bot's CPU in the kernel (socket writes and reads): ${(((cpuTimesOf(bot.child.pid).system - botSystemBefore) * 1000) / botLoad.updates).toFixed(2)} ms per update`);
       log(`cpu seconds: postgres (all on the machine) ${(postgresCpuSeconds() - postgresBefore).toFixed(1)}, bench+fake ${((self.user + self.system) / 1e6).toFixed(1)}`);
       const byMethod: Record<string, number> = {};
       for (const call of tg.calls.slice(callsBefore)) byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
