@@ -6,7 +6,7 @@ import { DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
 import type { CardView } from '../../telegram/cards.ts';
 import { editQuietly } from '../../telegram/errors.ts';
-import { alreadyDecidedText, CARD_CALLBACK, cardKeyboard, declineReasonKeyboard } from './cardText.ts';
+import { alreadyDecidedText, CARD_CALLBACK, cardKeyboard, cardSteps, declineReasonKeyboard } from './cardText.ts';
 import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
 
 const ACTIONS: Partial<Record<string, DecisionRequest['action']>> = { a: 'approve', r: 'start_review', x: 'decline' };
@@ -43,6 +43,10 @@ async function handleCardTap(
     await followUpTap(ctx, deps, card, view, rules.followUp !== undefined);
     return;
   }
+  if (verb === 'p') {
+    await reopenTap(ctx, deps, card, rules.reopen !== undefined);
+    return;
+  }
   if (card.status !== 'pending' && card.status !== 'under_review') {
     await refreshTappedCard(ctx, deps, kind, id);
     await ctx.answerCallbackQuery({ text: alreadyDecidedText(card, view), show_alert: true });
@@ -50,8 +54,7 @@ async function handleCardTap(
   }
   if (verb === 'd' || verb === 'b') {
     // The reason is chosen on the card the admin tapped; the decision is taken with the reason.
-    const steps = { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined };
-    const keyboard = verb === 'd' ? declineReasonKeyboard(card, view) : cardKeyboard(card, view, steps);
+    const keyboard = verb === 'd' ? declineReasonKeyboard(card, view) : cardKeyboard(card, view, cardSteps(rules));
     await editQuietly(ctx.editMessageReplyMarkup(keyboard ? { reply_markup: keyboard } : {}));
     await ctx.answerCallbackQuery(verb === 'd' ? { text: 'Choose a reason.' } : {});
     return;
@@ -105,4 +108,19 @@ async function followUpTap(
     return;
   }
   await decideAndPublish(ctx, deps, { kind: card.kind, id: card.id, action: 'follow_up', from: ctx.from });
+}
+
+/** Re-open (a declined or expired buy or deposit): the admin who tapped types the reason, then it is re-opened. */
+async function reopenTap(ctx: BotContext, deps: DecisionDeps, card: RequestFacts, kindReopens: boolean): Promise<void> {
+  if (!kindReopens) {
+    await ctx.answerCallbackQuery({ text: 'That button is no longer valid. Tap the card again.', show_alert: true });
+    return;
+  }
+  if (card.status !== 'declined') {
+    await refreshTappedCard(ctx, deps, card.kind, card.id);
+    await ctx.answerCallbackQuery({ text: 'This request is open already: decide it on its card.', show_alert: true });
+    return;
+  }
+  await ctx.answerCallbackQuery({ text: 'Type the reason in the chat.' });
+  await ctx.conversation.enter(DECLINE_REASON, card.kind, card.id, 'reopen');
 }

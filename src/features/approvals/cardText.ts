@@ -1,13 +1,13 @@
 import { InlineKeyboard } from 'grammy';
-import type { RequestFacts } from '../../services/approvals/approvalKind.ts';
+import type { ApprovalKind, RequestFacts } from '../../services/approvals/approvalKind.ts';
 import type { CardView, Requester } from '../../telegram/cards.ts';
 import { formatDateTime, formatWhen } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 
 /** Callback data of card buttons: `ap:<kind>:<id>:<verb>`, ids only (well under Telegram's 64 bytes). */
 export const CARD_CALLBACK = /^ap:([a-z_]+):(\d+):([a-z])(\d*)$/;
-/** Approve, decline (choose a reason), start review, decline with reason x<index>, other reason, back, follow-up. */
-export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f';
+/** Approve, decline (choose a reason), start review, decline with reason x<index>, other reason, back, follow-up, re-open. */
+export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f' | 'p';
 
 export function cardData(kind: string, id: number, verb: CardVerb, index?: number): string {
   return `ap:${kind}:${id}:${verb}${index ?? ''}`;
@@ -45,6 +45,7 @@ function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | u
   if (card.status === 'declined') {
     return html`❌ <b>${view.declinedLabel} by ${decision.by}</b> at ${when}\nReason: ${decision.reason ?? 'none given'}`;
   }
+  if (decision.action === 'reopen') return html`↩️ <b>Re-opened by ${decision.by}</b> at ${when}\nReason: ${decision.reason ?? 'none given'}`;
   return undefined;
 }
 
@@ -64,13 +65,23 @@ export function renderCardText(card: RequestFacts, view: CardView<unknown>): Saf
 export interface CardSteps {
   canStartReview: boolean;
   hasFollowUp: boolean;
+  /** A declined (or expired) request of this kind can be re-opened. */
+  canReopen: boolean;
 }
 
-/** The buttons a card offers in its state: none once decided, except the follow-up of an approved request. */
+export function cardSteps(rules: Pick<ApprovalKind, 'canStartReview' | 'followUp' | 'reopen'>): CardSteps {
+  return { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined, canReopen: rules.reopen !== undefined };
+}
+
+/**
+ * The buttons a card offers in its state: none once decided, except the follow-up of an approved request and the
+ * re-opening of a declined one.
+ */
 export function cardKeyboard(card: RequestFacts, view: CardView<unknown>, steps: CardSteps): InlineKeyboard | undefined {
   if (card.status === 'approved' && steps.hasFollowUp && view.followUp) {
     return new InlineKeyboard().text(`🏁 ${view.followUp.buttonLabel}`, cardData(card.kind, card.id, 'f'));
   }
+  if (card.status === 'declined' && steps.canReopen) return new InlineKeyboard().text('↩️ Re-open', cardData(card.kind, card.id, 'p'));
   if (card.status !== 'pending' && card.status !== 'under_review') return undefined;
   const keyboard = new InlineKeyboard()
     .text(`✅ ${view.approveLabel}`, cardData(card.kind, card.id, 'a'))
@@ -91,6 +102,7 @@ export function alreadyDecidedText(card: RequestFacts, view: CardView<unknown>):
   if (!decision) return 'This request is no longer waiting for a decision.';
   const when = formatWhen(decision.at);
   if (card.status === 'under_review') return `Already under review by ${decision.by} since ${when}.`;
+  if (card.status === 'pending') return decision.action === 'reopen' ? `Already re-opened by ${decision.by} at ${when}.` : 'This request is waiting for a decision.';
   if (card.status === 'completed' && card.followUp) {
     return `Already ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()} by ${card.followUp.by} at ${formatWhen(card.followUp.at)}.`;
   }

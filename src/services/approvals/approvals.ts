@@ -79,9 +79,11 @@ export interface ApprovalService {
   /** Queues another copy of the card at the bottom of the admin chat (an admin asked to see it there). */
   repostCard(kind: string, id: number): Promise<void>;
   cardMessages(kind: string, id: number): Promise<readonly { chat_id: number; message_id: number }[]>;
+  /** The request of a kind that can be re-opened with this reference (/reopen), if any. */
+  findReopenable(reference: string): Promise<{ kind: string; id: number } | null>;
 }
 
-const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review'];
+const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review', 'reopen'];
 /** The admin Telegram id of decisions the product made itself (no Telegram user has id 0); details say `automatic`. */
 export const AUTOMATIC_ACTOR_ID = 0;
 const REASON_MAX_LENGTH = 500;
@@ -125,6 +127,8 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
         return implementation.startReview?.(tx, request.id, admin) ?? null;
       case 'follow_up':
         return implementation.followUp?.apply(tx, request.id, admin) ?? null;
+      case 'reopen':
+        return reason ? (implementation.reopen?.apply(tx, request.id, reason) ?? null) : null;
     }
   }
 
@@ -164,6 +168,14 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     repostCard: (kind, id) => insertCardDelivery(pool, cardPostInsert(kind, id, 'repost')),
     kind: (kind) => byKind.get(kind),
     card,
+
+    async findReopenable(reference) {
+      for (const implementation of deps.kinds) {
+        const id = await implementation.reopen?.idByReference(pool, reference);
+        if (id != null) return { kind: implementation.kind, id };
+      }
+      return null;
+    },
 
     async listWaiting() {
       const rows = await listWaitingRequests(pool, deps.kinds);
