@@ -155,7 +155,14 @@ export function createBot(deps: BotDependencies): BotApp {
   );
   // After the conversations plugin has read this update's state (which tells whether one expired).
   const restartCommands = new Map(parts.flatMap((part) => (part.conversations ?? []).map((entry) => [entry.name, entry.restartCommand ?? entry.name] as const)));
-  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu, restartCommands }));
+  bot.use(
+    expiredConversationNotice({
+      takeExpired: (key) => deps.conversationStore.takeExpired(key),
+      menu,
+      restartCommands,
+      awaitingPayment: (userId) => services.payments.awaiting(userId),
+    }),
+  );
   bot.use(traceActiveConversations);
   // Before the conversations themselves, so they work in the middle of one.
   bot.use(cancelFeature(menu));
