@@ -19,7 +19,7 @@ export const approvalsModule = defineModule({
     const admin = { admins: deps.kernel.admins, adminChatId: deps.config.adminChatId };
     const composer = new Composer<BotContext>();
     composer.use(cardButtons({ ...decisions, ...admin }));
-    deps.menu.handle(composer, 'pending', (ctx) => showPending(ctx, decisions));
+    deps.menu.handle(composer, 'pending', (ctx) => showPending(ctx, { ...decisions, payments: deps.kernel.payments }));
     composer.callbackQuery(SHOW_CARD, (ctx) =>
       asAdmin(ctx, admin, async () => {
         const [, kind = '', idText = ''] = ctx.match;

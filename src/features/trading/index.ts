@@ -41,5 +41,5 @@ export const tradingModule = defineModule({
       ],
     };
   },
-  jobs: (deps) => [expireUnpaidBuysJob({ approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger })],
+  jobs: (deps) => [expireUnpaidBuysJob({ payments: deps.kernel.payments, cards: deps.cards })],
 });

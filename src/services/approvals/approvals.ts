@@ -36,15 +36,6 @@ export interface DecisionRequest {
 /** What is decided, whoever decides it. */
 type DecisionStep = Omit<DecisionRequest, 'from'>;
 
-/** A decline the product makes itself (a request left too long), in its audit row under `by`. */
-export interface AutomaticDecline {
-  kind: string;
-  id: number;
-  reason: string;
-  /** Who the card and the audit trail name as deciding, e.g. "Automatic expiry". */
-  by: string;
-}
-
 export interface ApprovalService {
   kind(kind: string): ApprovalKind | undefined;
   /** A request's facts with its latest decision, or null when there is no such request. */
@@ -63,11 +54,6 @@ export interface ApprovalService {
    * gets `already_decided`.
    */
   decide(request: DecisionRequest): Promise<DecisionResult>;
-  /**
-   * Declines a request as a job decides (an expiry), exactly once like an admin's decision and with the same
-   * money rules: a request an admin decided first gets `already_decided`.
-   */
-  declineAutomatically(request: AutomaticDecline): Promise<DecisionResult>;
   /** Remembers a message that shows a request's card, so a decision can edit every copy in place. */
   recordCardMessage(kind: string, id: number, chatId: number, messageId: number): Promise<void>;
   /**
@@ -84,8 +70,6 @@ export interface ApprovalService {
 }
 
 const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review', 'reopen'];
-/** The admin Telegram id of decisions the product made itself (no Telegram user has id 0); details say `automatic`. */
-export const AUTOMATIC_ACTOR_ID = 0;
 const REASON_MAX_LENGTH = 500;
 
 export function createApprovalService(deps: { pool: DatabasePool; admins: AdminService; kinds: readonly ApprovalKind[] }): ApprovalService {
@@ -137,7 +121,6 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     implementation: ApprovalKind,
     request: DecisionStep,
     admin: AdminActor,
-    automatic = false,
   ): Promise<DecisionResult> {
     // Notices put a full stop after the reason; one the admin typed would make two.
     const reason = request.reason?.trim().replace(/\.+$/u, '').trimEnd().slice(0, REASON_MAX_LENGTH) ?? null;
@@ -148,7 +131,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       : await pool.transaction(async (tx) => {
           const told = await apply(implementation, tx, request, admin, reason);
           if (!told) return null;
-          const audit = { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) };
+          const audit = { subjectKind: request.kind, subjectId: request.id, action, admin, reason };
           // The audit row, the user's notice and the card's refresh in one statement.
           return insertAuditEntry(tx, audit, [notificationAlongside(told.userId, told.notice), cardRefreshWrite(request.kind, request.id)]);
         });
@@ -211,13 +194,6 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       // An admin who is not a registered user owns no request, so only a registered one needs the look-up.
       if (admin.userId !== null && (await implementation.ownerId(pool, request.id)) === admin.userId) return { outcome: 'own_request' };
       return applyDecision(implementation, request, admin);
-    },
-
-    async declineAutomatically({ kind, id, reason, by }) {
-      const implementation = byKind.get(kind);
-      if (!implementation) return { outcome: 'not_found' };
-      const actor: AdminActor = { telegramId: AUTOMATIC_ACTOR_ID, userId: null, name: by };
-      return applyDecision(implementation, { kind, id, action: 'decline', reason }, actor, true);
     },
   };
 }
