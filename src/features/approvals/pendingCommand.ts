@@ -11,6 +11,11 @@ import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 export const PENDING_SHOWN = 20;
 export const SHOW_CARD = /^pc:([a-z_]+):(\d+)$/;
 
+/** A button's data that posts a request's card again where it is tapped. */
+export function showCardData(kind: string, id: number): string {
+  return `pc:${kind}:${id}`;
+}
+
 /** How many requests wait of each kind, the longest-waiting kind first, e.g. "KYC verification 2, Deposit 21". */
 export function waitingByKind(summary: Pick<QueueSummary, 'byKind'>, cards: Pick<CardPublisher, 'view'>): string {
   return summary.byKind.map(({ kind, count }) => `${cards.view(kind)?.label ?? kind} ${count}`).join(', ');
@@ -32,7 +37,7 @@ export async function pendingList(
   const more = total > PENDING_SHOWN ? [html`…and ${total - PENDING_SHOWN} more; decide these first.`] : [];
   const keyboard = new InlineKeyboard();
   shown.forEach((request, index) => {
-    keyboard.text(`${index + 1}. Show #${request.id}`, `pc:${request.kind}:${request.id}`);
+    keyboard.text(`${index + 1}. Show #${request.id}`, showCardData(request.kind, request.id));
     if (index % 2 === 1) keyboard.row();
   });
   return { lines: joinHtml([...lines, ...more]), keyboard };

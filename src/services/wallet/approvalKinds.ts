@@ -9,6 +9,7 @@ import {
 } from '../../db/cashWithdrawals.ts';
 import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
 import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from './ledger.ts';
 import { paymentNotices, walletNotices } from './notices.ts';
@@ -30,7 +31,10 @@ export function paymentReopening(kind: PaymentKind, clock: Clock): Reopening {
     },
     async apply(tx, id, reason) {
       const row = await reopenDeclined(tx, kind, id, clock());
-      return row ? { userId: row.user_id, notice: paymentNotices.reopened(row, reason) } : null;
+      if (!row) return null;
+      // A request that expired before it was reported never had a card: it gets one (a post finds a card posted).
+      await queueCardPost(tx, kind, id);
+      return { userId: row.user_id, notice: paymentNotices.reopened(row, reason) };
     },
   };
 }
