@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import type { InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import { formatCrypto, formatGhs } from '../../services/common/amounts.ts';
 import { AWAITING_PAYMENT, type HistoryService } from '../../services/wallet/history.ts';
@@ -30,7 +31,7 @@ async function historyMessage(deps: HistoryDeps, userId: number, page: number): 
   });
   // A request awaiting payment is reported from here too (its conversation may be long gone).
   const awaiting = history.rows.flatMap(({ kind, id, reference, status }) =>
-    status === AWAITING_PAYMENT && (kind === 'buy' || kind === 'deposit') ? [{ kind: kind as PaymentKind, id, reference }] : [],
+    status === AWAITING_PAYMENT && (kind === 'buy' || kind === 'deposit') ? [{ kind: kind, id, reference }] : [],
   );
   const keyboard = reportPaidKeyboard(awaiting);
   if (history.page > 0) keyboard.text('◀️ Newer', `hist:${history.page - 1}`);
