@@ -19,6 +19,8 @@ export interface HistoryDeps {
   kindLabels: ReadonlyMap<string, string>;
 }
 
+const isPaymentKind = (kind: string): kind is PaymentKind => kind === 'buy' || kind === 'deposit';
+
 async function historyMessage(deps: HistoryDeps, userId: number, page: number): Promise<{ text: SafeHtml; keyboard: InlineKeyboard | undefined }> {
   const history = await deps.history.page(userId, page);
   if (history.rows.length === 0) return { text: html`🧾 You have no requests yet. Tap 🟢 Buy or ⬇️ Deposit to start.`, keyboard: undefined };
@@ -31,7 +33,7 @@ async function historyMessage(deps: HistoryDeps, userId: number, page: number): 
   });
   // A request awaiting payment is reported from here too (its conversation may be long gone).
   const awaiting = history.rows.flatMap(({ kind, id, reference, status }) =>
-    status === AWAITING_PAYMENT && (kind === 'buy' || kind === 'deposit') ? [{ kind: kind, id, reference }] : [],
+    status === AWAITING_PAYMENT && isPaymentKind(kind) ? [{ kind, id, reference }] : [],
   );
   const keyboard = reportPaidKeyboard(awaiting);
   if (history.page > 0) keyboard.text('◀️ Newer', `hist:${history.page - 1}`);
