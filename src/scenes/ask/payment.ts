@@ -111,7 +111,8 @@ ${deadline} a screenshot of the payment here, or tap <b>I have paid</b>.`,
     if (!proof.ok) return { status: 'invalid_image' as const, reason: proof.reason };
     // Only what the words need: a conversation keeps the results of its external steps.
     const result = await deps.payments.report(payment.userId, { kind: payment.kind, id: opened.id }, proof.value);
-    return result.status === 'reported' ? { status: 'reported' as const } : reportRefusal(result);
+    // Reported already by this step before a crash (the conversation replays it): the same thanks, nothing changed.
+    return result.status === 'reported' || result.status === 'already_reported' ? { status: 'reported' as const } : reportRefusal(result);
   });
   if (reported.status !== 'reported') {
     await ctx.reply(reportNotTakenText(reported, payment.reference).value);
