@@ -91,7 +91,7 @@ describe('the 40-minute deposit', () => {
     await kwame.sendPhoto(await sidewaysPhoto());
     const notice = await tg.waitForMessage(kwame.id, 'What you were doing was closed after 30 minutes');
     expect(notice.text).toContain(`Your deposit ${reference}`);
-    expect(notice.text).toContain('do not pay again');
+    expect(notice.text).toContain('if you already paid, do not pay again');
     expect(notice.text).not.toContain('nothing from it was saved');
     await tg.waitForMessage(kwame.id, `Your deposit ${reference} is reported paid and waiting for our team`);
     expect(await depositRow(reference)).toMatchObject({ status: 'pending', reported: true, proof: true });
@@ -118,7 +118,7 @@ describe('the 40-minute deposit', () => {
     expect(cardsOf(reference)).toHaveLength(1);
   });
 
-  it('is reported later by replying to the payment message, or from /history, after "Not now"', async () => {
+  it('is reported later by replying to the payment message after "Not now", or from /history after /cancel', async () => {
     const abla = await newUser('Abla');
     const { payment, reference } = await depositShown(abla, '120');
     await abla.tap(payment, '⏸ Not now');
@@ -132,7 +132,10 @@ describe('the 40-minute deposit', () => {
       await abla.send('GHS 200');
       await abla.tap(await tg.waitForMessage(abla.id, 'How will you pay?'), '📱 Mobile money');
       const shown = await tg.waitForMessage(abla.id, 'by mobile money to:');
-      await abla.tap(shown, '⏸ Not now');
+      await abla.send('/cancel');
+      const kept = await tg.waitForMessage(abla.id, 'Still open with its reference; if you already paid, do not pay again');
+      expect(kept.text).toContain(`Your purchase ${referenceIn(shown, 'BUY')}`);
+      await tg.waitForMessage(abla.id, 'Cancelled. Choose from the menu below.');
       return referenceIn(shown, 'BUY');
     })();
     await abla.send('/history');

@@ -71,7 +71,7 @@ export function awaitingPaymentNotice(requests: readonly { kind: PaymentKind; id
   if (requests.length === 0) return null;
   const lines = joinHtml(requests.map((request) => html`• Your ${NOUN[request.kind]} <code>${request.reference}</code>`));
   return {
-    text: html`Still open, saved with its reference (do not pay again):\n${lines}\nIf you have paid, send the screenshot here as a reply to the payment message, or tap <b>I have paid</b> below.`,
+    text: html`Still open with its reference; if you already paid, do not pay again:\n${lines}\nIf you have paid, send the screenshot here as a reply to the payment message, or tap <b>I have paid</b> below.`,
     keyboard: reportPaidKeyboard(requests),
   };
 }
