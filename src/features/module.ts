@@ -46,6 +46,11 @@ export interface ConversationEntry {
   builder: ConversationBuilder<BotContext, ConversationContext>;
   /** The command that starts it again, named when it expires (default: a command of the same name). */
   restartCommand?: string;
+  /**
+   * It shows where to pay for a request it stores (buys, deposits): when it expires, the notice names the requests
+   * awaiting payment, and a screenshot sent then reports the payment.
+   */
+  showsPayment?: true;
 }
 
 /** A page of one kind of a user's orders, for /orders (gift card trade-ins, market orders …). */

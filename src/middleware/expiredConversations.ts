@@ -24,6 +24,8 @@ export function expiredConversationNotice(deps: {
   restartCommands: ReadonlyMap<string, string>;
   /** The user's requests awaiting their payment (stored when they were shown where to pay). */
   awaitingPayment(userId: number): Promise<readonly { kind: PaymentKind; id: number; reference: string }[]>;
+  /** The conversations that show where to pay (ConversationEntry.showsPayment). */
+  paymentFlows: ReadonlySet<string>;
 }): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = conversationKey(ctx);
@@ -38,7 +40,8 @@ export function expiredConversationNotice(deps: {
     // In the admin group, addressed to the admin whose question it was.
     const who = ctx.chat?.type !== 'private' && ctx.from ? addressTo(ctx.from) : '';
     // A payment the user was told to make was stored then: the notice names it, so it is neither lost nor paid twice.
-    const payments = ctx.chat?.type === 'private' && ctx.appUser ? awaitingPaymentNotice(await deps.awaitingPayment(ctx.appUser.id)) : null;
+    const paying = ctx.chat?.type === 'private' && ctx.appUser && flows.some((flow) => deps.paymentFlows.has(flow)) ? ctx.appUser : null;
+    const payments = paying ? awaitingPaymentNotice(await deps.awaitingPayment(paying.id)) : null;
     const closed = payments
       ? html`${who}⌛ What you were doing was closed after 30 minutes without an answer.\n\n${payments.text}\n\n${restart.trim()}`
       : html`${who}⌛ What you were doing was closed after 30 minutes without an answer, so nothing from it was saved.${restart}`;

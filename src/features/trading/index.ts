@@ -36,7 +36,7 @@ export const tradingModule = defineModule({
     return {
       composer,
       conversations: [
-        { name: BUY, builder: createBuyConversation(sceneDeps) },
+        { name: BUY, builder: createBuyConversation(sceneDeps), showsPayment: true },
         { name: SELL, builder: createSellConversation(sceneDeps) },
       ],
     };

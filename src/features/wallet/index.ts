@@ -45,7 +45,7 @@ export const walletModule = defineModule({
     return {
       composer,
       conversations: [
-        { name: DEPOSIT, builder: createDepositConversation(sceneDeps) },
+        { name: DEPOSIT, builder: createDepositConversation(sceneDeps), showsPayment: true },
         { name: WITHDRAW, builder: createWithdrawConversation(sceneDeps) },
       ],
     };
