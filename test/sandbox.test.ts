@@ -121,7 +121,7 @@ describe.skipIf(!CHROMIUM)(`the sandbox page in headless Chromium${CHROMIUM ? ''
     const kofi = new PaneDriver(tab, 'kofi');
     const admin = new PaneDriver(tab, 'admin');
     await admin.type('Morning, team');
-    expect(await (await admin.message('Morning, team')).locator('.unseen').innerText()).toBe('not seen by the bot');
+    expect(await (await admin.sent('Morning, team')).locator('.unseen').innerText()).toBe('not seen by the bot');
 
     await kofi.type('/deposit');
     await kofi.tap('How will you send the cedis?', '📱 Mobile money');
@@ -136,7 +136,7 @@ describe.skipIf(!CHROMIUM)(`the sandbox page in headless Chromium${CHROMIUM ? ''
     // The question forces a reply: the composer replies to it without being told.
     expect(await admin.root.locator('.reply-bar .reply-label').innerText()).toBe('Replying to the bot');
     await admin.type('The money has not arrived');
-    const answer = await admin.message('The money has not arrived');
+    const answer = await admin.sent('The money has not arrived');
     expect(await answer.locator('.unseen').count()).toBe(0);
     expect(await answer.locator('.reply-quote').innerText()).toContain('Type the reason for declining');
     await kofi.message('The money has not arrived');
@@ -150,7 +150,7 @@ describe.skipIf(!CHROMIUM)(`the sandbox page in headless Chromium${CHROMIUM ? ''
     await ama.tap('Do you accept these terms?', '✅ I accept');
     await ama.message('What is your e-mail address?');
     await ama.type(XSS_NAME);
-    const typed = await ama.message('onerror');
+    const typed = await ama.sent('onerror');
     expect(await typed.locator('.text').innerText()).toBe(XSS_NAME);
     await ama.message('That is not a valid e-mail address');
 
