@@ -52,9 +52,11 @@ export class PaneDriver {
     await this.root.page().waitForFunction((element) => (element as { value: string }).value === '', await input.elementHandle());
   }
 
-  /** Taps an inline button of the latest message containing `text`. */
-  async tap(text: string | RegExp, button: string | RegExp): Promise<void> {
-    await (await this.message(text)).locator('.inline-button', { hasText: button }).click();
+  /** Taps the button of the latest message containing `text` that has it (a question answered earlier lost its buttons). */
+  async tap(text: string | RegExp, button: string | RegExp, timeout = 10_000): Promise<void> {
+    const named = { hasText: button };
+    const withButton = this.root.locator('.message', { hasText: text }).filter({ has: this.root.page().locator('.inline-button', named) });
+    await withButton.last().locator('.inline-button', named).click({ timeout });
   }
 
   async pressKeyboard(button: string): Promise<void> {
