@@ -153,6 +153,27 @@ describe.skipIf(!CHROMIUM)(`the sandbox page in headless Chromium${CHROMIUM ? ''
     expect(seen).toEqual({ dialogs: [], errors: [] });
   });
 
+  it('keeps the composer on the bot\'s next forced question when it comes before the sandbox has answered the last message', async () => {
+    const admin = new PaneDriver(tab, 'admin');
+    await admin.type('/catalogue');
+    await admin.tap('Gift card catalogue', '➕ Add a card');
+    await admin.message('Type the name of the new card');
+    // The page hears of the next question (over its event stream) before the sandbox's answer to the POST arrives.
+    await tab.route('**/api/panes/admin/send', async (route) => {
+      const response = await route.fetch();
+      await admin.message('Type its brand');
+      await route.fulfill({ response });
+    });
+    await admin.type('Steam Wallet (USA)');
+    await tab.unroute('**/api/panes/admin/send');
+    expect(await admin.root.locator('.reply-bar .reply-label').innerText()).toBe('Replying to the bot');
+    // The next question shows that the bot got the answer: it replied to the brand question.
+    await admin.type('Steam');
+    await admin.message('Which currency is the face value of Steam Wallet (USA) in?');
+    await admin.type('/cancel');
+    expect(seen).toEqual({ dialogs: [], errors: [] });
+  });
+
   it('shows a user named like an HTML tag, and what she types, as text', async () => {
     const ama = new PaneDriver(tab, 'ama');
     expect(await ama.root.locator('.pane-title').innerText()).toBe(XSS_NAME);
