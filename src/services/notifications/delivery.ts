@@ -4,6 +4,7 @@ import {
   markNotificationFailed,
   markNotificationSent,
   releaseClaimedNotifications,
+  renewNotificationClaim,
   type DueNotification,
 } from '../../db/notifications.ts';
 import { setBotBlocked } from '../../db/users.ts';
@@ -49,7 +50,10 @@ export interface NotificationDelivery {
 // than this queued ahead of a reply or an urgent notification.
 const BATCH_SIZE = 25;
 // A claimed row is skipped by other deliveries this long; a process that dies holding it delays it by at most this.
-const LEASE_SECONDS = 120;
+// The lease starts again right before the send, and the send is abandoned before the lease ends (Telegram's pace,
+// a 429's retry_after five times over), so no other delivery can claim a row while its send may still go out.
+const LEASE_SECONDS = 360;
+const SEND_DEADLINE_SECONDS = 300;
 const MAX_ATTEMPTS = 8;
 
 /** Retry after 30 s, 1 min, 2 min … capped at an hour. */
@@ -64,7 +68,8 @@ interface Selection {
 
 export function createNotificationDelivery(deps: {
   pool: DatabasePool;
-  send: (notification: OutgoingNotification) => Promise<void>;
+  /** Sends one notification; a send still waiting when `deadline` aborts must not reach Telegram. */
+  send: (notification: OutgoingNotification, deadline: AbortSignal) => Promise<void>;
   logger: Logger;
 }): NotificationDelivery {
   const { pool, send, logger } = deps;
@@ -81,13 +86,13 @@ export function createNotificationDelivery(deps: {
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof RecipientUnreachableError && notification.telegram_id !== null) {
       await setBotBlocked(pool, notification.telegram_id, true);
-      await markNotificationFailed(pool, notification.id, reason, null);
+      await markNotificationFailed(pool, notification, reason, null);
     } else if (error instanceof RateLimitedError) {
-      await markNotificationFailed(pool, notification.id, reason, error.retryAfterSeconds, false);
+      await markNotificationFailed(pool, notification, reason, error.retryAfterSeconds, false);
       logger.warn({ notification_id: notification.id, retry_in_s: error.retryAfterSeconds }, 'Telegram asked to slow down; notification rescheduled');
     } else {
       const retry = notification.attempts >= MAX_ATTEMPTS ? null : retryDelaySeconds(notification.attempts);
-      await markNotificationFailed(pool, notification.id, reason, retry);
+      await markNotificationFailed(pool, notification, reason, retry);
       logger.warn({ notification_id: notification.id, attempts: notification.attempts, retry_in_s: retry, err: error }, 'notification not delivered');
     }
   }
@@ -95,17 +100,22 @@ export function createNotificationDelivery(deps: {
   /** Sends one claimed notification; true when it was delivered. */
   async function deliver(notification: DueNotification): Promise<boolean> {
     if (notification.telegram_id === null || notification.blocked) {
-      await markNotificationFailed(pool, notification.id, 'the user cannot receive messages (blocked the bot)', null);
+      await markNotificationFailed(pool, notification, 'the user cannot receive messages (blocked the bot)', null);
+      return false;
+    }
+    // The row may have waited past its lease (a slow batch before it) and been claimed and sent by another delivery.
+    if (!(await renewNotificationClaim(pool, notification, LEASE_SECONDS))) {
+      logger.info({ notification_id: notification.id }, 'notification left to the delivery that took over its claim');
       return false;
     }
     const { telegram_id: telegramId, title, message, format, photo } = notification;
     try {
-      await send({ telegramId, title, message, format, photo });
+      await send({ telegramId, title, message, format, photo }, AbortSignal.timeout(SEND_DEADLINE_SECONDS * 1000));
     } catch (error) {
       await recordFailure(notification, error);
       return false;
     }
-    await markNotificationSent(pool, notification.id);
+    if (!(await markNotificationSent(pool, notification))) logger.warn({ notification_id: notification.id }, 'notification sent after its claim was taken over');
     return true;
   }
 
@@ -121,7 +131,7 @@ export function createNotificationDelivery(deps: {
       delivered += results.filter(Boolean).length;
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
       if (backlogStopped) {
-        await releaseClaimedNotifications(pool, next.map((notification) => notification.id));
+        await releaseClaimedNotifications(pool, next);
         return delivered;
       }
       due = next;
