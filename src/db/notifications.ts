@@ -119,15 +119,20 @@ export async function releaseClaimedNotifications(db: CommonQueryMethods, claims
 }
 
 /**
- * Right before the send: true while the claim still holds the row (nobody took it over, it is not sent), and its
- * lease starts again from now, so the send has the whole lease however long the row waited after its claim.
+ * Right before a batch is sent: the claims that still hold their rows (nobody took them over, not sent), whose
+ * leases start again from now, so the sends have the whole lease however long the batch waited after its claim.
  */
-export async function renewNotificationClaim(db: CommonQueryMethods, claim: NotificationClaim, leaseSeconds: number): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+export async function renewNotificationClaims(db: CommonQueryMethods, claims: readonly NotificationClaim[], leaseSeconds: number): Promise<ReadonlySet<number>> {
+  if (claims.length === 0) return new Set();
+  const renewed = await db.anyFirst(sql.type(idRow)`
     UPDATE notifications SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
-     WHERE id = ${claim.id} AND claim_token = ${claim.claim_token} AND sent_at IS NULL
+     WHERE claim_token = ANY(${sql.array(
+       claims.map((claim) => claim.claim_token),
+       'uuid',
+     )}) AND sent_at IS NULL
+    RETURNING id
   `);
-  return result.rowCount > 0;
+  return new Set(renewed);
 }
 
 /** Records the send under the claim that made it; false when another claim holds the row now. */

@@ -4,7 +4,7 @@ import {
   markNotificationFailed,
   markNotificationSent,
   releaseClaimedNotifications,
-  renewNotificationClaim,
+  renewNotificationClaims,
   type DueNotification,
 } from '../../db/notifications.ts';
 import { setBotBlocked } from '../../db/users.ts';
@@ -103,11 +103,6 @@ export function createNotificationDelivery(deps: {
       await markNotificationFailed(pool, notification, 'the user cannot receive messages (blocked the bot)', null);
       return false;
     }
-    // The row may have waited past its lease (a slow batch before it) and been claimed and sent by another delivery.
-    if (!(await renewNotificationClaim(pool, notification, LEASE_SECONDS))) {
-      logger.info({ notification_id: notification.id }, 'notification left to the delivery that took over its claim');
-      return false;
-    }
     const { telegram_id: telegramId, title, message, format, photo } = notification;
     try {
       await send({ telegramId, title, message, format, photo }, AbortSignal.timeout(SEND_DEADLINE_SECONDS * 1000));
@@ -119,6 +114,17 @@ export function createNotificationDelivery(deps: {
     return true;
   }
 
+  /**
+   * The claims of a batch that still hold their rows, renewed right before the batch goes out: a batch may wait
+   * past its lease (a slow one before it), and another delivery may have claimed and sent its rows meanwhile.
+   */
+  async function stillHeld(batch: readonly DueNotification[]): Promise<DueNotification[]> {
+    const held = await renewNotificationClaims(pool, batch, LEASE_SECONDS);
+    const lost = batch.filter((notification) => !held.has(notification.id));
+    if (lost.length > 0) logger.info({ notification_ids: lost.map((notification) => notification.id) }, 'notifications left to the delivery that took over their claims');
+    return batch.filter((notification) => held.has(notification.id));
+  }
+
   /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
   async function drain(selection: Selection): Promise<number> {
     const claim = () => claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, selection);
@@ -127,7 +133,8 @@ export function createNotificationDelivery(deps: {
     while (due.length > 0) {
       // The next batch is claimed while this one goes out, so sending never waits for the database in between;
       // it is handed to the throttler only once this one is done, so a reply still waits behind one batch at most.
-      const [results, next] = await Promise.all([Promise.all(due.map(deliver)), claim()]);
+      const sending = stillHeld(due).then((held) => Promise.all(held.map(deliver)));
+      const [results, next] = await Promise.all([sending, claim()]);
       delivered += results.filter(Boolean).length;
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
       if (backlogStopped) {
