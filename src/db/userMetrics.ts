@@ -38,11 +38,13 @@ export async function updateTradingMetrics(db: CommonQueryMethods, userId: numbe
 const positionSchema = z.object({ market_position: z.string(), market_cost_ghs: z.string(), total_profit: z.string() });
 export type PositionRow = z.infer<typeof positionSchema>;
 
-/** A user's crypto position, locked for a read-modify-write (the row is created when missing). */
+/** A user's crypto position, locked for a read-modify-write, in one statement (the row is created when missing). */
 export async function lockCryptoPosition(db: CommonQueryMethods, userId: number): Promise<PositionRow> {
-  await db.query(sql.unsafe`INSERT INTO user_metrics (user_id, updated_at) VALUES (${userId}, now()) ON CONFLICT (user_id) DO NOTHING`);
+  // DO UPDATE (of nothing) locks an existing row as an UPDATE would, and returns it either way.
   return db.one(sql.type(positionSchema)`
-    SELECT market_position, market_cost_ghs, total_profit FROM user_metrics WHERE user_id = ${userId} FOR UPDATE
+    INSERT INTO user_metrics (user_id, updated_at) VALUES (${userId}, now())
+    ON CONFLICT (user_id) DO UPDATE SET user_id = excluded.user_id
+    RETURNING market_position, market_cost_ghs, total_profit
   `);
 }
 
