@@ -47,7 +47,7 @@ interface CryptoMovement {
  * reason and reference and touch each balance once. What the crypto was worth is read from the same movement:
  * the cedis that left the wallet for it or came in for it, or, for a desk buy paid by momo or bank, its price.
  */
-export function cryptoMovements(rows: readonly MovementLedgerRow[]): CryptoMovement[] {
+function cryptoMovements(rows: readonly MovementLedgerRow[]): CryptoMovement[] {
   const groups: MovementLedgerRow[][] = [];
   for (const row of rows) {
     const group = groups.at(-1);
