@@ -233,6 +233,6 @@ describe('the nightly check of user_metrics', () => {
     expect(report.text).toContain(`• User #${users.yaw}: total_trades 5 → 1; total_volume 999.50000000 → 155.00000000`);
     expect(report.text).toContain(`• User #${users.esi}: market_position 0.00000000 → 10.00000000; last_trade_at none → 2026-03-10T10:00:00.000Z`);
     expect(await metrics()).toEqual(correct);
-    expect(bot.logs.lines.filter((line) => line.includes('user metrics drifted from the trades; corrected'))).toHaveLength(2);
+    expect(bot.logs.lines.filter((line) => line.includes('user metrics drifted from the trades and the ledger; corrected'))).toHaveLength(2);
   });
 });

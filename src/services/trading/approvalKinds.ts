@@ -51,12 +51,13 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
       const reference = { kind: type, id };
       const moved =
         type === 'buy'
-          ? await moveFunds(tx, { userId: row.user_id, changes: { crypto_available: row.crypto_amount }, reason: 'buy_approved', reference })
+          ? await moveFunds(tx, { userId: row.user_id, changes: { crypto_available: row.crypto_amount }, reason: 'buy_approved', reference, cryptoValueGhs: row.cedis_amount })
           : await moveFunds(tx, {
               userId: row.user_id,
               changes: { crypto_reserved: `-${row.crypto_amount}`, cedis_available: row.cedis_amount },
               reason: 'sell_approved',
               reference,
+              cryptoValueGhs: row.cedis_amount,
             });
       if (!moved) throw new Error(`${type} ${id}: the reserved funds are missing`);
       return { userId: row.user_id, notice: type === 'buy' ? tradingNotices.buyApproved(row, asset) : tradingNotices.sellApproved(row) };
