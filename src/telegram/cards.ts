@@ -56,4 +56,6 @@ export interface DecisionOutcome {
   ownerId?: number | null;
   /** Someone decided first: the tapped card may show an old state. */
   alreadyDecided?: boolean;
+  /** Not a decision, but the card changed (an approval counted towards two): its queued edit is to be sent. */
+  cardChanged?: boolean;
 }

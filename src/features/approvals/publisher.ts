@@ -6,7 +6,7 @@ import type { ApprovalService } from '../../services/approvals/approvals.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import type { CardPublisher, CardView } from '../../telegram/cards.ts';
 import { isUnchangedOrGone } from '../../telegram/errors.ts';
-import { cardKeyboard, renderCardText } from './cardText.ts';
+import { cardKeyboard, cardSteps, renderCardText } from './cardText.ts';
 
 /**
  * Approval cards: every kind of every module must come with its card view. The admin chat's cards go out from the
@@ -29,7 +29,7 @@ export function createCards(deps: {
     const rules = approvals.kind(kind);
     const view = views.get(kind);
     const card = rules && view ? await approvals.card(kind, id) : null;
-    return card && rules && view ? { card, view, steps: { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined } } : undefined;
+    return card && rules && view ? { card, view, steps: cardSteps(rules) } : undefined;
   }
 
   /** Photos first (one album for several), then the details with the buttons in reply to them; the card is remembered. */
