@@ -28,6 +28,6 @@ export async function insertSignoff(db: CommonQueryMethods, kind: string, id: nu
 /** The admins who approved a request, first first. */
 export async function listSignoffs(db: CommonQueryMethods, kind: string, id: number): Promise<readonly SignoffRow[]> {
   return db.any(sql.type(signoffRow)`
-    SELECT admin_telegram_id, admin_name FROM approval_signoffs WHERE request_kind = ${kind} AND request_id = ${id} ORDER BY signed_at, admin_telegram_id
+    SELECT admin_telegram_id, admin_name FROM approval_signoffs WHERE request_kind = ${kind} AND request_id = ${id} ORDER BY id
   `);
 }

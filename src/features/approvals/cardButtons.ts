@@ -119,7 +119,7 @@ async function payoutTap(
   const result =
     action === 'claim' ? await deps.approvals.claim(request) : action === 'release' ? await deps.approvals.release(request) : await deps.approvals.takeOver({ ...request, holder });
   const outcome = claimText(result, view, action, ctx.from.id);
-  if (outcome.alreadyDecided || !outcome.applied) await refreshTappedCard(ctx, deps, card.kind, card.id);
+  if (outcome.alreadyDecided) await refreshTappedCard(ctx, deps, card.kind, card.id);
   await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
   if (outcome.applied) deps.cards.kick();
   return true;

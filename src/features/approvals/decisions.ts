@@ -40,8 +40,12 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   // Too late: the decision that won has queued the edit of its cards.
   if (result.outcome === 'already_decided') return refused(alreadyDecidedText(result.card, view), true);
   if (result.outcome === 'approval_recorded') {
-    const next = result.card.claim === undefined && deps.approvals.kind(request.kind)?.payoutClaims ? 'before anyone pays it out' : 'before the money moves';
-    return { text: `Approved: 1 of 2. Another admin must approve it too ${next}.`, alert: false, applied: false, cardChanged: true };
+    const approvals = result.card.approvals;
+    const [count, required] = [approvals?.by.length ?? 1, approvals?.required ?? 2];
+    const isPayout = deps.approvals.kind(request.kind)?.payoutClaims !== undefined;
+    const next =
+      count >= required ? "It may be paid out now: tap 💸 I'm paying this before you pay it." : `Another admin must approve it too before ${isPayout ? 'anyone pays it out' : 'the money moves'}.`;
+    return { text: `Approved: ${count} of ${required}. ${next}`, alert: false, applied: false, cardChanged: true };
   }
   if (result.outcome === 'already_approved_by_you') return refused('You have approved it already. Another admin must approve it too: the same admin counts once.');
   if (result.outcome === 'claim_first') return refused(`It needs no more approvals. ${CLAIM_FIRST}`);
