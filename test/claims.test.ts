@@ -83,8 +83,9 @@ async function withdrawalRow(id: number) {
 
 /** Paid by the admin holding the claim: the forced reply addressed to them, answered with the payout reference. */
 async function markPaid(admin: TestUser, card: ChatMessage, id: number, payoutReference: string): Promise<void> {
+  const claimed = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, `${admin.first_name} ${admin.last_name ?? ''} is paying this out`);
   const before = Math.max(0, ...tg.messages(ADMIN_CHAT_ID).map((message) => message.message_id));
-  await admin.tap(current(card), '✅ Paid', { chatId: ADMIN_CHAT_ID });
+  await admin.tap(claimed, '✅ Paid', { chatId: ADMIN_CHAT_ID });
   const question = await tg.waitForMessage(
     ADMIN_CHAT_ID,
     (message) =>
@@ -266,7 +267,6 @@ describe('a second approval above the threshold', () => {
     expect(ready.text).toContain('2 of 2: Esi Boateng, Kwabena Admin');
     expect(await balances(db, user)).toMatchObject({ escrow_balance: '500.00' });
     await kwabena.tapAndAwaitAnswer(ready, "💸 I'm paying this", { chatId: ADMIN_CHAT_ID });
-    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Kwabena Admin is paying this out');
     await markPaid(kwabena, card, id, 'GCB-FT-2291');
     expect(await balances(db, user)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.00' });
   });
