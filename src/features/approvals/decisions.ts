@@ -48,14 +48,18 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
     return { text: `Approved: ${count} of ${required}. ${next}`, alert: false, applied: false, cardChanged: true };
   }
   if (result.outcome === 'already_approved_by_you') return refused('You have approved it already. Another admin must approve it too: the same admin counts once.');
-  if (result.outcome === 'claim_first') return refused(`It needs no more approvals. ${CLAIM_FIRST}`);
-  if (result.outcome === 'not_claimed') return refused(`Nobody is paying this out yet. ${CLAIM_FIRST}`);
+  // The refusals of a payout's state refresh the tapped card too: it may show a state before the claim.
+  if (result.outcome === 'claim_first') return refused(`It needs no more approvals. ${CLAIM_FIRST}`, true);
+  if (result.outcome === 'not_claimed') return refused(`Nobody is paying this out yet. ${CLAIM_FIRST}`, true);
   if (result.outcome === 'claimed') {
     const mine = result.claim.adminTelegramId === request.from.id;
     if (request.action === 'decline') {
-      return refused(mine ? 'You are paying this out: tap ↩️ Release first if you will not pay it, then Decline.' : `${claimHolderText(result.claim)}: it cannot be declined while claimed. Ask them to release it, or take it over.`);
+      return refused(
+        mine ? 'You are paying this out: tap ↩️ Release first if you will not pay it, then Decline.' : `${claimHolderText(result.claim)}: it cannot be declined while claimed. Ask them to release it, or take it over.`,
+        true,
+      );
     }
-    return refused(`${claimHolderText(result.claim)}: only they can tap ${view.approveLabel}.`);
+    return refused(`${claimHolderText(result.claim)}: only they can tap ${view.approveLabel}.`, true);
   }
   deps.logger.info({ kind: request.kind, id: request.id, action: request.action, admin_id: request.from.id }, 'admin decision applied');
   return { text: doneText(request.action, view), alert: false, applied: true, ownerId: result.ownerId };
@@ -92,11 +96,11 @@ export function claimText(result: ClaimResult, view: CardView<unknown> | undefin
     case 'already_decided':
       return refused(view ? alreadyDecidedText(result.card, view) : 'This request is no longer waiting.', true);
     case 'held':
-      if (result.claim.adminTelegramId === tapper) return refused(action === 'take_over' ? 'You are paying this out already.' : 'You are paying this out already: tap Paid once it is paid.');
-      return refused(`${claimHolderText(result.claim)}. ${action === 'release' ? 'Only they can release it.' : 'Tap 🔁 Take over if they cannot finish it.'}`);
+      if (result.claim.adminTelegramId === tapper) return refused(action === 'take_over' ? 'You are paying this out already.' : 'You are paying this out already: tap Paid once it is paid.', true);
+      return refused(`${claimHolderText(result.claim)}. ${action === 'release' ? 'Only they can release it.' : 'Tap 🔁 Take over if they cannot finish it.'}`, true);
     case 'not_held':
-      return refused(`Nobody is paying this out now. ${CLAIM_FIRST}`);
+      return refused(`Nobody is paying this out now. ${CLAIM_FIRST}`, true);
     case 'needs_approvals':
-      return refused('It needs a second admin\'s approval before anyone may pay it out: two different admins must tap Approve payout.');
+      return refused('It needs a second admin\'s approval before anyone may pay it out: two different admins must tap Approve payout.', true);
   }
 }
