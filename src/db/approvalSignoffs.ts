@@ -31,3 +31,14 @@ export async function listSignoffs(db: CommonQueryMethods, kind: string, id: num
     SELECT admin_telegram_id, admin_name FROM approval_signoffs WHERE request_kind = ${kind} AND request_id = ${id} ORDER BY id
   `);
 }
+
+const approvalsSoFarRow = z.object({ threshold: z.string(), admin_names: z.array(z.string()) });
+
+/** The second-approval threshold (GHS, '0.00' = off) and who has approved the request so far, first first, in one statement. */
+export async function readApprovalsSoFar(db: CommonQueryMethods, kind: string, id: number): Promise<{ threshold: string; by: readonly string[] }> {
+  const row = await db.one(sql.type(approvalsSoFarRow)`
+    SELECT (SELECT second_approval_above_ghs FROM settings ORDER BY id LIMIT 1) AS threshold,
+           coalesce((SELECT array_agg(admin_name ORDER BY id) FROM approval_signoffs WHERE request_kind = ${kind} AND request_id = ${id}), '{}') AS admin_names
+  `);
+  return { threshold: row.threshold, by: row.admin_names };
+}

@@ -2,7 +2,7 @@ import Big from 'big.js';
 import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { approvalCardMessages, insertApprovalCard, recordApprovalCardShown, type CardMessage } from '../../db/approvalCards.ts';
 import { insertAuditEntry, latestAuditEntry, type AuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
-import { insertSignoff, listSignoffs, lockRequestSignoffs } from '../../db/approvalSignoffs.ts';
+import { insertSignoff, listSignoffs, lockRequestSignoffs, readApprovalsSoFar } from '../../db/approvalSignoffs.ts';
 import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { readSecondApprovalThreshold } from '../../db/settings.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
@@ -183,17 +183,16 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     const followUpAction = implementation.followUp?.action;
     const movesMoney = implementation.valueGhs !== undefined;
     // Independent reads, on separate connections, so an admin's tap waits for the slowest rather than the sum.
-    const [facts, decision, followUp, threshold, signoffs] = await Promise.all([
+    const [facts, decision, followUp, approvals] = await Promise.all([
       implementation.load(pool, id),
       known && !known.isFollowUp ? known.entry : latestAuditEntry(pool, kind, id, DECISIONS),
       known?.isFollowUp ? known.entry : followUpAction ? latestAuditEntry(pool, kind, id, [followUpAction]) : null,
-      movesMoney ? readSecondApprovalThreshold(pool) : null,
-      movesMoney ? listSignoffs(pool, kind, id) : [],
+      movesMoney ? readApprovalsSoFar(pool, kind, id) : null,
     ]);
     if (!facts) return null;
     const card = withDecision(facts, decision, followUp);
-    const required = threshold === null ? 1 : approvalsRequired(implementation, card, threshold);
-    return required > 1 || signoffs.length > 0 ? { ...card, approvals: { required, by: signoffs.map((signoff) => signoff.admin_name) } } : card;
+    const required = approvals ? approvalsRequired(implementation, card, approvals.threshold) : 1;
+    return approvals && (required > 1 || approvals.by.length > 0) ? { ...card, approvals: { required, by: approvals.by } } : card;
   }
 
   /** How many admins must approve the request: two when it moves at least the threshold (0 = off), else one. */
