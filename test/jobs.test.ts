@@ -95,6 +95,7 @@ describe('three instances on one database', () => {
         'rate-alerts',
         'rates',
         'reconcile-user-metrics',
+        'remind-claimed-payouts',
         'remind-pending-requests',
       ]);
       // Three consecutive slots of every job, each fired on all three instances at the same moment.

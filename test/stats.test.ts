@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
 import { setPrice, TestClock } from './support/flows.ts';
 import { pixelAt, sidewaysPhoto } from './support/images.ts';
+import { payOut } from './support/money.ts';
 import { seedUser } from './support/users.ts';
 
 const ADMIN_ID = 950001;
@@ -24,7 +25,10 @@ let giftCardName = '';
 const at = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
 
 async function decide(kind: string, id: number, action: DecisionAction = 'approve'): Promise<void> {
-  const result = await bot.services.approvals.decide({ kind, id, action, from: ADMIN, ...(action === 'decline' ? { reason: 'Not as shown' } : {}) });
+  const result =
+    kind === 'withdrawal' && action === 'approve'
+      ? await payOut(bot.services, id, ADMIN)
+      : await bot.services.approvals.decide({ kind, id, action, from: ADMIN, ...(action === 'decline' ? { reason: 'Not as shown' } : {}) });
   if (result.outcome !== 'applied') throw new Error(`${action} ${kind} #${id}: ${result.outcome}`);
 }
 

@@ -44,6 +44,8 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
     waiting: waitingCryptoTransactions(type),
     listPending: async (db, ids) =>
       (await listPendingCryptoTransactions(db, type, ids)).map((row) => ({ kind: type, id: row.id, submittedAt: row.created_at, details: { ...row, asset } })),
+    // Its value at the quote it was made at.
+    valueGhs: (row) => row.cedis_amount,
 
     async approve(tx, id) {
       const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'approved', decidedAt: clock() });
