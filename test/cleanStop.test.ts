@@ -68,17 +68,21 @@ describe('a stop while Telegram does not answer', () => {
     const kofi = tg.createUser({ id: 71001, first_name: 'Kofi' });
     await kofi.send('/help');
     await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
-    // The runner polls on while /help is handled, so Telegram has it confirmed: only the bot can bring it back.
-    await expect.poll(() => tg.pendingUpdates.length).toBe(0);
+    const [help] = tg.pendingUpdates;
+    // The bot polls on while /help is handled, and does not confirm it.
+    const polls = tg.callsTo('getUpdates').length;
+    await expect.poll(() => tg.callsTo('getUpdates').length).toBeGreaterThan(polls + 1);
+    expect(tg.pendingUpdates).toEqual([help]);
 
     const signalledAt = Date.now();
     // 0: the orderly stop finished; the deadline's own exit would be 1.
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(8_000 + 1_000);
     expect(first.stdout()).toContain('"msg":"shutdown: cutting off the Telegram calls still waiting"');
-    expect(first.stdout()).toContain('"msg":"updates not handled are kept for the next start"');
+    expect(first.stdout()).toContain('"msg":"updates not handled are left to Telegram for the next start"');
     expect(errorLines(first.stdout())).toEqual([]);
     expect(helpAnswers(tg, kofi.id)).toEqual([]);
+    expect(tg.pendingUpdates).toEqual([help]);
     release();
 
     const second = startBotProcess(baseEnv());
@@ -88,7 +92,41 @@ describe('a stop while Telegram does not answer', () => {
     await tg.waitForMessage(kofi.id, 'What I can do');
     await tg.settle();
     expect(helpAnswers(tg, kofi.id)).toHaveLength(2);
-    expect(await db.query('SELECT count(*)::int AS count FROM unfinished_updates')).toEqual([{ count: 0 }]);
+    expect(second.stdout()).not.toContain('update skipped');
+    expect(await second.stop()).toBe(0);
+  }, 60_000);
+
+  it('killed while an update is handled, the next start handles that update once and skips the one handled after it', async () => {
+    const first = startBotProcess(baseEnv());
+    await first.waitForLog('"msg":"bot started"');
+    await tg.settle();
+    const release = tg.hold('sendMessage');
+    const esi = tg.createUser({ id: 71004, first_name: 'Esi' });
+    await esi.send('/help');
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    // A later update, handled without a message (a user blocks the bot), finishes while /help waits.
+    const yaw = tg.createUser({ id: 71005, first_name: 'Yaw' });
+    tg.blockBot(yaw.id);
+    const [help, blocked] = tg.pendingUpdates;
+    expect(blocked?.my_chat_member).toBeDefined();
+    const recorded = () => db.query(`SELECT update_id FROM handled_updates WHERE update_id = ${blocked?.update_id ?? 0}`);
+    // Handled ids are written a second at a time.
+    await expect.poll(recorded, { timeout: 5_000 }).toHaveLength(1);
+    // Neither is confirmed: the offset stays at /help, the lowest update not handled.
+    expect(tg.pendingUpdates).toEqual([help, blocked]);
+
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+    // The held /help answer died with the process: Telegram never took it.
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(0);
+    release();
+
+    const second = startBotProcess(baseEnv());
+    await second.waitForLog('"msg":"bot started"');
+    await tg.waitForMessage(esi.id, 'What I can do');
+    await tg.settle();
+    expect(helpAnswers(tg, esi.id)).toHaveLength(1);
+    expect(tg.pendingUpdates).toEqual([]);
+    await second.waitForLog(`"update_id":${blocked?.update_id},"msg":"update skipped: handled before"`);
     expect(await second.stop()).toBe(0);
   }, 60_000);
 

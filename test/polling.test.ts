@@ -1,0 +1,72 @@
+import type { Update } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import { PolledUpdates } from '../src/telegram/polling.ts';
+
+const updates = (...ids: number[]): Update[] => ids.map((update_id) => ({ update_id }));
+const ids = (list: readonly Update[]) => list.map((update) => update.update_id);
+
+describe('the polling offset', () => {
+  it('stays at the lowest update not handled while later ones finish first', () => {
+    const polled = new PolledUpdates();
+    expect(polled.offset).toBe(0);
+    expect(ids(polled.take(updates(10, 11, 12, 13)))).toEqual([10, 11, 12, 13]);
+    expect(polled.offset).toBe(10);
+
+    polled.finished(12);
+    polled.finished(11);
+    expect(polled.offset).toBe(10);
+    polled.finished(10);
+    // 11 and 12 are done too: the offset moves to the first one still in flight.
+    expect(polled.offset).toBe(13);
+    polled.finished(13);
+    expect(polled.offset).toBe(14);
+    expect(polled.heldCount).toBe(0);
+  });
+
+  it('takes as new only the updates above the newest fetched: those in flight come back and are not handled twice', () => {
+    const polled = new PolledUpdates();
+    polled.take(updates(20, 21, 22));
+    polled.finished(21);
+    // Telegram returns everything from the offset on, the ones in flight and the one handled among them included.
+    expect(ids(polled.take(updates(20, 21, 22, 23)))).toEqual([23]);
+    expect(ids(polled.take(updates(20, 21, 22, 23)))).toEqual([]);
+    expect(polled.heldCount).toBe(4);
+    expect(polled.unhandled).toBe(3);
+    polled.finished(20);
+    expect(polled.offset).toBe(22);
+    expect(polled.heldCount).toBe(2);
+  });
+
+  it('wakes a waiting poll when the offset moves, not when a later update finishes', async () => {
+    const polled = new PolledUpdates();
+    polled.take(updates(30, 31));
+    let woken = false;
+    const waiting = polled.whenMoved(10_000, new AbortController().signal).then(() => (woken = true));
+    polled.finished(31);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woken).toBe(false);
+    polled.finished(30);
+    await waiting;
+    expect(polled.offset).toBe(32);
+  });
+
+  it('parks the update holding the offset once 90 fetched updates wait from it on, or after 5 seconds', () => {
+    const polled = new PolledUpdates();
+    const start = 1_000_000;
+    polled.take(updates(...Array.from({ length: 90 }, (_, index) => 100 + index)), start);
+    for (let id = 102; id < 190; id += 1) polled.finished(id);
+    expect(polled.toPark(start + 1000)).toEqual([]);
+
+    polled.take(updates(190), start + 1000);
+    // 100 and 101 hold the offset: 91 updates from 100 on, 90 from 101 on.
+    expect(ids(polled.toPark(start + 1000))).toEqual([100]);
+    expect(ids(polled.toPark(start + 5000))).toEqual([100, 101]);
+
+    polled.parked(updates(100, 101));
+    expect(polled.offset).toBe(190);
+    // A parked update finishing does not move the offset back; its stored copy is to be dropped.
+    expect(polled.finished(100)).toBe(true);
+    expect(polled.finished(190)).toBe(false);
+    expect(polled.offset).toBe(191);
+  });
+});
