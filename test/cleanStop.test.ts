@@ -130,6 +130,39 @@ describe('a stop while Telegram does not answer', () => {
     expect(await second.stop()).toBe(0);
   }, 60_000);
 
+  it('parks an update that holds 90 others back, and the next start handles it once', async () => {
+    const first = startBotProcess(baseEnv());
+    await first.waitForLog('"msg":"bot started"');
+    await tg.settle();
+    const release = tg.hold('sendMessage');
+    const abena = tg.createUser({ id: 71006, first_name: 'Abena' });
+    await abena.send('/help');
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    const [help] = tg.pendingUpdates;
+    // 91 updates handled without a message come after it: a poll from /help on would bring too few new ones.
+    const kwame = tg.createUser({ id: 71007, first_name: 'Kwame' });
+    for (let change = 0; change < 91; change += 1) {
+      if (change % 2 === 0) tg.blockBot(kwame.id);
+      else tg.unblockBot(kwame.id);
+    }
+    await first.waitForLog('"msg":"updates still in flight parked for the next start, so polling goes on"', 30_000);
+    await expect.poll(() => tg.pendingUpdates.some((update) => update.update_id === help?.update_id)).toBe(false);
+    expect(await db.query('SELECT update_id::int AS update_id FROM unfinished_updates')).toEqual([{ update_id: help?.update_id }]);
+
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(0);
+    release();
+
+    const second = startBotProcess(baseEnv());
+    await second.waitForLog('"msg":"bot started"');
+    expect(second.stdout()).toContain('"msg":"handling the updates the last run parked"');
+    await tg.waitForMessage(abena.id, 'What I can do');
+    await tg.settle();
+    expect(helpAnswers(tg, abena.id)).toHaveLength(1);
+    expect(await db.query('SELECT update_id::int AS update_id FROM unfinished_updates')).toEqual([]);
+    expect(await second.stop()).toBe(0);
+  }, 90_000);
+
   it('in webhook mode answers 200 only once the update is handled, and skips it when it comes again', async () => {
     const port = await unusedPort();
     const secret = 'clean-stop-secret-1234';

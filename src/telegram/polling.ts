@@ -13,16 +13,13 @@ const LONG_POLL_SECONDS = 30;
  * fetched updates wait at Telegram from it on: every poll brings these again, and fewer than 10 new ones would fit.
  */
 const MOST_HELD = 90;
-/** …or once it has held the offset this long: meanwhile every poll returns at once, so polling is no longer long. */
-const PARK_AFTER_MS = 5_000;
-/** A poll that brought nothing new is repeated when the offset moves, or after this long. */
-const HELD_POLL_INTERVAL_MS = 500;
+/** While updates hold the offset, Telegram answers a poll at once: one that brought nothing new is repeated when the offset moves, or after this long. */
+const HELD_POLL_INTERVAL_MS = 250;
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 30_000;
 
 interface Fetched {
   update: Update;
-  fetchedAt: number;
   done: boolean;
 }
 
@@ -59,10 +56,10 @@ export class PolledUpdates {
   }
 
   /** The new updates among those a poll returned, now in flight. */
-  take(updates: readonly Update[], now = Date.now()): Update[] {
+  take(updates: readonly Update[]): Update[] {
     const fresh = updates.filter((update) => update.update_id > this.#newest);
     for (const update of fresh) {
-      this.#held.set(update.update_id, { update, fetchedAt: now, done: false });
+      this.#held.set(update.update_id, { update, done: false });
       this.#newest = update.update_id;
     }
     return fresh;
@@ -77,15 +74,13 @@ export class PolledUpdates {
     return false;
   }
 
-  /** The updates in flight to park now: from the lowest on, each that holds too many others back or too long. */
-  toPark(now = Date.now()): Update[] {
+  /** The updates in flight to park now: from the lowest on, each that holds too many fetched ones back. */
+  toPark(): Update[] {
     const held = [...this.#held.values()];
     const park: Update[] = [];
     for (const [index, fetched] of held.entries()) {
-      if (fetched.done) continue;
-      const waitingFromIt = held.length - index;
-      if (waitingFromIt <= MOST_HELD && now - fetched.fetchedAt < PARK_AFTER_MS) break;
-      park.push(fetched.update);
+      if (held.length - index <= MOST_HELD) break;
+      if (!fetched.done) park.push(fetched.update);
     }
     return park;
   }
