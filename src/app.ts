@@ -115,7 +115,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   running.schedulerDeps = { slots: createJobSlots(pool), logger, ...(options.clock ? { clock: options.clock } : {}) };
   running.jobs = scheduleJobs(jobs, running.schedulerDeps);
   await registerCommands(bot.api, menu, config, logger);
-  await handleUnfinishedUpdates(bot, updateLedger, logger);
+  await handleParkedUpdates(bot, updateLedger, logger);
 
   const health = () => databaseIsReachable(pool, HEALTH_TIMEOUT_MS);
   if (config.webhook) {
@@ -130,7 +130,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
 }
 
 /** The polled updates parked by the last run and not handled by it, before any new one (Telegram has them confirmed). */
-async function handleUnfinishedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger, logger: Logger): Promise<void> {
+async function handleParkedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger, logger: Logger): Promise<void> {
   const stored = await ledger.unfinished();
   if (stored.length === 0) return;
   logger.info({ updates: stored.length }, 'handling the updates the last run parked');
