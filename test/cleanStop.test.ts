@@ -230,7 +230,8 @@ describe('with its own PostgreSQL', () => {
     const release = tg.hold('sendMessage');
     const kojo = tg.createUser({ id: 71003, first_name: 'Kojo' });
     await kojo.send('/help');
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    // Kojo's answer is held (a notice the bot starts on its own may be held beside it).
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     bot.child.kill('SIGTERM');
     await bot.waitForLog('"msg":"shutting down"');
     expect(await bot.stop('SIGTERM')).toBe(1);

@@ -1,5 +1,5 @@
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
-import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards.ts';
+import { approvalCardMessages, insertApprovalCard, recordApprovalCardShown, type CardMessage } from '../../db/approvalCards.ts';
 import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
 import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
@@ -68,8 +68,10 @@ export interface ApprovalService {
    * money rules: a request an admin decided first gets `already_decided`.
    */
   declineAutomatically(request: AutomaticDecline): Promise<DecisionResult>;
-  /** Remembers a message that shows a request's card, so a decision can edit every copy in place. */
-  recordCardMessage(kind: string, id: number, chatId: number, messageId: number): Promise<void>;
+  /** Remembers a message that shows a request's card (and a digest of what it shows), so a decision can edit every copy in place. */
+  recordCardMessage(kind: string, id: number, chatId: number, messageId: number, shownDigest: string): Promise<void>;
+  /** Remembers what a copy shows after an edit, so a refresh that would change nothing is not sent. */
+  recordCardShown(chatId: number, messageId: number, shownDigest: string): Promise<void>;
   /**
    * Queues an edit of the card's copies to its current state (a tap on a card already decided: it may show an old
    * state); `tapped`, the message tapped, is remembered as a copy if it was not (a post that crashed before
@@ -78,7 +80,7 @@ export interface ApprovalService {
   refreshCard(kind: string, id: number, tapped?: { chatId: number; messageId: number }): Promise<void>;
   /** Queues another copy of the card at the bottom of the admin chat (an admin asked to see it there). */
   repostCard(kind: string, id: number): Promise<void>;
-  cardMessages(kind: string, id: number): Promise<readonly { chat_id: number; message_id: number }[]>;
+  cardMessages(kind: string, id: number): Promise<readonly CardMessage[]>;
 }
 
 const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review'];
@@ -154,7 +156,8 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
   }
 
   return {
-    recordCardMessage: (kind, id, chatId, messageId) => insertApprovalCard(pool, { kind, requestId: id, chatId, messageId }),
+    recordCardMessage: (kind, id, chatId, messageId, shownDigest) => insertApprovalCard(pool, { kind, requestId: id, chatId, messageId, shownDigest }),
+    recordCardShown: (chatId, messageId, shownDigest) => recordApprovalCardShown(pool, chatId, messageId, shownDigest),
     cardMessages: (kind, id) => approvalCardMessages(pool, kind, id),
     refreshCard: (kind, id, tapped) =>
       pool.transaction(async (tx) => {
