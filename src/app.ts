@@ -38,12 +38,6 @@ const CONFIRM_TIMEOUT_SECONDS = 2;
 const HEALTH_TIMEOUT_MS = 2_000;
 /** Chats handled at once by this instance in webhook mode, each holding a connection for its update locks. */
 const UPDATE_LOCK_CONNECTIONS = 25;
-/**
- * Updates handled at once in polling mode (the runner's default is 500). Ten database connections serve them, so
- * more only wait inside the process, where every waiting update's objects outlive the young generation and fill
- * the heap; beyond this they wait at Telegram. (Webhook mode: Telegram's max_connections, 40 by default.)
- */
-const POLLING_CONCURRENCY = 64;
 
 /** Everything that must be stopped on shutdown, in the order it was started, and what the sandbox drives. */
 export interface Running {
@@ -124,7 +118,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   } else {
     if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger);
     await bot.api.deleteWebhook();
-    running.polling = startPolling(bot, { concurrency: POLLING_CONCURRENCY, allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
+    running.polling = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
   }
   logger.info({ username: bot.botInfo.username, mode: config.webhook ? 'webhook' : 'polling' }, 'bot started');
 }

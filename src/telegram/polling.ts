@@ -9,6 +9,12 @@ import { UpdateLeftUnfinished } from '../middleware/inFlight.ts';
 const FETCH_LIMIT = 100;
 const LONG_POLL_SECONDS = 30;
 /**
+ * Updates handled at once in polling mode (the runner's default is 500). Ten database connections serve them, so
+ * more only wait inside the process, where every waiting update's objects outlive the young generation and fill
+ * the heap; beyond this they wait at Telegram. (Webhook mode: Telegram's max_connections, 40 by default.)
+ */
+const POLLING_CONCURRENCY = 64;
+/**
  * An update holding the offset is parked (stored for the next start, so the offset passes it) once this many
  * fetched updates wait at Telegram from it on: every poll brings these again, and fewer than 10 new ones would fit.
  */
@@ -130,13 +136,13 @@ export interface Polling {
 }
 
 /**
- * Long polling with the runner's concurrent sink (`concurrency` updates handled at once), fetching with the
+ * Long polling with the runner's concurrent sink (POLLING_CONCURRENCY updates handled at once), fetching with the
  * offset rule of `PolledUpdates` instead of the runner's own fetcher, which confirms each batch by the next poll
  * while its updates are still being handled.
  */
 export function startPolling<C extends Context>(
   bot: Bot<C>,
-  options: { concurrency: number; allowedUpdates: readonly string[]; parking: ParkedUpdates; logger: Logger },
+  options: { allowedUpdates: readonly string[]; parking: ParkedUpdates; logger: Logger },
 ): Polling {
   const { parking, logger } = options;
   const polled = new PolledUpdates();
@@ -216,7 +222,7 @@ export function startPolling<C extends Context>(
         logger.error({ err: failure }, 'the bot error handler failed');
       }
     },
-    { concurrency: options.concurrency },
+    { concurrency: POLLING_CONCURRENCY },
   );
   const runner = createRunner(createSource(supplier), sink);
   runner.start();

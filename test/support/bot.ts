@@ -134,7 +134,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
     stopReceiving = () => new Promise((resolve) => server.close(resolve));
   } else {
-    const { runner } = startPolling(bot, { concurrency: 64, allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
+    const { runner } = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
     stopReceiving = () => runner.stop() ?? Promise.resolve();
   }
   const clock = options.clock ?? (() => new Date());
