@@ -1,6 +1,8 @@
+import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { PolledUpdates } from '../src/telegram/polling.ts';
+import { FakeTelegram } from './support/fakeTelegram/index.ts';
 
 const updates = (...ids: number[]): Update[] => ids.map((update_id) => ({ update_id }));
 const ids = (list: readonly Update[]) => list.map((update) => update.update_id);
@@ -66,5 +68,30 @@ describe('the polling offset', () => {
     expect(polled.finished(100)).toBe(true);
     expect(polled.finished(150)).toBe(false);
     expect(polled.offset).toBe(190);
+  });
+});
+
+describe('the fake Bot API, as Telegram', () => {
+  it('returns updates until an offset above them confirms them, at once while any is unconfirmed', async () => {
+    const tg = await FakeTelegram.start();
+    try {
+      const api = new Api(tg.token, { apiRoot: tg.apiRoot });
+      const ama = tg.createUser({ id: 72001, first_name: 'Ama' });
+      await ama.send('one');
+      await ama.send('two');
+      await ama.send('three');
+      const [first, second, third] = await api.getUpdates({ timeout: 0 });
+      const [firstId = 0, secondId = 0, thirdId = 0] = [first, second, third].map((update) => update?.update_id);
+      expect([secondId - firstId, thirdId - secondId]).toEqual([1, 1]);
+      // Not confirmed: they come again, from the offset on; a long poll answers at once.
+      const started = Date.now();
+      expect((await api.getUpdates({ offset: secondId, timeout: 30 })).map((update) => update.update_id)).toEqual([secondId, thirdId]);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(tg.pendingUpdates.map((update) => update.update_id)).toEqual([secondId, thirdId]);
+      expect(await api.getUpdates({ offset: thirdId + 1, timeout: 0 })).toEqual([]);
+      expect(tg.pendingUpdates).toEqual([]);
+    } finally {
+      await tg.stop();
+    }
   });
 });
