@@ -234,7 +234,7 @@ describe('re-opening from the card', () => {
 
     // A late tap on Re-open (a copy the edit has not reached) finds it open already.
     const id = (await depositRow(reference))?.id;
-    const late = await admin.answerOf(await admin.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:deposit:${id}:p`));
+    const late = await admin.answerOf(await admin.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:deposit:${id}:u`));
     expect(late.text).toBe('This request is open already: decide it on its card.');
     const approved = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
     expect(approved.text).toBe('Done: approved.');
