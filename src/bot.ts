@@ -92,7 +92,7 @@ export interface BotApp {
   menu: CommandMenu;
   /** Every module's cron jobs, for main.ts to schedule. */
   jobs: readonly Job[];
-  /** The updates handled (a redelivered one is skipped) and those a stop left unfinished. */
+  /** The updates handled (a redelivered one is skipped) and the polled ones parked for the next start. */
   updateLedger: UpdateLedger;
 }
 
@@ -170,13 +170,25 @@ export function createBot(deps: BotDependencies): BotApp {
     }),
   );
   // After the conversations plugin has read this update's state (which tells whether one expired).
+  // Leaving a buy or deposit (an expiry, /cancel, a menu button) names the payment requests it left awaiting.
+  const leavingPayments = {
+    awaitingPayment: (userId: number) => services.payments.awaiting(userId),
+    paymentFlows: new Set(parts.flatMap((part) => (part.conversations ?? []).flatMap((entry) => (entry.showsPayment ? [entry.name] : [])))),
+  };
   const restartCommands = new Map(parts.flatMap((part) => (part.conversations ?? []).map((entry) => [entry.name, entry.restartCommand ?? entry.name] as const)));
-  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu, restartCommands }));
+  bot.use(
+    expiredConversationNotice({
+      takeExpired: (key) => deps.conversationStore.takeExpired(key),
+      menu,
+      restartCommands,
+      ...leavingPayments,
+    }),
+  );
   bot.use(traceActiveConversations);
   // Before the conversations themselves, so they work in the middle of one.
-  bot.use(cancelFeature(menu));
+  bot.use(cancelFeature(menu, leavingPayments));
   bot.use(helpFeature(menu));
-  bot.use(menuButtonLeavesConversation(menu));
+  bot.use(menuButtonLeavesConversation(menu, leavingPayments));
   for (const { conversations: entries = [] } of parts) {
     for (const { name, builder } of entries) bot.use(createConversation(builder, name));
   }
@@ -184,7 +196,7 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(fallbackFeature(menu));
 
   bot.catch((error) => {
-    // Logged by the shutdown, which keeps it for the next start.
+    // Counted by the shutdown: its offset is not confirmed, so Telegram sends it again at the next start.
     if (error.error instanceof UpdateLeftUnfinished) return;
     logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error');
   });

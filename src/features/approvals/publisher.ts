@@ -7,7 +7,7 @@ import type { ApprovalService } from '../../services/approvals/approvals.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import type { CardPublisher, CardView } from '../../telegram/cards.ts';
 import { isUnchangedOrGone } from '../../telegram/errors.ts';
-import { cardKeyboard, renderCardText } from './cardText.ts';
+import { cardKeyboard, cardSteps, renderCardText } from './cardText.ts';
 
 /** What a copy of a card shows, to skip an edit that would change nothing. */
 function shownDigest(text: string, keyboard: unknown): string {
@@ -35,7 +35,7 @@ export function createCards(deps: {
     const rules = approvals.kind(kind);
     const view = views.get(kind);
     const card = rules && view ? await approvals.card(kind, id) : null;
-    return card && rules && view ? { card, view, steps: { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined } } : undefined;
+    return card && rules && view ? { card, view, steps: cardSteps(rules) } : undefined;
   }
 
   /** Photos first (one album for several), then the details with the buttons in reply to them; the card is remembered. */

@@ -3,6 +3,7 @@ import { InlineKeyboard, type Keyboard } from 'grammy';
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import { checkPersonName } from '../../services/accounts/contactDetails.ts';
 import { invalid, valid, type Checked } from '../../services/common/validation.ts';
+import { answerQuietly, editQuietly } from '../../telegram/errors.ts';
 import { addressTo, html, type SafeHtml } from '../../telegram/html.ts';
 
 export type Answer =
@@ -41,7 +42,8 @@ export const QUESTION_CLOSED = 'I closed the question I had asked you; nothing f
 
 export const IN_CONVERSATION_HINT = html`Please answer the question above first, or send /cancel to stop.`;
 
-function choiceData(value: string): string {
+/** The callback data of a choice's button: a tap after its conversation is gone arrives with it (features may act on it). */
+export function choiceData(value: string): string {
   return `ask:${value}`;
 }
 
@@ -91,7 +93,8 @@ export async function ask<T>(conversation: BotConversation, ctx: ConversationCon
     if (checked.ok) {
       const tapped = update.callbackQuery?.message;
       if (answer.kind === 'button' && tapped) {
-        await update.api.editMessageText(tapped.chat.id, tapped.message_id, html`${text}\n\n<i>➜ ${answer.label}</i>`.value);
+        // Quietly: a tap delivered again (after a crash) finds the question already showing the choice.
+        await editQuietly(update.api.editMessageText(tapped.chat.id, tapped.message_id, html`${text}\n\n<i>➜ ${answer.label}</i>`.value));
       }
       return checked.value;
     }
@@ -120,7 +123,7 @@ async function readAnswer(
       await update.answerCallbackQuery({ text: 'That button is no longer active. Please answer the latest question.' });
       return undefined;
     }
-    await update.answerCallbackQuery();
+    await answerQuietly(update.answerCallbackQuery());
     return { kind: 'button', value: choice.value, label: choice.label };
   }
   const message = update.message;

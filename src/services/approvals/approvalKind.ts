@@ -1,12 +1,16 @@
 import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
+import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import type { WaitingSource } from '../../db/readModels/waitingRequests.ts';
 import type { AdminActor } from '../accounts/admins.ts';
 import type { Notice } from '../notifications/outbox.ts';
 
 /** Where a request stands, in the words every request kind shares; `completed` follows a follow-up step. */
 export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined' | 'completed';
-/** What an admin does to a request; `follow_up` is the kind's step after approval (ApprovalKind.followUp). */
-export type DecisionAction = 'approve' | 'decline' | 'start_review' | 'follow_up';
+/**
+ * What an admin does to a request; `follow_up` is the kind's step after approval (ApprovalKind.followUp), `reopen`
+ * the one way back from a decline (ApprovalKind.reopen).
+ */
+export type DecisionAction = 'approve' | 'decline' | 'start_review' | 'follow_up' | 'reopen';
 
 /** Who made a request, as an admin card shows them; `id` is their users.id. */
 export interface Requester {
@@ -41,6 +45,17 @@ export interface RequestFacts<D = unknown> extends PendingRequest<D> {
   decision?: { action: DecisionAction; by: string; at: Date; reason: string | null };
   /** Who took the follow-up step after the approval, and when, once someone has. */
   followUp?: { by: string; at: Date };
+  /** A payout's claim: the admin paying it out, and since when (ApprovalKind.payoutClaims). */
+  claim?: Claim;
+  /** The admins' approvals so far when it needs two (an amount at or above the second-approval threshold). */
+  approvals?: { required: number; by: readonly string[] };
+}
+
+/** Who holds a payout's claim, and since when. */
+export interface Claim {
+  adminTelegramId: number;
+  by: string;
+  at: Date;
 }
 
 /**
@@ -78,8 +93,31 @@ export interface ApprovalKind<D = unknown> {
   waiting: WaitingSource;
   /** The requests among `ids` still waiting, with their facts, oldest first. */
   listPending(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly PendingRequest<D>[]>;
-  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
+  /** For a payout kind this is Paid, by the claimer only, with the payout's reference (which the user is told). */
+  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, payoutReference?: string): Promise<DecisionNotice | null>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<DecisionNotice | null>;
   startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
   followUp?: FollowUp;
+  /**
+   * A payout (admins pay the money out by hand, as a cash withdrawal): one admin claims it before paying; only they
+   * can tap Paid (approve) or release it, and a decline needs it unclaimed. `load` fills RequestFacts.claim.
+   */
+  payoutClaims?: PayoutClaimStatements;
+  /**
+   * The GHS an approval moves (the amount, or the request's value at its quote), for the second-approval threshold;
+   * kinds that move no money (KYC) have none.
+   */
+  valueGhs?(details: D): string;
+  reopen?: Reopening;
+}
+
+/**
+ * Kinds whose decline may be undone (buys and deposits: the money may arrive after all): an admin re-opens a declined
+ * or expired request with a reason, and the same row is pending again, to be decided as usual.
+ */
+export interface Reopening {
+  /** The id of this kind's request with that reference, if any. */
+  idByReference(db: CommonQueryMethods, reference: string): Promise<number | null>;
+  /** One guarded update declined → pending in the transaction given; null when it was not declined (any more). */
+  apply(tx: DatabaseTransactionConnection, id: number, reason: string): Promise<DecisionNotice | null>;
 }

@@ -1,19 +1,45 @@
 import { decidePendingDeposit, findDeposit, findDepositWithRequester, listPendingDeposits, waitingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
 import {
-  decidePendingWithdrawal,
+  declineUnclaimedWithdrawal,
   findWithdrawal,
   findWithdrawalWithRequester,
   listPendingWithdrawals,
+  payClaimedWithdrawal,
   waitingWithdrawals,
+  withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
-import type { ApprovalKind } from '../approvals/approvalKind.ts';
+import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
+import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from './ledger.ts';
-import { walletNotices } from './notices.ts';
+import { paymentNotices, walletNotices } from './notices.ts';
 
 export type DepositFacts = DepositRow;
 export type WithdrawalFacts = WithdrawalRow;
+
+/** A request the user pays outside the bot waits for an admin from when they reported paying it. */
+export function reportedOrMade(row: { reported_paid_at: Date | null; created_at: Date }): Date {
+  return row.reported_paid_at ?? row.created_at;
+}
+
+/** Re-opening a declined or expired buy or deposit (the money came after all): pending again, the user told. */
+export function paymentReopening(kind: PaymentKind, clock: Clock): Reopening {
+  return {
+    idByReference: async (db, reference) => {
+      const found = await findPaymentRequestByReference(db, reference);
+      return found?.kind === kind ? found.id : null;
+    },
+    async apply(tx, id, reason) {
+      const row = await reopenDeclined(tx, kind, id, clock());
+      if (!row) return null;
+      // A request that expired before it was reported never had a card: it gets one (a post finds a card posted).
+      await queueCardPost(tx, kind, id);
+      return { userId: row.user_id, notice: paymentNotices.reopened(row, reason) };
+    },
+  };
+}
 
 /** Deposits: an admin checks the payment arrived, then approval credits the cedis. */
 export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
@@ -24,11 +50,12 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
       const found = await findDepositWithRequester(db, id);
       if (!found) return null;
       const { row, requester } = found;
-      return { kind: 'deposit', id, status: row.status, submittedAt: row.created_at, requester, photos: row.payment_proof ? [row.payment_proof] : [], details: row };
+      return { kind: 'deposit', id, status: row.status, submittedAt: reportedOrMade(row), requester, photos: row.payment_proof ? [row.payment_proof] : [], details: row };
     },
     ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
     waiting: waitingDeposits,
-    listPending: async (db, ids) => (await listPendingDeposits(db, ids)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
+    listPending: async (db, ids) => (await listPendingDeposits(db, ids)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: reportedOrMade(row), details: row })),
+    valueGhs: (row) => row.amount,
     async approve(tx, id) {
       const row = await decidePendingDeposit(tx, id, { status: 'approved', decidedAt: clock() });
       if (!row) return null;
@@ -41,10 +68,14 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
       if (!row) return null;
       return { userId: row.user_id, notice: walletNotices.depositDeclined(row, reason) };
     },
+    reopen: paymentReopening('deposit', clock),
   };
 }
 
-/** Withdrawals: the admin pays out first, then approval ("Paid") takes the reserved cedis; a decline releases them. */
+/**
+ * Withdrawals, a payout: one admin claims it ("I'm paying this"), pays it out, then approval ("Paid", with the MoMo
+ * transaction id or bank reference) takes the reserved cedis; a decline, of an unclaimed one only, releases them.
+ */
 export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts> {
   return {
     kind: 'withdrawal',
@@ -53,14 +84,21 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
       const found = await findWithdrawalWithRequester(db, id);
       if (!found) return null;
       const { row, requester } = found;
-      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row };
+      const claim =
+        row.claimed_by_telegram_id !== null && row.claimed_by_name !== null && row.claimed_at !== null
+          ? { claim: { adminTelegramId: row.claimed_by_telegram_id, by: row.claimed_by_name, at: row.claimed_at } }
+          : {};
+      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row, ...claim };
     },
     ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
     waiting: waitingWithdrawals,
     listPending: async (db, ids) =>
       (await listPendingWithdrawals(db, ids)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
-    async approve(tx, id) {
-      const row = await decidePendingWithdrawal(tx, id, { status: 'approved', decidedAt: clock() });
+    payoutClaims: withdrawalClaims,
+    valueGhs: (row) => row.amount,
+    async approve(tx, id, admin, payoutReference) {
+      if (payoutReference === undefined) throw new Error(`withdrawal ${id}: Paid needs the payout reference`);
+      const row = await payClaimedWithdrawal(tx, id, { claimer: admin.telegramId, payoutReference, decidedAt: clock() });
       if (!row) return null;
       const reference = { kind: 'withdrawal', id };
       const paid = await moveFunds(tx, { userId: row.user_id, changes: { cedis_reserved: `-${row.amount}` }, reason: 'withdrawal_paid', reference });
@@ -68,7 +106,7 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
       return { userId: row.user_id, notice: walletNotices.withdrawalPaid(row) };
     },
     async decline(tx, id, _admin, reason) {
-      const row = await decidePendingWithdrawal(tx, id, { status: 'declined', declineReason: reason, decidedAt: clock() });
+      const row = await declineUnclaimedWithdrawal(tx, id, { declineReason: reason, decidedAt: clock() });
       if (!row) return null;
       const released = await moveFunds(tx, {
         userId: row.user_id,
