@@ -69,7 +69,7 @@ export interface SendingPace {
  * window has passed since its last call.
  */
 export function sendingPace(limits: PaceLimits): SendingPace {
-  const spacingMs = Math.ceil(1000 / limits.messagesPerSecond);
+  const spacingMs = 1000 / limits.messagesPerSecond;
   const waiting = new Queue<() => void>();
   let unanswered = 0;
   let nextStartAt = 0;
@@ -83,7 +83,9 @@ export function sendingPace(limits: PaceLimits): SendingPace {
         timer = setTimeout(startWhatMay, nextStartAt - now);
         return;
       }
-      nextStartAt = now + spacingMs;
+      // On the grid of evenly spaced starts, so a timer that fires late costs no rate; after a longer pause (a busy
+      // process) the grid starts again from now, never sending the missed starts at once.
+      nextStartAt = Math.max(nextStartAt, now - spacingMs) + spacingMs;
       unanswered += 1;
       waiting.shift()?.();
     }
