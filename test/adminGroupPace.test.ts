@@ -1,0 +1,142 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TELEGRAM_SENDING_LIMITS } from '../src/telegram/apiPlugins.ts';
+import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { FakeTelegram, TELEGRAM_RATE_LIMITS, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
+import { verifiedUser } from './support/flows.ts';
+
+/**
+ * The admin group at Telegram's pace, through the bot and a fake that enforces Telegram's limits (20 messages a
+ * minute in a group, everything counted): admins' answers go first, cards take what is left, and nobody waits for
+ * the group.
+ */
+const ADMIN_IDS = [935001, 935002];
+const MINUTE_MS = 60_000;
+
+let db: TestDatabase;
+let tg: FakeTelegram;
+let bot: TestBot | undefined;
+let admins: TestUser[];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.query('UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000');
+});
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+  await tg.stop();
+  // Telegram's limits held on the bot's side: nothing refused, not even a 429.
+  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+/** A fake with Telegram's limits, the group's minute `minuteMs` long, and the admins in its group. */
+async function startTelegram(minuteMs: number): Promise<void> {
+  tg = await FakeTelegram.start({ rateLimits: { ...TELEGRAM_RATE_LIMITS, groupWindowMs: minuteMs } });
+  admins = ['Ama', 'Kojo'].map((name, index) => tg.createUser({ id: ADMIN_IDS[index] ?? 0, first_name: name, last_name: 'Admin' }));
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: admins });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Every call that reached the group, when it arrived. */
+const groupArrivals = () => tg.calls.filter((call) => call.ok && Number(call.params.chat_id) === ADMIN_CHAT_ID).map((call) => call.time);
+
+function mostInAnyWindow(times: readonly number[], windowMs: number): number {
+  return Math.max(0, ...times.map((at) => times.filter((other) => other >= at && other < at + windowMs).length));
+}
+
+describe('cards in the admin group', () => {
+  /**
+   * The issue's burst, with time scaled down ten times on both sides (the group's minute is 6 s): 100 requests in a
+   * minute reach the group in order, each card within 10 minutes, and no user waits for the group meanwhile.
+   */
+  it('takes 100 requests in a minute at once, posts their cards in order within 10 minutes each, and answers an admin in the group at once', async () => {
+    const scale = 10;
+    const minuteMs = MINUTE_MS / scale;
+    const requests = 100;
+    await startTelegram(minuteMs);
+    bot = await startTestBot({
+      db,
+      tg,
+      adminIds: ADMIN_IDS,
+      sendingLimits: { ...TELEGRAM_SENDING_LIMITS, groupWindowMs: minuteMs },
+      rateLimit: { updates: 200, perMilliseconds: 10_000 },
+    });
+    const users = await Promise.all(Array.from({ length: requests }, (_, index) => verifiedUser(db, tg, 936_000 + index, `Payer${index}`)));
+    // Everyone gets as far as the payment details, twenty at a time (this part is not what is measured).
+    const setup = { timeout: 30_000 };
+    const payments: ChatMessage[] = [];
+    for (let first = 0; first < requests; first += 20) {
+      const batch = users.slice(first, first + 20).map(async (user) => {
+        await user.send('/deposit');
+        await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?', setup), '📱 Mobile money');
+        await tg.waitForMessage(user.id, 'How much will you deposit?', setup);
+        await user.send('100');
+        return tg.waitForMessage(user.id, 'Pay exactly', setup);
+      });
+      payments.push(...(await Promise.all(batch)));
+    }
+    const references = payments.map((payment) => /DEP-[0-9A-Z]{8}/.exec(payment.text ?? '')?.[0] ?? '');
+
+    // Then each says "I have paid", 20 a second for 5 seconds, and asks for their wallet once answered.
+    const submittedAt: number[] = [];
+    const waits: number[] = [];
+    const journeys: Promise<void>[] = [];
+    for (const [index, user] of users.entries()) {
+      const payment = payments[index];
+      if (!payment) throw new Error('no payment details');
+      if (index > 0 && index % 20 === 0) await sleep(1000);
+      submittedAt[index] = Date.now();
+      journeys.push(
+        (async () => {
+          await user.tap(payment, '✅ I have paid');
+          await tg.waitForMessage(user.id, 'is waiting for our team to see the payment', setup);
+          waits.push(Date.now() - (submittedAt[index] ?? 0));
+          const asked = Date.now();
+          await user.send('/wallet');
+          await tg.waitForMessage(user.id, 'Your wallet', setup);
+          waits.push(Date.now() - asked);
+        })(),
+      );
+    }
+    // While the cards queue up, an admin asks for the list in the group: answered at once, ahead of the cards.
+    await sleep(minuteMs);
+    const asked = Date.now();
+    await admins[0]?.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await until(() => tg.messages(ADMIN_CHAT_ID).some((message) => (message.text ?? '').includes('Waiting requests')), 'the list', setup.timeout);
+    const adminWait = Date.now() - asked;
+    await Promise.all(journeys);
+    const burstMs = (submittedAt.at(-1) ?? 0) - (submittedAt[0] ?? 0);
+    expect(burstMs).toBeLessThan(minuteMs);
+    // No user waited for the group: each was answered at once while cards were still queued.
+    expect(Math.max(...waits)).toBeLessThan(2000);
+    expect(adminWait).toBeLessThan(2000);
+    expect(await db.query('SELECT 1 FROM card_deliveries')).not.toHaveLength(0);
+
+    const cardOf = (reference: string) => tg.messages(ADMIN_CHAT_ID).find((message) => (message.text ?? '').includes(reference) && Boolean(message.reply_markup));
+    await until(() => references.every(cardOf), 'every card', 10 * minuteMs + 5000);
+    const cards = references.map((reference) => cardOf(reference) as ChatMessage);
+    // In the order the requests were made, each once.
+    const ids = cards.map((card) => card.message_id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('DEP-') && message.reply_markup)).toHaveLength(requests);
+    // Never over the group's 20 in any minute, cards never over 17 (3 stay for answers); each card within 10 minutes.
+    expect(mostInAnyWindow(groupArrivals(), minuteMs)).toBeLessThanOrEqual(TELEGRAM_RATE_LIMITS.groupPerWindow);
+    const cardTimes = cards.map((card) => tg.callsTo('sendMessage').find((call) => call.ok && Number(call.params.chat_id) === ADMIN_CHAT_ID && (call.result as { message_id?: number }).message_id === card.message_id)?.time ?? Infinity);
+    const cardsPerMinute = TELEGRAM_SENDING_LIMITS.groupMessagesPerMinute - TELEGRAM_SENDING_LIMITS.groupPlacesForAnswers;
+    expect(mostInAnyWindow(cardTimes, minuteMs - 100)).toBeLessThanOrEqual(cardsPerMinute);
+    for (const [index, postedAt] of cardTimes.entries()) expect(postedAt - (submittedAt[index] ?? 0)).toBeLessThan(10 * minuteMs);
+  }, 110_000);
+});
