@@ -59,11 +59,11 @@ function mostInAnyWindow(times: readonly number[], windowMs: number): number {
 
 describe('cards in the admin group', () => {
   /**
-   * The issue's burst, with time scaled down ten times on both sides (the group's minute is 6 s): 100 requests in a
+   * The issue's burst, with time scaled down six times on both sides (the group's minute is 10 s): 100 requests in a
    * minute reach the group in order, each card within 10 minutes, and no user waits for the group meanwhile.
    */
   it('takes 100 requests in a minute at once, posts their cards in order within 10 minutes each, and answers an admin in the group at once', async () => {
-    const scale = 10;
+    const scale = 6;
     const minuteMs = MINUTE_MS / scale;
     const requests = 100;
     await startTelegram(minuteMs);
@@ -90,19 +90,21 @@ describe('cards in the admin group', () => {
     }
     const references = payments.map((payment) => /DEP-[0-9A-Z]{8}/.exec(payment.text ?? '')?.[0] ?? '');
 
-    // Then each says "I have paid", 20 a second for 5 seconds, and asks for their wallet once answered.
+    // Then each says "I have paid", ten a second for ten seconds, and asks for their wallet once answered.
     const submittedAt: number[] = [];
+    const answeredAt: number[] = [];
     const waits: number[] = [];
     const journeys: Promise<void>[] = [];
     for (const [index, user] of users.entries()) {
       const payment = payments[index];
       if (!payment) throw new Error('no payment details');
-      if (index > 0 && index % 20 === 0) await sleep(1000);
+      if (index > 0 && index % 10 === 0) await sleep(1000);
       submittedAt[index] = Date.now();
       journeys.push(
         (async () => {
           await user.tap(payment, '✅ I have paid');
           await tg.waitForMessage(user.id, 'is waiting for our team to see the payment', setup);
+          answeredAt[index] = Date.now();
           waits.push(Date.now() - (submittedAt[index] ?? 0));
           const asked = Date.now();
           await user.send('/wallet');
@@ -121,7 +123,7 @@ describe('cards in the admin group', () => {
     const burstMs = (submittedAt.at(-1) ?? 0) - (submittedAt[0] ?? 0);
     expect(burstMs).toBeLessThan(minuteMs);
     // No user waited for the group: each was answered at once while cards were still queued.
-    expect(Math.max(...waits)).toBeLessThan(2000);
+    expect(Math.max(...waits)).toBeLessThan(3000);
     expect(adminWait).toBeLessThan(2000);
     expect(await db.query('SELECT 1 FROM card_deliveries')).not.toHaveLength(0);
 
@@ -138,5 +140,55 @@ describe('cards in the admin group', () => {
     const cardsPerMinute = TELEGRAM_SENDING_LIMITS.groupMessagesPerMinute - TELEGRAM_SENDING_LIMITS.groupPlacesForAnswers;
     expect(mostInAnyWindow(cardTimes, minuteMs - 100)).toBeLessThanOrEqual(cardsPerMinute);
     for (const [index, postedAt] of cardTimes.entries()) expect(postedAt - (submittedAt[index] ?? 0)).toBeLessThan(10 * minuteMs);
+    // The users whose cards needed a later minute had their answer long before.
+    for (const [index, postedAt] of cardTimes.entries()) if (index >= cardsPerMinute) expect(answeredAt[index] ?? Infinity).toBeLessThan(postedAt);
   }, 110_000);
 });
+
+describe('a conversation in the admin group', () => {
+  /**
+   * The conversations plugin replays a conversation's earlier calls on every update; paced above its recorder, every
+   * replayed call waited for a place in the group's minute and used one up again (an admin's tap took 31 s).
+   */
+  it('answers ten taps and replies in a minute each within 2 s: calls replayed by the conversation neither wait nor count', async () => {
+    await startTelegram(MINUTE_MS);
+    bot = await startTestBot({ db, tg, adminIds: ADMIN_IDS, sendingLimits: TELEGRAM_SENDING_LIMITS });
+    const [admin] = admins;
+    if (!admin) throw new Error('no admin');
+    const inGroup = { chatId: ADMIN_CHAT_ID };
+    const waits: number[] = [];
+    const answered = async (act: () => Promise<unknown>, expected: string): Promise<ChatMessage> => {
+      const started = Date.now();
+      await act();
+      const message = await tg.waitForMessage(ADMIN_CHAT_ID, expected, { timeout: 30_000 });
+      waits.push(Date.now() - started);
+      return message;
+    };
+    const reply = (prompt: ChatMessage, text: string) => () => admin.send(text, { ...inGroup, replyTo: prompt.message_id });
+
+    await admin.send('/catalogue', inGroup);
+    const list = await tg.waitForMessage(ADMIN_CHAT_ID, 'Gift card catalogue');
+    const started = Date.now();
+    let prompt = await answered(() => admin.tap(list, '➕ Add a card', inGroup), 'Type the name of the new card');
+    prompt = await answered(reply(prompt, 'Apple Gift Card (UK)'), 'Type its brand');
+    const currency = await answered(reply(prompt, 'Apple'), 'Which currency is the face value');
+    prompt = await answered(() => admin.tap(currency, 'GBP', inGroup), 'Type the buying rate');
+    prompt = await answered(reply(prompt, 'fourteen'), 'Type the buying rate in cedis per 1 GBP as a number');
+    prompt = await answered(reply(prompt, 'a lot'), 'Type the buying rate in cedis per 1 GBP as a number');
+    prompt = await answered(reply(prompt, '14.20'), 'Type the selling rate');
+    const picture = await answered(reply(prompt, '15.10'), 'Should Apple Gift Card (UK) have a picture');
+    const summary = await answered(() => admin.tap(picture, '⏭ No picture', inGroup), 'Add this card?');
+    await answered(() => admin.tap(summary, '💤 Add, inactive', inGroup), '✅ Added.');
+
+    expect(Date.now() - started).toBeLessThan(MINUTE_MS);
+    expect(waits).toHaveLength(10);
+    for (const wait of waits) expect(wait).toBeLessThan(2000);
+    expect(await db.query("SELECT rate_buy, rate_sell, is_active FROM gift_cards WHERE name = 'Apple Gift Card (UK)'")).toEqual([
+      { rate_buy: '14.20', rate_sell: '15.10', is_active: false },
+    ]);
+    // Telegram got each message once: replays sent nothing.
+    expect(mostInAnyWindow(groupArrivals(), MINUTE_MS)).toBeLessThanOrEqual(TELEGRAM_RATE_LIMITS.groupPerWindow);
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('Type the buying rate'))).toHaveLength(3);
+  }, 90_000);
+});
+
