@@ -127,9 +127,9 @@ describe('the lanes together', () => {
     expect(mostUnanswered()).toBeLessThanOrEqual(6);
     // 280 calls at 28 a second: the last starts about 10 s in, not later because calls were waiting for answers.
     expect(starts.at(-1)?.at).toBeLessThanOrEqual(10_100);
-    // On the grid of 28 a second; a start that waited for an answer may catch up, one at most in any second.
+    // Never more than 28 in any second, though a start that waited for an answer catches up on the grid.
     for (const [index, start] of starts.entries()) {
-      expect(starts.filter((other) => other.at >= start.at && other.at < start.at + 1000).length, `second from call ${index}`).toBeLessThanOrEqual(29);
+      expect(starts.filter((other) => other.at >= start.at && other.at < start.at + 1000).length, `second from call ${index}`).toBeLessThanOrEqual(28);
     }
   });
 

@@ -71,6 +71,8 @@ export interface SendingPace {
 export function sendingPace(limits: PaceLimits): SendingPace {
   const spacingMs = 1000 / limits.messagesPerSecond;
   const waiting = new Queue<() => void>();
+  // Starts of the last second: never more than `messagesPerSecond` in any second, whatever the grid allows.
+  const lastSecond = new Queue<number>();
   let unanswered = 0;
   let nextStartAt = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -79,13 +81,17 @@ export function sendingPace(limits: PaceLimits): SendingPace {
     timer = undefined;
     while (waiting.length > 0 && unanswered < limits.inFlight) {
       const now = Date.now();
-      if (now < nextStartAt) {
-        timer = setTimeout(startWhatMay, nextStartAt - now);
+      while ((lastSecond.peek() ?? now) <= now - 1000) lastSecond.shift();
+      const secondFull = lastSecond.length >= limits.messagesPerSecond;
+      const startAt = secondFull ? Math.max(nextStartAt, (lastSecond.peek() ?? now) + 1000) : nextStartAt;
+      if (now < startAt) {
+        timer = setTimeout(startWhatMay, startAt - now);
         return;
       }
       // On the grid of evenly spaced starts, so a timer that fires late costs no rate; after a longer pause (a busy
       // process) the grid starts again from now, never sending the missed starts at once.
       nextStartAt = Math.max(nextStartAt, now - spacingMs) + spacingMs;
+      lastSecond.push(now);
       unanswered += 1;
       waiting.shift()?.();
     }
