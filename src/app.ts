@@ -1,4 +1,3 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, type Bot } from 'grammy';
 import type { Server } from 'node:http';
 import { ALLOWED_UPDATES, createBot, createBotConversationStore, registerCommands } from './bot.ts';
@@ -22,12 +21,13 @@ import { createJobSlots } from './services/platform/jobSlots.ts';
 import { createUpdateSequencer } from './services/platform/updateSequencing.ts';
 import type { SendingLimits } from './telegram/apiPlugins.ts';
 import { connectToTelegram } from './telegram/connect.ts';
+import { startPolling, type PolledUpdates, type Polling } from './telegram/polling.ts';
 import { databaseIsReachable } from './db/health.ts';
 import { startHealthServer, startWebhookServer } from './webhook.ts';
 
 /**
  * Of the shutdown's deadline (SHUTDOWN_TIMEOUT_S), the work in flight gets this share; then its Telegram calls
- * are cut off, and the rest is for keeping what was not handled and closing the database.
+ * are cut off, and the rest is for recording what was handled, confirming it to Telegram and closing the database.
  */
 const CUT_OFF_SHARE = 0.75;
 /** After the cut-off, how long the updates and sends it ended get to wind up. */
@@ -38,12 +38,6 @@ const CONFIRM_TIMEOUT_SECONDS = 2;
 const HEALTH_TIMEOUT_MS = 2_000;
 /** Chats handled at once by this instance in webhook mode, each holding a connection for its update locks. */
 const UPDATE_LOCK_CONNECTIONS = 25;
-/**
- * Updates handled at once in polling mode (the runner's default is 500). Ten database connections serve them, so
- * more only wait inside the process, where every waiting update's objects outlive the young generation and fill
- * the heap; beyond this they wait at Telegram. (Webhook mode: Telegram's max_connections, 40 by default.)
- */
-const POLLING_CONCURRENCY = 64;
 
 /** Everything that must be stopped on shutdown, in the order it was started, and what the sandbox drives. */
 export interface Running {
@@ -56,7 +50,8 @@ export interface Running {
   notifications?: NotificationDelivery;
   cards?: CardDeliverer;
   updateLedger?: UpdateLedger;
-  runner?: RunnerHandle;
+  /** Polling mode: the runner, and which polled updates are handled (for the offset confirmed at the stop). */
+  polling?: Polling;
   /** The webhook server (with /healthz), or in polling mode the /healthz server when PORT is set. */
   httpServer?: Server;
   /** Every module's jobs (scheduled in `jobs`); the sandbox runs each one's slot at once after moving its clock. */
@@ -114,7 +109,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   running.schedulerDeps = { slots: createJobSlots(pool), logger, ...(options.clock ? { clock: options.clock } : {}) };
   running.jobs = scheduleJobs(jobs, running.schedulerDeps);
   await registerCommands(bot.api, menu, config, logger);
-  await handleUnfinishedUpdates(bot, updateLedger, logger);
+  await handleParkedUpdates(bot, updateLedger, logger);
 
   const health = () => databaseIsReachable(pool, HEALTH_TIMEOUT_MS);
   if (config.webhook) {
@@ -123,16 +118,16 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   } else {
     if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger);
     await bot.api.deleteWebhook();
-    running.runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true }, sink: { concurrency: POLLING_CONCURRENCY } });
+    running.polling = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
   }
   logger.info({ username: bot.botInfo.username, mode: config.webhook ? 'webhook' : 'polling' }, 'bot started');
 }
 
-/** The polled updates the last stop could not finish, before any new one (Telegram has them confirmed). */
-async function handleUnfinishedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger, logger: Logger): Promise<void> {
+/** The polled updates parked by the last run and not handled by it, before any new one (Telegram has them confirmed). */
+async function handleParkedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger, logger: Logger): Promise<void> {
   const stored = await ledger.unfinished();
   if (stored.length === 0) return;
-  logger.info({ updates: stored.length }, 'handling the updates the last stop left unfinished');
+  logger.info({ updates: stored.length }, 'handling the updates the last run parked');
   // Begun in order, so each chat's run in order; a failure was apologised for, like any update's.
   const outcomes = await Promise.allSettled(stored.map((update) => bot.handleUpdate(update as Update)));
   await ledger.dropUnfinished(stored.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((update) => update.update_id));
@@ -153,8 +148,8 @@ function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
 /**
  * Stops within `deadlineMs` whatever Telegram does: stop taking updates and jobs; let the updates in flight,
  * the jobs and the notifications their updates announced finish until the cut-off (three quarters of the
- * deadline), then end their Telegram calls; keep the polled updates not handled for the next start and confirm
- * the rest to Telegram; record the handled ids; close the pools and the embedded database.
+ * deadline), then end their Telegram calls; record the handled ids and confirm the polled updates below the
+ * lowest one not handled (the rest come again at the next start); close the pools and the embedded database.
  */
 export async function stopApp(running: Running, inFlight: InFlightUpdates, logger: Logger, deadlineMs: number): Promise<void> {
   const cutOffAt = Date.now() + deadlineMs * CUT_OFF_SHARE;
@@ -162,21 +157,22 @@ export async function stopApp(running: Running, inFlight: InFlightUpdates, logge
   const server = running.httpServer;
   const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
   const work = (async () => {
-    await Promise.all([running.jobs?.stop(), running.runner?.stop(), inFlight.drain()]);
+    await Promise.all([running.jobs?.stop(), running.polling?.runner.stop(), inFlight.drain()]);
     // What the last updates announced goes out before the pool closes; the rest of a broadcast waits in the outbox.
     // The card in progress finishes, or after 5 seconds is given back to the queue for the next start or instance.
     await Promise.all([running.notifications?.stop(), running.cards?.stop()]);
   })().catch((error: unknown) => logger.error({ err: error }, 'notification delivery failed'));
   if (!(await settledWithin(work, cutOffAt - Date.now()))) {
-    logger.warn({ updates_in_flight: inFlight.unfinished.length }, 'shutdown: cutting off the Telegram calls still waiting');
+    logger.warn({ updates_in_flight: inFlight.count }, 'shutdown: cutting off the Telegram calls still waiting');
     inFlight.cutOff();
     await settledWithin(work, WIND_UP_MS);
   }
   // Webhook requests still open get no 200: Telegram sends their updates again.
   server?.closeAllConnections();
   await serverClosed;
-  if (running.runner && running.bot) await keepUnfinishedUpdates(running.bot, running.updateLedger, inFlight, logger);
+  // Recorded before the offset is confirmed: an update Telegram sends again after a kill here is skipped.
   await running.updateLedger?.flush();
+  if (running.polling && running.bot) await confirmHandledUpdates(running.bot, running.polling.polled, logger);
   if (running.services) await runStopTasks(running.services).catch((error: unknown) => logger.error({ err: error }, 'a module could not finish at shutdown'));
   await running.lockPool?.end();
   await running.pool?.end();
@@ -184,28 +180,14 @@ export async function stopApp(running: Running, inFlight: InFlightUpdates, logge
 }
 
 /**
- * Polling: Telegram has the updates in flight confirmed already (the runner fetches on while they run), so
- * those not handled are stored for the next start; then the offset confirms what was handled or stored, and
- * never an update neither handled nor stored.
+ * Polling: confirms to Telegram the updates handled, below the lowest one not handled; those not handled come
+ * again at the next start.
  */
-async function keepUnfinishedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger | undefined, inFlight: InFlightUpdates, logger: Logger): Promise<void> {
-  // Updates the runner had fetched and not begun begin now, and are left unfinished at once.
-  await new Promise((resolve) => setImmediate(resolve));
-  const unfinished = inFlight.unfinished;
-  if (unfinished.length > 0 && ledger) {
-    await ledger.storeUnfinished(unfinished).then(
-      () => {
-        inFlight.kept(unfinished);
-        logger.info({ updates: unfinished.length }, 'updates not handled are kept for the next start');
-      },
-      (error: unknown) => logger.error({ err: error }, 'could not keep the updates not handled; Telegram sends those not yet confirmed again'),
-    );
-  }
-  const offset = inFlight.offsetToConfirm;
-  if (offset === undefined) return;
+async function confirmHandledUpdates(bot: Bot<BotContext>, polled: PolledUpdates, logger: Logger): Promise<void> {
+  if (polled.unhandled > 0) logger.info({ updates: polled.unhandled }, 'updates not handled are left to Telegram for the next start');
   // Not through the bot's api: its calls are cut off, and a confirmation is worth no retries.
   const api = new Api(bot.token, { ...bot.api.options, timeoutSeconds: CONFIRM_TIMEOUT_SECONDS });
-  await api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => undefined);
+  await api.getUpdates({ offset: polled.offset, limit: 1, timeout: 0 }).catch(() => undefined);
 }
 
 /**

@@ -72,7 +72,7 @@ export interface BotApp {
   menu: CommandMenu;
   /** Every module's cron jobs, for main.ts to schedule. */
   jobs: readonly Job[];
-  /** The updates handled (a redelivered one is skipped) and those a stop left unfinished. */
+  /** The updates handled (a redelivered one is skipped) and the polled ones parked for the next start. */
   updateLedger: UpdateLedger;
 }
 
@@ -168,7 +168,7 @@ export function createBot(deps: BotDependencies): BotApp {
   bot.use(fallbackFeature(menu));
 
   bot.catch((error) => {
-    // Logged by the shutdown, which keeps it for the next start.
+    // Counted by the shutdown: its offset is not confirmed, so Telegram sends it again at the next start.
     if (error.error instanceof UpdateLeftUnfinished) return;
     logger.error({ err: error.error, update_id: error.ctx.update.update_id }, 'unhandled bot error');
   });

@@ -61,6 +61,7 @@ export function createServices(deps: ServiceDependencies, modules: readonly BotM
       pool: shared.pool,
       admins: shared.admins,
       kinds: modules.flatMap((module) => module.approvalKinds?.(shared) ?? []),
+      clock: shared.clock,
     }),
     history: createHistoryService({ pool: shared.pool, sources: modules.flatMap((module) => module.history?.sources ?? []) }),
   };

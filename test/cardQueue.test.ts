@@ -102,5 +102,16 @@ describe('decisions and their cards', () => {
     expect(answer.text).toMatch(/^Already approved by Ama Admin at /);
     await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Approved by Ama Admin');
     expect(tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).toBeUndefined();
+
+    // A refresh of a card that already shows its state sends nothing: Telegram would refuse the edit ("not
+    // modified"), and it would spend a place in the group's minute.
+    await bot.cards.idle();
+    const editsBefore = editsOf(card);
+    await bot.services.approvals.refreshCard('deposit', deposit?.id ?? 0);
+    await bot.services.approvals.refreshCard('deposit', deposit?.id ?? 0);
+    bot.cards.kick();
+    await expect.poll(() => db.query('SELECT 1 FROM card_deliveries'), { timeout: 10_000 }).toEqual([]);
+    await bot.cards.idle();
+    expect(editsOf(card)).toBe(editsBefore);
   });
 });

@@ -105,9 +105,11 @@ describe('deposits', () => {
     await withdrawToMomo(efua, '0.3');
     const reserved = await tg.waitForMessage(efua.id, 'GHS 0.30 is reserved for your withdrawal');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
-    const paid = await admin.tapAndAwaitAnswer(await cardFor(tg, referenceIn(reserved, 'WD')), '✅ Paid', { chatId: ADMIN_CHAT_ID });
-    expect(paid.text).toBe('Done: paid.');
-    await tg.waitForMessage(efua.id, 'of GHS 0.30 has been paid to MTN mobile money 0241234567');
+    const card = await cardFor(tg, referenceIn(reserved, 'WD'));
+    await admin.tapAndAwaitAnswer(card, "💸 I'm paying this", { chatId: ADMIN_CHAT_ID });
+    await admin.tap(await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Kwabena Admin is paying this out'), '✅ Paid', { chatId: ADMIN_CHAT_ID });
+    await admin.send('MP241207.0930.B00123', { chatId: ADMIN_CHAT_ID, replyTo: await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the MoMo transaction id or bank reference') });
+    await tg.waitForMessage(efua.id, 'of GHS 0.30 has been paid to MTN mobile money 0241234567, name Efua Test. Payout reference: MP241207.0930.B00123');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.00' });
   });
 });
@@ -189,7 +191,7 @@ describe('withdrawals', () => {
 
     const card = await cardFor(tg, referenceIn(reserved, 'WD'));
     expect(card.text).toContain('Pay to: Republic Bank Ghana, account 001234567890, name Kwesi Test');
-    expect(card.text).toContain('Pay the amount first, then tap Paid');
+    expect(card.text).toContain("Tap I'm paying this, pay the amount, then tap Paid and type the payout reference");
     await admin.tap(card, '❌ Decline', { chatId: ADMIN_CHAT_ID });
     await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, () => JSON.stringify(tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).includes('payout details'));
     await admin.tap(card, 'The payout details are wrong', { chatId: ADMIN_CHAT_ID });

@@ -67,18 +67,22 @@ describe('a stop while Telegram does not answer', () => {
     const release = tg.hold('sendMessage');
     const kofi = tg.createUser({ id: 71001, first_name: 'Kofi' });
     await kofi.send('/help');
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
-    // The runner polls on while /help is handled, so Telegram has it confirmed: only the bot can bring it back.
-    await expect.poll(() => tg.pendingUpdates.length).toBe(0);
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
+    const [help] = tg.pendingUpdates;
+    // The bot polls on while /help is handled, and does not confirm it.
+    const polls = tg.callsTo('getUpdates').length;
+    await expect.poll(() => tg.callsTo('getUpdates').length).toBeGreaterThan(polls + 1);
+    expect(tg.pendingUpdates).toEqual([help]);
 
     const signalledAt = Date.now();
     // 0: the orderly stop finished; the deadline's own exit would be 1.
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(8_000 + 1_000);
     expect(first.stdout()).toContain('"msg":"shutdown: cutting off the Telegram calls still waiting"');
-    expect(first.stdout()).toContain('"msg":"updates not handled are kept for the next start"');
+    expect(first.stdout()).toContain('"msg":"updates not handled are left to Telegram for the next start"');
     expect(errorLines(first.stdout())).toEqual([]);
     expect(helpAnswers(tg, kofi.id)).toEqual([]);
+    expect(tg.pendingUpdates).toEqual([help]);
     release();
 
     const second = startBotProcess(baseEnv());
@@ -88,9 +92,76 @@ describe('a stop while Telegram does not answer', () => {
     await tg.waitForMessage(kofi.id, 'What I can do');
     await tg.settle();
     expect(helpAnswers(tg, kofi.id)).toHaveLength(2);
-    expect(await db.query('SELECT count(*)::int AS count FROM unfinished_updates')).toEqual([{ count: 0 }]);
+    expect(second.stdout()).not.toContain('update skipped');
     expect(await second.stop()).toBe(0);
   }, 60_000);
+
+  it('killed while an update is handled, the next start handles that update once and skips the one handled after it', async () => {
+    const first = startBotProcess(baseEnv());
+    await first.waitForLog('"msg":"bot started"');
+    await tg.settle();
+    const release = tg.hold('sendMessage');
+    const esi = tg.createUser({ id: 71004, first_name: 'Esi' });
+    await esi.send('/help');
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
+    // A later update, handled without a message (a user blocks the bot), finishes while /help waits.
+    const yaw = tg.createUser({ id: 71005, first_name: 'Yaw' });
+    tg.blockBot(yaw.id);
+    const [help, blocked] = tg.pendingUpdates;
+    expect(blocked?.my_chat_member).toBeDefined();
+    const recorded = () => db.query(`SELECT update_id FROM handled_updates WHERE update_id = ${blocked?.update_id ?? 0}`);
+    // Handled ids are written a second at a time.
+    await expect.poll(recorded, { timeout: 5_000 }).toHaveLength(1);
+    // Neither is confirmed: the offset stays at /help, the lowest update not handled.
+    expect(tg.pendingUpdates).toEqual([help, blocked]);
+
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+    // The held /help answer died with the process: Telegram never took it.
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(0);
+    release();
+
+    const second = startBotProcess(baseEnv());
+    await second.waitForLog('"msg":"bot started"');
+    await tg.waitForMessage(esi.id, 'What I can do');
+    await tg.settle();
+    expect(helpAnswers(tg, esi.id)).toHaveLength(1);
+    expect(tg.pendingUpdates).toEqual([]);
+    await second.waitForLog(`"update_id":${blocked?.update_id},"msg":"update skipped: handled before"`);
+    expect(await second.stop()).toBe(0);
+  }, 60_000);
+
+  it('parks an update that holds 90 others back, and the next start handles it once', async () => {
+    const first = startBotProcess(baseEnv());
+    await first.waitForLog('"msg":"bot started"');
+    await tg.settle();
+    const release = tg.hold('sendMessage');
+    const abena = tg.createUser({ id: 71006, first_name: 'Abena' });
+    await abena.send('/help');
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
+    const [help] = tg.pendingUpdates;
+    // 91 updates handled without a message come after it: a poll from /help on would bring too few new ones.
+    const kwame = tg.createUser({ id: 71007, first_name: 'Kwame' });
+    for (let change = 0; change < 91; change += 1) {
+      if (change % 2 === 0) tg.blockBot(kwame.id);
+      else tg.unblockBot(kwame.id);
+    }
+    await first.waitForLog('"msg":"updates still in flight parked for the next start, so polling goes on"', 30_000);
+    await expect.poll(() => tg.pendingUpdates.some((update) => update.update_id === help?.update_id)).toBe(false);
+    expect(await db.query('SELECT update_id::int AS update_id FROM unfinished_updates')).toEqual([{ update_id: help?.update_id }]);
+
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(0);
+    release();
+
+    const second = startBotProcess(baseEnv());
+    await second.waitForLog('"msg":"bot started"');
+    expect(second.stdout()).toContain('"msg":"handling the updates the last run parked"');
+    await tg.waitForMessage(abena.id, 'What I can do');
+    await tg.settle();
+    expect(helpAnswers(tg, abena.id)).toHaveLength(1);
+    expect(await db.query('SELECT update_id::int AS update_id FROM unfinished_updates')).toEqual([]);
+    expect(await second.stop()).toBe(0);
+  }, 90_000);
 
   it('in webhook mode answers 200 only once the update is handled, and skips it when it comes again', async () => {
     const port = await unusedPort();
@@ -111,7 +182,7 @@ describe('a stop while Telegram does not answer', () => {
     const release = tg.hold('sendMessage');
     let status: number | undefined;
     const answered = deliver().then((response) => (status = response.status));
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     // grammY's webhook answered after 10 s whether the update was handled or not.
     await sleep(11_000);
     expect(status).toBeUndefined();
@@ -159,7 +230,8 @@ describe('with its own PostgreSQL', () => {
     const release = tg.hold('sendMessage');
     const kojo = tg.createUser({ id: 71003, first_name: 'Kojo' });
     await kojo.send('/help');
-    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    // Kojo's answer is held (a notice the bot starts on its own may be held beside it).
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBeGreaterThanOrEqual(1);
     bot.child.kill('SIGTERM');
     await bot.waitForLog('"msg":"shutting down"');
     expect(await bot.stop('SIGTERM')).toBe(1);

@@ -46,12 +46,12 @@ describe('a delivery process killed in the middle of a batch', () => {
     expect(deliveredBeforeKill).toBeLessThan(USERS);
 
     // What the dead process had claimed (the batch it was sending and the next, claimed meanwhile) stays leased
-    // for 2 minutes, then any delivery takes it again; here the lease is made to run out now instead of waiting.
+    // for 6 minutes, then any delivery takes it again; here the lease is made to run out now instead of waiting.
     const leased = await db.query<{ telegram_id: string }>(
       `SELECT u.telegram_id FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.sent_at IS NULL AND n.next_attempt_at > now()`,
     );
     expect(leased.length).toBeLessThanOrEqual(2 * BATCH_SIZE);
-    await db.query("UPDATE notifications SET next_attempt_at = next_attempt_at - interval '120 seconds' WHERE sent_at IS NULL AND next_attempt_at > now()");
+    await db.query("UPDATE notifications SET next_attempt_at = next_attempt_at - interval '360 seconds' WHERE sent_at IS NULL AND next_attempt_at > now()");
 
     const second = startBotProcess(env);
     await until(() => reached(users) === USERS, 'every user to be reached');

@@ -95,6 +95,7 @@ describe('three instances on one database', () => {
         'rate-alerts',
         'rates',
         'reconcile-user-metrics',
+        'remind-claimed-payouts',
         'remind-pending-requests',
       ]);
       // Three consecutive slots of every job, each fired on all three instances at the same moment.
@@ -190,6 +191,29 @@ describe('the scheduler', () => {
     const failed = logged.find((entry) => entry.msg === 'job failed' && entry.job === 'failing');
     expect(failed).toMatchObject({ level: 50, outcome: 'failed', err: { message: 'the rate source is down' } });
     expect(typeof failed?.duration_ms).toBe('number');
+  });
+
+  it('logs a run that fails while the scheduler stops as cut off by the shutdown, a warning, not an error', async () => {
+    const scheduler = await instance();
+    let started = false;
+    let cutOff: (error: Error) => void = () => undefined;
+    const stalled: Job = {
+      name: 'stalled-on-telegram',
+      schedule: '* * * * * *',
+      run: () => {
+        started = true;
+        return new Promise((_resolve, reject) => (cutOff = reject));
+      },
+    };
+    const running = scheduleJobs([stalled], scheduler);
+    await expect.poll(() => started, { timeout: 10_000 }).toBe(true);
+    const stopped = running.stop();
+    // The shutdown's cut-off ends the job's Telegram call.
+    cutOff(new Error('shutting down'));
+    await stopped;
+    const logged = entries(scheduler.logs).filter((entry) => entry.job === 'stalled-on-telegram' && entry.outcome === 'failed');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 40, msg: 'job cut off by the shutdown', err: { message: 'shutting down' } });
   });
 
   it('runs the daily jobs at their time in Accra, whatever the machine’s time zone', async () => {

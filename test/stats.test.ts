@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
 import { setPrice, TestClock } from './support/flows.ts';
 import { pixelAt, sidewaysPhoto } from './support/images.ts';
+import { payOut } from './support/money.ts';
 import { seedUser } from './support/users.ts';
 
 const ADMIN_ID = 950001;
@@ -24,7 +25,10 @@ let giftCardName = '';
 const at = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
 
 async function decide(kind: string, id: number, action: DecisionAction = 'approve'): Promise<void> {
-  const result = await bot.services.approvals.decide({ kind, id, action, from: ADMIN, ...(action === 'decline' ? { reason: 'Not as shown' } : {}) });
+  const result =
+    kind === 'withdrawal' && action === 'approve'
+      ? await payOut(bot.services, id, ADMIN)
+      : await bot.services.approvals.decide({ kind, id, action, from: ADMIN, ...(action === 'decline' ? { reason: 'Not as shown' } : {}) });
   if (result.outcome !== 'applied') throw new Error(`${action} ${kind} #${id}: ${result.outcome}`);
 }
 
@@ -233,6 +237,6 @@ describe('the nightly check of user_metrics', () => {
     expect(report.text).toContain(`• User #${users.yaw}: total_trades 5 → 1; total_volume 999.50000000 → 155.00000000`);
     expect(report.text).toContain(`• User #${users.esi}: market_position 0.00000000 → 10.00000000; last_trade_at none → 2026-03-10T10:00:00.000Z`);
     expect(await metrics()).toEqual(correct);
-    expect(bot.logs.lines.filter((line) => line.includes('user metrics drifted from the trades; corrected'))).toHaveLength(2);
+    expect(bot.logs.lines.filter((line) => line.includes('user metrics drifted from the trades and the ledger; corrected'))).toHaveLength(2);
   });
 });

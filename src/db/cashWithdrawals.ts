@@ -1,7 +1,8 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { columnsOf } from './commonRows.ts';
-import { decidePendingRow, type Decision } from './guardedDecision.ts';
+import { decidePendingRow } from './guardedDecision.ts';
+import { payoutClaimStatements } from './payoutClaims.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
 import type { HistorySource } from './readModels/userHistory.ts';
 import type { WaitingSource } from './readModels/waitingRequests.ts';
@@ -23,6 +24,10 @@ export const withdrawalSchema = z.object({
   decline_reason: z.string().nullable(),
   created_at: z.date(),
   decided_at: z.date().nullable(),
+  claimed_by_telegram_id: z.number().nullable(),
+  claimed_by_name: z.string().nullable(),
+  claimed_at: z.date().nullable(),
+  payout_reference: z.string().nullable(),
 });
 const withdrawalColumns = columnsOf(withdrawalSchema);
 export type WithdrawalRow = z.infer<typeof withdrawalSchema>;
@@ -72,8 +77,25 @@ export async function listPendingWithdrawals(db: CommonQueryMethods, ids: readon
   `);
 }
 
-export function decidePendingWithdrawal(db: CommonQueryMethods, id: number, decision: Decision): Promise<WithdrawalRow | null> {
-  return decidePendingRow(db, 'cash_withdrawals', withdrawalSchema, id, decision);
+/** Withdrawals are payouts: claimed by one admin before they are paid (db/payoutClaims.ts). */
+export const withdrawalClaims = payoutClaimStatements('cash_withdrawals');
+
+/** Declines a pending withdrawal nobody has claimed (a claimed one may be being paid out); null otherwise. */
+export function declineUnclaimedWithdrawal(db: CommonQueryMethods, id: number, decision: { declineReason: string; decidedAt: Date }): Promise<WithdrawalRow | null> {
+  return decidePendingRow(db, 'cash_withdrawals', withdrawalSchema, id, { status: 'declined', ...decision }, sql.fragment`claimed_by_telegram_id IS NULL`);
+}
+
+/** Paid: approves a pending withdrawal claimed by `claimer`, with the payout's reference; null when it is not (any more). */
+export async function payClaimedWithdrawal(
+  db: CommonQueryMethods,
+  id: number,
+  payment: { claimer: number; payoutReference: string; decidedAt: Date },
+): Promise<WithdrawalRow | null> {
+  return db.maybeOne(sql.type(withdrawalSchema)`
+    UPDATE cash_withdrawals SET status = 'approved', payout_reference = ${payment.payoutReference}, decided_at = ${payment.decidedAt.toISOString()}
+     WHERE id = ${id} AND status = 'pending' AND claimed_by_telegram_id = ${payment.claimer}
+    RETURNING ${withdrawalColumns}
+  `);
 }
 
 export const withdrawalHistory: HistorySource = (userId) => sql.fragment`

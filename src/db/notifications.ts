@@ -52,12 +52,15 @@ const dueNotificationSchema = z.object({
   format: z.enum(['text', 'html']),
   photo: z.string().nullable(),
   attempts: z.number(),
+  /** This claim's fencing token: the row is sent and recorded only while it still holds it. */
+  claim_token: z.string(),
 });
 export type DueNotification = z.infer<typeof dueNotificationSchema>;
 
 /**
  * Claims due notifications for `leaseSeconds`: their next attempt moves past the lease, so another
- * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Urgent before bulk, then oldest
+ * instance skips them (SKIP LOCKED) and a crash mid-delivery only delays them. Each claim gets a new token: once
+ * the lease has run out another delivery may claim the row, and the first one's token no longer matches. Urgent before bulk, then oldest
  * first, and at most one per user: a batch is sent at once, while one chat's notifications go a second apart
  * (a user with many waiting would hold up the whole batch). The rest of a user's wait for the next batches.
  */
@@ -86,27 +89,59 @@ export async function claimDueNotifications(
     ),
     claimed AS (
       UPDATE notifications n
-         SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
+         SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1, claim_token = gen_random_uuid()
         FROM due, users u
        WHERE n.id = due.id AND u.id = n.user_id
-      RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, due.priority, due.due_at
+      RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, n.claim_token,
+                due.priority, due.due_at
     )
     -- RETURNING keeps no order: sent in this order, urgent ones leave first.
-    SELECT id, telegram_id, blocked, title, message, format, photo, attempts FROM claimed ORDER BY priority DESC, due_at, id
+    SELECT id, telegram_id, blocked, title, message, format, photo, attempts, claim_token FROM claimed ORDER BY priority DESC, due_at, id
   `);
 }
 
-/** Gives claimed, unsent notifications back at once (their lease and the attempt it counted undone). */
-export async function releaseClaimedNotifications(db: CommonQueryMethods, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
+/** A claim: the row and the token it was claimed with. */
+export interface NotificationClaim {
+  id: number;
+  claim_token: string;
+}
+
+/** Gives claimed, unsent notifications back at once (their lease and the attempt it counted undone), those still held by these claims. */
+export async function releaseClaimedNotifications(db: CommonQueryMethods, claims: readonly NotificationClaim[]): Promise<void> {
+  if (claims.length === 0) return;
   await db.query(sql.unsafe`
     UPDATE notifications SET next_attempt_at = now(), attempts = attempts - 1
-     WHERE id = ANY(${sql.array(ids, 'int8')}) AND sent_at IS NULL
+     WHERE claim_token = ANY(${sql.array(
+       claims.map((claim) => claim.claim_token),
+       'uuid',
+     )}) AND sent_at IS NULL
   `);
 }
 
-export async function markNotificationSent(db: CommonQueryMethods, id: number): Promise<void> {
-  await db.query(sql.unsafe`UPDATE notifications SET sent_at = now(), next_attempt_at = NULL, last_error = NULL WHERE id = ${id}`);
+/**
+ * Right before a batch is sent: the claims that still hold their rows (nobody took them over, not sent), whose
+ * leases start again from now, so the sends have the whole lease however long the batch waited after its claim.
+ */
+export async function renewNotificationClaims(db: CommonQueryMethods, claims: readonly NotificationClaim[], leaseSeconds: number): Promise<ReadonlySet<number>> {
+  if (claims.length === 0) return new Set();
+  const renewed = await db.anyFirst(sql.type(idRow)`
+    UPDATE notifications SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
+     WHERE claim_token = ANY(${sql.array(
+       claims.map((claim) => claim.claim_token),
+       'uuid',
+     )}) AND sent_at IS NULL
+    RETURNING id
+  `);
+  return new Set(renewed);
+}
+
+/** Records the send under the claim that made it; false when another claim holds the row now. */
+export async function markNotificationSent(db: CommonQueryMethods, claim: NotificationClaim): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE notifications SET sent_at = now(), next_attempt_at = NULL, last_error = NULL
+     WHERE id = ${claim.id} AND claim_token = ${claim.claim_token}
+  `);
+  return result.rowCount > 0;
 }
 
 /**
@@ -115,18 +150,19 @@ export async function markNotificationSent(db: CommonQueryMethods, id: number): 
  */
 export async function markNotificationFailed(
   db: CommonQueryMethods,
-  id: number,
+  claim: NotificationClaim,
   error: string,
   retryInSeconds: number | null,
   countsAsAttempt = true,
-): Promise<void> {
-  await db.query(sql.unsafe`
+): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
     UPDATE notifications
        SET last_error = ${error.slice(0, 500)},
            next_attempt_at = ${retryInSeconds === null ? null : sql.fragment`now() + make_interval(secs => ${retryInSeconds})`},
            attempts = ${countsAsAttempt ? sql.fragment`attempts` : sql.fragment`greatest(attempts - 1, 0)`}
-     WHERE id = ${id}
+     WHERE id = ${claim.id} AND claim_token = ${claim.claim_token} AND sent_at IS NULL
   `);
+  return result.rowCount > 0;
 }
 
 /** 'sent', 'waiting' (due, or retried later) or 'failed' (given up: the user cannot be reached). */

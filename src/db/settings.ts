@@ -60,3 +60,10 @@ export async function markManualPriceReminded(db: CommonQueryMethods, at: Date, 
 export async function clearRateStaleAlert(db: CommonQueryMethods): Promise<void> {
   await db.query(sql.unsafe`UPDATE settings SET rate_stale_alerted_at = NULL WHERE rate_stale_alerted_at IS NOT NULL`);
 }
+
+const thresholdRow = z.object({ second_approval_above_ghs: z.string() });
+
+/** The amount (GHS) from which an approval needs a second admin; '0.00' when four eyes are off. */
+export async function readSecondApprovalThreshold(db: CommonQueryMethods): Promise<string> {
+  return db.oneFirst(sql.type(thresholdRow)`SELECT second_approval_above_ghs FROM settings ORDER BY id LIMIT 1`);
+}

@@ -13,6 +13,8 @@ export interface SchedulerDeps {
    * scheduled time moved as far as this clock is ahead, to the second, so it claims the slot of the bot's time.
    */
   clock?: Clock;
+  /** True once the scheduler stops: a run that fails then was cut off by the shutdown (its calls ended), a warning. */
+  stopping?: () => boolean;
 }
 
 export interface RunningJobs {
@@ -65,7 +67,9 @@ export async function runJobSlot(job: Job, at: Date, deps: SchedulerDeps): Promi
     else deps.logger.info(line, 'job finished');
     return 'done';
   } catch (error) {
-    deps.logger.error({ err: error, job: job.name, slot: slot?.toISOString(), outcome: 'failed', duration_ms: elapsed() }, 'job failed');
+    const line = { err: error, job: job.name, slot: slot?.toISOString(), outcome: 'failed', duration_ms: elapsed() };
+    if (deps.stopping?.()) deps.logger.warn(line, 'job cut off by the shutdown');
+    else deps.logger.error(line, 'job failed');
     return 'failed';
   }
 }
@@ -118,10 +122,11 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
   const inProgress = new Set<Promise<SlotResult | void>>();
   let stopping = false;
   const { clock } = deps;
+  const runDeps: SchedulerDeps = { ...deps, stopping: () => stopping };
   const botTime = (scheduled: Date) => (clock ? new Date(scheduled.getTime() + Math.round((clock().getTime() - Date.now()) / 1000) * 1000) : scheduled);
 
   function runTracked(job: Job, at: Date): Promise<SlotResult | void> {
-    return track(() => runJobSlot(job, at, deps));
+    return track(() => runJobSlot(job, at, runDeps));
   }
   function track(work: () => Promise<SlotResult | void>): Promise<SlotResult | void> {
     if (stopping) return Promise.resolve();
@@ -139,7 +144,7 @@ export function scheduleJobs(jobs: readonly Job[], deps: SchedulerDeps): Running
       deps.logger.error({ err: error, job: job.name, outcome: 'failed' }, 'job failed: could not tell whether it missed its run today');
       return 'failed';
     }
-    return runJobSlot(job, missed, deps);
+    return runJobSlot(job, missed, runDeps);
   }
 
   const tasks = new Map<string, ScheduledTask>();

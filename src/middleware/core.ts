@@ -16,28 +16,28 @@ function updateType(ctx: Context): string {
  * The outermost middleware: a failure ends in an apology to the user and one log line with the update id,
  * never a stack trace in the chat. It also counts the update as in flight for graceful shutdown: one that
  * begins after the stop, or fails once the shutdown cut off its calls, is not handled (UpdateLeftUnfinished):
- * it comes again at the next start (polling: stored; webhook: no 200, so Telegram sends it again).
+ * it comes again at the next start (polling: its offset is not confirmed; webhook: no 200), so Telegram sends it again.
  */
 export function errorBoundary(logger: Logger, inFlight: InFlightUpdates): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const end = inFlight.begin(ctx.update);
     if (inFlight.stopping) {
-      end(false);
+      end();
       throw new UpdateLeftUnfinished(ctx.update.update_id);
     }
     try {
       await next();
-      end(true);
+      end();
     } catch (error) {
       if (inFlight.cutOffSignal.aborted) {
-        end(false);
+        end();
         throw new UpdateLeftUnfinished(ctx.update.update_id);
       }
       logger.error({ err: error, update_id: ctx.update.update_id, update_type: updateType(ctx) }, 'update failed');
       // A tap already answered (the failure came later) can take no alert: then the apology goes to the chat.
       const alerted = ctx.callbackQuery ? await ctx.answerCallbackQuery({ text: APOLOGY, show_alert: true }).then(() => true, () => false) : false;
       if (!alerted && ctx.chat) await ctx.reply(APOLOGY).catch(() => undefined);
-      end(true);
+      end();
     }
   };
 }

@@ -8,14 +8,11 @@ export class UpdateLeftUnfinished extends Error {
 }
 
 /**
- * The updates being handled, for shutdown: it stops new ones from starting, waits for these, cuts off their
- * Telegram calls (`cutOffSignal`) when the deadline nears, and keeps the ones not handled for the next start.
+ * The updates being handled, for shutdown: it stops new ones from starting, waits for these, and cuts off their
+ * Telegram calls (`cutOffSignal`) when the deadline nears.
  */
 export class InFlightUpdates {
-  readonly #handling = new Map<number, Update>();
-  /** Begun and not handled: cut off, or begun after the stop. */
-  readonly #unfinished = new Map<number, Update>();
-  #highestBegun = -1;
+  readonly #handling = new Set<number>();
   #stopping = false;
   readonly #cutOff = new AbortController();
   #waiters: (() => void)[] = [];
@@ -29,6 +26,10 @@ export class InFlightUpdates {
     return this.#stopping;
   }
 
+  get count(): number {
+    return this.#handling.size;
+  }
+
   /** Updates that begin from now on are left for the next start. */
   stopTaking(): void {
     this.#stopping = true;
@@ -38,41 +39,16 @@ export class InFlightUpdates {
     this.#cutOff.abort(new Error('shutting down'));
   }
 
-  /** Counts the update in; call `end` once with whether it was handled (a failure apologised for counts as handled). */
-  begin(update: Update): (handled: boolean) => void {
-    this.#handling.set(update.update_id, update);
-    this.#highestBegun = Math.max(this.#highestBegun, update.update_id);
+  /** Counts the update in; call `end` once it is over, handled or not. */
+  begin(update: Update): () => void {
+    this.#handling.add(update.update_id);
     let ended = false;
-    return (handled) => {
+    return () => {
       if (ended) return;
       ended = true;
       this.#handling.delete(update.update_id);
-      if (!handled) this.#unfinished.set(update.update_id, update);
       if (this.#handling.size === 0) for (const wake of this.#waiters.splice(0)) wake();
     };
-  }
-
-  /** Begun and not handled (still in flight, or left unfinished), oldest first. */
-  get unfinished(): Update[] {
-    return [...this.#handling.values(), ...this.#unfinished.values()].sort((a, b) => a.update_id - b.update_id);
-  }
-
-  /** These are kept for the next start elsewhere (stored): they no longer hold the offset back. */
-  kept(updates: readonly Update[]): void {
-    for (const { update_id: id } of updates) {
-      this.#handling.delete(id);
-      this.#unfinished.delete(id);
-    }
-  }
-
-  /**
-   * The offset that confirms to Telegram what was handled: below the lowest update not handled, else past the
-   * newest begun (updates not begun yet come later). Undefined when none has begun.
-   */
-  get offsetToConfirm(): number | undefined {
-    const lowestUnfinished = this.unfinished[0]?.update_id;
-    if (lowestUnfinished !== undefined) return lowestUnfinished;
-    return this.#highestBegun >= 0 ? this.#highestBegun + 1 : undefined;
   }
 
   /** Resolves when nothing is in flight, or after `timeoutMs` (returns false then). */

@@ -54,6 +54,8 @@ export interface DecisionOutcome {
   applied: boolean;
   /** When applied: the users.id whose notification goes out right after. */
   ownerId?: number | null;
-  /** Someone decided first: the tapped card may show an old state. */
+  /** Someone decided (or claimed, or released) first: the tapped card may show an old state, so it is refreshed. */
   alreadyDecided?: boolean;
+  /** Not a decision, but the card changed (an approval counted towards two): its queued edit is to be sent. */
+  cardChanged?: boolean;
 }

@@ -8,7 +8,7 @@ import { Big } from '../../src/services/common/amounts.ts';
 import { calendarDay, startOfDay } from '../../src/services/common/calendar.ts';
 import { newReference } from '../../src/services/common/references.ts';
 import { sidewaysPhoto } from '../support/images.ts';
-import { ADMIN, createMoneyHarness, createMoneyUser, fund, PAYOUT, setPrice, type MoneyHarness } from '../support/money.ts';
+import { ADMIN, createMoneyHarness, createMoneyUser, fund, PAYOUT, payOut, setPrice, type MoneyHarness } from '../support/money.ts';
 
 let h: MoneyHarness;
 let photo: Buffer;
@@ -33,7 +33,8 @@ async function deposit(userId: number, amount: string): Promise<void> {
 }
 
 async function withdrawal(userId: number, amount: string): Promise<void> {
-  await approve('withdrawal', created(await h.services.wallet.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') })));
+  const paid = await payOut(h.services, created(await h.services.wallet.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') })));
+  if (paid.outcome !== 'applied') throw new Error(`withdrawal: ${paid.outcome}`);
 }
 
 async function sell(userId: number, ghs: string): Promise<void> {

@@ -165,8 +165,8 @@ describe('metrics and the market view', () => {
     const [metrics] = await h.db.query('SELECT total_trades, total_volume, total_profit, market_position, market_cost_ghs, last_trade_at IS NOT NULL AS traded FROM user_metrics WHERE user_id = $1', [ama]);
     expect(metrics).toEqual({ total_trades: 3, total_volume: '420.00000000', total_profit: '18.00000000', market_position: '15.00000000', market_cost_ghs: '240.00000000', traded: true });
     const [seller] = await h.db.query('SELECT total_trades, total_volume, total_profit FROM user_metrics WHERE user_id = $1', [first]);
-    // Crypto from a desk purchase has no market cost, so selling it adds no market profit.
-    expect(seller).toEqual({ total_trades: 1, total_volume: '150.00000000', total_profit: '0.00000000' });
+    // Their crypto came from a desk purchase at 15.51 (15.20 and the 2% spread): 155.10 for 10, sold for 147.00 after the fee.
+    expect(seller).toEqual({ total_trades: 1, total_volume: '150.00000000', total_profit: '-8.10000000' });
   });
 
   it('shows the best levels of each side with their amounts, the last price, and the day', async () => {

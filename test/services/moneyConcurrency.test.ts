@@ -13,6 +13,7 @@ import {
   fund,
   invariantViolations,
   PAYOUT,
+  payOut,
   setAmountLimits,
   setPrice,
   walletOf,
@@ -47,6 +48,14 @@ const withdraw = (userId: number, amount: string): Promise<CreateResult> =>
   h.services.wallet.createWithdrawal({ userId, amount, payout: PAYOUT, reference: newReference('WD') });
 const decide = (kind: string, id: number, action: 'approve' | 'decline'): Promise<DecisionResult> =>
   h.services.approvals.decide({ kind, id, action, from: ADMIN, reason: action === 'decline' ? 'Suspected fraud' : undefined });
+
+/** A tap on a withdrawal's card: a decline, or an approval as the admin pays out (the claim, then Paid unless someone decided first). */
+async function tapWithdrawal(id: number, action: 'approve' | 'decline'): Promise<DecisionResult> {
+  if (action === 'decline') return decide('withdrawal', id, action);
+  const claimed = await h.services.approvals.claim({ kind: 'withdrawal', id, from: ADMIN });
+  if (claimed.outcome === 'already_decided') return claimed;
+  return h.services.approvals.decide({ kind: 'withdrawal', id, action, from: ADMIN, payoutReference: 'MP-STORM-1' });
+}
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -188,19 +197,21 @@ describe('a storm of mixed operations on one wallet', () => {
       [0, 1, 2].map((tap) => ({ request, action: (index + tap) % 3 === 0 ? ('decline' as const) : ('approve' as const) })),
     );
     const [decided, sells, withdrawals] = await Promise.all([
-      Promise.all(decisions.map(({ request, action }) => decide(request.kind, request.id, action))),
+      Promise.all(decisions.map(({ request, action }) => (request.kind === 'withdrawal' ? tapWithdrawal(request.id, action) : decide(request.kind, request.id, action)))),
       Promise.all(sellQuotes.map((quote) => h.services.trading.createSell({ userId, quote, reference: newReference('SELL') }))),
       Promise.all(Array.from({ length: 5 }, () => withdraw(userId, '200'))),
     ]);
 
     for (const request of pending) {
       const outcomes = decided.filter((_, index) => decisions[index]?.request === request).map((result) => result.outcome);
-      expect(outcomes.sort(), `${request.kind} #${request.id}`).toEqual(['already_decided', 'already_decided', 'applied']);
+      // A withdrawal claimed first refuses the decline by its claim instead; either way one decision applies.
+      const expected = request.kind === 'withdrawal' && outcomes.includes('claimed') ? ['already_decided', 'applied', 'claimed'] : ['already_decided', 'already_decided', 'applied'];
+      expect(outcomes.sort(), `${request.kind} #${request.id}`).toEqual(expected);
     }
     for (const result of [...sells, ...withdrawals]) expect(['created', 'insufficient']).toContain(result.status);
     const [audit] = await h.db.query<{ entries: number; requests: number }>(
       `SELECT count(*)::int AS entries, count(DISTINCT (subject_kind, subject_id))::int AS requests FROM admin_audit_log
-        WHERE (subject_kind, subject_id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`,
+        WHERE action IN ('approve', 'decline') AND (subject_kind, subject_id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`,
       [pending.map((request) => request.kind), pending.map((request) => request.id)],
     );
     expect(audit).toEqual({ entries: pending.length, requests: pending.length });
@@ -222,7 +233,7 @@ describe('exact decimal money', () => {
     const withdrawal = await withdraw(userId, '0.30');
     expect(withdrawal.status).toBe('created');
     expect(await walletOf(h.db, userId)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
-    expect((await decide('withdrawal', createdId(withdrawal), 'approve')).outcome).toBe('applied');
+    expect((await payOut(h.services, createdId(withdrawal))).outcome).toBe('applied');
     expect(await walletOf(h.db, userId)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.00' });
     const [sum] = await h.db.query<{ total: string }>(
       'SELECT sum(l.amount) AS total FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id WHERE w.user_id = $1 AND l.account = $2',

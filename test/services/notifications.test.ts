@@ -101,6 +101,58 @@ describe('notification delivery (outbox)', () => {
     expect(calls.filter((id) => id === ama.telegramId).length).toBe(before);
     expect(await row(second)).toMatchObject({ sent_at: null, retry_in_s: null });
   });
+  it('never sends twice when a claim runs out and another delivery takes it over: the first stops before the send and records nothing', async () => {
+    const kwame = await user();
+    const slow = await notify(kwame.id, 'slow');
+    const next = await notify(kwame.id, 'next');
+    const sends: { by: string; message: string }[] = [];
+    let failSlow: (error: Error) => void = () => undefined;
+    const stuck = new Promise<void>((_resolve, reject) => {
+      failSlow = reject;
+    });
+    // Delivery A: the first of Kwame's notifications hangs (Telegram slow, 429s) and in the end fails.
+    const first = createNotificationDelivery({
+      pool: db.pool,
+      logger,
+      send: (notification) => {
+        if (notification.telegramId !== kwame.telegramId) return Promise.resolve();
+        sends.push({ by: 'A', message: notification.message });
+        return notification.message === 'slow' ? stuck : Promise.resolve();
+      },
+    });
+    const running = first.deliverDue();
+    const claimed = async (id: number) => (await db.query<{ claimed: boolean }>('SELECT claim_token IS NOT NULL AS claimed FROM notifications WHERE id = $1', [id]))[0]?.claimed;
+    // A has claimed its next batch (Kwame's second) while the first hangs.
+    await expect.poll(() => claimed(next)).toBe(true);
+    await expect.poll(() => sends.length).toBe(1);
+
+    // Both leases run out; delivery B claims the rows again and sends them.
+    await db.query("UPDATE notifications SET next_attempt_at = now() - interval '1 second' WHERE id = ANY($1)", [[slow, next]]);
+    const second = createNotificationDelivery({
+      pool: db.pool,
+      logger,
+      send: (notification) => {
+        if (notification.telegramId === kwame.telegramId) sends.push({ by: 'B', message: notification.message });
+        return Promise.resolve();
+      },
+    });
+    await second.deliverDue();
+    await second.deliverDue();
+
+    failSlow(new Error('Network request failed'));
+    await running;
+    // A's late failure changed nothing, and it did not send the row B had taken over.
+    expect(sends).toEqual([
+      { by: 'A', message: 'slow' },
+      { by: 'B', message: 'slow' },
+      { by: 'B', message: 'next' },
+    ]);
+    for (const id of [slow, next]) expect(await row(id)).toMatchObject({ sent_at: expect.any(Date) as unknown, last_error: null, retry_in_s: null });
+    await db.query("UPDATE notifications SET next_attempt_at = now() WHERE next_attempt_at IS NOT NULL AND user_id = $1", [kwame.id]);
+    await second.deliverDue();
+    expect(sends).toHaveLength(3);
+  });
+
   it("sends one notification per user a batch, so a user with many waiting never holds up the others", async () => {
     const busy = await user();
     const other = await user();

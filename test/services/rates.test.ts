@@ -33,6 +33,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.query('DELETE FROM rates');
+  await db.query('DELETE FROM refused_live_prices');
   await db.query('DELETE FROM admin_audit_log');
   await db.query("UPDATE settings SET live_rate_source = 'coinmarketcap', rate_stale_alerted_at = NULL");
   fake.respondWith('ok');
@@ -70,7 +71,8 @@ describe('live prices', () => {
     expect(await service().refresh()).toEqual({ status: 'updated', priceGhs: '15.23456789' });
     expect(await rates()).toEqual([{ source: 'coinmarketcap', price_ghs: '15.23456789', fetched_at: now, set_by_admin_id: null }]);
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]?.path).toBe('/v2/cryptocurrency/quotes/latest?symbol=USDT&convert=GHS');
+    // By CoinMarketCap's id for USDT: several coins go by the symbol.
+    expect(fake.requests[0]?.path).toBe('/v2/cryptocurrency/quotes/latest?id=825&convert=GHS');
     expect(fake.requests[0]?.headers['x-cmc_pro_api_key']).toBe(FAKE_CMC_API_KEY);
     expect(warnings()).toEqual([]);
   });
@@ -106,8 +108,6 @@ describe('live prices', () => {
     ['a price that is text', () => fake.setPrice('USDT', 'fifteen'), /unexpected answer/],
     ['a numeric string', () => fake.setPrice('USDT', '15.2'), /unexpected answer/],
     ['a price rounding to zero', () => fake.setPrice('USDT', 1e-9), /unusable USDT price/],
-    ['a jump of more than 50%', () => fake.setPrice('USDT', 22.81), /more than 50% away from the last price, 15.20000000/],
-    ['a fall of more than 50%', () => fake.setPrice('USDT', 7.59), /more than 50% away/],
   ];
   for (const source of ['coinmarketcap', 'coingecko'] as const) {
     it.each(faults)(`${source}: %s changes nothing and is logged`, async (_name, fault, reason) => {
@@ -128,6 +128,91 @@ describe('live prices', () => {
       expect(warnings()).toMatchObject([{ source, asset: 'USDT', reason: expect.stringMatching(reason) as unknown }]);
     });
   }
+
+  it.each([
+    ['a jump of more than 50%', 22.81],
+    ['a fall of more than 50%', 7.59],
+  ])('%s is refused, stored for the admins to accept at most hourly, and changes nothing else', async (_name, jump) => {
+    const rateService = service();
+    await rateService.refresh();
+    const before = await rates();
+    fake.setPrice('USDT', jump);
+    advance(60_000);
+    const result = await rateService.refresh();
+    expect(result).toMatchObject({ status: 'refused', reason: expect.stringMatching(/more than 50% away from the last price, 15.20000000 GHS \(coinmarketcap\)/) as unknown });
+    expect(result.status === 'refused' && result.alert).toMatchObject({ source: 'coinmarketcap', price_ghs: new Big(jump).toFixed(8), compared_with_ghs: '15.20000000', compared_source: 'coinmarketcap' });
+    expect(await rates()).toEqual(before);
+    // Refused again a minute later: the admins were told already.
+    advance(60_000);
+    expect(await rateService.refresh()).toMatchObject({ status: 'refused', alert: null });
+    advance(60 * 60_000);
+    expect(await rateService.refresh()).toMatchObject({ status: 'refused', alert: { price_ghs: new Big(jump).toFixed(8) } });
+  });
+
+  it('after more than a day without a live price, compares with the newest price of any source', async () => {
+    const rateService = service();
+    await rateService.refresh(); // 15.20, live
+    advance(90 * 24 * 60 * 60_000);
+    // Months of prices set by hand while the cedi fell: the market is now 60% above the last live price.
+    await rateService.setManualPrice('24.00', ADMIN);
+    advance(60_000);
+    fake.setPrice('USDT', 24.3);
+    expect(await rateService.refresh()).toEqual({ status: 'updated', priceGhs: '24.30000000' });
+    // A typo by hand within the day still does not block the feed: the live price is the one compared with.
+    await rateService.setManualPrice('2.43', ADMIN);
+    advance(60_000);
+    fake.setPrice('USDT', 24.4);
+    expect(await rateService.refresh()).toEqual({ status: 'updated', priceGhs: '24.40000000' });
+  });
+
+  it('an admin accepts a refused live price once: it becomes the live price, audited; later taps change nothing', async () => {
+    const rateService = service();
+    await rateService.refresh();
+    fake.setPrice('USDT', 24.3);
+    advance(60_000);
+    const refused = await rateService.refresh();
+    const id = refused.status === 'refused' ? (refused.alert?.id ?? 0) : 0;
+    const refusedAt = clock();
+    advance(5 * 60_000);
+    expect(await rateService.acceptRefusedPrice(id, CUSTOMER)).toEqual({ status: 'not_admin' });
+    const [first, second] = await Promise.all([rateService.acceptRefusedPrice(id, ADMIN), rateService.acceptRefusedPrice(id, ADMIN)]);
+    expect([first.status, second.status].sort()).toEqual(['accepted', 'already_accepted']);
+    expect((await rates()).at(-1)).toEqual({ source: 'coinmarketcap', price_ghs: '24.30000000', fetched_at: refusedAt, set_by_admin_id: String(adminUserId) });
+    expect(await db.query("SELECT action, subject_id, admin_name, details FROM admin_audit_log WHERE action = 'accept_live_price'")).toEqual([
+      {
+        action: 'accept_live_price',
+        subject_id: String(id),
+        admin_name: 'Abena Asante',
+        details: { asset: 'USDT', price: '24.30000000', source: 'coinmarketcap', compared_with: '15.20000000', compared_source: 'coinmarketcap' },
+      },
+    ]);
+    // The feed goes on from it.
+    advance(60_000);
+    fake.setPrice('USDT', 24.5);
+    expect(await rateService.refresh()).toEqual({ status: 'updated', priceGhs: '24.50000000' });
+    expect(await rateService.acceptRefusedPrice(id, ADMIN)).toMatchObject({ status: 'already_accepted' });
+  });
+
+  it('a refused price the feed overtook is not accepted', async () => {
+    const rateService = service();
+    await rateService.refresh();
+    fake.setPrice('USDT', 40);
+    advance(60_000);
+    const refused = await rateService.refresh();
+    fake.setPrice('USDT', 15.4);
+    advance(60_000);
+    await rateService.refresh();
+    expect(await rateService.acceptRefusedPrice(refused.status === 'refused' ? (refused.alert?.id ?? 0) : 0, ADMIN)).toMatchObject({ status: 'superseded' });
+    expect((await rateService.currentPrice())?.priceGhs).toBe('15.40000000');
+    expect(await rateService.acceptRefusedPrice(999_999, ADMIN)).toEqual({ status: 'not_found' });
+  });
+
+  it('CoinMarketCap is asked by id, and an asset without one is refused before asking', async () => {
+    fake.setPrice('BTC', 1_200_000);
+    expect(await cmc().fetchPriceGhs('BTC')).toBe('1200000');
+    await expect(cmc().fetchPriceGhs('DOGE')).rejects.toThrow('CoinMarketCap has no id for DOGE');
+    expect(fake.requests.map((request) => request.path)).toEqual(['/v2/cryptocurrency/quotes/latest?id=1&convert=GHS']);
+  });
 
   it('moves within 50% are accepted', async () => {
     const rateService = service();

@@ -1,4 +1,3 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
 import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { databaseIsReachable } from '../../src/db/health.ts';
 import { createDatabasePool } from '../../src/db/setup/pool.ts';
 import { createUpdateSequencer } from '../../src/services/platform/updateSequencing.ts';
 import type { SendingLimits } from '../../src/telegram/apiPlugins.ts';
+import { startPolling } from '../../src/telegram/polling.ts';
 import { startWebhookServer } from '../../src/webhook.ts';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -118,7 +118,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const inFlight = new InFlightUpdates();
   // As main.ts does in webhook mode: each chat's updates are ordered across instances too.
   const lockPool = options.webhookSecret ? await createDatabasePool(options.db.url, { maxPoolSize: 5 }) : undefined;
-  const { bot, notifications, cards, jobs } = createBot({
+  const { bot, notifications, cards, jobs, updateLedger } = createBot({
     config,
     logger,
     services,
@@ -141,7 +141,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
     stopReceiving = () => new Promise((resolve) => server.close(resolve));
   } else {
-    const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 1 }, silent: true, retryInterval: 50 } });
+    const { runner } = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
     stopReceiving = () => runner.stop() ?? Promise.resolve();
   }
   const clock = options.clock ?? (() => new Date());

@@ -31,11 +31,17 @@ export class PaneDriver {
     this.root = page.locator(`[data-pane="${key}"]`);
   }
 
-  /** The latest message bubble containing the text, once it is shown. */
+  /**
+   * The latest message bubble containing the text, once it is shown, and that bubble from then on: a message
+   * arriving later with the same text (the bot quoting an answer) is not taken for it.
+   */
   async message(text: string | RegExp, timeout = 10_000): Promise<Locator> {
-    const found = this.root.locator('.message', { hasText: text }).last();
-    await found.waitFor({ timeout });
-    return found;
+    return this.#pinned(this.root.locator('.message', { hasText: text }), timeout);
+  }
+
+  /** The latest message this pane's person sent containing the text, once it is shown (not the bot's echo of it). */
+  async sent(text: string | RegExp, timeout = 10_000): Promise<Locator> {
+    return this.#pinned(this.root.locator('.message.mine', { hasText: text }), timeout);
   }
 
   async type(text: string): Promise<void> {
@@ -46,9 +52,11 @@ export class PaneDriver {
     await this.root.page().waitForFunction((element) => (element as { value: string }).value === '', await input.elementHandle());
   }
 
-  /** Taps an inline button of the latest message containing `text`. */
-  async tap(text: string | RegExp, button: string | RegExp): Promise<void> {
-    await (await this.message(text)).locator('.inline-button', { hasText: button }).click();
+  /** Taps the button of the latest message containing `text` that has it (a question answered earlier lost its buttons). */
+  async tap(text: string | RegExp, button: string | RegExp, timeout = 10_000): Promise<void> {
+    const named = { hasText: button };
+    const withButton = this.root.locator('.message', { hasText: text }).filter({ has: this.root.page().locator('.inline-button', named) });
+    await withButton.last().locator('.inline-button', named).click({ timeout });
   }
 
   async pressKeyboard(button: string): Promise<void> {
@@ -57,5 +65,11 @@ export class PaneDriver {
 
   async attach(file: string): Promise<void> {
     await this.root.locator('.file-input').setInputFiles(file);
+  }
+
+  /** The latest of `messages` once there is one, found once and then held by its id. */
+  async #pinned(messages: Locator, timeout: number): Promise<Locator> {
+    const id = await messages.last().getAttribute('data-id', { timeout });
+    return this.root.locator(`.message[data-id="${id}"]`);
   }
 }

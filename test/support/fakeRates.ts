@@ -12,12 +12,17 @@ export interface RecordedRequest {
 }
 
 const COINGECKO_ASSETS: Record<string, string> = { tether: 'USDT', 'usd-coin': 'USDC', bitcoin: 'BTC', ethereum: 'ETH' };
+/** CoinMarketCap's ids of the coins the fake knows (https://coinmarketcap.com/api/documentation: use the id, not the symbol). */
+const COINMARKETCAP_ASSETS: Record<string, string> = { '825': 'USDT', '3408': 'USDC', '1': 'BTC', '1027': 'ETH' };
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** CoinMarketCap and CoinGecko on loopback, so no test touches the internet. */
+/**
+ * CoinMarketCap and CoinGecko on loopback, so no test touches the internet. Both are asked by coin id only, as a
+ * price must be: a symbol names several coins on CoinMarketCap, so the fake refuses a query by symbol.
+ */
 export class FakeRates {
   readonly requests: RecordedRequest[] = [];
   readonly #server: Server;
@@ -78,10 +83,15 @@ export class FakeRates {
       return price === null || price === undefined ? {} : { price };
     };
     if (isCmc) {
-      const symbol = url.searchParams.get('symbol') ?? '';
+      const id = url.searchParams.get('id');
+      const symbol = COINMARKETCAP_ASSETS[id ?? ''];
+      if (url.searchParams.has('symbol') || !symbol) {
+        const error_message = id === null ? 'the fake answers by coin id only ("id"): a symbol names several coins' : `Invalid value for "id": "${id}"`;
+        return sendJson(response, 400, { status: { error_code: 400, error_message } });
+      }
       return sendJson(response, 200, {
         status: { error_code: 0, error_message: null },
-        data: { [symbol]: [{ id: 825, symbol, quote: { GHS: { ...priceOf(symbol), last_updated: new Date().toISOString() } } }] },
+        data: { [id ?? '']: { id: Number(id), symbol, quote: { GHS: { ...priceOf(symbol), last_updated: new Date().toISOString() } } } },
       });
     }
     const id = url.searchParams.get('ids') ?? '';

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger.ts';
+import type { DecisionResult } from '../../src/services/approvals/approvals.ts';
 import type { PayoutDetails } from '../../src/services/wallet/payouts.ts';
 import { createServices, type AppServices as Services } from '../../src/modules.ts';
 import { Big } from '../../src/services/common/amounts.ts';
@@ -102,6 +103,21 @@ export async function walletOf(db: TestDatabase, userId: number): Promise<Wallet
   );
   if (!wallet) throw new Error(`no wallet for user ${userId}`);
   return wallet;
+}
+
+/**
+ * Pays a withdrawal out as an admin does: claims it ("I'm paying this"), then Paid with the payout reference. The
+ * outcome of Paid; a claim that does not apply throws.
+ */
+export async function payOut(
+  services: Pick<Services, 'approvals'>,
+  id: number,
+  from: { id: number; first_name: string } = ADMIN,
+  payoutReference = 'MP250602.0900.A12345',
+): Promise<DecisionResult> {
+  const claimed = await services.approvals.claim({ kind: 'withdrawal', id, from });
+  if (claimed.outcome !== 'applied') throw new Error(`claim withdrawal ${id}: ${claimed.outcome}`);
+  return services.approvals.decide({ kind: 'withdrawal', id, action: 'approve', from, payoutReference });
 }
 
 async function approve(services: Services, kind: string, id: number): Promise<void> {

@@ -3,12 +3,14 @@ import type { BotContext } from '../../context.ts';
 import type { RequestFacts } from '../../services/approvals/approvalKind.ts';
 import type { DecisionRequest } from '../../services/approvals/approvals.ts';
 import { DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
+import { PAYOUT_REFERENCE } from '../../scenes/approvals/payoutReference.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
 import type { CardView } from '../../telegram/cards.ts';
 import { editQuietly } from '../../telegram/errors.ts';
-import { alreadyDecidedText, CARD_CALLBACK, cardKeyboard, declineReasonKeyboard } from './cardText.ts';
-import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
+import { alreadyDecidedText, CARD_CALLBACK, cardKeyboard, cardSteps, claimHolderText, declineReasonKeyboard, takeOverKeyboard } from './cardText.ts';
+import { claimText, publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
 
+const PAYOUT_VERBS = new Set(['c', 'p', 'l', 't', 'k']);
 const ACTIONS: Partial<Record<string, DecisionRequest['action']>> = { a: 'approve', r: 'start_review', x: 'decline' };
 
 /**
@@ -48,10 +50,16 @@ async function handleCardTap(
     await ctx.answerCallbackQuery({ text: alreadyDecidedText(card, view), show_alert: true });
     return;
   }
+  if (rules.payoutClaims && PAYOUT_VERBS.has(verb) && (await payoutTap(ctx, deps, card, view, verb, Number(indexText)))) return;
+  if (verb === 'd' && card.claim) {
+    const mine = card.claim.adminTelegramId === ctx.from.id;
+    const text = mine ? 'You are paying this out: tap ↩️ Release first if you will not pay it, then Decline.' : `${claimHolderText(card.claim)}: it cannot be declined while claimed.`;
+    await ctx.answerCallbackQuery({ text, show_alert: true });
+    return;
+  }
   if (verb === 'd' || verb === 'b') {
     // The reason is chosen on the card the admin tapped; the decision is taken with the reason.
-    const steps = { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined };
-    const keyboard = verb === 'd' ? declineReasonKeyboard(card, view) : cardKeyboard(card, view, steps);
+    const keyboard = verb === 'd' ? declineReasonKeyboard(card, view) : cardKeyboard(card, view, cardSteps(rules));
     await editQuietly(ctx.editMessageReplyMarkup(keyboard ? { reply_markup: keyboard } : {}));
     await ctx.answerCallbackQuery(verb === 'd' ? { text: 'Choose a reason.' } : {});
     return;
@@ -70,12 +78,59 @@ async function handleCardTap(
   await decideAndPublish(ctx, deps, { kind, id, action, from: ctx.from, reason });
 }
 
+/**
+ * A payout's own buttons: I'm paying this (c), Paid (p, which asks the payout reference), Release (l), Take over (t,
+ * which asks to confirm) and the confirmed take-over (k<holder>). True when the tap was handled.
+ */
+async function payoutTap(
+  ctx: BotContext & { from: NonNullable<BotContext['from']> },
+  deps: DecisionDeps,
+  card: RequestFacts,
+  view: CardView<unknown>,
+  verb: string,
+  holder: number,
+): Promise<boolean> {
+  const request = { kind: card.kind, id: card.id, from: ctx.from };
+  if (verb === 'p') {
+    // Only the claimer is asked for the reference; the decision checks the claim again when it is typed.
+    if (card.claim?.adminTelegramId !== ctx.from.id) {
+      const text = card.claim ? `${claimHolderText(card.claim)}: only they can tap ${view.approveLabel}.` : "Nobody is paying this out yet. Tap 💸 I'm paying this before you pay it out.";
+      await ctx.answerCallbackQuery({ text, show_alert: true });
+      return true;
+    }
+    await ctx.answerCallbackQuery({ text: 'Type the payout reference in the chat.' });
+    await ctx.conversation.enter(PAYOUT_REFERENCE, card.kind, card.id);
+    return true;
+  }
+  if (verb === 't') {
+    if (!card.claim || card.claim.adminTelegramId === ctx.from.id) {
+      await ctx.answerCallbackQuery({ text: card.claim ? 'You are paying this out already.' : "Nobody is paying this out now: tap 💸 I'm paying this.", show_alert: true });
+      return true;
+    }
+    // The confirmation replaces the tapped card's buttons, and names whose claim it takes.
+    await editQuietly(ctx.editMessageReplyMarkup({ reply_markup: takeOverKeyboard(card, card.claim) }));
+    await ctx.answerCallbackQuery({
+      text: `${claimHolderText(card.claim)}. Take it over only if you know they have not paid it: if you both pay, the money goes out twice.`,
+      show_alert: true,
+    });
+    return true;
+  }
+  const action = verb === 'c' ? 'claim' : verb === 'l' ? 'release' : 'take_over';
+  const result =
+    action === 'claim' ? await deps.approvals.claim(request) : action === 'release' ? await deps.approvals.release(request) : await deps.approvals.takeOver({ ...request, holder });
+  const outcome = claimText(result, view, action, ctx.from.id);
+  if (outcome.alreadyDecided) await refreshTappedCard(ctx, deps, card.kind, card.id);
+  await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
+  if (outcome.applied) deps.cards.kick();
+  return true;
+}
+
 /** The answer comes once the decision has committed, and says what happened; the card's edit goes out from the queue. */
 async function decideAndPublish(ctx: BotContext, deps: DecisionDeps, request: DecisionRequest): Promise<void> {
   const outcome = await takeDecision(deps, request);
   if (outcome.alreadyDecided) await refreshTappedCard(ctx, deps, request.kind, request.id);
   await ctx.answerCallbackQuery({ text: outcome.text, show_alert: outcome.alert });
-  if (outcome.applied) publishDecision(deps, outcome);
+  if (outcome.applied || outcome.cardChanged) publishDecision(deps, outcome);
 }
 
 /**

@@ -1,13 +1,16 @@
 import { InlineKeyboard } from 'grammy';
-import type { RequestFacts } from '../../services/approvals/approvalKind.ts';
+import type { ApprovalKind, Claim, RequestFacts } from '../../services/approvals/approvalKind.ts';
 import type { CardView, Requester } from '../../telegram/cards.ts';
 import { formatDateTime, formatWhen } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 
 /** Callback data of card buttons: `ap:<kind>:<id>:<verb>`, ids only (well under Telegram's 64 bytes). */
 export const CARD_CALLBACK = /^ap:([a-z_]+):(\d+):([a-z])(\d*)$/;
-/** Approve, decline (choose a reason), start review, decline with reason x<index>, other reason, back, follow-up. */
-export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f';
+/**
+ * Approve, decline (choose a reason), start review, decline with reason x<index>, other reason, back, follow-up; a
+ * payout's claim ("I'm paying this"), Paid, release, take over (asks), and the confirmed take-over k<holder's id>.
+ */
+export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f' | 'c' | 'p' | 'l' | 't' | 'k';
 
 export function cardData(kind: string, id: number, verb: CardVerb, index?: number): string {
   return `ap:${kind}:${id}:${verb}${index ?? ''}`;
@@ -24,6 +27,7 @@ function requesterFields(user: Requester): [string, string][] {
 }
 
 function statusLine(card: RequestFacts, view: CardView<unknown>): string {
+  if (card.status === 'pending' && card.claim) return `💸 Being paid out by ${card.claim.by}`;
   if (card.status === 'pending') return '⏳ Waiting for a decision';
   if (card.status === 'under_review') return '🔎 In review';
   if (card.status === 'completed') return `🏁 ${view.followUp?.doneLabel ?? 'Completed'}`;
@@ -48,9 +52,24 @@ function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | u
   return undefined;
 }
 
+/** "👥 1 of 2: Esi Boateng" while a request needs two admins' approval, and who approved it once it has. */
+function approvalsLine(card: RequestFacts): SafeHtml | undefined {
+  const approvals = card.approvals;
+  if (!approvals || approvals.required < 2) return undefined;
+  if (approvals.by.length === 0) return html`👥 <b>0 of ${approvals.required}</b>: two different admins must approve before the money moves`;
+  return html`👥 <b>${Math.min(approvals.by.length, approvals.required)} of ${approvals.required}</b>: ${approvals.by.join(', ')}`;
+}
+
+/** Who is paying a payout out: only they can tap Paid or Release. */
+function claimLine(card: RequestFacts): SafeHtml | undefined {
+  const claim = card.claim;
+  if (!claim || card.status !== 'pending') return undefined;
+  return html`💸 <b>${claim.by} is paying this out</b> (since ${formatDateTime(claim.at)}): only they can tap Paid or Release; it cannot be declined while claimed.`;
+}
+
 export function renderCardText(card: RequestFacts, view: CardView<unknown>): SafeHtml {
   const fields = [...requesterFields(card.requester), ...view.fields(card)].map(([label, value]) => html`<b>${label}:</b> ${value}`);
-  const decisions = [decisionLine(card, view), followUpLine(card, view)].filter((line) => line !== undefined);
+  const decisions = [approvalsLine(card), claimLine(card), decisionLine(card, view), followUpLine(card, view)].filter((line) => line !== undefined);
   return joinHtml([
     html`<b>${view.title(card)}</b>`,
     html`Status: ${statusLine(card, view)} · submitted ${formatDateTime(card.submittedAt)}`,
@@ -64,6 +83,49 @@ export function renderCardText(card: RequestFacts, view: CardView<unknown>): Saf
 export interface CardSteps {
   canStartReview: boolean;
   hasFollowUp: boolean;
+  /** A payout: claimed before it is paid (I'm paying this, Paid, Release, Take over). */
+  isPayout: boolean;
+}
+
+export function cardSteps(rules: ApprovalKind): CardSteps {
+  return { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined, isPayout: rules.payoutClaims !== undefined };
+}
+
+/** Whether the request still waits for an approval that a second admin must give. */
+function awaitsApprovals(card: RequestFacts): boolean {
+  return card.approvals !== undefined && card.approvals.by.length < card.approvals.required;
+}
+
+/** The approve button, with the approvals so far when it needs two: "✅ Approve (1 of 2)". */
+function approveButton(card: RequestFacts, label: string): string {
+  const approvals = card.approvals;
+  return approvals && approvals.required > 1 && approvals.by.length > 0 ? `✅ ${label} (${approvals.by.length} of ${approvals.required})` : `✅ ${label}`;
+}
+
+/**
+ * A pending payout's buttons: claimed, the claimer's Paid and Release, and Take over for anyone else; unclaimed,
+ * its approvals while it needs a second admin's, then "I'm paying this"; Decline while unclaimed.
+ */
+function payoutKeyboard(card: RequestFacts, view: CardView<unknown>): InlineKeyboard {
+  if (card.claim) {
+    return new InlineKeyboard()
+      .text(`✅ ${view.approveLabel}`, cardData(card.kind, card.id, 'p'))
+      .text('↩️ Release', cardData(card.kind, card.id, 'l'))
+      .row()
+      .text('🔁 Take over', cardData(card.kind, card.id, 't'));
+  }
+  const keyboard = awaitsApprovals(card)
+    ? new InlineKeyboard().text(approveButton(card, 'Approve payout'), cardData(card.kind, card.id, 'a'))
+    : new InlineKeyboard().text("💸 I'm paying this", cardData(card.kind, card.id, 'c'));
+  return keyboard.text(`❌ ${view.declineLabel}`, cardData(card.kind, card.id, 'd'));
+}
+
+/** The confirmation a take-over needs, in place of the card's buttons. */
+export function takeOverKeyboard(card: RequestFacts, claim: Claim): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(`⚠️ Yes, take it over from ${claim.by}`, cardData(card.kind, card.id, 'k', claim.adminTelegramId))
+    .row()
+    .text('↩️ Back', cardData(card.kind, card.id, 'b'));
 }
 
 /** The buttons a card offers in its state: none once decided, except the follow-up of an approved request. */
@@ -72,8 +134,9 @@ export function cardKeyboard(card: RequestFacts, view: CardView<unknown>, steps:
     return new InlineKeyboard().text(`🏁 ${view.followUp.buttonLabel}`, cardData(card.kind, card.id, 'f'));
   }
   if (card.status !== 'pending' && card.status !== 'under_review') return undefined;
+  if (steps.isPayout) return payoutKeyboard(card, view);
   const keyboard = new InlineKeyboard()
-    .text(`✅ ${view.approveLabel}`, cardData(card.kind, card.id, 'a'))
+    .text(approveButton(card, view.approveLabel), cardData(card.kind, card.id, 'a'))
     .text(`❌ ${view.declineLabel}`, cardData(card.kind, card.id, 'd'));
   if (steps.canStartReview && card.status === 'pending') keyboard.row().text('🔎 Start review', cardData(card.kind, card.id, 'r'));
   return keyboard;
@@ -96,4 +159,9 @@ export function alreadyDecidedText(card: RequestFacts, view: CardView<unknown>):
   }
   const verb = card.status === 'approved' ? view.approvedLabel : view.declinedLabel;
   return `Already ${verb.toLowerCase()} by ${decision.by} at ${when}.`;
+}
+
+/** Who holds a payout's claim, for a refusal: "Esi Boateng is paying this out (claimed at 14:02)". */
+export function claimHolderText(claim: Claim): string {
+  return `${claim.by} is paying this out (claimed at ${formatWhen(claim.at)})`;
 }

@@ -1,9 +1,13 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import { deliverCardsJob } from '../../jobs/deliverCards.ts';
+import { remindClaimedPayoutsJob } from '../../jobs/remindClaimedPayouts.ts';
 import { remindPendingRequestsJob } from '../../jobs/remindPendingRequests.ts';
 import { createDeclineReasonConversation, DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
+import { createPayoutReferenceConversation, PAYOUT_REFERENCE } from '../../scenes/approvals/payoutReference.ts';
+import type { DecisionRequest } from '../../services/approvals/approvals.ts';
 import { createPendingReminders } from '../../services/approvals/reminders.ts';
+import { SECOND_APPROVAL_FIELD } from '../../services/approvals/settingFields.ts';
 import { asAdmin } from '../../telegram/adminGuard.ts';
 import { defineModule } from '../module.ts';
 import { cardButtons } from './cardButtons.ts';
@@ -13,6 +17,7 @@ import { SHOW_CARD, showPending } from './pendingCommand.ts';
 /** Approvals: the admin card mechanism every request kind uses (buttons, typed reasons, /pending, reminders of waiting requests). */
 export const approvalsModule = defineModule({
   name: 'approvals',
+  settingFields: [SECOND_APPROVAL_FIELD],
   commands: [{ command: 'pending', description: 'Requests waiting for a decision', position: 210, adminOnly: true, adminMenuButton: '📋 Pending requests' }],
   telegram(deps) {
     const decisions: DecisionDeps = { approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger };
@@ -35,12 +40,18 @@ export const approvalsModule = defineModule({
         }
       }),
     );
-    const declineReason = createDeclineReasonConversation({
-      labelOf: (kind) => deps.cards.view(kind)?.label ?? kind,
-      decide: (request) => takeDecision(decisions, request),
-      publish: (decided) => publishDecision(decisions, decided),
-    });
-    return { composer, conversations: [{ restartCommand: 'pending', name: DECLINE_REASON, builder: declineReason }] };
+    const decide = {
+      labelOf: (kind: string) => deps.cards.view(kind)?.label ?? kind,
+      decide: (request: DecisionRequest) => takeDecision(decisions, request),
+      publish: (decided: { ownerId?: number | null }) => publishDecision(decisions, decided),
+    };
+    return {
+      composer,
+      conversations: [
+        { restartCommand: 'pending', name: DECLINE_REASON, builder: createDeclineReasonConversation(decide) },
+        { restartCommand: 'pending', name: PAYOUT_REFERENCE, builder: createPayoutReferenceConversation(decide) },
+      ],
+    };
   },
   jobs: (deps) => [
     deliverCardsJob(deps.cards),
@@ -51,5 +62,6 @@ export const approvalsModule = defineModule({
       api: deps.api,
       adminChatId: deps.config.adminChatId,
     }),
+    remindClaimedPayoutsJob({ approvals: deps.kernel.approvals, cards: deps.cards, api: deps.api, adminChatId: deps.config.adminChatId }),
   ],
 });

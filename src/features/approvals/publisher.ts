@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InputFile, InputMediaBuilder, type Api } from 'grammy';
 import type { DatabasePool } from 'slonik';
 import type { Logger } from '../../logger.ts';
@@ -6,7 +7,12 @@ import type { ApprovalService } from '../../services/approvals/approvals.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import type { CardPublisher, CardView } from '../../telegram/cards.ts';
 import { isUnchangedOrGone } from '../../telegram/errors.ts';
-import { cardKeyboard, renderCardText } from './cardText.ts';
+import { cardKeyboard, cardSteps, renderCardText } from './cardText.ts';
+
+/** What a copy of a card shows, to skip an edit that would change nothing. */
+function shownDigest(text: string, keyboard: unknown): string {
+  return createHash('sha256').update(JSON.stringify([text, keyboard ?? null])).digest('base64url');
+}
 
 /**
  * Approval cards: every kind of every module must come with its card view. The admin chat's cards go out from the
@@ -29,7 +35,7 @@ export function createCards(deps: {
     const rules = approvals.kind(kind);
     const view = views.get(kind);
     const card = rules && view ? await approvals.card(kind, id) : null;
-    return card && rules && view ? { card, view, steps: { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined } } : undefined;
+    return card && rules && view ? { card, view, steps: cardSteps(rules) } : undefined;
   }
 
   /** Photos first (one album for several), then the details with the buttons in reply to them; the card is remembered. */
@@ -45,11 +51,12 @@ export function createCards(deps: {
       if (replyTo !== undefined) await photosSent(replyTo);
     }
     const keyboard = cardKeyboard(card, view, steps);
-    const message = await api.sendMessage(chatId, renderCardText(card, view).value, {
+    const text = renderCardText(card, view).value;
+    const message = await api.sendMessage(chatId, text, {
       ...(keyboard ? { reply_markup: keyboard } : {}),
       ...(replyTo ? { reply_parameters: { message_id: replyTo } } : {}),
     });
-    await approvals.recordCardMessage(kind, id, chatId, message.message_id);
+    await approvals.recordCardMessage(kind, id, chatId, message.message_id, shownDigest(text, keyboard));
   }
 
   async function refresh(kind: string, id: number): Promise<void> {
@@ -57,13 +64,20 @@ export function createCards(deps: {
     if (!loaded) return;
     const text = renderCardText(loaded.card, loaded.view).value;
     const keyboard = cardKeyboard(loaded.card, loaded.view, loaded.steps);
+    const digest = shownDigest(text, keyboard);
     const failures: unknown[] = [];
     for (const message of await approvals.cardMessages(kind, id)) {
-      await bulkApi.editMessageText(message.chat_id, message.message_id, text, keyboard ? { reply_markup: keyboard } : {}).catch((error: unknown) => {
-        if (!isUnchangedOrGone(error)) failures.push(error);
-      });
+      if (message.shown_digest === digest) continue;
+      const edited = await bulkApi.editMessageText(message.chat_id, message.message_id, text, keyboard ? { reply_markup: keyboard } : {}).then(
+        () => true,
+        (error: unknown) => {
+          if (!isUnchangedOrGone(error)) failures.push(error);
+          return isUnchangedOrGone(error);
+        },
+      );
+      if (edited) await approvals.recordCardShown(message.chat_id, message.message_id, digest);
     }
-    // Editing again is harmless: the copies already edited answer "not modified".
+    // A retry edits only the copies not yet showing the current state.
     if (failures.length > 0) throw failures[0];
   }
 

@@ -37,7 +37,9 @@ export const withdrawalCardView: CardView<WithdrawalFacts> = {
     ['Amount', `${formatGhs(row.amount)} (reserved from the wallet)`],
     ['Pay to', describePayout(row)],
     ['Reference', row.reference],
-    ['Action', 'Pay the amount first, then tap Paid'],
+    row.payout_reference !== null
+      ? ['Payout reference', row.payout_reference]
+      : ['Action', "Tap I'm paying this, pay the amount, then tap Paid and type the payout reference"],
   ],
   pendingSummary: ({ id, details: row }) => `Withdrawal #${id}: ${formatGhs(row.amount)} to ${row.method === 'momo' ? row.momo_network : row.bank_name}`,
 };

@@ -30,11 +30,20 @@ export class WebhookDelivery {
   #next = 0;
   /** Updates that every attempt failed to deliver. */
   readonly undelivered: Update[] = [];
+  #answersToLose = 0;
 
   constructor(world: World, options: WebhookDeliveryOptions) {
     if (options.targets.length === 0) throw new Error('WebhookDelivery needs at least one target');
     this.#world = world;
     this.#options = options;
+  }
+
+  /**
+   * The bot's next answer never reaches Telegram (the instance died as it answered, or the connection broke):
+   * Telegram counts that delivery as failed and sends the same update again, as it does for any answer it lacks.
+   */
+  loseNextAnswer(): void {
+    this.#answersToLose += 1;
   }
 
   /** Sends every queued update, once a webhook is set. */
@@ -65,7 +74,9 @@ export class WebhookDelivery {
         (response) => response.status,
         () => 0,
       );
-      if (status >= 200 && status < 300) return;
+      const answered = status >= 200 && status < 300;
+      if (answered && this.#answersToLose === 0) return;
+      if (answered) this.#answersToLose -= 1;
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     }
     this.undelivered.push(update);

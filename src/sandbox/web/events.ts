@@ -5,8 +5,6 @@ import { paneView } from './view.ts';
 /** Changes come in bursts (a reply is several API calls): the page is told once per burst. */
 const BURST_MS = 40;
 const HEARTBEAT_MS = 15_000;
-/** Also compared this often, so a change whose notification was missed still reaches the page within a second. */
-const RECONCILE_MS = 1_000;
 
 interface PageState {
   notice: string | null;
@@ -15,42 +13,43 @@ interface PageState {
   panes: Record<string, string>;
 }
 
+/** What the stream shows of the sandbox. */
+export type PageSource = Pick<Sandbox, 'subscribe' | 'session' | 'panes' | 'notice' | 'clock'>;
+
 /**
  * The live stream of the page (server-sent events): first `state` with everything, then `pane` for a pane
- * whose view changed and `status` when the clock moved or a reset started or ended.
+ * whose view changed and `status` when the clock moved or a reset started or ended. Every client has been sent
+ * the same state (`#last`), so a change is told to all of them or to none.
  */
 export class PageEvents {
-  readonly #sandbox: Sandbox;
+  readonly #sandbox: PageSource;
   readonly #clients = new Set<ServerResponse>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
-  readonly #reconcile: NodeJS.Timeout;
   #last: PageState | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(sandbox: Sandbox) {
+  constructor(sandbox: PageSource) {
     this.#sandbox = sandbox;
-    const changed = () => {
+    this.#unsubscribe = sandbox.subscribe(() => {
       if (this.#clients.size > 0) this.#timer ??= setTimeout(() => this.#flush(), BURST_MS);
-    };
-    this.#unsubscribe = sandbox.subscribe(changed);
-    this.#reconcile = setInterval(changed, RECONCILE_MS);
+    });
     this.#heartbeat = setInterval(() => this.#broadcast(': heartbeat\n\n'), HEARTBEAT_MS);
   }
 
   attach(res: ServerResponse): void {
+    // The clients already here are first told of the burst still waiting: the newcomer's state becomes everyone's
+    // baseline, against which that burst would no longer show as a change.
+    const state = this.#flush();
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     this.#clients.add(res);
     res.once('close', () => this.#clients.delete(res));
-    const state = this.#state();
-    this.#last = state;
     res.write(event('state', { ...status(state), panes: Object.values(state.panes).map((json) => JSON.parse(json) as unknown) }));
   }
 
   close(): void {
     this.#unsubscribe();
     clearInterval(this.#heartbeat);
-    clearInterval(this.#reconcile);
     clearTimeout(this.#timer);
     for (const client of this.#clients) client.end();
     this.#clients.clear();
@@ -63,7 +62,9 @@ export class PageEvents {
     return { notice: this.#sandbox.notice, resetting: !session, clockOffsetMs: this.#sandbox.clock.offsetMs, panes };
   }
 
-  #flush(): void {
+  /** Tells every client what changed since `#last`; returns the state they now have. */
+  #flush(): PageState {
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     const state = this.#state();
     const last = this.#last;
@@ -72,6 +73,7 @@ export class PageEvents {
     for (const [key, json] of Object.entries(state.panes)) {
       if (last?.panes[key] !== json) this.#broadcast(`event: pane\ndata: ${json}\n\n`);
     }
+    return state;
   }
 
   #broadcast(text: string): void {

@@ -3,6 +3,7 @@ import { InlineKeyboard, type Keyboard } from 'grammy';
 import type { BotConversation, ConversationContext } from '../../context.ts';
 import { checkPersonName } from '../../services/accounts/contactDetails.ts';
 import { invalid, valid, type Checked } from '../../services/common/validation.ts';
+import { answerQuietly, editQuietly } from '../../telegram/errors.ts';
 import { addressTo, html, type SafeHtml } from '../../telegram/html.ts';
 
 export type Answer =
@@ -91,7 +92,8 @@ export async function ask<T>(conversation: BotConversation, ctx: ConversationCon
     if (checked.ok) {
       const tapped = update.callbackQuery?.message;
       if (answer.kind === 'button' && tapped) {
-        await update.api.editMessageText(tapped.chat.id, tapped.message_id, html`${text}\n\n<i>➜ ${answer.label}</i>`.value);
+        // Quietly: a tap delivered again (after a crash) finds the question already showing the choice.
+        await editQuietly(update.api.editMessageText(tapped.chat.id, tapped.message_id, html`${text}\n\n<i>➜ ${answer.label}</i>`.value));
       }
       return checked.value;
     }
@@ -120,7 +122,7 @@ async function readAnswer(
       await update.answerCallbackQuery({ text: 'That button is no longer active. Please answer the latest question.' });
       return undefined;
     }
-    await update.answerCallbackQuery();
+    await answerQuietly(update.answerCallbackQuery());
     return { kind: 'button', value: choice.value, label: choice.label };
   }
   const message = update.message;

@@ -37,6 +37,9 @@ export function createBroadcastConversation(deps: BroadcastSceneDeps) {
         placeholder: 'The message for every user',
         check: (answer) => (answer.kind === 'text' ? deps.broadcasts.prepare(answer.text, answer.entities) : invalid('Please type the message as text.')),
       });
+      // Made with the preview and saved with the question: a Confirm that comes again (the same update after a
+      // crash before the conversation was saved, or a second tap) finds the same key, so it starts nothing new.
+      const requestKey = await conversation.external(() => randomUUID());
       const audience = await conversation.external(() => deps.broadcasts.audience());
       await ctx.reply(notificationText({ title: BROADCAST_TITLE, message, format: 'html' }).value);
       const users = `${audience.toLocaleString('en-GB')} user${audience === 1 ? '' : 's'}`;
@@ -51,7 +54,6 @@ export function createBroadcastConversation(deps: BroadcastSceneDeps) {
         await ctx.reply('Cancelled; nothing was sent.');
         return;
       }
-      const requestKey = await conversation.external(() => randomUUID());
       const outcome = await conversation.external(async (outer) => {
         const started = await deps.broadcasts.start({ requestKey, message, from: { id: from.id, first_name: from.first_name, last_name: from.last_name } });
         if (started.status !== 'started') return { started: false, id: 0, recipients: 0 };

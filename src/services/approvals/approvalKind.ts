@@ -1,4 +1,5 @@
 import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
+import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import type { WaitingSource } from '../../db/readModels/waitingRequests.ts';
 import type { AdminActor } from '../accounts/admins.ts';
 import type { Notice } from '../notifications/outbox.ts';
@@ -41,6 +42,17 @@ export interface RequestFacts<D = unknown> extends PendingRequest<D> {
   decision?: { action: DecisionAction; by: string; at: Date; reason: string | null };
   /** Who took the follow-up step after the approval, and when, once someone has. */
   followUp?: { by: string; at: Date };
+  /** A payout's claim: the admin paying it out, and since when (ApprovalKind.payoutClaims). */
+  claim?: Claim;
+  /** The admins' approvals so far when it needs two (an amount at or above the second-approval threshold). */
+  approvals?: { required: number; by: readonly string[] };
+}
+
+/** Who holds a payout's claim, and since when. */
+export interface Claim {
+  adminTelegramId: number;
+  by: string;
+  at: Date;
 }
 
 /**
@@ -78,8 +90,19 @@ export interface ApprovalKind<D = unknown> {
   waiting: WaitingSource;
   /** The requests among `ids` still waiting, with their facts, oldest first. */
   listPending(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly PendingRequest<D>[]>;
-  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
+  /** For a payout kind this is Paid, by the claimer only, with the payout's reference (which the user is told). */
+  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, payoutReference?: string): Promise<DecisionNotice | null>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<DecisionNotice | null>;
   startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
   followUp?: FollowUp;
+  /**
+   * A payout (admins pay the money out by hand, as a cash withdrawal): one admin claims it before paying; only they
+   * can tap Paid (approve) or release it, and a decline needs it unclaimed. `load` fills RequestFacts.claim.
+   */
+  payoutClaims?: PayoutClaimStatements;
+  /**
+   * The GHS an approval moves (the amount, or the request's value at its quote), for the second-approval threshold;
+   * kinds that move no money (KYC) have none.
+   */
+  valueGhs?(details: D): string;
 }

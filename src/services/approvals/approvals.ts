@@ -1,11 +1,15 @@
-import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
-import { approvalCardMessages, insertApprovalCard } from '../../db/approvalCards.ts';
-import { insertAuditEntry, latestAuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
+import Big from 'big.js';
+import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import { approvalCardMessages, insertApprovalCard, recordApprovalCardShown, type CardMessage } from '../../db/approvalCards.ts';
+import { insertAuditEntry, latestAuditEntry, type AuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
+import { insertSignoff, listSignoffs, lockRequestSignoffs, readApprovalsSoFar } from '../../db/approvalSignoffs.ts';
 import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
+import { readSecondApprovalThreshold } from '../../db/settings.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import { notificationAlongside } from '../notifications/outbox.ts';
+import type { Clock } from '../platform/clock.ts';
 import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
-import type { ApprovalKind, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
+import type { ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
 import { cardRefreshWrite } from './cardQueue.ts';
 
 export type DecisionResult =
@@ -14,7 +18,46 @@ export type DecisionResult =
   | { outcome: 'not_admin' }
   | { outcome: 'own_request' }
   | { outcome: 'not_found' }
-  | { outcome: 'already_decided'; card: RequestFacts };
+  | { outcome: 'already_decided'; card: RequestFacts }
+  /** An approval counted towards the two the request needs; another admin's approval applies it. */
+  | { outcome: 'approval_recorded'; card: RequestFacts }
+  /** The same admin approved it before: it still needs another admin. */
+  | { outcome: 'already_approved_by_you'; card: RequestFacts }
+  /** A payout with the approvals it needs: the next step is a claim ("I'm paying this"), not an approval. */
+  | { outcome: 'claim_first'; card: RequestFacts }
+  /** A payout's claim stands in the way: a decline while it is claimed, or Paid by someone who does not hold it. */
+  | { outcome: 'claimed'; card: RequestFacts; claim: Claim }
+  /** Paid on a payout nobody has claimed. */
+  | { outcome: 'not_claimed'; card: RequestFacts };
+
+/** What became of a claim, a release or a take-over of a payout. */
+export type ClaimResult =
+  /** `from`: whose claim a take-over took. */
+  | { outcome: 'applied'; card: RequestFacts; from?: string }
+  | { outcome: 'not_admin' }
+  | { outcome: 'own_request' }
+  | { outcome: 'not_found' }
+  | { outcome: 'already_decided'; card: RequestFacts }
+  /** Claimed by someone (the claim given, perhaps the tapper's own). */
+  | { outcome: 'held'; card: RequestFacts; claim: Claim }
+  /** A release or take-over of a claim that is not held (any more) by whom it named. */
+  | { outcome: 'not_held'; card: RequestFacts }
+  /** The payout needs a second admin's approval before anyone may claim it. */
+  | { outcome: 'needs_approvals'; card: RequestFacts };
+
+export interface ClaimRequest {
+  kind: string;
+  id: number;
+  from: TelegramIdentity;
+}
+
+/** A claim left open long enough to remind its holder. */
+export interface ClaimToRemind {
+  kind: string;
+  id: number;
+  holder: { telegramId: number; name: string };
+  since: Date;
+}
 
 /** The queue in brief: how many requests wait of each kind, and the oldest few of all kinds. */
 export interface QueueSummary {
@@ -31,6 +74,8 @@ export interface DecisionRequest {
   action: DecisionAction;
   from: TelegramIdentity;
   reason?: string;
+  /** A payout's Paid: the MoMo transaction id or bank reference of the payment, which the user is told. */
+  payoutReference?: string;
 }
 
 /** What is decided, whoever decides it. */
@@ -68,8 +113,10 @@ export interface ApprovalService {
    * money rules: a request an admin decided first gets `already_decided`.
    */
   declineAutomatically(request: AutomaticDecline): Promise<DecisionResult>;
-  /** Remembers a message that shows a request's card, so a decision can edit every copy in place. */
-  recordCardMessage(kind: string, id: number, chatId: number, messageId: number): Promise<void>;
+  /** Remembers a message that shows a request's card (and a digest of what it shows), so a decision can edit every copy in place. */
+  recordCardMessage(kind: string, id: number, chatId: number, messageId: number, shownDigest: string): Promise<void>;
+  /** Remembers what a copy shows after an edit, so a refresh that would change nothing is not sent. */
+  recordCardShown(chatId: number, messageId: number, shownDigest: string): Promise<void>;
   /**
    * Queues an edit of the card's copies to its current state (a tap on a card already decided: it may show an old
    * state); `tapped`, the message tapped, is remembered as a copy if it was not (a post that crashed before
@@ -78,16 +125,44 @@ export interface ApprovalService {
   refreshCard(kind: string, id: number, tapped?: { chatId: number; messageId: number }): Promise<void>;
   /** Queues another copy of the card at the bottom of the admin chat (an admin asked to see it there). */
   repostCard(kind: string, id: number): Promise<void>;
-  cardMessages(kind: string, id: number): Promise<readonly { chat_id: number; message_id: number }[]>;
+  cardMessages(kind: string, id: number): Promise<readonly CardMessage[]>;
+  /** "I'm paying this": claims a payout for the admin, once it has the approvals it needs; audited. */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** The claimer gives a payout back unpaid; audited. */
+  release(request: ClaimRequest): Promise<ClaimResult>;
+  /** Another admin takes over the claim `holder` has (after confirming they want to); audited. */
+  takeOver(request: ClaimRequest & { holder: number }): Promise<ClaimResult>;
+  /**
+   * The claims left open over 30 minutes whose holder was not reminded in the last 30, marked as reminded at `now`
+   * (so one instance reminds each).
+   */
+  claimsToRemind(now: Date): Promise<readonly ClaimToRemind[]>;
+  /** A reminder marked at `now` could not be sent: the next run sends it. */
+  forgetClaimReminder(claim: ClaimToRemind, now: Date): Promise<void>;
 }
+
+/** A claim left this long is reminded to its holder, and again as often while it stays open. */
+export const CLAIM_REMIND_AFTER_MS = 30 * 60_000;
 
 const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review'];
 /** The admin Telegram id of decisions the product made itself (no Telegram user has id 0); details say `automatic`. */
 export const AUTOMATIC_ACTOR_ID = 0;
 const REASON_MAX_LENGTH = 500;
+/** Admins' approvals a request needs at or above the second-approval threshold. */
+const FOUR_EYES = 2;
 
-export function createApprovalService(deps: { pool: DatabasePool; admins: AdminService; kinds: readonly ApprovalKind[] }): ApprovalService {
-  const { pool, admins } = deps;
+/** How a decision's transaction ended, before the card is read back. */
+type Step =
+  | { step: 'applied'; entry: AuditRow }
+  | { step: 'not_applied' }
+  | { step: 'approval_recorded' }
+  | { step: 'already_approved_by_you' }
+  | { step: 'claim_first' };
+
+const isOpen = (card: RequestFacts) => card.status === 'pending' || card.status === 'under_review';
+
+export function createApprovalService(deps: { pool: DatabasePool; admins: AdminService; kinds: readonly ApprovalKind[]; clock: Clock }): ApprovalService {
+  const { pool, admins, clock } = deps;
   const byKind = new Map(deps.kinds.map((kind) => [kind.kind, kind]));
 
   function withDecision(facts: Omit<RequestFacts, 'decision'>, entry: AuditRow | null, followUp: AuditRow | null): RequestFacts {
@@ -106,19 +181,39 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     const implementation = byKind.get(kind);
     if (!implementation) return null;
     const followUpAction = implementation.followUp?.action;
+    const movesMoney = implementation.valueGhs !== undefined;
     // Independent reads, on separate connections, so an admin's tap waits for the slowest rather than the sum.
-    const [facts, decision, followUp] = await Promise.all([
+    const [facts, decision, followUp, approvals] = await Promise.all([
       implementation.load(pool, id),
       known && !known.isFollowUp ? known.entry : latestAuditEntry(pool, kind, id, DECISIONS),
       known?.isFollowUp ? known.entry : followUpAction ? latestAuditEntry(pool, kind, id, [followUpAction]) : null,
+      movesMoney ? readApprovalsSoFar(pool, kind, id) : null,
     ]);
-    return facts ? withDecision(facts, decision, followUp) : null;
+    if (!facts) return null;
+    const card = withDecision(facts, decision, followUp);
+    const required = approvals ? approvalsRequired(implementation, card, approvals.threshold) : 1;
+    return approvals && (required > 1 || approvals.by.length > 0) ? { ...card, approvals: { required, by: approvals.by } } : card;
+  }
+
+  /** How many admins must approve the request: two when it moves at least the threshold (0 = off), else one. */
+  function approvalsRequired(implementation: ApprovalKind, facts: Omit<RequestFacts, 'decision'>, threshold: string): number {
+    const value = implementation.valueGhs?.(facts.details);
+    return value !== undefined && new Big(threshold).gt(0) && new Big(value).gte(threshold) ? FOUR_EYES : 1;
+  }
+
+  /** The approvals the request needs as its row stands in `tx`; one when it is not found. */
+  async function approvalsRequiredNow(tx: CommonQueryMethods, implementation: ApprovalKind, id: number): Promise<number> {
+    if (!implementation.valueGhs) return 1;
+    const threshold = await readSecondApprovalThreshold(tx);
+    if (!new Big(threshold).gt(0)) return 1;
+    const facts = await implementation.load(tx, id);
+    return facts ? approvalsRequired(implementation, facts, threshold) : 1;
   }
 
   function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
     switch (request.action) {
       case 'approve':
-        return implementation.approve(tx, request.id, admin);
+        return implementation.approve(tx, request.id, admin, request.payoutReference);
       case 'decline':
         return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
       case 'start_review':
@@ -126,6 +221,61 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       case 'follow_up':
         return implementation.followUp?.apply(tx, request.id, admin) ?? null;
     }
+  }
+
+  /** The guarded decision, and when it applied its audit row with the user's notice and the card's refresh (one statement). */
+  async function applyAudited(
+    tx: DatabaseTransactionConnection,
+    implementation: ApprovalKind,
+    request: DecisionStep,
+    admin: AdminActor,
+    audit: { action: string; reason: string | null; details?: AuditEntry['details'] },
+  ): Promise<Step> {
+    const told = await apply(implementation, tx, request, admin, audit.reason);
+    if (!told) return { step: 'not_applied' };
+    const entry: AuditEntry = { subjectKind: request.kind, subjectId: request.id, admin, ...audit };
+    return { step: 'applied', entry: await insertAuditEntry(tx, entry, [notificationAlongside(told.userId, told.notice), cardRefreshWrite(request.kind, request.id)]) };
+  }
+
+  /** An approval that counts towards the two a request needs and moves nothing: recorded and audited, the card refreshed. */
+  async function recordApproval(tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, count: number): Promise<Step> {
+    await insertSignoff(tx, request.kind, request.id, admin, clock());
+    const details = { approvals: count, required: FOUR_EYES };
+    await insertAuditEntry(tx, { subjectKind: request.kind, subjectId: request.id, action: 'sign_off', admin, details }, [cardRefreshWrite(request.kind, request.id)]);
+    return { step: 'approval_recorded' };
+  }
+
+  /**
+   * An approval. Above the second-approval threshold the first admin's is recorded and the second, different,
+   * admin's applies it (the same admin twice counts once); the approvals of one request are counted under a lock,
+   * so two admins at once make two. A payout's approvals only open it for a claim; its Paid (with the payout
+   * reference) is the claimer's, whatever the approvals, which came before the claim.
+   */
+  async function approve(tx: DatabaseTransactionConnection, implementation: ApprovalKind, request: DecisionStep, admin: AdminActor): Promise<Step> {
+    const isPayout = implementation.payoutClaims !== undefined;
+    const paid = { action: 'approve', reason: null };
+    if (isPayout && request.payoutReference !== undefined) return applyAudited(tx, implementation, request, admin, { ...paid, details: { payout_reference: request.payoutReference } });
+    const required = await approvalsRequiredNow(tx, implementation, request.id);
+    if (required === 1) return isPayout ? { step: 'claim_first' } : applyAudited(tx, implementation, request, admin, paid);
+    await lockRequestSignoffs(tx, request.kind, request.id);
+    const facts = await implementation.load(tx, request.id);
+    if (!facts || (facts.status !== 'pending' && facts.status !== 'under_review')) return { step: 'not_applied' };
+    const signoffs = await listSignoffs(tx, request.kind, request.id);
+    if (signoffs.some((signoff) => signoff.admin_telegram_id === admin.telegramId)) return { step: 'already_approved_by_you' };
+    if (signoffs.length + 1 < required) return recordApproval(tx, request, admin, signoffs.length + 1);
+    if (isPayout) return signoffs.length >= required ? { step: 'claim_first' } : recordApproval(tx, request, admin, signoffs.length + 1);
+    const step = await applyAudited(tx, implementation, request, admin, { ...paid, details: { second_approval_after: signoffs.map((signoff) => signoff.admin_name).join(', ') } });
+    if (step.step === 'applied') await insertSignoff(tx, request.kind, request.id, admin, clock());
+    return step;
+  }
+
+  /** Why a decision did not apply to a request that may still be open: a payout's claim, or someone decided first. */
+  function refusal(implementation: ApprovalKind, request: DecisionStep, admin: AdminActor, card: RequestFacts): DecisionResult {
+    if (isOpen(card) && implementation.payoutClaims) {
+      if (card.claim && (request.action === 'decline' || card.claim.adminTelegramId !== admin.telegramId)) return { outcome: 'claimed', card, claim: card.claim };
+      if (!card.claim && request.action === 'approve') return { outcome: 'not_claimed', card };
+    }
+    return { outcome: 'already_decided', card };
   }
 
   /** One guarded decision in its transaction with its audit row, then the request as it now stands. */
@@ -138,23 +288,60 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     // Notices put a full stop after the reason; one the admin typed would make two.
     const reason = request.reason?.trim().replace(/\.+$/u, '').trimEnd().slice(0, REASON_MAX_LENGTH) ?? null;
     const action = request.action === 'follow_up' ? implementation.followUp?.action : request.action;
-    // The audit row of the decision applied, or null when it was not (someone decided first).
-    const entry = !action
-      ? null
-      : await pool.transaction(async (tx) => {
-          const told = await apply(implementation, tx, request, admin, reason);
-          if (!told) return null;
-          const audit = { subjectKind: request.kind, subjectId: request.id, action, admin, reason, ...(automatic ? { details: { automatic } } : {}) };
-          // The audit row, the user's notice and the card's refresh in one statement.
-          return insertAuditEntry(tx, audit, [notificationAlongside(told.userId, told.notice), cardRefreshWrite(request.kind, request.id)]);
-        });
+    const step: Step = !action
+      ? { step: 'not_applied' }
+      : await pool.transaction((tx) =>
+          request.action === 'approve'
+            ? approve(tx, implementation, request, admin)
+            : applyAudited(tx, implementation, request, admin, { action, reason, ...(automatic ? { details: { automatic } } : {}) }),
+        );
+    const entry = step.step === 'applied' ? step.entry : undefined;
     const current = await card(request.kind, request.id, entry ? { entry, isFollowUp: request.action === 'follow_up' } : undefined);
     if (!current) return { outcome: 'not_found' };
-    return entry ? { outcome: 'applied', card: current, ownerId: current.requester.id } : { outcome: 'already_decided', card: current };
+    switch (step.step) {
+      case 'applied':
+        return { outcome: 'applied', card: current, ownerId: current.requester.id };
+      case 'not_applied':
+        return refusal(implementation, request, admin, current);
+      default:
+        return { outcome: step.step, card: current };
+    }
   }
 
+  /** A claim, release or take-over: the guarded change and its audit row with the card's refresh, then the card; `why` words a refusal. */
+  async function changeClaim(
+    request: ClaimRequest,
+    change: (tx: DatabaseTransactionConnection, implementation: ApprovalKind, admin: AdminActor) => Promise<AuditEntry | null>,
+    why: (card: RequestFacts, admin: AdminActor) => ClaimResult,
+  ): Promise<ClaimResult> {
+    const implementation = byKind.get(request.kind);
+    if (!implementation?.payoutClaims) return { outcome: 'not_found' };
+    const admin = await admins.actorFor(request.from);
+    if (!admin) return { outcome: 'not_admin' };
+    if (admin.userId !== null && (await implementation.ownerId(pool, request.id)) === admin.userId) return { outcome: 'own_request' };
+    const entry = await pool.transaction(async (tx) => {
+      const audit = await change(tx, implementation, admin);
+      if (audit) await insertAuditEntry(tx, audit, [cardRefreshWrite(request.kind, request.id)]);
+      return audit;
+    });
+    const current = await card(request.kind, request.id);
+    if (!current) return { outcome: 'not_found' };
+    if (entry) return { outcome: 'applied', card: current, ...(typeof entry.details?.from === 'string' ? { from: entry.details.from } : {}) };
+    if (!isOpen(current)) return { outcome: 'already_decided', card: current };
+    return why(current, admin);
+  }
+
+  const audited = (request: ClaimRequest, admin: AdminActor, action: string, details?: AuditEntry['details']): AuditEntry => ({
+    subjectKind: request.kind,
+    subjectId: request.id,
+    action,
+    admin,
+    ...(details ? { details } : {}),
+  });
+
   return {
-    recordCardMessage: (kind, id, chatId, messageId) => insertApprovalCard(pool, { kind, requestId: id, chatId, messageId }),
+    recordCardMessage: (kind, id, chatId, messageId, shownDigest) => insertApprovalCard(pool, { kind, requestId: id, chatId, messageId, shownDigest }),
+    recordCardShown: (chatId, messageId, shownDigest) => recordApprovalCardShown(pool, chatId, messageId, shownDigest),
     cardMessages: (kind, id) => approvalCardMessages(pool, kind, id),
     refreshCard: (kind, id, tapped) =>
       pool.transaction(async (tx) => {
@@ -200,6 +387,54 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       if (admin.userId !== null && (await implementation.ownerId(pool, request.id)) === admin.userId) return { outcome: 'own_request' };
       return applyDecision(implementation, request, admin);
     },
+
+    claim: (request) =>
+      changeClaim(
+        request,
+        async (tx, implementation, admin) => {
+          // Both approvals come before the claim: nobody pays out before two have agreed.
+          const signoffs = (await approvalsRequiredNow(tx, implementation, request.id)) > 1 ? FOUR_EYES : 0;
+          const claimed = await implementation.payoutClaims?.claim(tx, request.kind, request.id, admin, clock(), signoffs);
+          return claimed ? audited(request, admin, 'claim') : null;
+        },
+        (card) => (card.claim ? { outcome: 'held', card, claim: card.claim } : { outcome: 'needs_approvals', card }),
+      ),
+
+    release: (request) =>
+      changeClaim(
+        request,
+        async (tx, implementation, admin) =>
+          (await implementation.payoutClaims?.release(tx, request.id, admin.telegramId)) ? audited(request, admin, 'release') : null,
+        (card) => (card.claim ? { outcome: 'held', card, claim: card.claim } : { outcome: 'not_held', card }),
+      ),
+
+    takeOver: (request) =>
+      changeClaim(
+        request,
+        async (tx, implementation, admin) => {
+          if (request.holder === admin.telegramId) return null;
+          const from = await implementation.payoutClaims?.takeOver(tx, request.id, admin, request.holder, clock());
+          return from ? audited(request, admin, 'take_over', { from, from_telegram_id: request.holder }) : null;
+        },
+        (card) => (card.claim ? { outcome: 'held', card, claim: card.claim } : { outcome: 'not_held', card }),
+      ),
+
+    async claimsToRemind(now) {
+      const before = new Date(now.getTime() - CLAIM_REMIND_AFTER_MS);
+      const lists = await Promise.all(
+        deps.kinds.map(async (implementation) =>
+          (await implementation.payoutClaims?.claimDueReminders(pool, before, before, now) ?? []).map((row) => ({
+            kind: implementation.kind,
+            id: row.id,
+            holder: { telegramId: row.claimed_by_telegram_id, name: row.claimed_by_name },
+            since: row.claimed_at,
+          })),
+        ),
+      );
+      return lists.flat();
+    },
+
+    forgetClaimReminder: async (claim, now) => byKind.get(claim.kind)?.payoutClaims?.forgetReminder(pool, claim.id, now),
 
     async declineAutomatically({ kind, id, reason, by }) {
       const implementation = byKind.get(kind);

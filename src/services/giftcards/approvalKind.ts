@@ -75,6 +75,8 @@ export function createGiftCardKind(deps: { clock: Clock; codes: Sealer }): Appro
         details: { ...order, code: null, codeUnreadable: false },
       })),
 
+    valueGhs: (order) => order.payout_ghs,
+
     async approve(tx, id) {
       const order = await step(tx, id, { from: 'pending', to: 'approved' });
       if (!order) return null;

@@ -2,10 +2,9 @@ import type { CommonQueryMethods } from 'slonik';
 import { closeOpenOrder, updateOrderFill, type CloseReason, type OrderRow } from '../../db/orders.ts';
 import { insertPlatformLedgerEntry } from '../../db/platformLedgerEntries.ts';
 import { insertTrade, type TradeRow } from '../../db/trades.ts';
-import { lockTradingMetrics, updateTradingMetrics } from '../../db/userMetrics.ts';
+import { countMarketTrade } from '../../db/userMetrics.ts';
 import { Big, CRYPTO_DECIMALS, GHS_DECIMALS } from '../common/amounts.ts';
 import { moveFunds, type FundsMovement } from '../wallet/ledger.ts';
-import { afterBuy, afterSell } from './averageCost.ts';
 import { fillTotal, reservationOf, sellerFee } from './rules.ts';
 
 /** Ledger rows of a market order's owner refer to that order. */
@@ -47,21 +46,6 @@ async function recordFill(tx: CommonQueryMethods, order: OrderRow, amount: strin
   return updated;
 }
 
-async function recordMetrics(tx: CommonQueryMethods, userId: number, trade: TradeRow, side: 'BUY' | 'SELL'): Promise<void> {
-  const before = await lockTradingMetrics(tx, userId);
-  const position = { position: before.market_position, cost: before.market_cost_ghs, profit: before.total_profit };
-  const after =
-    side === 'BUY' ? afterBuy(position, trade.amount, trade.total) : afterSell(position, trade.amount, new Big(trade.total).minus(trade.fee_ghs).toString());
-  await updateTradingMetrics(tx, userId, {
-    total_trades: before.total_trades + 1,
-    total_volume: new Big(before.total_volume).plus(trade.total).toFixed(CRYPTO_DECIMALS),
-    total_profit: after.profit,
-    market_position: after.position,
-    market_cost_ghs: after.cost,
-    last_trade_at: trade.created_at,
-  });
-}
-
 /**
  * Settles one fill between an incoming order and a resting one (both open and locked, of different users),
  * at the resting order's price: the trade row, crypto seller → buyer, GHS buyer → seller less the fee, the fee
@@ -92,22 +76,24 @@ export async function settleFill(tx: CommonQueryMethods, incoming: OrderRow, res
   if (refund.lt(0)) throw new Error(`market: order ${buy.id} reserved too little for trade ${trade.id}`);
 
   const buyer = { kind: ORDER_KIND, id: buy.id };
-  await move(tx, { userId: buy.user_id, changes: { cedis_reserved: `-${total}`, crypto_available: amount }, reason: 'market_fill', reference: buyer });
+  // The crypto's value for each user's position: what the buyer paid, what the seller got after the fee.
+  await move(tx, { userId: buy.user_id, changes: { cedis_reserved: `-${total}`, crypto_available: amount }, reason: 'market_fill', reference: buyer, cryptoValueGhs: total });
   const buyerRefund = refund.toFixed(GHS_DECIMALS);
   if (refund.gt(0)) {
     await move(tx, { userId: buy.user_id, changes: { cedis_reserved: `-${buyerRefund}`, cedis_available: buyerRefund }, reason: 'market_refund', reference: buyer });
   }
+  const proceeds = new Big(total).minus(fee).toString();
   await move(tx, {
     userId: sell.user_id,
-    changes: { crypto_reserved: `-${amount}`, cedis_available: new Big(total).minus(fee).toString() },
+    changes: { crypto_reserved: `-${amount}`, cedis_available: proceeds },
     reason: 'market_fill',
     reference: { kind: ORDER_KIND, id: sell.id },
+    cryptoValueGhs: proceeds,
   });
   if (new Big(fee).gt(0)) {
     await insertPlatformLedgerEntry(tx, { account: 'fees_cedis', amount: fee, reason: 'market_fee', referenceKind: 'trade', referenceId: trade.id });
   }
-  await recordMetrics(tx, buy.user_id, trade, 'BUY');
-  await recordMetrics(tx, sell.user_id, trade, 'SELL');
+  for (const userId of [buy.user_id, sell.user_id]) await countMarketTrade(tx, userId, { totalGhs: trade.total, at: trade.created_at });
 
   const [incomingAfter, restingAfter] = incoming.order_type === 'BUY' ? [buyAfter, sellAfter] : [sellAfter, buyAfter];
   return { trade, incoming: incomingAfter, resting: restingAfter, buyerRefund };

@@ -4,6 +4,7 @@ import {
   markNotificationFailed,
   markNotificationSent,
   releaseClaimedNotifications,
+  renewNotificationClaims,
   tryLockBulkDelivery,
   unlockBulkDelivery,
   type DueNotification,
@@ -54,7 +55,10 @@ export interface NotificationDelivery {
 // notification (deliverTo) waits behind two seconds of a backlog at most.
 const BATCH_SIZE = 25;
 // A claimed row is skipped by other deliveries this long; a process that dies holding it delays it by at most this.
-const LEASE_SECONDS = 120;
+// The lease starts again right before the send, and the send is abandoned before the lease ends (Telegram's pace,
+// a 429's retry_after five times over), so no other delivery can claim a row while its send may still go out.
+const LEASE_SECONDS = 360;
+const SEND_DEADLINE_SECONDS = 300;
 const MAX_ATTEMPTS = 8;
 
 /** Retry after 30 s, 1 min, 2 min … capped at an hour. */
@@ -69,7 +73,8 @@ interface Selection {
 
 export function createNotificationDelivery(deps: {
   pool: DatabasePool;
-  send: (notification: OutgoingNotification) => Promise<void>;
+  /** Sends one notification; a send still waiting when `deadline` aborts must not reach Telegram. */
+  send: (notification: OutgoingNotification, deadline: AbortSignal) => Promise<void>;
   logger: Logger;
 }): NotificationDelivery {
   const { pool, send, logger } = deps;
@@ -86,13 +91,13 @@ export function createNotificationDelivery(deps: {
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof RecipientUnreachableError && notification.telegram_id !== null) {
       await setBotBlocked(pool, notification.telegram_id, true);
-      await markNotificationFailed(pool, notification.id, reason, null);
+      await markNotificationFailed(pool, notification, reason, null);
     } else if (error instanceof RateLimitedError) {
-      await markNotificationFailed(pool, notification.id, reason, error.retryAfterSeconds, false);
+      await markNotificationFailed(pool, notification, reason, error.retryAfterSeconds, false);
       logger.warn({ notification_id: notification.id, retry_in_s: error.retryAfterSeconds }, 'Telegram asked to slow down; notification rescheduled');
     } else {
       const retry = notification.attempts >= MAX_ATTEMPTS ? null : retryDelaySeconds(notification.attempts);
-      await markNotificationFailed(pool, notification.id, reason, retry);
+      await markNotificationFailed(pool, notification, reason, retry);
       logger.warn({ notification_id: notification.id, attempts: notification.attempts, retry_in_s: retry, err: error }, 'notification not delivered');
     }
   }
@@ -100,18 +105,29 @@ export function createNotificationDelivery(deps: {
   /** Sends one claimed notification; true when it was delivered. */
   async function deliver(notification: DueNotification): Promise<boolean> {
     if (notification.telegram_id === null || notification.blocked) {
-      await markNotificationFailed(pool, notification.id, 'the user cannot receive messages (blocked the bot)', null);
+      await markNotificationFailed(pool, notification, 'the user cannot receive messages (blocked the bot)', null);
       return false;
     }
     const { telegram_id: telegramId, title, message, format, photo } = notification;
     try {
-      await send({ telegramId, title, message, format, photo });
+      await send({ telegramId, title, message, format, photo }, AbortSignal.timeout(SEND_DEADLINE_SECONDS * 1000));
     } catch (error) {
       await recordFailure(notification, error);
       return false;
     }
-    await markNotificationSent(pool, notification.id);
+    if (!(await markNotificationSent(pool, notification))) logger.warn({ notification_id: notification.id }, 'notification sent after its claim was taken over');
     return true;
+  }
+
+  /**
+   * The claims of a batch that still hold their rows, renewed right before the batch goes out: a batch may wait
+   * past its lease (a slow one before it), and another delivery may have claimed and sent its rows meanwhile.
+   */
+  async function stillHeld(batch: readonly DueNotification[]): Promise<DueNotification[]> {
+    const held = await renewNotificationClaims(pool, batch, LEASE_SECONDS);
+    const lost = batch.filter((notification) => !held.has(notification.id));
+    if (lost.length > 0) logger.info({ notification_ids: lost.map((notification) => notification.id) }, 'notifications left to the delivery that took over their claims');
+    return batch.filter((notification) => held.has(notification.id));
   }
 
   /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
@@ -125,13 +141,13 @@ export function createNotificationDelivery(deps: {
       // Each batch goes to the pace while the one before is still going out, and the next is claimed once that one
       // is done: the pace never runs dry between batches (a wait for the last answer of one would cost a tenth of
       // the rate), and at most two batches are claimed and not sent.
-      const sending = Promise.all(due.map(deliver));
+      const sending = stillHeld(due).then((held) => Promise.all(held.map(deliver)));
       delivered += count(await previous);
       previous = sending;
       const next = await claim();
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
       if (backlogStopped) {
-        await releaseClaimedNotifications(pool, next.map((notification) => notification.id));
+        await releaseClaimedNotifications(pool, next);
         break;
       }
       due = next;

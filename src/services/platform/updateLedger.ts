@@ -10,8 +10,8 @@ const RECORD_INTERVAL_MS = 1000;
 const REMEMBERED_IDS = 10_000;
 
 /**
- * Which updates were handled, so one Telegram delivers again is skipped, and the polled updates a stop left
- * unfinished, for the next start. In polling mode update ids only grow, so only an id at or below the highest
+ * Which updates were handled, so one Telegram delivers again is skipped, and the polled updates parked for the
+ * next start (they held the polling offset too long, see telegram/polling.ts). In polling mode update ids only grow, so only an id at or below the highest
  * recorded before this start can be a redelivery and costs a statement; with a webhook (several instances may
  * share the ids) every id not handled here is looked up.
  */
@@ -23,7 +23,7 @@ export interface UpdateLedger {
   flush(): Promise<void>;
   storeUnfinished(updates: readonly StoredUpdate[]): Promise<void>;
   unfinished(): Promise<StoredUpdate[]>;
-  /** The stored updates handled at last. */
+  /** Parked updates handled at last. */
   dropUnfinished(updateIds: readonly number[]): Promise<void>;
   forgetBefore(before: Date): Promise<number>;
 }

@@ -56,9 +56,15 @@ function toPrice(api: string, value: number | undefined, asset: string): string 
   return price;
 }
 
-// CMC v2 answers a list per symbol, as several coins may share one.
+/**
+ * CoinMarketCap's ids of the assets the desk may trade: a symbol is not unique there (several coins call themselves
+ * USDT), so prices are asked for by id.
+ */
+export const COINMARKETCAP_IDS: Record<string, number> = { USDT: 825, USDC: 3408, BTC: 1, ETH: 1027 };
+
+// Asked by id, CMC v2 answers one object per id.
 const cmcQuotesSchema = z.object({
-  data: z.record(z.string(), z.array(z.object({ quote: z.object({ GHS: z.object({ price: priceSchema }) }) }))),
+  data: z.record(z.string(), z.object({ id: z.number(), symbol: z.string(), quote: z.object({ GHS: z.object({ price: priceSchema }) }) })),
 });
 
 export function createCoinMarketCapProvider(options: { baseUrl: string; apiKey: string | undefined; timeoutMs?: number }): RateProvider {
@@ -66,10 +72,14 @@ export function createCoinMarketCapProvider(options: { baseUrl: string; apiKey: 
   return {
     source: 'coinmarketcap',
     async fetchPriceGhs(asset) {
+      const id = COINMARKETCAP_IDS[asset];
+      if (id === undefined) throw new Error(`CoinMarketCap has no id for ${asset}`);
       if (!apiKey) throw new Error('CMC_API_KEY is not set');
-      const url = `${baseUrl}/v2/cryptocurrency/quotes/latest?symbol=${encodeURIComponent(asset)}&convert=GHS`;
+      const url = `${baseUrl}/v2/cryptocurrency/quotes/latest?id=${id}&convert=GHS`;
       const body = parseBody('CoinMarketCap', cmcQuotesSchema, await getJson('CoinMarketCap', url, { 'X-CMC_PRO_API_KEY': apiKey }, timeoutMs));
-      return toPrice('CoinMarketCap', body.data[asset]?.[0]?.quote.GHS.price, asset);
+      const coin = body.data[String(id)];
+      if (coin && (coin.id !== id || coin.symbol !== asset)) throw new Error(`CoinMarketCap answered for ${coin.symbol} (id ${coin.id}), not ${asset} (id ${id})`);
+      return toPrice('CoinMarketCap', coin?.quote.GHS.price, asset);
     },
   };
 }

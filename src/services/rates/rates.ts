@@ -1,6 +1,7 @@
 import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../../db/adminAuditLog.ts';
-import { insertRate, latestRate, type RateSource } from '../../db/rates.ts';
+import { insertRate, latestRate, type RateRow, type RateSource } from '../../db/rates.ts';
+import { acceptRefusedPrice, findRefusedPrice, insertRefusedPriceIfDue, type RefusedPriceRow } from '../../db/refusedLivePrices.ts';
 import { clearRateStaleAlert, markManualPriceReminded, markRateStaleAlerted, readSettings } from '../../db/settings.ts';
 import type { Logger } from '../../logger.ts';
 import type { AdminService, TelegramIdentity } from '../accounts/admins.ts';
@@ -17,10 +18,30 @@ export const STALE_AFTER_MS = 15 * 60_000;
 /** In manual mode the admins are reminded once a day while the price they set is older than this. */
 export const MANUAL_PRICE_REMINDER_MS = 24 * 60 * 60_000;
 
-/** A live price this far (as a fraction) from the last one is taken for a glitch, not a market move. */
+/** A live price this far (as a fraction) from the price it is compared with is taken for a glitch, not a market move. */
 const MAX_JUMP = new Big('0.5');
+/** A live price is compared with the last live one while that is younger than this, else with the newest of any source. */
+const LIVE_REFERENCE_MS = 24 * 60 * 60_000;
+/** While live prices are refused, the admins are told at most this often. */
+const REFUSAL_ALERT_EVERY_MS = 60 * 60_000;
 
-export type RefreshResult = { status: 'updated'; priceGhs: string } | { status: 'manual' } | { status: 'failed'; reason: string };
+export type { RefusedPriceRow };
+
+export type RefreshResult =
+  | { status: 'updated'; priceGhs: string }
+  | { status: 'manual' }
+  | { status: 'failed'; reason: string }
+  /** Too far from the price it was compared with; `alert` is set when the admins are to be told now (and may accept it). */
+  | { status: 'refused'; reason: string; alert: RefusedPriceRow | null };
+
+export type AcceptResult =
+  | { status: 'accepted'; refused: RefusedPriceRow }
+  | { status: 'not_admin' }
+  | { status: 'not_found' }
+  /** Accepted by an admin before. */
+  | { status: 'already_accepted'; refused: RefusedPriceRow }
+  /** A live price came after it (the feed came back, or a later one was accepted): it is out of date. */
+  | { status: 'superseded'; refused: RefusedPriceRow };
 
 export interface CurrentPrice {
   priceGhs: string;
@@ -32,6 +53,8 @@ export interface CurrentPrice {
 export interface RateService {
   /** Fetches the price from the live source chosen in settings; a failure changes nothing and is logged. */
   refresh(): Promise<RefreshResult>;
+  /** An admin accepts a refused live price (guarded, audited): it is stored as the live price it was. */
+  acceptRefusedPrice(id: number, from: TelegramIdentity): Promise<AcceptResult>;
   /** An admin's price (audited): the newest price until the next successful fetch, whatever the live source. */
   setManualPrice(text: string, from: TelegramIdentity): Promise<Checked<string>>;
   /** The newest price; `db` lets a transaction read it on its own connection. */
@@ -85,6 +108,17 @@ export function createRateService(deps: {
     };
   };
 
+  /**
+   * What a fetched price is checked against: the last live price while it is under 24 hours old (so a mistyped
+   * manual price never blocks the feed that corrects it), otherwise the newest price of any source (after months
+   * of prices set by hand, the market has moved since the last live one).
+   */
+  const referencePrice = async (now: Date): Promise<RateRow | null> => {
+    const live = await latestRate(pool, asset, { liveOnly: true });
+    if (live && now.getTime() - live.fetched_at.getTime() < LIVE_REFERENCE_MS) return live;
+    return latestRate(pool, asset);
+  };
+
   return {
     async refresh() {
       const { live_rate_source: source } = await readSettings(pool);
@@ -97,17 +131,46 @@ export function createRateService(deps: {
       } catch (error) {
         return failed(source, error instanceof Error ? error.message : String(error));
       }
-      // Compared with the last fetched price: a mistyped manual price must not block the feed that corrects it.
-      const latest = await latestRate(pool, asset, { liveOnly: true });
-      if (latest && new Big(fetched).minus(latest.price_ghs).abs().gt(new Big(latest.price_ghs).times(MAX_JUMP))) {
-        return failed(source, `${fetched} GHS is more than 50% away from the last price, ${latest.price_ghs} GHS`);
+      const now = clock();
+      const reference = await referencePrice(now);
+      if (reference && new Big(fetched).minus(reference.price_ghs).abs().gt(new Big(reference.price_ghs).times(MAX_JUMP))) {
+        const reason = `${fetched} GHS is more than 50% away from the last price, ${reference.price_ghs} GHS (${reference.source})`;
+        logger.warn({ source, asset, reason }, 'live price refused');
+        const alert = await insertRefusedPriceIfDue(
+          pool,
+          { asset, source: provider.source, priceGhs: fetched, fetchedAt: now, comparedWith: { priceGhs: reference.price_ghs, source: reference.source, fetchedAt: reference.fetched_at } },
+          new Date(now.getTime() - REFUSAL_ALERT_EVERY_MS),
+        );
+        return { status: 'refused', reason, alert };
       }
       const priceGhs = await pool.transaction(async (tx) => {
-        const stored = await insertRate(tx, { asset, source: provider.source, priceGhs: fetched, fetchedAt: clock(), setByAdminId: null });
+        const stored = await insertRate(tx, { asset, source: provider.source, priceGhs: fetched, fetchedAt: now, setByAdminId: null });
         await clearRateStaleAlert(tx);
         return stored;
       });
       return { status: 'updated', priceGhs };
+    },
+
+    async acceptRefusedPrice(id, from) {
+      const admin = await admins.actorFor(from);
+      if (!admin) return { status: 'not_admin' };
+      return pool.transaction(async (tx): Promise<AcceptResult> => {
+        const accepted = await acceptRefusedPrice(tx, id, { byName: admin.name, at: clock() });
+        if (!accepted) {
+          const refused = await findRefusedPrice(tx, id);
+          if (!refused) return { status: 'not_found' };
+          return refused.accepted_at ? { status: 'already_accepted', refused } : { status: 'superseded', refused };
+        }
+        await insertRate(tx, { asset, source: accepted.source, priceGhs: accepted.price_ghs, fetchedAt: accepted.fetched_at, setByAdminId: admin.userId });
+        await insertAuditEntry(tx, {
+          subjectKind: 'rates',
+          subjectId: accepted.id,
+          action: 'accept_live_price',
+          admin,
+          details: { asset, price: accepted.price_ghs, source: accepted.source, compared_with: accepted.compared_with_ghs, compared_source: accepted.compared_source },
+        });
+        return { status: 'accepted', refused: accepted };
+      });
     },
 
     async setManualPrice(text, from) {

@@ -44,6 +44,8 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
     waiting: waitingCryptoTransactions(type),
     listPending: async (db, ids) =>
       (await listPendingCryptoTransactions(db, type, ids)).map((row) => ({ kind: type, id: row.id, submittedAt: row.created_at, details: { ...row, asset } })),
+    // Its value at the quote it was made at.
+    valueGhs: (row) => row.cedis_amount,
 
     async approve(tx, id) {
       const row = await decidePendingCryptoTransaction(tx, id, type, { status: 'approved', decidedAt: clock() });
@@ -51,12 +53,13 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
       const reference = { kind: type, id };
       const moved =
         type === 'buy'
-          ? await moveFunds(tx, { userId: row.user_id, changes: { crypto_available: row.crypto_amount }, reason: 'buy_approved', reference })
+          ? await moveFunds(tx, { userId: row.user_id, changes: { crypto_available: row.crypto_amount }, reason: 'buy_approved', reference, cryptoValueGhs: row.cedis_amount })
           : await moveFunds(tx, {
               userId: row.user_id,
               changes: { crypto_reserved: `-${row.crypto_amount}`, cedis_available: row.cedis_amount },
               reason: 'sell_approved',
               reference,
+              cryptoValueGhs: row.cedis_amount,
             });
       if (!moved) throw new Error(`${type} ${id}: the reserved funds are missing`);
       return { userId: row.user_id, notice: type === 'buy' ? tradingNotices.buyApproved(row, asset) : tradingNotices.sellApproved(row) };

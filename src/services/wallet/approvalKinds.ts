@@ -1,10 +1,12 @@
 import { decidePendingDeposit, findDeposit, findDepositWithRequester, listPendingDeposits, waitingDeposits, type DepositRow } from '../../db/cashDeposits.ts';
 import {
-  decidePendingWithdrawal,
+  declineUnclaimedWithdrawal,
   findWithdrawal,
   findWithdrawalWithRequester,
   listPendingWithdrawals,
+  payClaimedWithdrawal,
   waitingWithdrawals,
+  withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
@@ -29,6 +31,7 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
     ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
     waiting: waitingDeposits,
     listPending: async (db, ids) => (await listPendingDeposits(db, ids)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
+    valueGhs: (row) => row.amount,
     async approve(tx, id) {
       const row = await decidePendingDeposit(tx, id, { status: 'approved', decidedAt: clock() });
       if (!row) return null;
@@ -44,7 +47,10 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
   };
 }
 
-/** Withdrawals: the admin pays out first, then approval ("Paid") takes the reserved cedis; a decline releases them. */
+/**
+ * Withdrawals, a payout: one admin claims it ("I'm paying this"), pays it out, then approval ("Paid", with the MoMo
+ * transaction id or bank reference) takes the reserved cedis; a decline, of an unclaimed one only, releases them.
+ */
 export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts> {
   return {
     kind: 'withdrawal',
@@ -53,14 +59,21 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
       const found = await findWithdrawalWithRequester(db, id);
       if (!found) return null;
       const { row, requester } = found;
-      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row };
+      const claim =
+        row.claimed_by_telegram_id !== null && row.claimed_by_name !== null && row.claimed_at !== null
+          ? { claim: { adminTelegramId: row.claimed_by_telegram_id, by: row.claimed_by_name, at: row.claimed_at } }
+          : {};
+      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row, ...claim };
     },
     ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
     waiting: waitingWithdrawals,
     listPending: async (db, ids) =>
       (await listPendingWithdrawals(db, ids)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
-    async approve(tx, id) {
-      const row = await decidePendingWithdrawal(tx, id, { status: 'approved', decidedAt: clock() });
+    payoutClaims: withdrawalClaims,
+    valueGhs: (row) => row.amount,
+    async approve(tx, id, admin, payoutReference) {
+      if (payoutReference === undefined) throw new Error(`withdrawal ${id}: Paid needs the payout reference`);
+      const row = await payClaimedWithdrawal(tx, id, { claimer: admin.telegramId, payoutReference, decidedAt: clock() });
       if (!row) return null;
       const reference = { kind: 'withdrawal', id };
       const paid = await moveFunds(tx, { userId: row.user_id, changes: { cedis_reserved: `-${row.amount}` }, reason: 'withdrawal_paid', reference });
@@ -68,7 +81,7 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
       return { userId: row.user_id, notice: walletNotices.withdrawalPaid(row) };
     },
     async decline(tx, id, _admin, reason) {
-      const row = await decidePendingWithdrawal(tx, id, { status: 'declined', declineReason: reason, decidedAt: clock() });
+      const row = await declineUnclaimedWithdrawal(tx, id, { declineReason: reason, decidedAt: clock() });
       if (!row) return null;
       const released = await moveFunds(tx, {
         userId: row.user_id,

@@ -19,7 +19,7 @@ export const walletNotices = {
   withdrawalPaid: (row: WithdrawalRow): Notice => ({
     type: 'WITHDRAWAL_PAID',
     title: 'Withdrawal paid',
-    message: `Your withdrawal ${row.reference} of ${formatGhs(row.amount)} has been paid to ${describePayout(row)}.`,
+    message: `Your withdrawal ${row.reference} of ${formatGhs(row.amount)} has been paid to ${describePayout(row)}.${row.payout_reference ? ` Payout reference: ${row.payout_reference} (quote it if you need to ask your bank or network about it).` : ''}`,
   }),
   withdrawalDeclined: (row: WithdrawalRow, reason: string): Notice => ({
     type: 'WITHDRAWAL_DECLINED',

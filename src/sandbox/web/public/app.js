@@ -54,9 +54,10 @@ class PaneController {
   }
 
   async act(action, body) {
+    const replied = this.replyTo;
     try {
       const result = await post(`/api/panes/${this.key}/${action}`, body);
-      this.setReply(null);
+      this.replyDone(replied);
       return result;
     } catch (error) {
       this.toast(error.message);
@@ -91,13 +92,19 @@ class PaneController {
     input.value = '';
     if (!file) return;
     const query = new URLSearchParams({ name: file.name });
-    if (this.replyTo) query.set('replyTo', String(this.replyTo.id));
+    const replied = this.replyTo;
+    if (replied) query.set('replyTo', String(replied.id));
     try {
       await post(`/api/panes/${this.key}/upload?${query}`, file, file.type || 'application/octet-stream');
-      this.setReply(null);
+      this.replyDone(replied);
     } catch (error) {
       this.toast(error.message);
     }
+  }
+
+  /** The message went out: its reply is done, unless the bot's next forced question already took the composer. */
+  replyDone(replied) {
+    if (this.replyTo === replied) this.setReply(null);
   }
 
   setReply(id, sender) {

@@ -1,0 +1,97 @@
+import { Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import { PolledUpdates } from '../src/telegram/polling.ts';
+import { FakeTelegram } from './support/fakeTelegram/index.ts';
+
+const updates = (...ids: number[]): Update[] => ids.map((update_id) => ({ update_id }));
+const ids = (list: readonly Update[]) => list.map((update) => update.update_id);
+
+describe('the polling offset', () => {
+  it('stays at the lowest update not handled while later ones finish first', () => {
+    const polled = new PolledUpdates();
+    expect(polled.offset).toBe(0);
+    expect(ids(polled.take(updates(10, 11, 12, 13)))).toEqual([10, 11, 12, 13]);
+    expect(polled.offset).toBe(10);
+
+    polled.finished(12);
+    polled.finished(11);
+    expect(polled.offset).toBe(10);
+    polled.finished(10);
+    // 11 and 12 are done too: the offset moves to the first one still in flight.
+    expect(polled.offset).toBe(13);
+    polled.finished(13);
+    expect(polled.offset).toBe(14);
+    expect(polled.heldCount).toBe(0);
+  });
+
+  it('takes as new only the updates above the newest fetched: those in flight come back and are not handled twice', () => {
+    const polled = new PolledUpdates();
+    polled.take(updates(20, 21, 22));
+    polled.finished(21);
+    // Telegram returns everything from the offset on, the ones in flight and the one handled among them included.
+    expect(ids(polled.take(updates(20, 21, 22, 23)))).toEqual([23]);
+    expect(ids(polled.take(updates(20, 21, 22, 23)))).toEqual([]);
+    expect(polled.heldCount).toBe(4);
+    expect(polled.unhandled).toBe(3);
+    polled.finished(20);
+    expect(polled.offset).toBe(22);
+    expect(polled.heldCount).toBe(2);
+  });
+
+  it('wakes a waiting poll when the offset moves, not when a later update finishes', async () => {
+    const polled = new PolledUpdates();
+    polled.take(updates(30, 31));
+    let woken = false;
+    const waiting = polled.whenMoved(10_000, new AbortController().signal).then(() => (woken = true));
+    polled.finished(31);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woken).toBe(false);
+    polled.finished(30);
+    await waiting;
+    expect(polled.offset).toBe(32);
+  });
+
+  it('parks the updates holding the offset once more than 90 fetched updates wait from them on', () => {
+    const polled = new PolledUpdates();
+    polled.take(updates(...Array.from({ length: 90 }, (_, index) => 100 + index)));
+    for (let id = 102; id < 190; id += 1) if (id !== 150) polled.finished(id);
+    expect(polled.toPark()).toEqual([]);
+
+    polled.take(updates(190, 191));
+    // 100 holds 92 updates back and 101 holds 91: both go; 150 holds only 42.
+    expect(ids(polled.toPark())).toEqual([100, 101]);
+    polled.parked(updates(100, 101));
+    expect(polled.offset).toBe(150);
+    expect(polled.toPark()).toEqual([]);
+    // A parked update finishing does not move the offset back; its stored copy is to be dropped.
+    expect(polled.finished(100)).toBe(true);
+    expect(polled.finished(150)).toBe(false);
+    expect(polled.offset).toBe(190);
+  });
+});
+
+describe('the fake Bot API, as Telegram', () => {
+  it('returns updates until an offset above them confirms them, at once while any is unconfirmed', async () => {
+    const tg = await FakeTelegram.start();
+    try {
+      const api = new Api(tg.token, { apiRoot: tg.apiRoot });
+      const ama = tg.createUser({ id: 72001, first_name: 'Ama' });
+      await ama.send('one');
+      await ama.send('two');
+      await ama.send('three');
+      const [first, second, third] = await api.getUpdates({ timeout: 0 });
+      const [firstId = 0, secondId = 0, thirdId = 0] = [first, second, third].map((update) => update?.update_id);
+      expect([secondId - firstId, thirdId - secondId]).toEqual([1, 1]);
+      // Not confirmed: they come again, from the offset on; a long poll answers at once.
+      const started = Date.now();
+      expect((await api.getUpdates({ offset: secondId, timeout: 30 })).map((update) => update.update_id)).toEqual([secondId, thirdId]);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(tg.pendingUpdates.map((update) => update.update_id)).toEqual([secondId, thirdId]);
+      expect(await api.getUpdates({ offset: thirdId + 1, timeout: 0 })).toEqual([]);
+      expect(tg.pendingUpdates).toEqual([]);
+    } finally {
+      await tg.stop();
+    }
+  });
+});
