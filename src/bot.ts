@@ -154,13 +154,25 @@ export function createBot(deps: BotDependencies): BotApp {
     }),
   );
   // After the conversations plugin has read this update's state (which tells whether one expired).
+  // Leaving a buy or deposit (an expiry, /cancel, a menu button) names the payment requests it left awaiting.
+  const leavingPayments = {
+    awaitingPayment: (userId: number) => services.payments.awaiting(userId),
+    paymentFlows: new Set(parts.flatMap((part) => (part.conversations ?? []).flatMap((entry) => (entry.showsPayment ? [entry.name] : [])))),
+  };
   const restartCommands = new Map(parts.flatMap((part) => (part.conversations ?? []).map((entry) => [entry.name, entry.restartCommand ?? entry.name] as const)));
-  bot.use(expiredConversationNotice({ takeExpired: (key) => deps.conversationStore.takeExpired(key), menu, restartCommands }));
+  bot.use(
+    expiredConversationNotice({
+      takeExpired: (key) => deps.conversationStore.takeExpired(key),
+      menu,
+      restartCommands,
+      ...leavingPayments,
+    }),
+  );
   bot.use(traceActiveConversations);
   // Before the conversations themselves, so they work in the middle of one.
-  bot.use(cancelFeature(menu));
+  bot.use(cancelFeature(menu, leavingPayments));
   bot.use(helpFeature(menu));
-  bot.use(menuButtonLeavesConversation(menu));
+  bot.use(menuButtonLeavesConversation(menu, leavingPayments));
   for (const { conversations: entries = [] } of parts) {
     for (const { name, builder } of entries) bot.use(createConversation(builder, name));
   }

@@ -15,6 +15,7 @@ import { walletModule } from './features/wallet/index.ts';
 import { createApprovalService } from './services/approvals/approvals.ts';
 import { createSharedServices, type ServiceDependencies } from './services/index.ts';
 import { createHistoryService } from './services/wallet/history.ts';
+import { createPaymentService } from './services/wallet/payments.ts';
 
 /**
  * The product's domains. Adding one: a folder in features/, scenes/ and services/ (plus its db/ files and a
@@ -64,6 +65,7 @@ export function createServices(deps: ServiceDependencies, modules: readonly BotM
       clock: shared.clock,
     }),
     history: createHistoryService({ pool: shared.pool, sources: modules.flatMap((module) => module.history?.sources ?? []) }),
+    payments: createPaymentService(shared),
   };
   return { ...kernel, ...own };
 }

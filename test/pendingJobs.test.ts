@@ -5,11 +5,10 @@ import { createPendingReminders } from '../src/services/approvals/reminders.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, pendingBuyInChat, pendingDepositInChat, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { cardFor, expectLedgerMatchesWallets, pendingBuyInChat, pendingDepositInChat, setPrice, TestClock, verifiedUser } from './support/flows.ts';
 
 const ADMIN_ID = 930001;
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const REMINDER = 'waiting over 30 minutes';
 
 let db: TestDatabase;
@@ -126,50 +125,5 @@ describe('reminders of waiting requests', () => {
     tg.failNext('sendMessage', { error_code: 400, description: 'Bad Request: not enough rights to send text messages to the chat' }, { chatId: ADMIN_CHAT_ID });
     await expect(remindAt(start, 100)).rejects.toThrow(/not enough rights/);
     expect(await remindAt(start, 110)).toBeDefined();
-  });
-});
-
-describe('buys left unpaid', () => {
-  it('are declined as expired after 24 hours: the card says so, the user is told, nothing moves; and when it races an admin, one of them decides', async () => {
-    const start = clock.now().getTime();
-    const yaw = await newUser('Yaw');
-    const efua = await newUser('Efua');
-    const stale = await pendingBuy(yaw);
-    clock.advance(2 * HOUR);
-    const decided = await pendingBuy(efua);
-    const staleCard = await cardFor(tg, stale);
-
-    clock.advance(start + 24 * HOUR - MINUTE - clock.now().getTime());
-    await bot.runJob('expire-unpaid-buys');
-    expect((await db.query('SELECT status FROM crypto_transactions WHERE reference = $1', [stale]))[0]).toEqual({ status: 'pending' });
-
-    clock.advance(MINUTE);
-    await bot.runJob('expire-unpaid-buys');
-    await tg.waitForEdit(ADMIN_CHAT_ID, staleCard.message_id, 'Declined by Automatic expiry');
-    const edited = tg.message(ADMIN_CHAT_ID, staleCard.message_id);
-    expect(edited?.text).toContain('Reason: No payment was confirmed within 24 hours, so it expired');
-    expect(edited?.reply_markup).toBeUndefined();
-    await tg.waitForMessage(yaw.id, `Your purchase ${stale} was declined. Reason: No payment was confirmed within 24 hours, so it expired. If you have paid, contact support with the reference.`);
-    expect((await db.query('SELECT status, decline_reason FROM crypto_transactions WHERE reference = $1', [stale]))[0]).toEqual({
-      status: 'declined',
-      decline_reason: 'No payment was confirmed within 24 hours, so it expired',
-    });
-    const audit = await db.query("SELECT action, admin_telegram_id, admin_name, details FROM admin_audit_log WHERE subject_kind = 'buy' ORDER BY id");
-    expect(audit).toEqual([{ action: 'decline', admin_telegram_id: '0', admin_name: 'Automatic expiry', details: { automatic: true } }]);
-    expect((await balances(db, yaw)).balance_crypto).toBe('0.00000000');
-
-    // The other buy's 24 hours run out while an admin approves it: exactly one of them decides it.
-    clock.advance(start + 26 * HOUR - clock.now().getTime());
-    const [{ id: decidedId } = { id: 0 }] = await db.query<{ id: number }>('SELECT id FROM crypto_transactions WHERE reference = $1', [decided]);
-    const [expiry, approval] = await Promise.all([
-      bot.runJob('expire-unpaid-buys').then(() => db.query("SELECT count(*)::int AS n FROM admin_audit_log WHERE subject_kind = 'buy' AND details ? 'automatic'")),
-      bot.services.approvals.decide({ kind: 'buy', id: decidedId, action: 'approve', from: { id: ADMIN_ID, first_name: 'Yaa' } }),
-    ]);
-    const [row] = await db.query<{ status: string }>('SELECT status FROM crypto_transactions WHERE id = $1', [decidedId]);
-    const automaticDeclines = Number(expiry[0]?.n) - 1; // the first buy's expiry is one of them
-    expect(approval.outcome === 'applied').toBe(automaticDeclines === 0);
-    expect(row?.status).toBe(approval.outcome === 'applied' ? 'approved' : 'declined');
-    expect(await db.query("SELECT count(*)::int AS n FROM admin_audit_log WHERE subject_kind = 'buy' AND subject_id = $1", [decidedId])).toEqual([{ n: 1 }]);
-    expect((await balances(db, efua)).balance_crypto).toBe(row?.status === 'approved' ? '32.23726627' : '0.00000000');
   });
 });

@@ -145,24 +145,33 @@ describe('buying', () => {
   });
 });
 
-describe('an expired buy quote', () => {
-  it('is renewed for the cedis the user was told to pay, since they may have paid already', async () => {
+describe('a buy paid after its quote ran out', () => {
+  it('is recorded at its quote once the user reports paying, never refused for the price or the limits: the card flags what changed', async () => {
     await setPrice(bot, '15.20', ADMIN_ID);
     const adjoa = await newUser('Adjoa');
     await adjoa.send('/buy');
     await adjoa.send('25 USDT');
     await adjoa.tap(await tg.waitForMessage(adjoa.id, 'How will you pay?'), '📱 Mobile money');
     const payment = await tg.waitForMessage(adjoa.id, 'Pay exactly GHS 387.75 by mobile money');
+    const reference = referenceIn(payment, 'BUY');
+    // Meanwhile the price moves, the quote runs out and the admins lower the largest amount.
     await setPrice(bot, '16.00', ADMIN_ID);
     clock.advance(11 * MINUTE);
-    await adjoa.tap(payment, '✅ I have paid');
-    const notice = await tg.waitForMessage(adjoa.id, 'Your quote expired, so here is a fresh one for the same GHS 387.75');
-    expect(notice.text).toContain('you now receive 23.75919117 USDT. If you already paid, do not pay again');
-    const renewed = await tg.waitForMessage(adjoa.id, 'Pay exactly GHS 387.75 by mobile money');
-    expect(renewed.text).toContain('You receive: 23.75919117 USDT'); // 387.75 / 16.32, rounded down
-    expect(referenceIn(renewed, 'BUY')).toBe(referenceIn(payment, 'BUY'));
-    await adjoa.tap(renewed, '✅ I have paid');
-    await tg.waitForMessage(adjoa.id, 'is waiting for our team to confirm your payment');
+    const [limits] = await db.query<{ max_amount_ghs: string }>('SELECT max_amount_ghs FROM settings');
+    await db.query('UPDATE settings SET max_amount_ghs = 300');
+    try {
+      await adjoa.tap(payment, '✅ I have paid');
+      await tg.waitForMessage(adjoa.id, `Your purchase ${reference} is waiting for our team to confirm your payment`);
+      const card = await cardFor(tg, reference);
+      expect(card.text).toContain('Receives: 25.00000000 USDT');
+      expect(card.text).toMatch(/⚠️ Quote: reported paid after it expired at \d{2}:\d{2}; approving records the quoted rate/);
+      expect(card.text).toContain('⚠️ Limits: now GHS 50.00 to GHS 300.00; the buy was within them when it was made');
+      await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+      await tg.waitForMessage(adjoa.id, `Your purchase ${reference} is complete: 25.00000000 USDT is now in your wallet.`);
+      expect((await balances(db, adjoa)).balance_crypto).toBe('25.00000000');
+    } finally {
+      await db.query('UPDATE settings SET max_amount_ghs = $1', [limits?.max_amount_ghs]);
+    }
   });
 });
 

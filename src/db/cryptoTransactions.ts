@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { columnsOf } from './commonRows.ts';
 import { decidePendingRow, type Decision } from './guardedDecision.ts';
 import { requestWithRequester, type RequesterRow } from './requesters.ts';
-import type { HistorySource } from './readModels/userHistory.ts';
+import { AWAITING_PAYMENT, type HistorySource } from './readModels/userHistory.ts';
 import type { WaitingSource } from './readModels/waitingRequests.ts';
 
 export const cryptoTransactionSchema = z.object({
@@ -24,6 +24,10 @@ export const cryptoTransactionSchema = z.object({
   payment_proof: z.string().nullable(),
   decline_reason: z.string().nullable(),
   decided_at: z.date().nullable(),
+  /** Buys: when the user said they paid; null while the buy awaits their payment (no card yet). Null for sells. */
+  reported_paid_at: z.date().nullable(),
+  /** Buys: when the admins were told it was reported paid 24 hours ago and still not confirmed. */
+  overdue_flagged_at: z.date().nullable(),
 });
 const cryptoTransactionColumns = columnsOf(cryptoTransactionSchema);
 export type CryptoTransactionRow = z.infer<typeof cryptoTransactionSchema>;
@@ -40,7 +44,6 @@ export interface NewCryptoTransaction {
   spreadPercent: string;
   quotedAt: Date;
   quoteExpiresAt: Date;
-  paymentProof: string | null;
   createdAt: Date;
 }
 
@@ -48,11 +51,11 @@ export async function insertCryptoTransaction(db: CommonQueryMethods, request: N
   return db.one(sql.type(cryptoTransactionSchema)`
     INSERT INTO crypto_transactions (
       user_id, type, cedis_amount, crypto_amount, rate, status, payment_method, reference, created_at,
-      market_price, spread_percent, quoted_at, quote_expires_at, payment_proof
+      market_price, spread_percent, quoted_at, quote_expires_at
     ) VALUES (
       ${request.userId}, ${request.type}, ${request.cedisAmount}, ${request.cryptoAmount}, ${request.rate}, 'pending',
       ${request.paymentMethod}, ${request.reference}, ${request.createdAt.toISOString()}, ${request.marketPrice},
-      ${request.spreadPercent}, ${request.quotedAt.toISOString()}, ${request.quoteExpiresAt.toISOString()}, ${request.paymentProof}
+      ${request.spreadPercent}, ${request.quotedAt.toISOString()}, ${request.quoteExpiresAt.toISOString()}
     )
     RETURNING ${cryptoTransactionColumns}
   `);
@@ -77,14 +80,19 @@ export async function findCryptoTransactionByReference(db: CommonQueryMethods, r
   return db.maybeOne(sql.type(cryptoTransactionSchema)`SELECT ${cryptoTransactionColumns} FROM crypto_transactions WHERE reference = ${reference}`);
 }
 
+/** Buys wait for an admin once the user reported paying them (since then); sells from when they were made. */
 export function waitingCryptoTransactions(type: 'buy' | 'sell'): WaitingSource {
-  return sql.fragment`SELECT id, created_at AS submitted_at FROM crypto_transactions WHERE type = ${type} AND status = 'pending'`;
+  return type === 'buy'
+    ? sql.fragment`SELECT id, reported_paid_at AS submitted_at FROM crypto_transactions WHERE type = 'buy' AND status = 'pending' AND reported_paid_at IS NOT NULL`
+    : sql.fragment`SELECT id, created_at AS submitted_at FROM crypto_transactions WHERE type = 'sell' AND status = 'pending'`;
 }
 
-/** The buys or sells among `ids` that are still pending, oldest first (a prepared statement: the admins' queue lists them often). */
+/** The buys or sells among `ids` waiting for an admin, oldest first (a prepared statement: the admins' queue lists them often). */
 export async function listPendingCryptoTransactions(db: CommonQueryMethods, type: 'buy' | 'sell', ids: readonly number[]): Promise<readonly CryptoTransactionRow[]> {
-  return db.any(sql.prepared('pending_crypto_transactions', cryptoTransactionSchema)`
-    SELECT ${cryptoTransactionColumns} FROM crypto_transactions WHERE type = ${type} AND status = 'pending' AND id = ANY(${sql.array(ids, 'int8')}) ORDER BY created_at, id
+  return db.any(sql.prepared('pending_reported_crypto_transactions', cryptoTransactionSchema)`
+    SELECT ${cryptoTransactionColumns} FROM crypto_transactions
+     WHERE type = ${type} AND status = 'pending' AND (type = 'sell' OR reported_paid_at IS NOT NULL) AND id = ANY(${sql.array(ids, 'int8')})
+     ORDER BY coalesce(reported_paid_at, created_at), id
   `);
 }
 
@@ -95,9 +103,11 @@ export function decidePendingCryptoTransaction(
   type: 'buy' | 'sell',
   decision: Decision,
 ): Promise<CryptoTransactionRow | null> {
-  return decidePendingRow(db, 'crypto_transactions', cryptoTransactionSchema, id, decision, sql.fragment`type = ${type}`);
+  // An approval credits only a buy the user reported paid; a decline (or an expiry) takes any pending one.
+  const reported = decision.status === 'approved' && type === 'buy' ? sql.fragment`AND reported_paid_at IS NOT NULL` : sql.fragment``;
+  return decidePendingRow(db, 'crypto_transactions', cryptoTransactionSchema, id, decision, sql.fragment`type = ${type} ${reported}`);
 }
 
 export const cryptoTransactionHistory: HistorySource = (userId) => sql.fragment`
-  SELECT type AS kind, id, reference, status, cedis_amount, crypto_amount, created_at FROM crypto_transactions WHERE user_id = ${userId}
+  SELECT type AS kind, id, reference, CASE WHEN type = 'buy' AND status = 'pending' AND reported_paid_at IS NULL THEN ${AWAITING_PAYMENT} ELSE status END AS status, cedis_amount, crypto_amount, created_at FROM crypto_transactions WHERE user_id = ${userId}
 `;

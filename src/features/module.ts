@@ -10,6 +10,7 @@ import type { ApprovalService } from '../services/approvals/approvals.ts';
 import type { SharedServices } from '../services/index.ts';
 import type { NotificationDelivery } from '../services/notifications/delivery.ts';
 import type { HistoryService, HistorySource } from '../services/wallet/history.ts';
+import type { PaymentService } from '../services/wallet/payments.ts';
 import type { CardPublisher, CardView } from '../telegram/cards.ts';
 import type { CommandInfo, CommandMenu } from '../telegram/commands.ts';
 import type { FileDownloader } from '../telegram/files.ts';
@@ -19,6 +20,8 @@ import type { SafeHtml } from '../telegram/html.ts';
 export interface Kernel extends SharedServices {
   approvals: ApprovalService;
   history: HistoryService;
+  /** Buys and deposits the user pays outside the bot: reported paid, expired unreported, flagged when overdue. */
+  payments: PaymentService;
 }
 
 /** What a module's Telegram side and jobs are given: its own services, the kernel, and the bot's tools. */
@@ -43,6 +46,11 @@ export interface ConversationEntry {
   builder: ConversationBuilder<BotContext, ConversationContext>;
   /** The command that starts it again, named when it expires (default: a command of the same name). */
   restartCommand?: string;
+  /**
+   * It shows where to pay for a request it stores (buys, deposits): when it expires, the notice names the requests
+   * awaiting payment, and a screenshot sent then reports the payment.
+   */
+  showsPayment?: true;
 }
 
 /** A page of one kind of a user's orders, for /orders (gift card trade-ins, market orders …). */

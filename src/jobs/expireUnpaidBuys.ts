@@ -1,24 +1,25 @@
-import { publishDecision, type DecisionDeps } from '../features/approvals/decisions.ts';
-import { UNPAID_BUY_EXPIRY, unpaidBuysDue } from '../services/trading/unpaidBuys.ts';
+import type { PaymentService } from '../services/wallet/payments.ts';
+import type { CardPublisher } from '../telegram/cards.ts';
 import type { Job, JobOutcome } from './job.ts';
 
+export interface UnpaidRequestsJobDeps {
+  payments: Pick<PaymentService, 'expireUnreported' | 'flagOverdueBuys'>;
+  cards: Pick<CardPublisher, 'kick'>;
+}
+
 /**
- * Declines the buys left unconfirmed for 24 hours, through the approvals mechanism like an admin's decline
- * (one guarded update, audited, the user notified and the card's edit queued in the same transaction); then sends
- * the edits and notices on their way. A buy an admin decides meanwhile stays as the admin decided it.
+ * Buys and deposits nobody reported paying within 24 hours are closed (the user told with the reference, by the
+ * outbox); a buy reported paid that no admin confirmed within 24 hours is never declined by itself: its card is
+ * posted again, flagged, for the admins to check the payment.
  */
-export async function expireUnpaidBuys(deps: DecisionDeps, now: Date): Promise<JobOutcome> {
-  let expired = 0;
-  for (const buy of unpaidBuysDue(await deps.approvals.listWaiting(), now)) {
-    const result = await deps.approvals.declineAutomatically({ kind: buy.kind, id: buy.id, ...UNPAID_BUY_EXPIRY });
-    if (result.outcome !== 'applied') continue;
-    expired += 1;
-    publishDecision(deps, result);
-  }
-  return { expired };
+export async function expireUnpaidRequests(deps: UnpaidRequestsJobDeps, now: Date): Promise<JobOutcome> {
+  const expired = await deps.payments.expireUnreported(now);
+  const flagged = await deps.payments.flagOverdueBuys(now);
+  if (flagged > 0) deps.cards.kick();
+  return { expired, flagged };
 }
 
 /** Every 10 minutes, once per 10 minutes across instances. */
-export function expireUnpaidBuysJob(deps: DecisionDeps): Job {
-  return { name: 'expire-unpaid-buys', schedule: '0 5-59/10 * * * *', slotMinutes: 10, run: (now) => expireUnpaidBuys(deps, now) };
+export function expireUnpaidBuysJob(deps: UnpaidRequestsJobDeps): Job {
+  return { name: 'expire-unpaid-buys', schedule: '0 5-59/10 * * * *', slotMinutes: 10, run: (now) => expireUnpaidRequests(deps, now) };
 }

@@ -38,15 +38,6 @@ export function notCreatedText(result: Exclude<CreateResult, { status: 'created'
   }
 }
 
-/**
- * A buy or deposit the user may already have paid for could not be recorded: they must not pay again, and
- * support can match their payment by the reference.
- */
-export function paymentNotRecordedText(result: Exclude<CreateResult, { status: 'created' }>, reference: string): string {
-  const why = result.status === 'refused' ? refusalText(result.refusal) : result.status === 'invalid' || result.status === 'invalid_image' ? result.reason : notCreatedText(result);
-  return `⚠️ Your request ${reference} was not recorded. ${why} If you already paid, do not pay again: send /support with the reference ${reference} and our team will match your payment.`;
-}
-
 /** The registered user behind a tap on one of the bot's buttons; anyone else has the tap answered: register first. */
 export async function tappedByRegistered(ctx: BotContext): Promise<AppUser | null> {
   if (!ctx.appUser) await ctx.answerCallbackQuery({ text: REGISTER_FIRST });

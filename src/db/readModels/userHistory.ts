@@ -8,6 +8,9 @@ import { countRow } from '../commonRows.ts';
  */
 export type HistorySource = (userId: number) => FragmentSqlToken;
 
+/** The history status of a buy or deposit stored when the user was shown where to pay, until they say they paid. */
+export const AWAITING_PAYMENT = 'awaiting_payment';
+
 const historySchema = z.object({
   kind: z.string(),
   id: z.number(),
@@ -50,10 +53,10 @@ export async function userHistoryPage(
   `);
 }
 
-/** The user's requests still waiting for an admin (pending or under review), newest first. */
+/** The user's open requests (awaiting their payment, pending or under review), newest first. */
 export async function openUserRequests(db: CommonQueryMethods, userId: number, sources: readonly HistorySource[], limit: number): Promise<readonly HistoryRow[]> {
   return db.any(sql.type(historySchema)`
     SELECT * FROM (${allRequests(userId, sources)}) requests
-     WHERE status IN ('pending', 'under_review') ORDER BY created_at DESC, id DESC LIMIT ${limit}
+     WHERE status IN (${AWAITING_PAYMENT}, 'pending', 'under_review') ORDER BY created_at DESC, id DESC LIMIT ${limit}
   `);
 }

@@ -45,6 +45,10 @@ async function handleCardTap(
     await followUpTap(ctx, deps, card, view, rules.followUp !== undefined);
     return;
   }
+  if (verb === 'u') {
+    await reopenTap(ctx, deps, card, rules.reopen !== undefined);
+    return;
+  }
   if (card.status !== 'pending' && card.status !== 'under_review') {
     await refreshTappedCard(ctx, deps, kind, id);
     await ctx.answerCallbackQuery({ text: alreadyDecidedText(card, view), show_alert: true });
@@ -160,4 +164,19 @@ async function followUpTap(
     return;
   }
   await decideAndPublish(ctx, deps, { kind: card.kind, id: card.id, action: 'follow_up', from: ctx.from });
+}
+
+/** Re-open (a declined or expired buy or deposit): the admin who tapped types the reason, then it is re-opened. */
+async function reopenTap(ctx: BotContext, deps: DecisionDeps, card: RequestFacts, kindReopens: boolean): Promise<void> {
+  if (!kindReopens) {
+    await ctx.answerCallbackQuery({ text: 'That button is no longer valid. Tap the card again.', show_alert: true });
+    return;
+  }
+  if (card.status !== 'declined') {
+    await refreshTappedCard(ctx, deps, card.kind, card.id);
+    await ctx.answerCallbackQuery({ text: 'This request is open already: decide it on its card.', show_alert: true });
+    return;
+  }
+  await ctx.answerCallbackQuery({ text: 'Type the reason in the chat.' });
+  await ctx.conversation.enter(DECLINE_REASON, card.kind, card.id, 'reopen');
 }

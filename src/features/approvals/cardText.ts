@@ -8,9 +8,10 @@ import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 export const CARD_CALLBACK = /^ap:([a-z_]+):(\d+):([a-z])(\d*)$/;
 /**
  * Approve, decline (choose a reason), start review, decline with reason x<index>, other reason, back, follow-up; a
- * payout's claim ("I'm paying this"), Paid, release, take over (asks), and the confirmed take-over k<holder's id>.
+ * payout's claim ("I'm paying this"), Paid, release, take over (asks), and the confirmed take-over k<holder's id>;
+ * re-open (u) a declined buy or deposit.
  */
-export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f' | 'c' | 'p' | 'l' | 't' | 'k';
+export type CardVerb = 'a' | 'd' | 'r' | 'x' | 'o' | 'b' | 'f' | 'c' | 'p' | 'l' | 't' | 'k' | 'u';
 
 export function cardData(kind: string, id: number, verb: CardVerb, index?: number): string {
   return `ap:${kind}:${id}:${verb}${index ?? ''}`;
@@ -49,6 +50,7 @@ function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | u
   if (card.status === 'declined') {
     return html`❌ <b>${view.declinedLabel} by ${decision.by}</b> at ${when}\nReason: ${decision.reason ?? 'none given'}`;
   }
+  if (decision.action === 'reopen') return html`↩️ <b>Re-opened by ${decision.by}</b> at ${when}\nReason: ${decision.reason ?? 'none given'}`;
   return undefined;
 }
 
@@ -85,10 +87,17 @@ export interface CardSteps {
   hasFollowUp: boolean;
   /** A payout: claimed before it is paid (I'm paying this, Paid, Release, Take over). */
   isPayout: boolean;
+  /** A declined (or expired) request of this kind can be re-opened. */
+  canReopen: boolean;
 }
 
 export function cardSteps(rules: ApprovalKind): CardSteps {
-  return { canStartReview: rules.canStartReview, hasFollowUp: rules.followUp !== undefined, isPayout: rules.payoutClaims !== undefined };
+  return {
+    canStartReview: rules.canStartReview,
+    hasFollowUp: rules.followUp !== undefined,
+    isPayout: rules.payoutClaims !== undefined,
+    canReopen: rules.reopen !== undefined,
+  };
 }
 
 /** Whether the request still waits for an approval that a second admin must give. */
@@ -128,11 +137,15 @@ export function takeOverKeyboard(card: RequestFacts, claim: Claim): InlineKeyboa
     .text('↩️ Back', cardData(card.kind, card.id, 'b'));
 }
 
-/** The buttons a card offers in its state: none once decided, except the follow-up of an approved request. */
+/**
+ * The buttons a card offers in its state: none once decided, except the follow-up of an approved request and the
+ * re-opening of a declined one.
+ */
 export function cardKeyboard(card: RequestFacts, view: CardView<unknown>, steps: CardSteps): InlineKeyboard | undefined {
   if (card.status === 'approved' && steps.hasFollowUp && view.followUp) {
     return new InlineKeyboard().text(`🏁 ${view.followUp.buttonLabel}`, cardData(card.kind, card.id, 'f'));
   }
+  if (card.status === 'declined' && steps.canReopen) return new InlineKeyboard().text('↩️ Re-open', cardData(card.kind, card.id, 'u'));
   if (card.status !== 'pending' && card.status !== 'under_review') return undefined;
   if (steps.isPayout) return payoutKeyboard(card, view);
   const keyboard = new InlineKeyboard()
@@ -154,6 +167,7 @@ export function alreadyDecidedText(card: RequestFacts, view: CardView<unknown>):
   if (!decision) return 'This request is no longer waiting for a decision.';
   const when = formatWhen(decision.at);
   if (card.status === 'under_review') return `Already under review by ${decision.by} since ${when}.`;
+  if (card.status === 'pending') return decision.action === 'reopen' ? `Already re-opened by ${decision.by} at ${when}.` : 'This request is waiting for a decision.';
   if (card.status === 'completed' && card.followUp) {
     return `Already ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()} by ${card.followUp.by} at ${formatWhen(card.followUp.at)}.`;
   }

@@ -23,6 +23,8 @@ function doneText(action: DecisionRequest['action'], view: CardView<unknown>): s
       return `Done: ${(view.followUp?.doneLabel ?? 'completed').toLowerCase()}.`;
     case 'start_review':
       return 'You are reviewing it now.';
+    case 'reopen':
+      return 'Done: re-opened. It is waiting for a decision again.';
   }
 }
 

@@ -13,18 +13,23 @@ import { defineModule } from '../module.ts';
 import { cardButtons } from './cardButtons.ts';
 import { publishDecision, takeDecision, type DecisionDeps } from './decisions.ts';
 import { SHOW_CARD, showPending } from './pendingCommand.ts';
+import { reopenCommand } from './reopenCommand.ts';
 
 /** Approvals: the admin card mechanism every request kind uses (buttons, typed reasons, /pending, reminders of waiting requests). */
 export const approvalsModule = defineModule({
   name: 'approvals',
   settingFields: [SECOND_APPROVAL_FIELD],
-  commands: [{ command: 'pending', description: 'Requests waiting for a decision', position: 210, adminOnly: true, adminMenuButton: '📋 Pending requests' }],
+  commands: [
+    { command: 'pending', description: 'Requests waiting for a decision', position: 210, adminOnly: true, adminMenuButton: '📋 Pending requests' },
+    { command: 'reopen', description: 'Re-open a declined or expired buy or deposit', position: 212, adminOnly: true },
+  ],
   telegram(deps) {
     const decisions: DecisionDeps = { approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger };
     const admin = { admins: deps.kernel.admins, adminChatId: deps.config.adminChatId };
     const composer = new Composer<BotContext>();
     composer.use(cardButtons({ ...decisions, ...admin }));
-    deps.menu.handle(composer, 'pending', (ctx) => showPending(ctx, decisions));
+    deps.menu.handle(composer, 'pending', (ctx) => showPending(ctx, { ...decisions, payments: deps.kernel.payments }));
+    deps.menu.handle(composer, 'reopen', (ctx) => reopenCommand(ctx, decisions));
     composer.callbackQuery(SHOW_CARD, (ctx) =>
       asAdmin(ctx, admin, async () => {
         const [, kind = '', idText = ''] = ctx.match;

@@ -1,6 +1,7 @@
 import { formatCrypto, formatGhs, formatPrice } from '../../services/common/amounts.ts';
 import type { TradeFacts } from '../../services/trading/approvalKinds.ts';
 import type { CardView } from '../../telegram/cards.ts';
+import { formatTime } from '../../telegram/format.ts';
 
 const METHOD = { momo: 'mobile money', bank: 'bank transfer', crypto: 'in-app wallet' } as const;
 
@@ -21,7 +22,22 @@ function tradeFields(type: 'buy' | 'sell', row: TradeFacts): [string, string][] 
     ...sides,
     ['Rate', `${formatGhs(row.rate)} per ${row.asset} (market ${formatPrice(row.market_price ?? row.rate)}, spread ${row.spread_percent ?? '0'}%)`],
     ['Payment proof', row.payment_proof ? 'screenshot attached' : type === 'buy' ? 'none sent: check the account' : 'not needed'],
+    ...buyFlags(row),
   ];
+}
+
+/** What changed since a buy was quoted (it is recorded at its quote all the same), and a buy left unconfirmed too long. */
+function buyFlags(row: TradeFacts): [string, string][] {
+  const flags: [string, string][] = [];
+  if (row.changes?.reportedAfterQuote && row.quote_expires_at) {
+    flags.push(['⚠️ Quote', `reported paid after it expired at ${formatTime(row.quote_expires_at)}; approving records the quoted rate`]);
+  }
+  if (row.changes?.outsideLimits) {
+    const { min, max } = row.changes.outsideLimits;
+    flags.push(['⚠️ Limits', `now ${formatGhs(min)} to ${formatGhs(max)}; the buy was within them when it was made`]);
+  }
+  if (row.overdue_flagged_at && row.status === 'pending') flags.push(['⚠️ Overdue', 'reported paid over 24 hours ago and not confirmed: check the payment']);
+  return flags;
 }
 
 /** How a buy or a sell reads on its admin card. */

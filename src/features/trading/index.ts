@@ -36,10 +36,10 @@ export const tradingModule = defineModule({
     return {
       composer,
       conversations: [
-        { name: BUY, builder: createBuyConversation(sceneDeps) },
+        { name: BUY, builder: createBuyConversation(sceneDeps), showsPayment: true },
         { name: SELL, builder: createSellConversation(sceneDeps) },
       ],
     };
   },
-  jobs: (deps) => [expireUnpaidBuysJob({ approvals: deps.kernel.approvals, cards: deps.cards, delivery: deps.delivery, logger: deps.logger })],
+  jobs: (deps) => [expireUnpaidBuysJob({ payments: deps.kernel.payments, cards: deps.cards })],
 });

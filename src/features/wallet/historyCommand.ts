@@ -1,13 +1,16 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import type { InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import { formatCrypto, formatGhs } from '../../services/common/amounts.ts';
-import type { HistoryService } from '../../services/wallet/history.ts';
+import { AWAITING_PAYMENT, type HistoryService } from '../../services/wallet/history.ts';
+import type { PaymentKind } from '../../services/wallet/payments.ts';
 import { editQuietly } from '../../telegram/errors.ts';
 import { formatDateTime } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
+import { reportPaidKeyboard } from '../../telegram/paymentReports.ts';
 
 const HISTORY_PAGE = /^hist:(\d+)$/;
-const STATUS_LABEL: Record<string, string> = { pending: '⏳ pending', approved: '✅ done', declined: '❌ declined', completed: '🏁 completed' };
+const STATUS_LABEL: Record<string, string> = { [AWAITING_PAYMENT]: '💳 awaiting your payment', pending: '⏳ pending', approved: '✅ done', declined: '❌ declined', completed: '🏁 completed' };
 
 export interface HistoryDeps {
   history: HistoryService;
@@ -15,6 +18,8 @@ export interface HistoryDeps {
   /** How each request kind is named in the list, e.g. { buy: '🟢 Buy' }, from every module's card views. */
   kindLabels: ReadonlyMap<string, string>;
 }
+
+const isPaymentKind = (kind: string): kind is PaymentKind => kind === 'buy' || kind === 'deposit';
 
 async function historyMessage(deps: HistoryDeps, userId: number, page: number): Promise<{ text: SafeHtml; keyboard: InlineKeyboard | undefined }> {
   const history = await deps.history.page(userId, page);
@@ -26,7 +31,11 @@ async function historyMessage(deps: HistoryDeps, userId: number, page: number): 
     const kind = deps.kindLabels.get(row.kind) ?? row.kind;
     return html`${kind} <code>${row.reference}</code>\n${amount} · ${STATUS_LABEL[row.status] ?? row.status} · ${formatDateTime(row.created_at)}`;
   });
-  const keyboard = new InlineKeyboard();
+  // A request awaiting payment is reported from here too (its conversation may be long gone).
+  const awaiting = history.rows.flatMap(({ kind, id, reference, status }) =>
+    status === AWAITING_PAYMENT && isPaymentKind(kind) ? [{ kind, id, reference }] : [],
+  );
+  const keyboard = reportPaidKeyboard(awaiting);
   if (history.page > 0) keyboard.text('◀️ Newer', `hist:${history.page - 1}`);
   if (history.page < history.pages - 1) keyboard.text('Older ▶️', `hist:${history.page + 1}`);
   return {

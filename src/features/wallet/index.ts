@@ -8,6 +8,7 @@ import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
 import { depositCardView, withdrawalCardView } from './cards.ts';
 import { historyPaging, showHistory, type HistoryDeps } from './historyCommand.ts';
+import { paymentReports } from './paymentReports.ts';
 import { orderPaging, showOrders } from './ordersCommand.ts';
 import { showWallet } from './walletCommand.ts';
 
@@ -32,6 +33,7 @@ export const walletModule = defineModule({
     deps.menu.handle(composer, 'wallet', (ctx) => showWallet(ctx, deps.services, kernel.asset));
     deps.menu.handle(composer, 'history', (ctx) => showHistory(ctx, history));
     composer.use(historyPaging(history));
+    composer.use(paymentReports({ payments: kernel.payments, download: deps.download, cards: deps.cards }));
     deps.menu.handle(composer, 'orders', (ctx) => showOrders(ctx, deps.orderLists()));
     composer.use(orderPaging(() => deps.orderLists()));
     const enterIfAllowed = (flow: string) => async (ctx: BotContext) => {
@@ -43,7 +45,7 @@ export const walletModule = defineModule({
     return {
       composer,
       conversations: [
-        { name: DEPOSIT, builder: createDepositConversation(sceneDeps) },
+        { name: DEPOSIT, builder: createDepositConversation(sceneDeps), showsPayment: true },
         { name: WITHDRAW, builder: createWithdrawConversation(sceneDeps) },
       ],
     };

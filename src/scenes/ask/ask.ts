@@ -42,7 +42,8 @@ export const QUESTION_CLOSED = 'I closed the question I had asked you; nothing f
 
 export const IN_CONVERSATION_HINT = html`Please answer the question above first, or send /cancel to stop.`;
 
-function choiceData(value: string): string {
+/** The callback data of a choice's button: a tap after its conversation is gone arrives with it (features may act on it). */
+export function choiceData(value: string): string {
   return `ask:${value}`;
 }
 

@@ -3,13 +3,13 @@ import { formatCrypto } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import type { SharedServices } from '../../services/index.ts';
 import type { TradingService } from '../../services/trading/trading.ts';
+import type { PaymentService } from '../../services/wallet/payments.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
 import { html } from '../../telegram/html.ts';
-import { paymentNotRecordedText } from '../../telegram/refusals.ts';
-import { sendCardOnItsWay } from '../ask/adminCard.ts';
+import { notCreatedText } from '../../telegram/refusals.ts';
 import { choose } from '../ask/ask.ts';
-import { paymentDetails, paymentNotSetUpText, payAndCreate } from '../ask/payment.ts';
+import { openAndReportPayment, paymentDetails, paymentNotSetUpText } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
 import { askQuotedAmount, pausedText, quoteText, requote } from './quotedAmount.ts';
 
@@ -17,13 +17,14 @@ export const BUY = 'buy';
 
 export type TradeSceneDeps = Pick<SharedServices, 'asset' | 'quotes' | 'settings' | 'media' | 'access'> & {
   trading: TradingService;
+  payments: PaymentService;
   download: FileDownloader;
   cards: CardPublisher;
 };
 
 /**
- * /buy: amount (cedis or crypto), the quote, how to pay, the platform's payment details and a reference;
- * a screenshot or "I have paid" makes the request pending for an admin to confirm the payment.
+ * /buy: amount (cedis or crypto), the quote, how to pay, the platform's payment details and a reference (the buy is
+ * stored then, at its quote); a screenshot or "I have paid" reports it for an admin to confirm the payment.
  */
 export function createBuyConversation(deps: TradeSceneDeps) {
   return async function buy(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
@@ -52,29 +53,31 @@ export function createBuyConversation(deps: TradeSceneDeps) {
     const reference = await conversation.external(() => newReference('BUY'));
 
     for (;;) {
-      const result = await payAndCreate(
+      const refused = await openAndReportPayment(
         conversation,
         ctx,
         deps,
-        { intro: html`🟢 <b>Buy ${asset}</b>\n${quoteText(quote)}`, amountGhs: quote.cedisAmount, method, payTo, reference, payBefore: quote.expiresAt },
-        (proof) => deps.trading.createBuy({ userId, quote, method, reference, proof }),
+        {
+          kind: 'buy',
+          userId,
+          intro: html`🟢 <b>Buy ${asset}</b>\n${quoteText(quote)}`,
+          amountGhs: quote.cedisAmount,
+          method,
+          payTo,
+          reference,
+          payBefore: quote.expiresAt,
+          thanks: html`✅ Thank you! Your purchase <b>${reference}</b> is waiting for our team to confirm your payment. I'll message you as soon as ${formatCrypto(quote.cryptoAmount, asset)} is in your wallet.`,
+        },
+        () => deps.trading.openBuy({ userId, quote, method, reference }),
       );
-      if (!result) return;
-      if (result.status === 'expired') {
-        // The user may have paid already: a fresh quote keeps the cedis they were told to pay.
+      if (refused?.status === 'expired') {
+        // The quote ran out while the method was chosen (nothing was shown to pay yet): a fresh one to confirm.
         const fresh = await requote(conversation, ctx, deps.quotes, 'buy', { currency: 'GHS', amount: quote.cedisAmount });
         if (!fresh) return;
         quote = fresh;
         continue;
       }
-      if (result.status !== 'created') {
-        await ctx.reply(paymentNotRecordedText(result, reference));
-        return;
-      }
-      await ctx.reply(
-        html`✅ Thank you! Your purchase <b>${reference}</b> is waiting for our team to confirm your payment. I'll message you as soon as ${formatCrypto(quote.cryptoAmount, asset)} is in your wallet.`.value,
-      );
-      await sendCardOnItsWay(conversation, deps);
+      if (refused) await ctx.reply(notCreatedText(refused));
       return;
     }
   };

@@ -2,17 +2,16 @@ import type { BotConversation, ConversationContext } from '../../context.ts';
 import { formatGhs } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { html } from '../../telegram/html.ts';
-import { paymentNotRecordedText } from '../../telegram/refusals.ts';
-import { sendCardOnItsWay } from '../ask/adminCard.ts';
+import { notCreatedText } from '../../telegram/refusals.ts';
 import { askText } from '../ask/ask.ts';
-import { paymentDetails, paymentNotSetUpText, payAndCreate } from '../ask/payment.ts';
+import { openAndReportPayment, paymentDetails, paymentNotSetUpText } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
 import { chooseCashMethod } from './cashMethod.ts';
 import type { WalletSceneDeps } from './deps.ts';
 
 export const DEPOSIT = 'deposit';
 
-/** /deposit: method, amount, where to pay with a reference; a screenshot or "I have paid" makes it pending. */
+/** /deposit: method, amount, where to pay with a reference (stored then); a screenshot or "I have paid" reports it. */
 export function createDepositConversation(deps: WalletSceneDeps) {
   return async function deposit(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const user = await currentUser(conversation);
@@ -31,21 +30,22 @@ export function createDepositConversation(deps: WalletSceneDeps) {
       conversation.external(() => deps.wallet.checkAmount(text)),
     );
     const reference = await conversation.external(() => newReference('DEP'));
-    const result = await payAndCreate(
+    const refused = await openAndReportPayment(
       conversation,
       ctx,
       deps,
-      { intro: html`⬇️ <b>Deposit ${formatGhs(amount)}</b>`, amountGhs: amount, method, payTo, reference },
-      (proof) => deps.wallet.createDeposit({ userId: user.id, amount, method, reference, proof }),
+      {
+        kind: 'deposit',
+        userId: user.id,
+        intro: html`⬇️ <b>Deposit ${formatGhs(amount)}</b>`,
+        amountGhs: amount,
+        method,
+        payTo,
+        reference,
+        thanks: html`✅ Thank you! Your deposit <b>${reference}</b> is waiting for our team to see the payment. I'll message you as soon as ${formatGhs(amount)} is in your wallet.`,
+      },
+      () => deps.wallet.openDeposit({ userId: user.id, amount, method, reference }),
     );
-    if (!result) return;
-    if (result.status !== 'created') {
-      await ctx.reply(paymentNotRecordedText(result, reference));
-      return;
-    }
-    await ctx.reply(
-      html`✅ Thank you! Your deposit <b>${reference}</b> is waiting for our team to see the payment. I'll message you as soon as ${formatGhs(amount)} is in your wallet.`.value,
-    );
-    await sendCardOnItsWay(conversation, deps);
+    if (refused) await ctx.reply(notCreatedText(refused));
   };
 }

@@ -6,8 +6,11 @@ import type { Notice } from '../notifications/outbox.ts';
 
 /** Where a request stands, in the words every request kind shares; `completed` follows a follow-up step. */
 export type RequestStatus = 'pending' | 'under_review' | 'approved' | 'declined' | 'completed';
-/** What an admin does to a request; `follow_up` is the kind's step after approval (ApprovalKind.followUp). */
-export type DecisionAction = 'approve' | 'decline' | 'start_review' | 'follow_up';
+/**
+ * What an admin does to a request; `follow_up` is the kind's step after approval (ApprovalKind.followUp), `reopen`
+ * the one way back from a decline (ApprovalKind.reopen).
+ */
+export type DecisionAction = 'approve' | 'decline' | 'start_review' | 'follow_up' | 'reopen';
 
 /** Who made a request, as an admin card shows them; `id` is their users.id. */
 export interface Requester {
@@ -105,4 +108,16 @@ export interface ApprovalKind<D = unknown> {
    * kinds that move no money (KYC) have none.
    */
   valueGhs?(details: D): string;
+  reopen?: Reopening;
+}
+
+/**
+ * Kinds whose decline may be undone (buys and deposits: the money may arrive after all): an admin re-opens a declined
+ * or expired request with a reason, and the same row is pending again, to be decided as usual.
+ */
+export interface Reopening {
+  /** The id of this kind's request with that reference, if any. */
+  idByReference(db: CommonQueryMethods, reference: string): Promise<number | null>;
+  /** One guarded update declined → pending in the transaction given; null when it was not declined (any more). */
+  apply(tx: DatabaseTransactionConnection, id: number, reason: string): Promise<DecisionNotice | null>;
 }

@@ -81,15 +81,6 @@ export interface DecisionRequest {
 /** What is decided, whoever decides it. */
 type DecisionStep = Omit<DecisionRequest, 'from'>;
 
-/** A decline the product makes itself (a request left too long), in its audit row under `by`. */
-export interface AutomaticDecline {
-  kind: string;
-  id: number;
-  reason: string;
-  /** Who the card and the audit trail name as deciding, e.g. "Automatic expiry". */
-  by: string;
-}
-
 export interface ApprovalService {
   kind(kind: string): ApprovalKind | undefined;
   /** A request's facts with its latest decision, or null when there is no such request. */
@@ -108,11 +99,6 @@ export interface ApprovalService {
    * gets `already_decided`.
    */
   decide(request: DecisionRequest): Promise<DecisionResult>;
-  /**
-   * Declines a request as a job decides (an expiry), exactly once like an admin's decision and with the same
-   * money rules: a request an admin decided first gets `already_decided`.
-   */
-  declineAutomatically(request: AutomaticDecline): Promise<DecisionResult>;
   /** Remembers a message that shows a request's card (and a digest of what it shows), so a decision can edit every copy in place. */
   recordCardMessage(kind: string, id: number, chatId: number, messageId: number, shownDigest: string): Promise<void>;
   /** Remembers what a copy shows after an edit, so a refresh that would change nothing is not sent. */
@@ -139,14 +125,14 @@ export interface ApprovalService {
   claimsToRemind(now: Date): Promise<readonly ClaimToRemind[]>;
   /** A reminder marked at `now` could not be sent: the next run sends it. */
   forgetClaimReminder(claim: ClaimToRemind, now: Date): Promise<void>;
+  /** The request of a kind that can be re-opened with this reference (/reopen), if any. */
+  findReopenable(reference: string): Promise<{ kind: string; id: number } | null>;
 }
 
 /** A claim left this long is reminded to its holder, and again as often while it stays open. */
 export const CLAIM_REMIND_AFTER_MS = 30 * 60_000;
 
-const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review'];
-/** The admin Telegram id of decisions the product made itself (no Telegram user has id 0); details say `automatic`. */
-export const AUTOMATIC_ACTOR_ID = 0;
+const DECISIONS: readonly DecisionAction[] = ['approve', 'decline', 'start_review', 'reopen'];
 const REASON_MAX_LENGTH = 500;
 /** Admins' approvals a request needs at or above the second-approval threshold. */
 const FOUR_EYES = 2;
@@ -220,6 +206,8 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
         return implementation.startReview?.(tx, request.id, admin) ?? null;
       case 'follow_up':
         return implementation.followUp?.apply(tx, request.id, admin) ?? null;
+      case 'reopen':
+        return reason ? (implementation.reopen?.apply(tx, request.id, reason) ?? null) : null;
     }
   }
 
@@ -283,7 +271,6 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     implementation: ApprovalKind,
     request: DecisionStep,
     admin: AdminActor,
-    automatic = false,
   ): Promise<DecisionResult> {
     // Notices put a full stop after the reason; one the admin typed would make two.
     const reason = request.reason?.trim().replace(/\.+$/u, '').trimEnd().slice(0, REASON_MAX_LENGTH) ?? null;
@@ -293,7 +280,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       : await pool.transaction((tx) =>
           request.action === 'approve'
             ? approve(tx, implementation, request, admin)
-            : applyAudited(tx, implementation, request, admin, { action, reason, ...(automatic ? { details: { automatic } } : {}) }),
+            : applyAudited(tx, implementation, request, admin, { action, reason }),
         );
     const entry = step.step === 'applied' ? step.entry : undefined;
     const current = await card(request.kind, request.id, entry ? { entry, isFollowUp: request.action === 'follow_up' } : undefined);
@@ -351,6 +338,14 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     repostCard: (kind, id) => insertCardDelivery(pool, cardPostInsert(kind, id, 'repost')),
     kind: (kind) => byKind.get(kind),
     card,
+
+    async findReopenable(reference) {
+      for (const implementation of deps.kinds) {
+        const id = await implementation.reopen?.idByReference(pool, reference);
+        if (id != null) return { kind: implementation.kind, id };
+      }
+      return null;
+    },
 
     async listWaiting() {
       const rows = await listWaitingRequests(pool, deps.kinds);
@@ -436,11 +431,5 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
 
     forgetClaimReminder: async (claim, now) => byKind.get(claim.kind)?.payoutClaims?.forgetReminder(pool, claim.id, now),
 
-    async declineAutomatically({ kind, id, reason, by }) {
-      const implementation = byKind.get(kind);
-      if (!implementation) return { outcome: 'not_found' };
-      const actor: AdminActor = { telegramId: AUTOMATIC_ACTOR_ID, userId: null, name: by };
-      return applyDecision(implementation, { kind, id, action: 'decline', reason }, actor, true);
-    },
   };
 }

@@ -6,13 +6,34 @@ import {
   waitingCryptoTransactions,
   type CryptoTransactionRow,
 } from '../../db/cryptoTransactions.ts';
+import type { CommonQueryMethods } from 'slonik';
+import { readSettings } from '../../db/settings.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
+import { paymentReopening, reportedOrMade } from '../wallet/approvalKinds.ts';
+import { amountLimitRefusal } from '../wallet/requests.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from '../wallet/ledger.ts';
 import { tradingNotices } from './notices.ts';
 
-/** What a buy or sell card shows: the request as quoted, and the asset it trades. */
-export type TradeFacts = CryptoTransactionRow & { asset: string };
+/**
+ * What a buy or sell card shows: the request as quoted, and the asset it trades; for a buy, what changed since the
+ * quote (it is recorded at its quote all the same, once the user has paid).
+ */
+export type TradeFacts = CryptoTransactionRow & { asset: string; changes?: BuyChanges };
+
+export interface BuyChanges {
+  /** The user reported paying after the quote's time ran out. */
+  reportedAfterQuote: boolean;
+  /** The settings' limits now, when the amount is outside them. */
+  outsideLimits: { min: string; max: string } | null;
+}
+
+async function buyChanges(db: CommonQueryMethods, row: CryptoTransactionRow): Promise<BuyChanges> {
+  const settings = await readSettings(db);
+  const reportedAfterQuote = Boolean(row.reported_paid_at && row.quote_expires_at && row.reported_paid_at > row.quote_expires_at);
+  const outside = amountLimitRefusal(settings, row.cedis_amount) !== null;
+  return { reportedAfterQuote, outsideLimits: outside ? { min: settings.min_amount_ghs, max: settings.max_amount_ghs } : null };
+}
 
 /**
  * Buys (an admin confirms the payment arrived, then approval credits the crypto) and sells (the crypto is
@@ -32,10 +53,10 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
         kind: type,
         id,
         status: row.status,
-        submittedAt: row.created_at,
+        submittedAt: reportedOrMade(row),
         requester,
         photos: row.payment_proof ? [row.payment_proof] : [],
-        details: { ...row, asset },
+        details: { ...row, asset, ...(type === 'buy' ? { changes: await buyChanges(db, row) } : {}) },
       };
     },
 
@@ -43,7 +64,7 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
 
     waiting: waitingCryptoTransactions(type),
     listPending: async (db, ids) =>
-      (await listPendingCryptoTransactions(db, type, ids)).map((row) => ({ kind: type, id: row.id, submittedAt: row.created_at, details: { ...row, asset } })),
+      (await listPendingCryptoTransactions(db, type, ids)).map((row) => ({ kind: type, id: row.id, submittedAt: reportedOrMade(row), details: { ...row, asset } })),
     // Its value at the quote it was made at.
     valueGhs: (row) => row.cedis_amount,
 
@@ -79,5 +100,7 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
       }
       return { userId: row.user_id, notice: type === 'buy' ? tradingNotices.buyDeclined(row, reason) : tradingNotices.sellDeclined(row, reason, asset) };
     },
+
+    ...(type === 'buy' ? { reopen: paymentReopening('buy', clock) } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { MediaStore } from '../platform/mediaStore.ts';
 import { moveFunds } from '../wallet/ledger.ts';
 import type { HistorySource } from '../wallet/history.ts';
+import { reportPaymentIn } from '../wallet/payments.ts';
 import { amountLimitRefusal, createOnce, withPaymentProof, type CreateResult } from '../wallet/requests.ts';
 import type { PriceSource, Quote, QuoteService } from './quotes.ts';
 
@@ -35,7 +36,12 @@ export interface SellRequest {
 export interface TradingService {
   /** The crypto the user has available to sell. */
   availableCrypto(userId: number): Promise<string>;
-  /** A buy the user says they have paid for: pending until an admin confirms the payment. */
+  /**
+   * A buy stored as the user is shown where to pay, at its quote: awaiting their payment, no admin card yet. The
+   * quote, the limits and the price are checked now; once the user reports paying, nothing refuses it any more.
+   */
+  openBuy(request: Omit<BuyRequest, 'proof'>): Promise<CreateResult>;
+  /** A buy the user says they have paid for, stored and reported at once: pending until an admin confirms the payment. */
   createBuy(request: BuyRequest): Promise<CreateResult>;
   /** A sell: the crypto moves from available to reserved until an admin decides. */
   createSell(request: SellRequest): Promise<CreateResult>;
@@ -55,8 +61,9 @@ export function createTradingService(deps: {
   async function create(
     side: 'buy' | 'sell',
     request: { userId: number; quote: Quote; reference: string },
-    details: { paymentMethod: 'momo' | 'bank' | 'crypto'; paymentProof: string | null },
-    reserve: (tx: DatabaseTransactionConnection, row: CryptoTransactionRow) => Promise<boolean>,
+    paymentMethod: 'momo' | 'bank' | 'crypto',
+    /** After the insert, in its transaction: reserves a sell's crypto (false when short), reports a buy paid … */
+    afterInsert: (tx: DatabaseTransactionConnection, row: CryptoTransactionRow) => Promise<boolean>,
   ): Promise<CreateResult> {
     if (request.quote.side !== side) throw new Error(`a ${request.quote.side} quote cannot create a ${side}`);
     const { quote } = request;
@@ -76,17 +83,15 @@ export function createTradingService(deps: {
           cedisAmount: quote.cedisAmount,
           cryptoAmount: quote.cryptoAmount,
           rate: quote.rate,
-          paymentMethod: details.paymentMethod,
+          paymentMethod,
           reference: request.reference,
           marketPrice: quote.marketPrice,
           spreadPercent: quote.spreadPercent,
           quotedAt: new Date(quote.quotedAt),
           quoteExpiresAt: new Date(quote.expiresAt),
-          paymentProof: details.paymentProof,
           createdAt: clock(),
         });
-        if (!(await reserve(tx, row))) throw new Rollback<CreateResult>({ status: 'insufficient' });
-        await queueCardPost(tx, side, row.id);
+        if (!(await afterInsert(tx, row))) throw new Rollback<CreateResult>({ status: 'insufficient' });
         return { status: 'created', id: row.id, reference: row.reference };
       }),
     );
@@ -95,23 +100,28 @@ export function createTradingService(deps: {
   return {
     availableCrypto: async (userId) => (await findWalletByUserId(pool, userId))?.balance_crypto ?? '0',
 
+    openBuy: (request) => create('buy', request, request.method, () => Promise.resolve(true)),
+
     createBuy(request) {
       return withPaymentProof(media, request.proof, (proof) =>
-        create('buy', request, { paymentMethod: request.method, paymentProof: proof }, () => Promise.resolve(true)),
+        create('buy', request, request.method, async (tx, row) => {
+          await reportPaymentIn(tx, { kind: 'buy', id: row.id, userId: request.userId, at: clock(), proof });
+          return true;
+        }),
       );
     },
 
     createSell(request) {
-      return create('sell', request, { paymentMethod: 'crypto', paymentProof: null }, async (tx, row) =>
-        Boolean(
-          await moveFunds(tx, {
-            userId: request.userId,
-            changes: { crypto_available: `-${row.crypto_amount}`, crypto_reserved: row.crypto_amount },
-            reason: 'sell_reserved',
-            reference: { kind: 'sell', id: row.id },
-          }),
-        ),
-      );
+      return create('sell', request, 'crypto', async (tx, row) => {
+        const reserved = await moveFunds(tx, {
+          userId: request.userId,
+          changes: { crypto_available: `-${row.crypto_amount}`, crypto_reserved: row.crypto_amount },
+          reason: 'sell_reserved',
+          reference: { kind: 'sell', id: row.id },
+        });
+        if (reserved) await queueCardPost(tx, 'sell', row.id);
+        return Boolean(reserved);
+      });
     },
   };
 }

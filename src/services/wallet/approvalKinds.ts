@@ -9,13 +9,37 @@ import {
   withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
-import type { ApprovalKind } from '../approvals/approvalKind.ts';
+import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
+import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from './ledger.ts';
-import { walletNotices } from './notices.ts';
+import { paymentNotices, walletNotices } from './notices.ts';
 
 export type DepositFacts = DepositRow;
 export type WithdrawalFacts = WithdrawalRow;
+
+/** A request the user pays outside the bot waits for an admin from when they reported paying it. */
+export function reportedOrMade(row: { reported_paid_at: Date | null; created_at: Date }): Date {
+  return row.reported_paid_at ?? row.created_at;
+}
+
+/** Re-opening a declined or expired buy or deposit (the money came after all): pending again, the user told. */
+export function paymentReopening(kind: PaymentKind, clock: Clock): Reopening {
+  return {
+    idByReference: async (db, reference) => {
+      const found = await findPaymentRequestByReference(db, reference);
+      return found?.kind === kind ? found.id : null;
+    },
+    async apply(tx, id, reason) {
+      const row = await reopenDeclined(tx, kind, id, clock());
+      if (!row) return null;
+      // A request that expired before it was reported never had a card: it gets one (a post finds a card posted).
+      await queueCardPost(tx, kind, id);
+      return { userId: row.user_id, notice: paymentNotices.reopened(row, reason) };
+    },
+  };
+}
 
 /** Deposits: an admin checks the payment arrived, then approval credits the cedis. */
 export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
@@ -26,11 +50,11 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
       const found = await findDepositWithRequester(db, id);
       if (!found) return null;
       const { row, requester } = found;
-      return { kind: 'deposit', id, status: row.status, submittedAt: row.created_at, requester, photos: row.payment_proof ? [row.payment_proof] : [], details: row };
+      return { kind: 'deposit', id, status: row.status, submittedAt: reportedOrMade(row), requester, photos: row.payment_proof ? [row.payment_proof] : [], details: row };
     },
     ownerId: async (db, id) => (await findDeposit(db, id))?.user_id ?? null,
     waiting: waitingDeposits,
-    listPending: async (db, ids) => (await listPendingDeposits(db, ids)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: row.created_at, details: row })),
+    listPending: async (db, ids) => (await listPendingDeposits(db, ids)).map((row) => ({ kind: 'deposit', id: row.id, submittedAt: reportedOrMade(row), details: row })),
     valueGhs: (row) => row.amount,
     async approve(tx, id) {
       const row = await decidePendingDeposit(tx, id, { status: 'approved', decidedAt: clock() });
@@ -44,6 +68,7 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
       if (!row) return null;
       return { userId: row.user_id, notice: walletNotices.depositDeclined(row, reason) };
     },
+    reopen: paymentReopening('deposit', clock),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DatabasePool } from 'slonik';
 import { clampPage } from '../common/paging.ts';
 import { countUserHistory, openUserRequests, userHistoryPage, type HistoryRow, type HistorySource } from '../../db/readModels/userHistory.ts';
 
+export { AWAITING_PAYMENT } from '../../db/readModels/userHistory.ts';
 export type { HistoryRow, HistorySource };
 
 export const HISTORY_PAGE_SIZE = 5;

@@ -1,4 +1,5 @@
 import type { DepositRow } from '../../db/cashDeposits.ts';
+import type { PaymentRequestRow } from '../../db/paymentRequests.ts';
 import type { WithdrawalRow } from '../../db/cashWithdrawals.ts';
 import { formatGhs } from '../common/amounts.ts';
 import type { Notice } from '../notifications/outbox.ts';
@@ -25,5 +26,23 @@ export const walletNotices = {
     type: 'WITHDRAWAL_DECLINED',
     title: 'Withdrawal declined',
     message: `Your withdrawal ${row.reference} was declined. Reason: ${reason}. ${formatGhs(row.amount)} is available again in your wallet.`,
+  }),
+};
+
+const REQUEST_NOUN = { buy: 'purchase', deposit: 'deposit' } as const;
+
+/** What a buy or deposit the user pays for outside the bot tells them as it expires or is re-opened. */
+export const paymentNotices = {
+  expiredUnreported: (row: Pick<PaymentRequestRow, 'kind' | 'reference' | 'cedis_amount'>): Notice => ({
+    type: 'PAYMENT_REQUEST_EXPIRED',
+    title: 'Request closed',
+    message:
+      `Your ${REQUEST_NOUN[row.kind]} ${row.reference} of ${formatGhs(row.cedis_amount)} was closed: no payment was reported for it within 24 hours. ` +
+      `Do not pay for it now. If you already paid, contact support with the reference ${row.reference}: our team can re-open it.`,
+  }),
+  reopened: (row: Pick<PaymentRequestRow, 'kind' | 'reference'>, reason: string): Notice => ({
+    type: 'REQUEST_REOPENED',
+    title: 'Request re-opened',
+    message: `Your ${REQUEST_NOUN[row.kind]} ${row.reference} was re-opened by our team (${reason}). It is waiting for a decision again, and I'll message you when it is decided.`,
   }),
 };

@@ -26,21 +26,22 @@ export function amountLimitRefusal(settings: Pick<SettingsRow, 'min_amount_ghs' 
 }
 
 /**
- * Stores an optional payment screenshot, then creates the request with its path; the screenshot is removed
- * again when the request is not created (so only proofs of saved requests stay on disk).
+ * Stores an optional payment screenshot, then records it with the request (`save` gets its path); the screenshot is
+ * removed again unless `kept` says the result saved it (so only proofs of saved requests stay on disk).
  */
 export async function withPaymentProof<R extends { status: string; repeated?: true }>(
   media: MediaStore,
   proof: Buffer | null,
-  create: (path: string | null) => Promise<R>,
+  save: (path: string | null) => Promise<R>,
+  // A repeat keeps the first one's proof.
+  kept: (result: R) => boolean = (result) => result.status === 'created' && !result.repeated,
 ): Promise<R | { status: 'invalid_image'; reason: string }> {
-  if (!proof) return create(null);
+  if (!proof) return save(null);
   const stored = await media.storeImage(proof, 'proofs');
   if (!stored.ok) return { status: 'invalid_image', reason: stored.reason };
   try {
-    const result = await create(stored.value.path);
-    // Only the proof of the request that was saved stays on disk: a repeat keeps the first one's.
-    if (result.status !== 'created' || result.repeated) await media.remove(stored.value.path);
+    const result = await save(stored.value.path);
+    if (!kept(result)) await media.remove(stored.value.path);
     return result;
   } catch (error) {
     await media.remove(stored.value.path);

@@ -13,6 +13,7 @@ import type { MediaStore } from '../platform/mediaStore.ts';
 import type { PriceSource, QuoteService } from '../trading/quotes.ts';
 import type { HistorySource } from './history.ts';
 import { moveFunds } from './ledger.ts';
+import { reportPaymentIn } from './payments.ts';
 import { amountLimitRefusal, createOnce, withPaymentProof, type CreateResult } from './requests.ts';
 
 /** Deposits and withdrawals in the user's /history. */
@@ -46,6 +47,9 @@ export interface WalletService {
   summary(userId: number): Promise<WalletSummary | null>;
   /** A cedi amount as typed, within the limits. */
   checkAmount(text: string): Promise<Checked<string>>;
+  /** A deposit stored as the user is shown where to pay: awaiting their payment, no admin card yet. */
+  openDeposit(request: Omit<DepositRequest, 'proof'>): Promise<CreateResult>;
+  /** A deposit the user says they have paid, stored and reported at once (its card queued). */
   createDeposit(request: DepositRequest): Promise<CreateResult>;
   /** The amount moves from available to reserved cedis until an admin has paid it out (or declines). */
   createWithdrawal(request: WithdrawalRequest): Promise<CreateResult>;
@@ -61,6 +65,20 @@ export function createWalletService(deps: {
   asset: string;
 }): WalletService {
   const { pool, access, media, prices, quotes, clock, asset } = deps;
+
+  /** Stores the deposit awaiting payment, or with `reported` already reported paid (with its screenshot's path). */
+  function openDeposit(request: Omit<DepositRequest, 'proof'>, reported: { proof: string | null } | null): Promise<CreateResult> {
+    return createOnce(pool, request.userId, (db) => findDepositByReference(db, request.reference), async (tx): Promise<CreateResult> => {
+      const refusal = await access.refusal(request.userId, tx);
+      if (refusal) return { status: 'refused', refusal };
+      const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
+      if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
+      const row = await insertDeposit(tx, { ...request, createdAt: clock() });
+      if (reported) await reportPaymentIn(tx, { kind: 'deposit', id: row.id, userId: request.userId, at: clock(), proof: reported.proof });
+      return { status: 'created', id: row.id, reference: row.reference };
+    });
+  }
+
   return {
     async summary(userId) {
       const wallet = await findWalletByUserId(pool, userId);
@@ -89,18 +107,10 @@ export function createWalletService(deps: {
       return outOfLimits ? invalid(outOfLimits) : valid(parsed.value.amount);
     },
 
+    openDeposit: (request) => openDeposit(request, null),
+
     createDeposit(request) {
-      return withPaymentProof(media, request.proof, (proof) =>
-        createOnce(pool, request.userId, (db) => findDepositByReference(db, request.reference), async (tx): Promise<CreateResult> => {
-          const refusal = await access.refusal(request.userId, tx);
-          if (refusal) return { status: 'refused', refusal };
-          const outOfLimits = amountLimitRefusal(await readSettings(tx), request.amount);
-          if (outOfLimits) return { status: 'invalid', reason: outOfLimits };
-          const row = await insertDeposit(tx, { ...request, paymentProof: proof, createdAt: clock() });
-          await queueCardPost(tx, 'deposit', row.id);
-          return { status: 'created', id: row.id, reference: row.reference };
-        }),
-      );
+      return withPaymentProof(media, request.proof, (proof) => openDeposit(request, { proof }));
     },
 
     createWithdrawal(request) {
