@@ -25,6 +25,11 @@ export async function insertSignoff(db: CommonQueryMethods, kind: string, id: nu
   return result.rowCount > 0;
 }
 
+/** Forgets a request's approvals (it was declined and is re-opened: it is approved afresh); the audit log keeps them. */
+export async function deleteSignoffs(tx: CommonQueryMethods, kind: string, id: number): Promise<void> {
+  await tx.query(sql.unsafe`DELETE FROM approval_signoffs WHERE request_kind = ${kind} AND request_id = ${id}`);
+}
+
 /** The admins who approved a request, first first. */
 export async function listSignoffs(db: CommonQueryMethods, kind: string, id: number): Promise<readonly SignoffRow[]> {
   return db.any(sql.type(signoffRow)`

@@ -178,6 +178,19 @@ describe('a second approval above the threshold', () => {
     expect(await ledgerOf('deposit', below.id)).toEqual(['deposit_approved cedis_available']);
   });
 
+  it('forgets the approvals given before a decline when the request is re-opened', async () => {
+    await h.db.query('UPDATE settings SET second_approval_above_ghs = 1000');
+    const { id } = await pendingDeposit('2000');
+    expect((await approve(id, ADMIN)).outcome).toBe('approval_recorded');
+    expect((await h.services.approvals.decide({ kind: 'deposit', id, action: 'decline', from: ESI, reason: 'Payment not received' })).outcome).toBe('applied');
+    expect((await h.services.approvals.decide({ kind: 'deposit', id, action: 'reopen', from: ESI, reason: 'The transfer arrived late' })).outcome).toBe('applied');
+    // Esi's is the first approval of the re-opened request, not the second with Admin's from before the decline.
+    expect(await approve(id, ESI)).toMatchObject({ outcome: 'approval_recorded', card: { approvals: { required: 2, by: ['Esi Boateng'] } } });
+    expect(await ledgerOf('deposit', id)).toEqual([]);
+    expect((await approve(id, ADMIN)).outcome).toBe('applied');
+    expect(await ledgerOf('deposit', id)).toEqual(['deposit_approved cedis_available']);
+  });
+
   it('lets nobody claim a payout before two admins have approved it, then one claims and pays it', async () => {
     const { id } = await pendingWithdrawal('200');
     await h.db.query('UPDATE settings SET second_approval_above_ghs = 200');

@@ -2,7 +2,7 @@ import Big from 'big.js';
 import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { approvalCardMessages, insertApprovalCard, recordApprovalCardShown, type CardMessage } from '../../db/approvalCards.ts';
 import { insertAuditEntry, latestAuditEntry, type AuditEntry, type AuditRow } from '../../db/adminAuditLog.ts';
-import { insertSignoff, listSignoffs, lockRequestSignoffs, readApprovalsSoFar } from '../../db/approvalSignoffs.ts';
+import { deleteSignoffs, insertSignoff, listSignoffs, lockRequestSignoffs, readApprovalsSoFar } from '../../db/approvalSignoffs.ts';
 import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { readSecondApprovalThreshold } from '../../db/settings.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
@@ -196,7 +196,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     return facts ? approvalsRequired(implementation, facts, threshold) : 1;
   }
 
-  function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
+  async function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
     switch (request.action) {
       case 'approve':
         return implementation.approve(tx, request.id, admin, request.payoutReference);
@@ -206,8 +206,12 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
         return implementation.startReview?.(tx, request.id, admin) ?? null;
       case 'follow_up':
         return implementation.followUp?.apply(tx, request.id, admin) ?? null;
-      case 'reopen':
-        return reason ? (implementation.reopen?.apply(tx, request.id, reason) ?? null) : null;
+      case 'reopen': {
+        const told = reason ? await (implementation.reopen?.apply(tx, request.id, reason) ?? null) : null;
+        // Approvals given before the decline do not carry over: the re-opened request is decided afresh.
+        if (told) await deleteSignoffs(tx, request.kind, request.id);
+        return told;
+      }
     }
   }
 
