@@ -9,7 +9,7 @@ import { notifyUser } from '../src/services/notifications/outbox.ts';
 import { createNotificationDelivery } from '../src/services/notifications/delivery.ts';
 import { createLogger } from '../src/logger.ts';
 import { createApiPlugins, TELEGRAM_SENDING_LIMITS } from '../src/telegram/apiPlugins.ts';
-import { FakeTelegram } from '../test/support/fakeTelegram/index.ts';
+import { FakeTelegram, TELEGRAM_RATE_LIMITS } from '../test/support/fakeTelegram/index.ts';
 import { startBenchDatabase } from './support/database.ts';
 
 const CHATS = 2000;
@@ -28,7 +28,7 @@ export interface DeliveryFigures {
 
 export async function benchDelivery(log: (line: string) => void): Promise<DeliveryFigures> {
   const bench = await startBenchDatabase();
-  const tg = await FakeTelegram.start({ rateLimits: { perChatPerSecond: 1, perSecond: ALLOWED_PER_SECOND } });
+  const tg = await FakeTelegram.start({ rateLimits: { ...TELEGRAM_RATE_LIMITS, bulkPerSecond: ALLOWED_PER_SECOND } });
   try {
     const { pool, services } = bench;
     for (let index = 0; index < CHATS; index += 1) tg.createUser({ id: FIRST_ID + index, first_name: `Reader${index}` });

@@ -3,4 +3,4 @@
 // benchmark would measure the throttler, not the bot; the throttler itself still runs, with limits out of reach.
 import { main } from '../src/main.ts';
 
-await main({ sendingLimits: { messagesPerSecond: Number.POSITIVE_INFINITY, inFlight: 100, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000 } });
+await main({ sendingLimits: { messagesPerSecond: Number.POSITIVE_INFINITY, inFlight: 100, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000, groupWindowMs: 60_000, groupPlacesForAnswers: 3 } });

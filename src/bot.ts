@@ -104,8 +104,8 @@ export function createBot(deps: BotDependencies): BotApp {
     client: { apiRoot: config.telegramApiRoot },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
-  // One throttle for bot.api, every conversation's api and the notifications' api: together they stay within Telegram's limits.
-  // The shutdown's cut-off ends every call still waiting (for its turn, a retry or an answer).
+  // Two lanes: bot.api and every conversation's api answer at once; the notifications' api (what the bot sends on its
+  // own) is paced. Both share each group's window. The shutdown's cut-off ends every call still waiting.
   const apiPlugins = createApiPlugins(deps.sendingLimits, deps.inFlight.cutOffSignal);
   apiPlugins.install(bot.api);
   const notificationApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
@@ -163,7 +163,7 @@ export function createBot(deps: BotDependencies): BotApp {
       onExit: noteConversationExited,
       plugins: [
         async (ctx, next) => {
-          apiPlugins.install(ctx.api);
+          apiPlugins.installInConversation(ctx);
           await next();
         },
       ],
@@ -204,7 +204,8 @@ export function createBot(deps: BotDependencies): BotApp {
     expireConversationsJob({ store: deps.conversationStore, clock: services.clock }),
     pruneJobRunsJob(createJobSlots(services.pool)),
     pruneHandledUpdatesJob(updateLedger),
-    ...modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: bot.api }) ?? []),
+    // Jobs send on their own (reminders, the digest, alerts): the bulk lane.
+    ...modules.flatMap((module) => module.jobs?.({ ...moduleDeps(module), api: notificationApi }) ?? []),
   ];
   return { bot, notifications: delivery, cards: cardDeliverer, menu, jobs, updateLedger };
 }

@@ -3,7 +3,7 @@ import { TELEGRAM_SENDING_LIMITS } from '../src/telegram/apiPlugins.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { seedCrowd } from './support/crowd.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
+import { FakeTelegram, TELEGRAM_RATE_LIMITS, type TestUser } from './support/fakeTelegram/index.ts';
 import { cardFor, pendingDepositInChat, verifiedUser } from './support/flows.ts';
 import { seedUser } from './support/users.ts';
 
@@ -26,7 +26,7 @@ let admin: TestUser;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tg = await FakeTelegram.start({ rateLimits: { perSecond: 30 } });
+  tg = await FakeTelegram.start({ rateLimits: TELEGRAM_RATE_LIMITS });
   admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kofi', last_name: 'Admin' });
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
   bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID], sendingLimits: PACE, rateLimit: { updates: 200, perMilliseconds: 10_000 } });

@@ -4,7 +4,7 @@ import { TELEGRAM_SENDING_LIMITS } from '../src/telegram/apiPlugins.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { notifyCrowd, seedCrowd } from './support/crowd.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram } from './support/fakeTelegram/index.ts';
+import { FakeTelegram, TELEGRAM_RATE_LIMITS } from './support/fakeTelegram/index.ts';
 
 /**
  * Telegram's real limits on both sides: the fake answers 429 over 1 call a second per chat and 30 a second in all,
@@ -23,7 +23,7 @@ let bot: TestBot;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tg = await FakeTelegram.start({ rateLimits: { perChatPerSecond: 1, perSecond: 30 } });
+  tg = await FakeTelegram.start({ rateLimits: TELEGRAM_RATE_LIMITS });
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
   bot = await startTestBot({ db, tg, sendingLimits: TELEGRAM_SENDING_LIMITS });
 });

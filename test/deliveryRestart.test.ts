@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { notifyCrowd, seedCrowd } from './support/crowd.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
+import { FakeTelegram, TELEGRAM_RATE_LIMITS, type TestUser } from './support/fakeTelegram/index.ts';
 import { startBotProcess } from './support/process.ts';
 
 const USERS = 150;
@@ -14,7 +14,7 @@ let db: TestDatabase;
 let tg: FakeTelegram;
 beforeAll(async () => {
   db = await createTestDatabase();
-  tg = await FakeTelegram.start({ rateLimits: { perChatPerSecond: 1, perSecond: 30 } });
+  tg = await FakeTelegram.start({ rateLimits: TELEGRAM_RATE_LIMITS });
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins' });
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, InlineKeyboard, InputFile, Keyboard } from 'grammy';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
+import { FakeTelegram, TELEGRAM_RATE_LIMITS, type TestUser } from './support/fakeTelegram/index.ts';
 
 /**
  * Proves the fake Telegram server behaves like the real one for a real grammY bot: delivery over long
@@ -333,10 +333,12 @@ describe('bookkeeping', () => {
 });
 
 describe('rate limits', () => {
-  it('answers 429 with retry_after over 1 a second per chat and over the overall limit, counting only what it accepted', async () => {
-    const limited = await FakeTelegram.start({ rateLimits: { perChatPerSecond: 1, perSecond: 3 } });
+  it("answers 429 with retry_after as Telegram: bulk over a chat's burst and over the overall limit, answers only over 5 a second, a group over its window", async () => {
+    const limited = await FakeTelegram.start({ rateLimits: { ...TELEGRAM_RATE_LIMITS, bulkPerSecond: 5, groupPerWindow: 3, groupWindowMs: 1500 } });
     try {
       const users = [601, 602, 603, 604].map((id) => limited.createUser({ id, first_name: `User${id}` }));
+      const group = -100600;
+      limited.addGroup({ id: group, title: 'Desk', members: users });
       const call = (method: string, body: Record<string, unknown>) =>
         fetch(`${limited.apiRoot}/bot${limited.token}/${method}`, {
           method: 'POST',
@@ -344,21 +346,34 @@ describe('rate limits', () => {
           body: JSON.stringify(body),
         }).then(async (response) => ({ status: response.status, json: (await response.json()) as { parameters?: { retry_after: number } } }));
       const send = (chatId: number) => call('sendMessage', { chat_id: chatId, text: 'hello' });
+      const statuses = async (chatId: number, times: number) => {
+        const result: number[] = [];
+        for (let index = 0; index < times; index++) result.push((await send(chatId)).status);
+        return result;
+      };
       const [a, b, c, d] = users.map((user) => user.id) as [number, number, number, number];
-      expect((await send(a)).status).toBe(200);
-      const sameChat = await send(a);
-      expect(sameChat.status).toBe(429);
-      expect(sameChat.json.parameters?.retry_after).toBe(1);
-      expect((await send(b)).status).toBe(200);
-      expect((await send(c)).status).toBe(200);
-      // Three accepted this second: a fourth chat waits too.
-      expect((await send(d)).status).toBe(429);
-      expect(limited.rateLimitedCalls).toHaveLength(2);
-      expect(limited.messages(d)).toHaveLength(0);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect((await send(a)).status).toBe(200);
-      expect((await send(d)).status).toBe(200);
-      expect(limited.messages(a)).toHaveLength(2);
+      // Nobody wrote: bulk. A chat takes a burst of 3, then 1 a second.
+      expect(await statuses(a, 4)).toEqual([200, 200, 200, 429]);
+      // Five bulk messages this second in all (this fake's limit): the next chat waits too, for a second.
+      expect(await statuses(b, 2)).toEqual([200, 200]);
+      const overall = await send(c);
+      expect(overall.status).toBe(429);
+      expect(overall.json.parameters?.retry_after).toBe(1);
+      expect(limited.messages(c)).toHaveLength(0);
+      // A user who just wrote is answered: up to 5 in one second, and not counted with the bulk.
+      await users[3]?.send('hi');
+      expect(await statuses(d, 6)).toEqual([200, 200, 200, 200, 200, 429]);
+      // A group: everything counted, 3 in this fake's window here, whoever wrote.
+      await users[0]?.send('/pending', { chatId: group });
+      expect(await statuses(group, 4)).toEqual([200, 200, 200, 429]);
+      expect(limited.rateLimitedCalls).toHaveLength(4);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // A second and a half later the chat has one or two more, not a new burst of 3.
+      const later = await statuses(a, 3);
+      expect(later[0]).toBe(200);
+      expect(later.at(-1)).toBe(429);
+      expect(await statuses(c, 1)).toEqual([200]);
+      expect(await statuses(group, 1)).toEqual([200]);
       // Reads are not sends.
       expect((await call('getChat', { chat_id: a })).status).toBe(200);
     } finally {

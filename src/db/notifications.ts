@@ -215,3 +215,16 @@ export async function markAllNotificationsRead(db: CommonQueryMethods, userId: n
   const result = await db.query(sql.unsafe`UPDATE notifications SET read = true WHERE user_id = ${userId} AND NOT read`);
   return result.rowCount;
 }
+
+/** Advisory lock class of the outbox's delivery: one instance at a time sends the backlog (the bulk pace is per process). */
+const BULK_DELIVERY_LOCK_CLASS = 31;
+const lockedRow = z.object({ locked: z.boolean() });
+
+/** Session-level, on a connection held for the run; false when another instance is delivering. */
+export async function tryLockBulkDelivery(connection: CommonQueryMethods): Promise<boolean> {
+  return connection.oneFirst(sql.type(lockedRow)`SELECT pg_try_advisory_lock(${BULK_DELIVERY_LOCK_CLASS}, 0) AS locked`);
+}
+
+export async function unlockBulkDelivery(connection: CommonQueryMethods): Promise<void> {
+  await connection.query(sql.unsafe`SELECT pg_advisory_unlock(${BULK_DELIVERY_LOCK_CLASS}, 0)`);
+}

@@ -98,7 +98,7 @@ export interface BotModule<Name extends string = string, S = unknown> {
   /** Runs at shutdown once updates and jobs have stopped, before the pool closes: e.g. writing what is buffered. */
   onStop?(services: S): Promise<void>;
   telegram?(deps: ModuleDeps<S>): TelegramParts;
-  /** Cron jobs, scheduled by main.ts (src/jobs/scheduler.ts). */
+  /** Cron jobs, scheduled by main.ts (src/jobs/scheduler.ts); their `api` is the paced bulk lane. */
   jobs?(deps: ModuleDeps<S> & { api: Api }): readonly Job[];
 }
 

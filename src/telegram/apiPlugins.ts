@@ -1,5 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import type { Api, RawApi, Transformer } from 'grammy';
+import { Api, type Context, type RawApi, type Transformer } from 'grammy';
 import { chatSpacing } from './chatSpacing.ts';
 import { sendingPace, type PaceLimits } from './sendingPace.ts';
 
@@ -44,38 +44,47 @@ function endedBy(stop: AbortSignal): Transformer<RawApi> {
   };
 }
 
-/** How fast the bot may send: every call addressed to a chat (a `chat_id`) counts. */
+/** How fast the bot may send. */
 export interface SendingLimits extends PaceLimits {
-  /** Least time between two notifications to one chat (after the previous one was answered). */
+  /** Least time between two bulk calls to one chat (after the previous one was answered). */
   chatIntervalMs: number;
 }
 
 /**
- * Telegram's published limits: about 30 messages a second in all (28 started a second and 2 on their way make
- * 30 at the most; 2 in flight allow the full 28 a second while a call takes up to 70 ms, as from a server near
- * Telegram's data centres, and fewer, never more, on a slower network), one a second per chat, 20 a minute per
- * group. `npm run bench -- delivery` measures the pace against a fake that enforces the limits.
+ * Telegram's published limits for what the bot sends on its own: about 30 messages a second (28 started a second,
+ * evenly spaced), one a second per chat, 20 a minute per group. 6 bulk calls in flight keep the full 28 a second
+ * while a call takes up to 210 ms. Of a group's 20, bulk calls (cards, reminders) leave 3 to answers.
+ * `npm run bench -- delivery` measures the pace against a fake that enforces the limits.
  */
-export const TELEGRAM_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 28, inFlight: 2, chatIntervalMs: 1000, groupMessagesPerMinute: 20 };
+export const TELEGRAM_SENDING_LIMITS: SendingLimits = {
+  messagesPerSecond: 28,
+  inFlight: 6,
+  chatIntervalMs: 1000,
+  groupMessagesPerMinute: 20,
+  groupWindowMs: 60_000,
+  groupPlacesForAnswers: 3,
+};
 
-/** The outgoing-call plugins of one bot; every Api they are installed on shares one overall pace. */
+/** The outgoing-call plugins of one bot: two lanes (see sendingPace) sharing each group's window. */
 export interface ApiPlugins {
-  /** bot.api and every conversation's api: the overall pace, each group's minute, retries, HTML by default. */
+  /** bot.api: answers to the update being handled, at once (a group's calls wait for its window). */
   install(api: Api): void;
-  /** The api notifications go out through: the same, and one chat's calls a second apart (`chatIntervalMs`). */
+  /**
+   * A conversation's context: the conversations plugin records every call and replays the record on each update, so
+   * the answers lane goes below its recorder (a new Api with the lane, then the recorder): only calls that really go
+   * out are paced and counted, and a replayed one waits for nothing.
+   */
+  installInConversation(ctx: Context): void;
+  /** The api the bot sends on its own through (notifications, broadcasts, cards, jobs): the paced bulk lane. */
   installForNotifications(api: Api): void;
 }
 
 /**
- * Outgoing-call behaviour shared by bot.api, the api of every conversation (plugins installed on bot.api do not
- * reach inside conversations) and the notifications' api, in this order from the network out: the pace
- * (sendingPace) keeps the overall rate and each group's minute; for notifications, chat spacing sends one call at a time per
- * chat, a second after the previous one was answered; auto-retry waits out a 429 (its retry_after) or a 5xx and
- * sends again, through both, so a retry is paced like any call, but not a network error (it would retry those
- * for ever, 3 s, 6 s … an hour apart, past its attempt limit): that call fails; HTML is the default parse mode;
- * `stop` (the shutdown's cut-off) ends every call still waiting. Replies to what a
- * user does are not spaced: Telegram allows a chat short bursts, and a conversation's few messages would each
- * wait a second.
+ * Outgoing-call behaviour, in this order from the network out: the lane's pace; for bulk, chat spacing sends one
+ * call at a time per chat, a second after the previous one was answered; auto-retry waits out a 429 (its
+ * retry_after) or a 5xx and sends again, through the pace, but not a network error (it would retry those for ever,
+ * 3 s, 6 s … an hour apart, past its attempt limit): that call fails; HTML is the default parse mode; `stop` (the
+ * shutdown's cut-off) ends every call still waiting. Answers are not spaced: Telegram allows a chat short bursts.
  */
 export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS, stop: AbortSignal = new AbortController().signal): ApiPlugins {
   const pace = sendingPace(limits);
@@ -83,12 +92,16 @@ export function createApiPlugins(limits: SendingLimits = TELEGRAM_SENDING_LIMITS
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true });
   const stoppable = endedBy(stop);
   // grammY runs the transformer installed last first: ended by stop → html → auto-retry → (chat spacing) → pace → network.
-  const install = (api: Api, spaced: boolean) => {
-    api.config.use(pace);
-    if (spaced) api.config.use(spacing);
-    api.config.use(retry);
-    api.config.use(htmlParseMode);
-    api.config.use(stoppable);
+  const installAnswers = (api: Api) => api.config.use(pace.answers, retry, htmlParseMode, stoppable);
+  return {
+    install: installAnswers,
+    installInConversation(ctx) {
+      const recorder = ctx.api.config.installedTransformers();
+      const api = new Api(ctx.api.token, ctx.api.options);
+      installAnswers(api);
+      api.config.use(...recorder);
+      Object.assign(ctx, { api });
+    },
+    installForNotifications: (api) => api.config.use(pace.bulk, spacing, retry, htmlParseMode, stoppable),
   };
-  return { install: (api) => install(api, false), installForNotifications: (api) => install(api, true) };
 }

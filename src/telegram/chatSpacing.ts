@@ -3,9 +3,9 @@ import type { RawApi, Transformer } from 'grammy';
 
 /**
  * One chat's calls one after another, each sent at least `intervalMs` after the previous one to that chat was
- * answered (so after Telegram received it). Installed above the throttler's overall queue (on the notifications'
- * Api): the throttler's own per-chat limit counts from when a call joins that queue, so a call that waited there
- * could reach Telegram right before the chat's next one.
+ * answered (so after Telegram received it). Installed above the bulk lane's pace (on the notifications' Api): a
+ * per-chat limit counted when a call joins the pace's queue would let a call that waited there
+ * reach Telegram right before the chat's next one.
  */
 export function chatSpacing(intervalMs: number): Transformer<RawApi> {
   // Per chat: when its next call may go. Only chats with a call in the last `intervalMs` are kept.

@@ -1,15 +1,17 @@
 import type { RawApi, Transformer } from 'grammy';
 
 export interface PaceLimits {
-  /** Calls started per second in all, evenly spaced. */
+  /** Bulk calls started per second in all, evenly spaced. */
   messagesPerSecond: number;
-  /** Calls sent and not yet answered at once. */
+  /** Bulk calls sent and not yet answered at once. */
   inFlight: number;
-  /** Calls per minute to one group (a negative chat id). */
+  /** Calls to one group (a negative chat id) in any group window, both lanes together. */
   groupMessagesPerMinute: number;
+  /** The group window: a minute at Telegram (tests scale it down). */
+  groupWindowMs: number;
+  /** Places of every group window that bulk calls leave to answers. */
+  groupPlacesForAnswers: number;
 }
-
-const MINUTE_MS = 60_000;
 
 /** A first-in first-out queue that takes and gives in constant time, however long it grows. */
 class Queue<T> {
@@ -37,23 +39,40 @@ class Queue<T> {
   }
 }
 
-/** One group's last minute: when its calls started, those let through and not started yet, those waiting. */
-interface GroupMinute {
+/** One group's last window: when its calls started, those let through and not started yet, those waiting by lane. */
+interface GroupWindow {
   starts: Queue<number>;
   letThrough: number;
-  waiting: Queue<() => void>;
+  answers: Queue<() => void>;
+  bulk: Queue<() => void>;
   timer: NodeJS.Timeout | undefined;
 }
 
+/** The two lanes' transformers; they share each group's window. */
+export interface SendingPace {
+  /**
+   * Answers to the update being handled: at once, however many; only a group's calls wait, for a place in its
+   * window, ahead of any bulk call.
+   */
+  answers: Transformer<RawApi>;
+  /**
+   * What the bot sends on its own: started in order, evenly spaced at `messagesPerSecond`, at most `inFlight`
+   * unanswered; a group's bulk calls first wait until no answer waits for that group and a place is left beyond the
+   * `groupPlacesForAnswers` kept for answers.
+   */
+  bulk: Transformer<RawApi>;
+}
+
 /**
- * Telegram's limits for every call addressed to a chat (a `chat_id`; other methods pass at once): calls start
- * in their order, evenly spaced at `messagesPerSecond`, at most `inFlight` unanswered at once; a group's calls
- * first wait for a place in the group's last minute (`groupMessagesPerMinute` in any 60 seconds). State is per
- * process; a group's is dropped once a minute has passed since its last call.
+ * Telegram's limits as two lanes (see SendingPace). Only calls addressed to a chat (a `chat_id`) are paced; others
+ * pass at once. A group's calls are counted when they start. State is per process; a group's is dropped once its
+ * window has passed since its last call.
  */
-export function sendingPace(limits: PaceLimits): Transformer<RawApi> {
-  const spacingMs = Math.ceil(1000 / limits.messagesPerSecond);
+export function sendingPace(limits: PaceLimits): SendingPace {
+  const spacingMs = 1000 / limits.messagesPerSecond;
   const waiting = new Queue<() => void>();
+  // Starts of the last second: never more than `messagesPerSecond` in any second, whatever the grid allows.
+  const lastSecond = new Queue<number>();
   let unanswered = 0;
   let nextStartAt = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -62,17 +81,23 @@ export function sendingPace(limits: PaceLimits): Transformer<RawApi> {
     timer = undefined;
     while (waiting.length > 0 && unanswered < limits.inFlight) {
       const now = Date.now();
-      if (now < nextStartAt) {
-        timer = setTimeout(startWhatMay, nextStartAt - now);
+      while ((lastSecond.peek() ?? now) <= now - 1000) lastSecond.shift();
+      const secondFull = lastSecond.length >= limits.messagesPerSecond;
+      const startAt = secondFull ? Math.max(nextStartAt, (lastSecond.peek() ?? now) + 1000) : nextStartAt;
+      if (now < startAt) {
+        timer = setTimeout(startWhatMay, startAt - now);
         return;
       }
-      nextStartAt = now + spacingMs;
+      // On the grid of evenly spaced starts, so a timer that fires late costs no rate; after a longer pause (a busy
+      // process) the grid starts again from now, never sending the missed starts at once.
+      nextStartAt = Math.max(nextStartAt, now - spacingMs) + spacingMs;
+      lastSecond.push(now);
       unanswered += 1;
       waiting.shift()?.();
     }
   };
 
-  const inTurn = <T>(send: () => Promise<T>): Promise<T> =>
+  const inBulkTurn = <T>(send: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       waiting.push(() => {
         // A call that throws at once still hands its place on.
@@ -87,47 +112,72 @@ export function sendingPace(limits: PaceLimits): Transformer<RawApi> {
       if (!timer) startWhatMay();
     });
 
-  // Per group: at most `groupMessagesPerMinute` calls start in any 60 seconds (counted when they start).
-  const groups = new Map<number, GroupMinute>();
-  const letThroughWhatMay = (chatId: number, group: GroupMinute) => {
+  const groups = new Map<number, GroupWindow>();
+  const bulkPlaces = limits.groupMessagesPerMinute - limits.groupPlacesForAnswers;
+  const letThroughWhatMay = (chatId: number, group: GroupWindow) => {
     clearTimeout(group.timer);
     group.timer = undefined;
     const now = Date.now();
-    while ((group.starts.peek() ?? now) <= now - MINUTE_MS) group.starts.shift();
-    while (group.waiting.length > 0 && group.starts.length + group.letThrough < limits.groupMessagesPerMinute) {
+    while ((group.starts.peek() ?? now) <= now - limits.groupWindowMs) group.starts.shift();
+    const used = () => group.starts.length + group.letThrough;
+    while (group.answers.length > 0 && used() < limits.groupMessagesPerMinute) {
       group.letThrough += 1;
-      group.waiting.shift()?.();
+      group.answers.shift()?.();
+    }
+    while (group.answers.length === 0 && group.bulk.length > 0 && used() < bulkPlaces) {
+      group.letThrough += 1;
+      group.bulk.shift()?.();
     }
     const oldest = group.starts.peek();
+    const waitingHere = group.answers.length + group.bulk.length;
     if (oldest !== undefined) {
       // Then a place frees up for what waits, or the group's state can go.
-      group.timer = setTimeout(() => letThroughWhatMay(chatId, group), oldest + MINUTE_MS - now);
-      if (group.waiting.length === 0) group.timer.unref();
-    } else if (group.waiting.length === 0 && group.letThrough === 0) groups.delete(chatId);
+      group.timer = setTimeout(() => letThroughWhatMay(chatId, group), oldest + limits.groupWindowMs - now);
+      if (waitingHere === 0) group.timer.unref();
+    } else if (waitingHere === 0 && group.letThrough === 0) groups.delete(chatId);
   };
-  const inGroupTurn = <T>(chatId: number, send: () => Promise<T>): Promise<T> => {
+  /** Waits for a place in the group's window; `send` gets `started` to call as the call really starts. */
+  const inGroupTurn = <T>(chatId: number, lane: 'answers' | 'bulk', send: (started: () => void) => Promise<T>): Promise<T> => {
     let group = groups.get(chatId);
     if (!group) {
-      group = { starts: new Queue(), letThrough: 0, waiting: new Queue(), timer: undefined };
+      group = { starts: new Queue(), letThrough: 0, answers: new Queue(), bulk: new Queue(), timer: undefined };
       groups.set(chatId, group);
     }
     const current = group;
-    const turn = new Promise<void>((resolve) => current.waiting.push(resolve));
+    const turn = new Promise<void>((resolve) => current[lane].push(resolve));
     letThroughWhatMay(chatId, current);
     return turn.then(() =>
-      inTurn(() => {
+      send(() => {
         current.letThrough -= 1;
         current.starts.push(Date.now());
         letThroughWhatMay(chatId, current);
-        return send();
       }),
     );
   };
 
-  return (prev, method, payload, signal) => {
-    if (payload === undefined || !('chat_id' in payload)) return prev(method, payload, signal);
-    const chatId = Number(payload.chat_id);
-    const send = () => prev(method, payload, signal);
-    return chatId < 0 ? inGroupTurn(chatId, send) : inTurn(send);
+  const chatOf = (payload: unknown): number | undefined =>
+    typeof payload === 'object' && payload !== null && 'chat_id' in payload ? Number(payload.chat_id) : undefined;
+
+  return {
+    answers: (prev, method, payload, signal) => {
+      const chatId = chatOf(payload);
+      if (chatId === undefined || chatId >= 0) return prev(method, payload, signal);
+      return inGroupTurn(chatId, 'answers', (started) => {
+        started();
+        return prev(method, payload, signal);
+      });
+    },
+    bulk: (prev, method, payload, signal) => {
+      const chatId = chatOf(payload);
+      if (chatId === undefined) return prev(method, payload, signal);
+      const send = () => prev(method, payload, signal);
+      if (chatId >= 0) return inBulkTurn(send);
+      return inGroupTurn(chatId, 'bulk', (started) =>
+        inBulkTurn(() => {
+          started();
+          return send();
+        }),
+      );
+    },
   };
 }

@@ -78,7 +78,14 @@ export interface TestBotOptions {
 }
 
 /** Tests that are not about Telegram's pace: the throttle is in place but never makes a test wait. */
-export const FAST_SENDING_LIMITS: SendingLimits = { messagesPerSecond: 1000, inFlight: 1000, chatIntervalMs: 0, groupMessagesPerMinute: 1_000_000 };
+export const FAST_SENDING_LIMITS: SendingLimits = {
+  messagesPerSecond: 1000,
+  inFlight: 1000,
+  chatIntervalMs: 0,
+  groupMessagesPerMinute: 1_000_000,
+  groupWindowMs: 60_000,
+  groupPlacesForAnswers: 3,
+};
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
 const UNREACHABLE_RATE_SOURCES: Config['rateSources'] = {

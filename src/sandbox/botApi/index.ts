@@ -16,7 +16,7 @@
 export { FakeTelegram, type StartOptions } from './server.ts';
 export { SimulatedUser, type MessageRef, type UserSendOptions } from './user.ts';
 export { escapeHtml, parseHtml } from './html.ts';
-export type { RateLimits } from './rateLimits.ts';
+export { TELEGRAM_RATE_LIMITS, type RateLimits } from './rateLimits.ts';
 export type {
   AddGroupOptions,
   ApiCall,

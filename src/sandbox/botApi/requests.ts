@@ -25,7 +25,7 @@ export class BotApiRequests {
   constructor(apiRoot: string, world: World, limits: RateLimits | undefined) {
     this.#apiRoot = apiRoot;
     this.#world = world;
-    this.#limiter = limits ? new RateLimiter(limits) : undefined;
+    this.#limiter = limits ? new RateLimiter(limits, (chatId) => world.wroteAt(chatId)) : undefined;
   }
 
   get closing(): boolean {

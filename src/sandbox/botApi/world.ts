@@ -28,6 +28,8 @@ export class World extends WorldChanges {
   /** Requests being processed right now, long polls excluded (settle() waits for them). */
   inFlight = 0;
   lastCallTime = 0;
+  /** When someone last wrote in a chat (a message, a tap): Telegram's limits tell answers from bulk by it. */
+  readonly #wroteAt = new Map<number, number>();
   #users = new Map<number, UserState>();
   #groups = new Map<number, GroupState>();
   #messages = new Map<number, MessageRecord[]>();
@@ -252,7 +254,13 @@ export class World extends WorldChanges {
 
   // --- updates -------------------------------------------------------------------------------
 
+  wroteAt(chatId: number): number | undefined {
+    return this.#wroteAt.get(chatId);
+  }
+
   pushUpdate(update: NewUpdate): Update | undefined {
+    const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id;
+    if (chatId !== undefined) this.#wroteAt.set(chatId, Date.now());
     const pushed = this.updates.push(update);
     this.webhookDelivery?.pump();
     this.changed();

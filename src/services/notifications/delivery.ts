@@ -5,6 +5,8 @@ import {
   markNotificationSent,
   releaseClaimedNotifications,
   renewNotificationClaims,
+  tryLockBulkDelivery,
+  unlockBulkDelivery,
   type DueNotification,
 } from '../../db/notifications.ts';
 import { setBotBlocked } from '../../db/users.ts';
@@ -33,7 +35,10 @@ export interface OutgoingNotification {
 }
 
 export interface NotificationDelivery {
-  /** Sends every due notification, urgent ones first; returns how many were delivered. Safe to call from several places at once. */
+  /**
+   * Sends every due notification, urgent ones first; returns how many were delivered. Safe to call from several
+   * places at once; with several instances one delivers at a time (0 from the others), so the pace holds for all.
+   */
   deliverDue(): Promise<number>;
   /** Sends one user's due notifications only (right after a decision about their request), whatever the backlog. */
   deliverTo(userId: number): Promise<number>;
@@ -46,8 +51,8 @@ export interface NotificationDelivery {
   idle(): Promise<void>;
 }
 
-// About a second of sending at Telegram's pace: sent together, so the throttler keeps the pace, and never more
-// than this queued ahead of a reply or an urgent notification.
+// About a second of sending at Telegram's pace: at most two batches are handed to the pace at once, so an urgent
+// notification (deliverTo) waits behind two seconds of a backlog at most.
 const BATCH_SIZE = 25;
 // A claimed row is skipped by other deliveries this long; a process that dies holding it delays it by at most this.
 // The lease starts again right before the send, and the send is abandoned before the lease ends (Telegram's pace,
@@ -128,25 +133,40 @@ export function createNotificationDelivery(deps: {
   /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
   async function drain(selection: Selection): Promise<number> {
     const claim = () => claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, selection);
+    const count = (results: boolean[]) => results.filter(Boolean).length;
     let delivered = 0;
     let due = await claim();
+    let previous: Promise<boolean[]> = Promise.resolve([]);
     while (due.length > 0) {
-      // The next batch is claimed while this one goes out, so sending never waits for the database in between;
-      // it is handed to the throttler only once this one is done, so a reply still waits behind one batch at most.
+      // Each batch goes to the pace while the one before is still going out, and the next is claimed once that one
+      // is done: the pace never runs dry between batches (a wait for the last answer of one would cost a tenth of
+      // the rate), and at most two batches are claimed and not sent.
       const sending = stillHeld(due).then((held) => Promise.all(held.map(deliver)));
-      const [results, next] = await Promise.all([sending, claim()]);
-      delivered += results.filter(Boolean).length;
+      delivered += count(await previous);
+      previous = sending;
+      const next = await claim();
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
       if (backlogStopped) {
         await releaseClaimedNotifications(pool, next);
-        return delivered;
+        break;
       }
       due = next;
     }
-    return delivered;
+    return delivered + count(await previous);
   }
 
-  const backlog = oneRunAtATime(() => drain({}), () => stopping);
+  /** The backlog, by one instance at a time: its pace is then the pace of all. */
+  const drainAlone = () =>
+    pool.connect(async (connection) => {
+      if (!(await tryLockBulkDelivery(connection))) return 0;
+      try {
+        return await drain({});
+      } finally {
+        await unlockBulkDelivery(connection);
+      }
+    });
+
+  const backlog = oneRunAtATime(drainAlone, () => stopping);
 
   async function idle(): Promise<void> {
     while (inProgress.size > 0) await Promise.allSettled([...inProgress]);
