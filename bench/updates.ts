@@ -13,6 +13,7 @@ import { createLogger } from '../src/logger.ts';
 import { hashPin } from '../src/services/accounts/pin.ts';
 import { createRegistrationService } from '../src/services/accounts/registration.ts';
 import { ADMIN_CHAT_ID } from '../test/support/bot.ts';
+import { TELEGRAM_RATE_LIMITS } from '../src/sandbox/botApi/rateLimits.ts';
 import { FakeTelegram, type TestUser } from '../test/support/fakeTelegram/index.ts';
 import { startNode } from './support/processes.ts';
 import { callText, driveUsers, percentile, type LoadResult, type Step } from './support/updateLoad.ts';
@@ -100,7 +101,8 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-updates-'));
   const logger = createLogger('warn');
   const database = await startEmbeddedDatabase(dataDir, logger);
-  const tg = await FakeTelegram.start();
+  // Telegram's flood limits: answers go out at once (their own lane), and the fake answers 429 beyond the limits.
+  const tg = await FakeTelegram.start({ rateLimits: TELEGRAM_RATE_LIMITS });
   try {
     await runMigrations(database.url, logger);
     const pool = await createDatabasePool(database.url);
@@ -141,7 +143,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s, ${baseline.cpuMsPerUpdate.toFixed(2)} ms CPU per update (${echoSystemMs.toFixed(2)} in the kernel)`);
 
     const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : [])];
-    const bot = startNode([...profile, path.join(ROOT, 'bench/unpacedBot.ts')], {
+    const bot = startNode([...profile, path.join(ROOT, 'src/main.ts')], {
       ...env,
       ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
       DATABASE_URL: database.url,
@@ -174,6 +176,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
       const byMethod: Record<string, number> = {};
       for (const call of tg.calls.slice(callsBefore)) byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
       log(JSON.stringify(byMethod));
+      log(`429s from the fake: ${tg.rateLimitedCalls.length}`);
       log(`database transactions per update: ${((await transactions()) - transactionsBefore) / (USERS * PRODUCT_STEPS.length)}`);
     }
     log(`bot: ${throughput.updatesPerSecond.toFixed(0)} updates/s, ${throughput.cpuMsPerUpdate.toFixed(2)} ms CPU per update`);
