@@ -45,6 +45,7 @@ const CANDIDATES_PER_CLAIMED = 4;
 
 const dueNotificationSchema = z.object({
   id: z.number(),
+  user_id: z.number(),
   telegram_id: z.number().nullable(),
   blocked: z.boolean(),
   title: z.string().nullable(),
@@ -68,14 +69,15 @@ export async function claimDueNotifications(
   db: CommonQueryMethods,
   limit: number,
   leaseSeconds: number,
-  only: { userId?: number; urgentOnly?: boolean } = {},
+  only: { userId?: number; urgentOnly?: boolean; exceptUserIds?: readonly number[] } = {},
 ): Promise<readonly DueNotification[]> {
   const forUser = only.userId === undefined ? sql.fragment`` : sql.fragment`AND user_id = ${only.userId}`;
+  const except = only.exceptUserIds?.length ? sql.fragment`AND user_id <> ALL(${sql.array(only.exceptUserIds, 'int8')})` : sql.fragment``;
   const urgent = only.urgentOnly ? sql.fragment`AND priority = ${PRIORITY_VALUE.urgent}` : sql.fragment``;
   return db.any(sql.type(dueNotificationSchema)`
     WITH candidates AS (
       SELECT id, user_id, priority, next_attempt_at AS due_at FROM notifications
-       WHERE next_attempt_at <= now() ${forUser} ${urgent}
+       WHERE next_attempt_at <= now() ${forUser} ${urgent} ${except}
        ORDER BY priority DESC, next_attempt_at, id
        LIMIT ${limit * CANDIDATES_PER_CLAIMED}
        FOR UPDATE SKIP LOCKED
@@ -92,11 +94,11 @@ export async function claimDueNotifications(
          SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1, claim_token = gen_random_uuid()
         FROM due, users u
        WHERE n.id = due.id AND u.id = n.user_id
-      RETURNING n.id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, n.claim_token,
+      RETURNING n.id, n.user_id, u.telegram_id, u.bot_blocked_at IS NOT NULL AS blocked, n.title, n.message, n.format, n.photo, n.attempts, n.claim_token,
                 due.priority, due.due_at
     )
     -- RETURNING keeps no order: sent in this order, urgent ones leave first.
-    SELECT id, telegram_id, blocked, title, message, format, photo, attempts, claim_token FROM claimed ORDER BY priority DESC, due_at, id
+    SELECT id, user_id, telegram_id, blocked, title, message, format, photo, attempts, claim_token FROM claimed ORDER BY priority DESC, due_at, id
   `);
 }
 

@@ -132,7 +132,9 @@ export function createNotificationDelivery(deps: {
 
   /** Batch after batch until none is due; a bulk backlog stops between batches once the delivery is stopping. */
   async function drain(selection: Selection): Promise<number> {
-    const claim = () => claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, selection);
+    // A user's next notification is not claimed while one of theirs is still going out: theirs arrive in order.
+    const claim = (sending: readonly DueNotification[] = []) =>
+      claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, { ...selection, exceptUserIds: sending.map((notification) => notification.user_id) });
     const count = (results: boolean[]) => results.filter(Boolean).length;
     let delivered = 0;
     let due = await claim();
@@ -144,7 +146,13 @@ export function createNotificationDelivery(deps: {
       const sending = stillHeld(due).then((held) => Promise.all(held.map(deliver)));
       delivered += count(await previous);
       previous = sending;
-      const next = await claim();
+      let next = await claim(due);
+      if (next.length === 0) {
+        // Only the users of the batch going out have more: once it is out, theirs are next.
+        delivered += count(await previous);
+        previous = Promise.resolve([]);
+        next = await claim();
+      }
       const backlogStopped = stopping && selection.userId === undefined && !selection.urgentOnly;
       if (backlogStopped) {
         await releaseClaimedNotifications(pool, next);
