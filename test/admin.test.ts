@@ -197,7 +197,12 @@ describe('/dbstats', () => {
       "SELECT relname AS table, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text::int AS rows FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'",
     );
     expect(text).toContain(`${tables.length} tables`);
-    for (const { table, rows } of tables) expect(text).toMatch(new RegExp(`^${table}: ${rows.toLocaleString('en-GB')} rows?, \\d+(\\.\\d)? (bytes|kB|MB)$`, 'm'));
+    // Written in the background a moment after an update (handled ids each second, the card queue): only the form.
+    const writtenMeanwhile = new Set(['handled_updates', 'card_deliveries']);
+    for (const { table, rows } of tables) {
+      const count = writtenMeanwhile.has(table) ? '[\\d,]+' : rows.toLocaleString('en-GB');
+      expect(text).toMatch(new RegExp(`^${table}: ${count} rows?, \\d+(\\.\\d)? (bytes|kB|MB)$`, 'm'));
+    }
     const [database] = await db.query<{ size: string }>('SELECT pg_database_size(current_database())::text AS size');
     const shown = /: (\d+(?:\.\d)?) MB in all/.exec(text)?.[1] ?? '';
     // Shown to 0.1 MB below 10 MB and to the MB above, as pg_size_pretty does; 0.15 MB of room for what was written meanwhile.

@@ -60,7 +60,9 @@ describe('paying the desk by a method without payment details', () => {
     await ama.send('500');
     await ama.tap(await tg.waitForMessage(ama.id, 'How will you pay?'), '📱 Mobile money');
     await tg.waitForMessage(ama.id, 'Paying the desk by mobile money is not set up yet, so nothing was saved');
-    expect(await db.query('SELECT id FROM cash_deposits UNION ALL SELECT id FROM crypto_transactions')).toEqual([]);
+    // Only the bank deposit whose details Ama was shown is kept (awaiting her payment); the refused ways saved nothing.
+    expect(await db.query('SELECT amount, reported_paid_at FROM cash_deposits')).toEqual([{ amount: '250.00', reported_paid_at: null }]);
+    expect(await db.query('SELECT id FROM crypto_transactions')).toEqual([]);
 
     await admin.send('/settings');
     await admin.tap(await tg.waitForMessage(admin.id, 'Settings'), '✏️ Mobile money details');

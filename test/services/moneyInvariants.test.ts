@@ -10,6 +10,7 @@ import {
   fromUnits,
   invariantViolations,
   PAYOUT,
+  payOut,
   setAmountLimits,
   setPrice,
   type MoneyHarness,
@@ -261,7 +262,11 @@ async function runScenario(run: Scenario): Promise<void> {
 
   async function decide(target: ModelRequest, action: 'approve' | 'decline', wrongKind = false): Promise<void> {
     const kind = wrongKind ? (target.kind === 'buy' ? 'sell' : 'buy') : target.kind;
-    const result = await h.services.approvals.decide({ kind, id: target.id, action, from: ADMIN, reason: 'Checked by the property test' });
+    // A pending withdrawal is paid out as admins do: claimed first, then Paid.
+    const paysOut = !wrongKind && target.kind === 'withdrawal' && action === 'approve' && target.status === 'pending';
+    const result = paysOut
+      ? await payOut(h.services, target.id)
+      : await h.services.approvals.decide({ kind, id: target.id, action, from: ADMIN, reason: 'Checked by the property test' });
     const label = `${action} ${target.kind} #${target.id} (${target.status})${wrongKind ? ` as ${kind}` : ''}`;
     if (wrongKind) {
       expect(result, label).toEqual({ outcome: 'not_found' });
@@ -325,10 +330,11 @@ async function runScenario(run: Scenario): Promise<void> {
         }))
         .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : Number(a.id) - Number(b.id))),
     );
-    // Each applied decision wrote exactly one audit entry and one notification for the user; refused ones none.
+    // Each applied decision wrote exactly one audit entry (a payout's claim one more) and one notification for the
+    // user; refused ones none.
     const decided = requests.filter((request) => request.status !== 'pending').length;
     const [counts] = await h.db.query<{ audit: number; notifications: number }>(`
-      SELECT (SELECT count(*)::int FROM admin_audit_log WHERE subject_kind IN ('buy', 'sell', 'deposit', 'withdrawal')) AS audit,
+      SELECT (SELECT count(*)::int FROM admin_audit_log WHERE subject_kind IN ('buy', 'sell', 'deposit', 'withdrawal') AND action <> 'claim') AS audit,
              (SELECT count(*)::int FROM notifications) AS notifications`);
     expect(counts, `decisions recorded after ${step}`).toEqual({ audit: decided, notifications: decided });
   }
