@@ -97,6 +97,16 @@ describe('payout claims', () => {
     }
   });
 
+  it('answers an Approve on a withdrawal already paid or declined as decided, not with "claim it first"', async () => {
+    const paidOut = await pendingWithdrawal('100');
+    expect((await claim(paidOut.id, ADMIN)).outcome).toBe('applied');
+    expect((await paid(paidOut.id, ADMIN)).outcome).toBe('applied');
+    expect((await h.services.approvals.decide({ kind: 'withdrawal', id: paidOut.id, action: 'approve', from: ESI })).outcome).toBe('already_decided');
+    const declined = await pendingWithdrawal('100');
+    expect((await decline(declined.id, ADMIN)).outcome).toBe('applied');
+    expect((await h.services.approvals.decide({ kind: 'withdrawal', id: declined.id, action: 'approve', from: ESI })).outcome).toBe('already_decided');
+  });
+
   it('lets only the claimer release it; another admin takes it over, each step audited', async () => {
     const { id } = await pendingWithdrawal('120');
     expect((await paid(id, ADMIN)).outcome).toBe('not_claimed');

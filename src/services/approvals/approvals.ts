@@ -248,10 +248,14 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     const paid = { action: 'approve', reason: null };
     if (isPayout && request.payoutReference !== undefined) return applyAudited(tx, implementation, request, admin, { ...paid, details: { payout_reference: request.payoutReference } });
     const required = await approvalsRequiredNow(tx, implementation, request.id);
-    if (required === 1) return isPayout ? { step: 'claim_first' } : applyAudited(tx, implementation, request, admin, paid);
+    const stillOpen = async () => {
+      const facts = await implementation.load(tx, request.id);
+      return facts !== null && (facts.status === 'pending' || facts.status === 'under_review');
+    };
+    // A payout decided already is answered as decided, not sent to claim it.
+    if (required === 1) return isPayout ? ((await stillOpen()) ? { step: 'claim_first' } : { step: 'not_applied' }) : applyAudited(tx, implementation, request, admin, paid);
     await lockRequestSignoffs(tx, request.kind, request.id);
-    const facts = await implementation.load(tx, request.id);
-    if (!facts || (facts.status !== 'pending' && facts.status !== 'under_review')) return { step: 'not_applied' };
+    if (!(await stillOpen())) return { step: 'not_applied' };
     const signoffs = await listSignoffs(tx, request.kind, request.id);
     if (signoffs.some((signoff) => signoff.admin_telegram_id === admin.telegramId)) return { step: 'already_approved_by_you' };
     if (signoffs.length + 1 < required) return recordApproval(tx, request, admin, signoffs.length + 1);

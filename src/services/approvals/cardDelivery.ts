@@ -132,7 +132,8 @@ export function createCardDeliverer(deps: { pool: DatabasePool; send: CardSender
   const deliverDue = () => runs.run();
 
   function kick(): void {
-    deliverDue().catch((error: unknown) => logger.error({ err: error }, 'approval card delivery failed'));
+    // The deliver-cards job runs it again within seconds and reports a failure that lasts (a database that went away).
+    deliverDue().catch((error: unknown) => logger.warn({ err: error }, 'approval card delivery failed; the job retries it'));
   }
 
   return {

@@ -143,7 +143,8 @@ export function createNotificationDelivery(deps: {
       // Each batch goes to the pace while the one before is still going out, and the next is claimed once that one
       // is done: the pace never runs dry between batches (a wait for the last answer of one would cost a tenth of
       // the rate), and at most two batches are claimed and not sent.
-      const sending = stillHeld(due).then((held) => Promise.all(held.map(deliver)));
+      const held = await stillHeld(due);
+      const sending = Promise.all(held.map(deliver));
       delivered += count(await previous);
       previous = sending;
       let next = await claim(due);
