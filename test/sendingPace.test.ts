@@ -94,6 +94,18 @@ describe('the bulk lane', () => {
     expect(times[20]).toBeGreaterThanOrEqual(60_000);
   });
 
+  it("holds a group call's place until it is answered and a window after, as Telegram counts it on arrival", async () => {
+    // A 2-second round trip: Telegram may count the first call up to 2 s after it started.
+    const { answer, starts } = paced({ groupMessagesPerMinute: 2, groupWindowMs: 1000 }, 2000);
+    const sent = Array.from({ length: 3 }, (_, index) => answer('sendMessage', { chat_id: -100555, text: `ack ${index}` }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all(sent);
+    const times = starts.map((start) => start.at);
+    expect(times.slice(0, 2)).toEqual([0, 0]);
+    // Not at 1 s (a window after the first start, while Telegram may still count it) but a window after its answer.
+    expect(times[2]).toBe(3000);
+  });
+
   it('passes calls addressed to no chat at once, whatever waits', async () => {
     const { call, starts } = paced({ messagesPerSecond: 1 });
     const waiting = Array.from({ length: 5 }, (_, index) => call('sendMessage', { chat_id: index + 1, text: 'hi' }));

@@ -39,9 +39,9 @@ class Queue<T> {
   }
 }
 
-/** One group's last window: when its calls started, those let through and not started yet, those waiting by lane. */
+/** One group's last window: when its calls were answered, those let through and not answered yet, those waiting by lane. */
 interface GroupWindow {
-  starts: Queue<number>;
+  answered: Queue<number>;
   letThrough: number;
   answers: Queue<() => void>;
   bulk: Queue<() => void>;
@@ -65,7 +65,7 @@ export interface SendingPace {
 
 /**
  * Telegram's limits as two lanes (see SendingPace). Only calls addressed to a chat (a `chat_id`) are paced; others
- * pass at once. A group's calls are counted when they start. State is per process; a group's is dropped once its
+ * pass at once. A group's calls hold their place until answered, and a window after. State is per process; a group's is dropped once its
  * window has passed since its last call.
  */
 export function sendingPace(limits: PaceLimits): SendingPace {
@@ -118,8 +118,8 @@ export function sendingPace(limits: PaceLimits): SendingPace {
     clearTimeout(group.timer);
     group.timer = undefined;
     const now = Date.now();
-    while ((group.starts.peek() ?? now) <= now - limits.groupWindowMs) group.starts.shift();
-    const used = () => group.starts.length + group.letThrough;
+    while ((group.answered.peek() ?? now) <= now - limits.groupWindowMs) group.answered.shift();
+    const used = () => group.answered.length + group.letThrough;
     while (group.answers.length > 0 && used() < limits.groupMessagesPerMinute) {
       group.letThrough += 1;
       group.answers.shift()?.();
@@ -128,7 +128,7 @@ export function sendingPace(limits: PaceLimits): SendingPace {
       group.letThrough += 1;
       group.bulk.shift()?.();
     }
-    const oldest = group.starts.peek();
+    const oldest = group.answered.peek();
     const waitingHere = group.answers.length + group.bulk.length;
     if (oldest !== undefined) {
       // Then a place frees up for what waits, or the group's state can go.
@@ -136,20 +136,24 @@ export function sendingPace(limits: PaceLimits): SendingPace {
       if (waitingHere === 0) group.timer.unref();
     } else if (waitingHere === 0 && group.letThrough === 0) groups.delete(chatId);
   };
-  /** Waits for a place in the group's window; `send` gets `started` to call as the call really starts. */
-  const inGroupTurn = <T>(chatId: number, lane: 'answers' | 'bulk', send: (started: () => void) => Promise<T>): Promise<T> => {
+  /**
+   * Waits for a place in the group's window. The place is held until the call is answered and for a window after:
+   * Telegram counts the call when it arrives, some time between its start and its answer (long on a loaded machine
+   * or a slow network), so a window counted from the start could free a place Telegram still counts.
+   */
+  const inGroupTurn = <T>(chatId: number, lane: 'answers' | 'bulk', send: () => Promise<T>): Promise<T> => {
     let group = groups.get(chatId);
     if (!group) {
-      group = { starts: new Queue(), letThrough: 0, answers: new Queue(), bulk: new Queue(), timer: undefined };
+      group = { answered: new Queue(), letThrough: 0, answers: new Queue(), bulk: new Queue(), timer: undefined };
       groups.set(chatId, group);
     }
     const current = group;
     const turn = new Promise<void>((resolve) => current[lane].push(resolve));
     letThroughWhatMay(chatId, current);
     return turn.then(() =>
-      send(() => {
+      send().finally(() => {
         current.letThrough -= 1;
-        current.starts.push(Date.now());
+        current.answered.push(Date.now());
         letThroughWhatMay(chatId, current);
       }),
     );
@@ -162,22 +166,14 @@ export function sendingPace(limits: PaceLimits): SendingPace {
     answers: (prev, method, payload, signal) => {
       const chatId = chatOf(payload);
       if (chatId === undefined || chatId >= 0) return prev(method, payload, signal);
-      return inGroupTurn(chatId, 'answers', (started) => {
-        started();
-        return prev(method, payload, signal);
-      });
+      return inGroupTurn(chatId, 'answers', () => prev(method, payload, signal));
     },
     bulk: (prev, method, payload, signal) => {
       const chatId = chatOf(payload);
       if (chatId === undefined) return prev(method, payload, signal);
       const send = () => prev(method, payload, signal);
       if (chatId >= 0) return inBulkTurn(send);
-      return inGroupTurn(chatId, 'bulk', (started) =>
-        inBulkTurn(() => {
-          started();
-          return send();
-        }),
-      );
+      return inGroupTurn(chatId, 'bulk', () => inBulkTurn(send));
     },
   };
 }
