@@ -21,8 +21,9 @@ export function oneRunAtATime(round: () => Promise<number>, stopped: () => boole
     do {
       again = false;
       delivered += await round();
+      // A call that came during `afterwards` found this run and returned it: it must not be left undone.
+      if (!again) await afterwards();
     } while (again && !stopped());
-    await afterwards();
     return delivered;
   };
   return {
