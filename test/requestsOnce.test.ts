@@ -81,7 +81,10 @@ describe('a crash between the commit and the conversation save', () => {
     await ama.tap(await desk.tg.waitForMessage(ama.id, 'Please send a photo, or tap one of the buttons below.'), '✅ I have paid');
     await desk.tg.waitForMessage(ama.id, (message) => (message.text ?? '').includes(`Your purchase ${reference} is waiting`));
     // The card was queued with the buy and is still owed: it goes out when its retry is due (half a minute later).
-    expect(await desk.db.query("SELECT action, attempts FROM card_deliveries WHERE action = 'post'")).toEqual([{ action: 'post', attempts: 1 }]);
+    // The refused attempt is recorded once Telegram's answer is in (attempts counts from the claim, before the call).
+    await expect
+      .poll(() => desk.db.query("SELECT action, attempts, last_error IS NOT NULL AS failed, leased_until IS NULL AS released FROM card_deliveries WHERE action = 'post'"))
+      .toEqual([{ action: 'post', attempts: 1, failed: true, released: true }]);
     await desk.db.query('UPDATE card_deliveries SET next_attempt_at = now()');
     await desk.bot.cards.deliverDue();
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, reference);
