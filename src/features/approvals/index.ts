@@ -47,6 +47,8 @@ export const approvalsModule = defineModule({
     );
     const decide = {
       labelOf: (kind: string) => deps.cards.view(kind)?.label ?? kind,
+      referenceOf: (kind: string) => deps.cards.view(kind)?.payoutReference,
+      checkReference: (kind: string, id: number, text: string) => deps.kernel.approvals.checkPayoutReference(kind, id, text),
       decide: (request: DecisionRequest) => takeDecision(decisions, request),
       publish: (decided: { ownerId?: number | null }) => publishDecision(decisions, decided),
     };

@@ -2,6 +2,7 @@ import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
 import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import type { WaitingSource } from '../../db/readModels/waitingRequests.ts';
 import type { AdminActor } from '../accounts/admins.ts';
+import type { Checked } from '../common/validation.ts';
 import type { Notice } from '../notifications/outbox.ts';
 
 /** Where a request stands, in the words every request kind shares; `completed` follows a follow-up step. */
@@ -103,6 +104,11 @@ export interface ApprovalKind<D = unknown> {
    * can tap Paid (approve) or release it, and a decline needs it unclaimed. `load` fills RequestFacts.claim.
    */
   payoutClaims?: PayoutClaimStatements;
+  /**
+   * A payout whose Paid takes something other than a MoMo or bank reference (a transaction hash): its check of what
+   * the claimer typed, for this request; `approve` checks it again in its transaction.
+   */
+  checkPayoutReference?(db: CommonQueryMethods, id: number, text: string): Promise<Checked<string>>;
   /**
    * The GHS an approval moves (the amount, or the request's value at its quote), for the second-approval threshold;
    * kinds that move no money (KYC) have none.

@@ -7,6 +7,7 @@ import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { readSecondApprovalThreshold } from '../../db/settings.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import { notificationAlongside } from '../notifications/outbox.ts';
+import type { Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
 import type { ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
@@ -125,6 +126,8 @@ export interface ApprovalService {
   claimsToRemind(now: Date): Promise<readonly ClaimToRemind[]>;
   /** A reminder marked at `now` could not be sent: the next run sends it. */
   forgetClaimReminder(claim: ClaimToRemind, now: Date): Promise<void>;
+  /** What a payout's claimer typed with Paid, checked by its kind when it has its own form (a transaction hash); null otherwise. */
+  checkPayoutReference(kind: string, id: number, text: string): Promise<Checked<string> | null>;
   /** The request of a kind that can be re-opened with this reference (/reopen), if any. */
   findReopenable(reference: string): Promise<{ kind: string; id: number } | null>;
 }
@@ -435,6 +438,12 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
         ),
       );
       return lists.flat();
+    },
+
+    async checkPayoutReference(kind, id, text) {
+      const implementation = byKind.get(kind);
+      if (!implementation?.checkPayoutReference) return null;
+      return pool.transaction(async (tx) => (await implementation.checkPayoutReference?.(tx, id, text)) ?? null);
     },
 
     forgetClaimReminder: async (claim, now) => byKind.get(claim.kind)?.payoutClaims?.forgetReminder(pool, claim.id, now),

@@ -1,0 +1,174 @@
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
+import { listSavedAddresses, saveAddress, touchSavedAddress, type SavedAddressRow } from '../../db/cryptoAddresses.ts';
+import { findCryptoNetwork } from '../../db/cryptoNetworks.ts';
+import { findCryptoWithdrawalByReference, insertCryptoWithdrawal, lockTransactionHash, networksPaidWithHash } from '../../db/cryptoWithdrawals.ts';
+import { findWalletByUserId } from '../../db/wallets.ts';
+import type { MoneyAccess } from '../accounts/moneyAccess.ts';
+import { queueCardPost } from '../approvals/cardQueue.ts';
+import { Big, CRYPTO_DECIMALS, formatCrypto, GHS_DECIMALS, readPositiveDecimal, roundDown } from '../common/amounts.ts';
+import { Rollback, withRollback } from '../common/rollback.ts';
+import { invalid, valid, type Checked } from '../common/validation.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { PriceSource, QuoteService } from '../trading/quotes.ts';
+import type { CryptoNetworkService, NetworkSettings } from './cryptoNetworkSettings.ts';
+import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, type CryptoNetwork } from './cryptoNetworks.ts';
+import { moveFunds } from './ledger.ts';
+import { createOnce, type CreateResult } from './requests.ts';
+
+export type { SavedAddressRow };
+
+/** How many saved addresses a network's question offers. */
+export const SAVED_ADDRESSES_SHOWN = 5;
+
+/** A withdrawal's amount and fee, as its summary shows them: the amount arrives, amount + fee leave the wallet. */
+export interface WithdrawalAmount {
+  amount: string;
+  fee: string;
+  total: string;
+}
+
+export interface CryptoWithdrawalRequest {
+  userId: number;
+  network: CryptoNetwork;
+  address: string;
+  memo: string | null;
+  amount: string;
+  /** The fee the user was shown: a fee changed meanwhile refuses the withdrawal, to be confirmed again. */
+  fee: string;
+  reference: string;
+  /** Saves the address under this label (or marks the saved one used). */
+  label: string | null;
+}
+
+export interface CryptoWalletService {
+  /** The user's saved addresses on a network, the last used first. */
+  savedAddresses(userId: number, network: CryptoNetwork): Promise<readonly SavedAddressRow[]>;
+  /** A typed amount of the asset ("25", "25 USDT", "all" = available − fee), within the minimum and the balance. */
+  checkWithdrawalAmount(userId: number, network: NetworkSettings, text: string): Promise<Checked<WithdrawalAmount>>;
+  /** Amount + fee move from available to reserved crypto until an admin has sent it (or declines). */
+  createWithdrawal(request: CryptoWithdrawalRequest): Promise<CreateResult>;
+}
+
+export function createCryptoWalletService(deps: {
+  pool: DatabasePool;
+  access: MoneyAccess;
+  prices: PriceSource;
+  quotes: QuoteService;
+  clock: Clock;
+  asset: string;
+  networks: CryptoNetworkService;
+}): CryptoWalletService {
+  const { pool, access, prices, quotes, clock, asset } = deps;
+
+  /** What `amount` is worth at the desk's sell rate now (the last price, stale or not); 0 before any price. */
+  async function valueGhs(amount: string): Promise<string> {
+    const price = await prices.currentPrice();
+    if (!price) return '0.00';
+    const { sell } = await quotes.unitRates(price.priceGhs);
+    return roundDown(new Big(amount).times(sell), GHS_DECIMALS).toFixed(GHS_DECIMALS);
+  }
+
+  function amountWithFee(amount: Big, fee: string): WithdrawalAmount {
+    return { amount: amount.toFixed(CRYPTO_DECIMALS), fee: new Big(fee).toFixed(CRYPTO_DECIMALS), total: amount.plus(fee).toFixed(CRYPTO_DECIMALS) };
+  }
+
+  /** The amount within the network's minimum and what the wallet holds with the fee; or why not. */
+  function withinLimits(amount: Big, network: Pick<NetworkSettings, 'withdrawalFee' | 'minWithdrawal'>, available: string): Checked<WithdrawalAmount> {
+    const fee = network.withdrawalFee ?? '0';
+    const minimum = network.minWithdrawal ?? '0';
+    if (amount.lt(minimum)) return invalid(`The smallest withdrawal is ${formatCrypto(minimum, asset)}. Please type a larger amount.`);
+    if (amount.plus(fee).gt(available)) {
+      const most = new Big(available).minus(fee);
+      return invalid(
+        most.gte(minimum) && most.gt(0)
+          ? `You have ${formatCrypto(available, asset)} available and the fee is ${formatCrypto(fee, asset)}: you can send at most ${formatCrypto(most, asset)}. Type a smaller amount or "all".`
+          : `You have ${formatCrypto(available, asset)} available: not enough for the smallest withdrawal with its fee.`,
+      );
+    }
+    return valid(amountWithFee(amount, fee));
+  }
+
+  return {
+    savedAddresses: (userId, network) => listSavedAddresses(pool, userId, network, SAVED_ADDRESSES_SHOWN),
+
+    async checkWithdrawalAmount(userId, network, text) {
+      const available = (await findWalletByUserId(pool, userId))?.balance_crypto ?? '0';
+      const typed = text.trim().replace(new RegExp(`\\s*${asset}$`, 'i'), '');
+      if (/^all$/i.test(typed)) {
+        const all = new Big(available).minus(network.withdrawalFee ?? '0');
+        if (all.lte(0)) return invalid(`You have ${formatCrypto(available, asset)} available: not enough to pay the fee of ${formatCrypto(network.withdrawalFee ?? '0', asset)}.`);
+        return withinLimits(all, network, available);
+      }
+      const read = readPositiveDecimal(typed, CRYPTO_DECIMALS);
+      if (!read.ok) return invalid(`Please type an amount of ${asset} with at most ${CRYPTO_DECIMALS} decimals, e.g. 25 or 25 ${asset}, or "all".`);
+      return withinLimits(new Big(read.value), network, available);
+    },
+
+    async createWithdrawal(request) {
+      // Read before the transaction: the price is read from the pool.
+      const worth = await valueGhs(request.amount);
+      return withRollback<CreateResult, CreateResult>(() =>
+        createOnce(pool, request.userId, (db) => findCryptoWithdrawalByReference(db, request.reference), async (tx) => {
+          const refusal = await access.refusal(request.userId, tx);
+          if (refusal) return { status: 'refused', refusal };
+          const row = await findCryptoNetwork(tx, request.network);
+          const name = networkName(request.network);
+          if (!row?.enabled || row.withdrawal_fee === null || row.min_withdrawal === null) {
+            return { status: 'invalid', reason: `Withdrawals on ${name} are paused now. Please try again later or choose another network.` };
+          }
+          if (!new Big(row.withdrawal_fee).eq(request.fee)) {
+            return { status: 'invalid', reason: `The fee on ${name} changed to ${formatCrypto(row.withdrawal_fee, asset)}. Nothing was reserved: please start the withdrawal again.` };
+          }
+          const address = checkAddress(request.network, request.address);
+          if (!address.ok) return { status: 'invalid', reason: address.reason };
+          const limits = withinLimits(new Big(request.amount), { withdrawalFee: row.withdrawal_fee, minWithdrawal: row.min_withdrawal }, new Big(request.amount).plus(row.withdrawal_fee).toFixed());
+          // The balance is checked by the reservation itself (moveFunds), under the wallet's lock.
+          if (!limits.ok) return { status: 'invalid', reason: limits.reason };
+          const { amount, fee, total } = limits.value;
+          const created = await insertCryptoWithdrawal(tx, {
+            userId: request.userId,
+            asset,
+            network: request.network,
+            address: address.value,
+            memo: request.memo,
+            amount,
+            fee,
+            valueGhs: worth,
+            reference: request.reference,
+            createdAt: clock(),
+          });
+          const reserved = await moveFunds(tx, {
+            userId: request.userId,
+            changes: { crypto_available: `-${total}`, crypto_reserved: total },
+            reason: 'crypto_withdrawal_reserved',
+            reference: { kind: 'crypto_withdrawal', id: created.id },
+          });
+          if (!reserved) throw new Rollback<CreateResult>({ status: 'insufficient' });
+          const used = { userId: request.userId, network: request.network, address: address.value, memo: request.memo };
+          if (request.label) await saveAddress(tx, { ...used, label: request.label, usedAt: clock() });
+          else await touchSavedAddress(tx, used.userId, used.network, used.address, used.memo, clock());
+          await queueCardPost(tx, 'crypto_withdrawal', created.id);
+          return { status: 'created', id: created.id, reference: created.reference };
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * A transaction hash an admin types with Paid, in its network's form; refused when recorded already, except by
+ * withdrawals of the same network (the desk pays several in one transaction). Checked under the hash's lock, so two
+ * admins recording one hash at once are checked one after the other.
+ */
+export async function checkPaidHash(db: CommonQueryMethods, network: string, text: string): Promise<Checked<string>> {
+  if (!isCryptoNetwork(network)) return invalid(`Unknown network ${network}.`);
+  const hash = checkTransactionHash(network, text);
+  if (!hash.ok) return hash;
+  await lockTransactionHash(db, hash.value);
+  const others = (await networksPaidWithHash(db, hash.value)).filter((paid) => paid !== network);
+  if (others.length > 0) {
+    const names = others.map((other) => (isCryptoNetwork(other) ? networkName(other) : other)).join(', ');
+    return invalid(`That transaction hash is recorded already, for a withdrawal on ${names}: a transaction is on one network only. Check the hash and type the right one.`);
+  }
+  return hash;
+}
