@@ -9,6 +9,11 @@ import { balances, cardFor, expectLedgerMatchesWallets, pendingBuyInChat, refere
 import { invariantViolations } from './support/money.ts';
 import { TEST_PIN } from './support/users.ts';
 
+/** Why a check refused, or null when it accepted. */
+function reasonOf(checked: { ok: true } | { ok: false; reason: string }): string | null {
+  return checked.ok ? null : checked.reason;
+}
+
 const ADMIN_ID = 970001;
 const ESI_ID = 970002;
 const EVM_ADDRESS = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
@@ -121,7 +126,8 @@ describe('crypto networks in /settings', () => {
     await admin.tap(list, 'TRON (TRC-20)', { chatId: ADMIN_CHAT_ID });
     const screen = await tg.waitForEdit(ADMIN_CHAT_ID, list.message_id, 'Users see a network only while it is on');
     const refused = await admin.tapAndAwaitAnswer(screen, '✅ Turn on', { chatId: ADMIN_CHAT_ID });
-    expect(refused).toMatchObject({ show_alert: true, text: expect.stringContaining('Set the deposit address, the withdrawal fee, the minimum withdrawal of TRON (TRC-20) first') });
+    expect(refused.show_alert).toBe(true);
+    expect(refused.text).toContain('Set the deposit address, the withdrawal fee, the minimum withdrawal of TRON (TRC-20) first');
 
     await admin.tap(screen, '✏️ Deposit address', { chatId: ADMIN_CHAT_ID });
     const question = await tg.waitForMessage(ADMIN_CHAT_ID, "Paste the desk's TRON (TRC-20) deposit address");
@@ -175,9 +181,7 @@ describe('withdrawing crypto to a wallet', () => {
     await ama.tap(summary, '✅ Confirm');
     await tg.waitForMessage(ama.id, 'Type your transaction PIN');
     await ama.send(TEST_PIN);
-    await tg.waitForMessage(ama.id, `32.23726627 USDT is reserved for your withdrawal ${reference}`).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${bot.logs.lines.filter((line) => line.includes('"level":50')).join("\n")}`);
-    });
+    await tg.waitForMessage(ama.id, `32.23726627 USDT is reserved for your withdrawal ${reference}`);
     expect(await balances(db, ama)).toMatchObject({ balance_crypto: '0.00000000', escrow_crypto: '32.23726627' });
     expect(await invariantViolations(db)).toEqual([]);
 
@@ -288,7 +292,7 @@ describe('withdrawing crypto to a wallet', () => {
     }
     expect(await db.query('SELECT count(*) FROM crypto_withdrawals WHERE tx_hash = $1', [HASH_B])).toEqual([{ count: '2' }]);
     // The same hash recorded on TRON is refused for a withdrawal on another network whose hashes look the same.
-    expect(await checkPaidHash(db.pool, 'bitcoin', HASH_B)).toEqual({ ok: false, reason: expect.stringContaining('recorded already, for a withdrawal on TRON (TRC-20)') });
+    expect(reasonOf(await checkPaidHash(db.pool, 'bitcoin', HASH_B))).toContain('recorded already, for a withdrawal on TRON (TRC-20)');
     expect(await checkPaidHash(db.pool, 'tron', HASH_B)).toEqual({ ok: true, value: HASH_B });
     expect(await invariantViolations(db)).toEqual([]);
   });

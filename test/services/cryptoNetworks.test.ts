@@ -15,6 +15,11 @@ import {
   type CryptoNetwork,
 } from '../../src/services/wallet/cryptoNetworks.ts';
 
+/** Why a check refused, or null when it accepted. */
+function reasonOf(checked: { ok: true } | { ok: false; reason: string }): string | null {
+  return checked.ok ? null : checked.reason;
+}
+
 const base58check = createBase58check(sha256);
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
@@ -69,7 +74,7 @@ describe('Bitcoin addresses (BIP-173, BIP-350 test vectors; base58check P2PKH an
     ['1A1zP1eP5QGefi2DMPTfTL5SLmv7Divf', 'base58 truncated'],
   ])('refuses %s (%s)', (address) => {
     const checked = checkAddress('bitcoin', address);
-    expect(checked).toEqual({ ok: false, reason: expect.stringContaining('not a valid Bitcoin address') });
+    expect(reasonOf(checked)).toContain('not a valid Bitcoin address');
   });
 
   it.each([
@@ -78,7 +83,7 @@ describe('Bitcoin addresses (BIP-173, BIP-350 test vectors; base58check P2PKH an
     'mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn',
     '2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc',
   ])('refuses the testnet address %s as such', (address) => {
-    expect(checkAddress('bitcoin', address)).toEqual({ ok: false, reason: expect.stringContaining('test network address') });
+    expect(reasonOf(checkAddress('bitcoin', address))).toContain('test network address');
   });
 
   it('accepts any segwit program encoded with its version’s checksum, and refuses it with the other checksum', () => {
@@ -119,8 +124,8 @@ describe('EVM addresses (EIP-55 test vectors)', () => {
   });
 
   it('refuses a wrong checksum, a truncated address, and non-hex', () => {
-    expect(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')).toEqual({ ok: false, reason: expect.stringContaining('do not match its checksum') });
-    expect(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA')).toEqual({ ok: false, reason: expect.stringContaining('not a valid Ethereum (ERC-20) address') });
+    expect(reasonOf(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'))).toContain('do not match its checksum');
+    expect(reasonOf(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA'))).toContain('not a valid Ethereum (ERC-20) address');
     expect(accepts('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg')).toBe(false);
   });
 
@@ -197,7 +202,7 @@ describe('TON addresses (made with base64 and CRC-16/XMODEM, corrupted by hand)'
     expect(accepts('ton', address.slice(0, -2))).toBe(false);
     expect(accepts('ton', '2:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31a8')).toBe(false);
     expect(accepts('ton', '0:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31')).toBe(false);
-    expect(checkAddress('ton', tonAddress(account, { testnet: true }))).toEqual({ ok: false, reason: expect.stringContaining('test network address') });
+    expect(reasonOf(checkAddress('ton', tonAddress(account, { testnet: true })))).toContain('test network address');
   });
 
   it('refuses any one character changed', () => {
@@ -220,9 +225,9 @@ describe('an address of another network', () => {
       ok: false,
       reason: 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address, which starts with T.',
     });
-    expect(checkAddress('ethereum', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t')).toEqual({ ok: false, reason: expect.stringMatching(/^This looks like a TRON address; choose that network, or give an Ethereum \(ERC-20\) address/) });
-    expect(checkAddress('tron', 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0')).toEqual({ ok: false, reason: expect.stringContaining('looks like a Bitcoin address') });
-    expect(checkAddress('bitcoin', 'EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N')).toEqual({ ok: false, reason: expect.stringContaining('looks like a TON address') });
+    expect(reasonOf(checkAddress('ethereum', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'))).toMatch(/^This looks like a TRON address; choose that network, or give an Ethereum \(ERC-20\) address/);
+    expect(reasonOf(checkAddress('tron', 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0'))).toContain('looks like a Bitcoin address');
+    expect(reasonOf(checkAddress('bitcoin', 'EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N'))).toContain('looks like a TON address');
   });
 
   it('an address is valid on one family of networks only', () => {
@@ -254,7 +259,7 @@ describe('transaction hashes', () => {
       expect(checkTransactionHash(network, digits.slice(1)).ok).toBe(false);
       expect(checkTransactionHash(network, `${digits.slice(1)}g`).ok).toBe(false);
     }
-    expect(checkTransactionHash('tron', `0x${digits}`)).toEqual({ ok: false, reason: expect.stringContaining('not a TRON (TRC-20) transaction hash') });
+    expect(reasonOf(checkTransactionHash('tron', `0x${digits}`))).toContain('not a TRON (TRC-20) transaction hash');
     expect(checkTransactionHash('bitcoin', `0x${digits}`).ok).toBe(false);
   });
 });

@@ -229,7 +229,8 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
                - (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved')
                + (SELECT coalesce(sum(amount), 0) FROM trades WHERE buyer_id = w.user_id)
                - (SELECT coalesce(sum(amount), 0) FROM trades WHERE seller_id = w.user_id)
-               - (SELECT coalesce(sum(amount + fee), 0) FROM crypto_withdrawals WHERE user_id = w.user_id AND status = 'approved') AS crypto
+               - (SELECT coalesce(sum(amount + fee), 0) FROM crypto_withdrawals WHERE user_id = w.user_id AND status = 'approved')
+               + (SELECT coalesce(sum(credited_amount), 0) FROM crypto_deposits WHERE user_id = w.user_id AND status = 'approved') AS crypto
         ) c
        WHERE (w.balance_cedis + w.escrow_balance <> c.cedis OR w.balance_crypto + w.escrow_crypto <> c.crypto) AND ${mine('w.user_id')}`,
       only,
@@ -261,6 +262,8 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
         SELECT user_id, 'crypto_withdrawal', id, 'crypto_available', -(amount + fee) FROM crypto_withdrawals WHERE status IN ('pending', 'approved')
         UNION ALL
         SELECT user_id, 'crypto_withdrawal', id, 'crypto_reserved', amount + fee FROM crypto_withdrawals WHERE status = 'pending'
+        UNION ALL
+        SELECT user_id, 'crypto_deposit', id, 'crypto_available', credited_amount FROM crypto_deposits WHERE status = 'approved'
         UNION ALL
         -- A market order: what it still reserves, what it has traded (from its trades), nothing else.
         SELECT o.user_id, 'market_order', o.id, m.account, m.amount

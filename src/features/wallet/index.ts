@@ -4,7 +4,7 @@ import { createDepositConversation, DEPOSIT } from '../../scenes/wallet/deposit.
 import { createWithdrawConversation, WITHDRAW } from '../../scenes/wallet/withdraw.ts';
 import { createNetworkEditConversation, NETWORK_EDIT } from '../../scenes/wallet/networkEdit.ts';
 import { createDepositKind, createWithdrawalKind } from '../../services/wallet/approvalKinds.ts';
-import { createCryptoWithdrawalKind } from '../../services/wallet/cryptoApprovalKinds.ts';
+import { createCryptoDepositKind, createCryptoWithdrawalKind } from '../../services/wallet/cryptoApprovalKinds.ts';
 import { createCryptoNetworkService, NETWORK_FIELDS } from '../../services/wallet/cryptoNetworkSettings.ts';
 import { createCryptoWalletService } from '../../services/wallet/cryptoWallet.ts';
 import { createWalletService, walletHistory } from '../../services/wallet/wallet.ts';
@@ -13,7 +13,7 @@ import { asAdmin } from '../../telegram/adminGuard.ts';
 import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
 import { depositCardView, withdrawalCardView } from './cards.ts';
-import { cryptoWithdrawalCardView } from './cryptoCards.ts';
+import { cryptoDepositCardView, cryptoWithdrawalCardView } from './cryptoCards.ts';
 import { FIELD_LABELS, NETWORK_CALLBACK, showNetwork, showNetworks } from './networksCommand.ts';
 import { historyPaging, showHistory, type HistoryDeps } from './historyCommand.ts';
 import { paymentReports } from './paymentReports.ts';
@@ -46,11 +46,12 @@ export const walletModule = defineModule({
     createDepositKind(shared.clock),
     createWithdrawalKind(shared.clock),
     createCryptoWithdrawalKind(shared.clock),
+    createCryptoDepositKind(shared.clock, shared.rates, shared.asset),
   ],
-  cardViews: [depositCardView, withdrawalCardView, cryptoWithdrawalCardView],
+  cardViews: [depositCardView, withdrawalCardView, cryptoWithdrawalCardView, cryptoDepositCardView],
   history: {
     sources: walletHistory,
-    labels: { deposit: '⬇️ Deposit', withdrawal: '⬆️ Withdrawal', crypto_withdrawal: '🪙 Crypto withdrawal' },
+    labels: { deposit: '⬇️ Deposit', withdrawal: '⬆️ Withdrawal', crypto_withdrawal: '🪙 Crypto withdrawal', crypto_deposit: '🪙 Crypto deposit' },
   },
   telegram(deps) {
     const { kernel } = deps;

@@ -35,14 +35,13 @@ export function createWithdrawConversation(deps: WalletSceneDeps) {
       await ctx.reply(`Your available balance is ${formatGhs(available)}, ${why}. Add cedis with /deposit or sell with /sell.${cryptoNote}`);
       return;
     }
-    const cryptoButton = { label: `🪙 ${asset} to a wallet`, value: 'crypto' } as const;
-    const method = await choose(
+    const method = await choose<'momo' | 'bank' | 'crypto' | 'cancel'>(
       conversation,
       ctx,
       html`⬆️ You have ${formatGhs(available)} available${cryptoOut ? ` and ${formatCrypto(crypto, asset)}` : ''}. Where should the money go?${cryptoNote}`,
       [
-        ...(cashOut ? [[{ label: '📱 Mobile money', value: 'momo' }, { label: '🏦 Bank', value: 'bank' }] as const] : []),
-        ...(cryptoOut ? [[cryptoButton]] : []),
+        ...(cashOut ? [[{ label: '📱 Mobile money', value: 'momo' as const }, { label: '🏦 Bank', value: 'bank' as const }]] : []),
+        ...(cryptoOut ? [[{ label: `🪙 ${asset} to a wallet`, value: 'crypto' as const }]] : []),
         [{ label: '❌ Cancel', value: 'cancel' }],
       ],
     );

@@ -94,8 +94,17 @@ export interface ApprovalKind<D = unknown> {
   waiting: WaitingSource;
   /** The requests among `ids` still waiting, with their facts, oldest first. */
   listPending(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly PendingRequest<D>[]>;
-  /** For a payout kind this is Paid, by the claimer only, with the payout's reference (which the user is told). */
-  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, payoutReference?: string): Promise<DecisionNotice | null>;
+  /**
+   * For a payout kind this is Paid, by the claimer only, with the payout's reference (which the user is told); for a
+   * kind with `amountConfirmation`, it takes what the admin confirmed.
+   */
+  approve(
+    tx: DatabaseTransactionConnection,
+    id: number,
+    admin: AdminActor,
+    payoutReference?: string,
+    confirmation?: AmountConfirmed,
+  ): Promise<DecisionNotice | null>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<DecisionNotice | null>;
   startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
   followUp?: FollowUp;
@@ -115,6 +124,29 @@ export interface ApprovalKind<D = unknown> {
    */
   valueGhs?(details: D): string;
   reopen?: Reopening;
+  /**
+   * A kind whose approval confirms an amount (a crypto deposit: what arrived may be less than the user stated, and one
+   * transaction may pay several users): Approve asks the admin for it.
+   */
+  amountConfirmation?: AmountConfirmation;
+}
+
+/** What an admin confirmed with an approval: the amount to credit, and that a transaction shared with others is a batch. */
+export interface AmountConfirmed {
+  amount: string;
+  batch: boolean;
+}
+
+/** The amount the user stated, its unit, and the references of other requests that recorded the same transaction. */
+export interface AmountToConfirm {
+  stated: string;
+  unit: string;
+  sharedWith: readonly string[];
+}
+
+export interface AmountConfirmation {
+  facts(db: CommonQueryMethods, id: number): Promise<AmountToConfirm | null>;
+  check(text: string): Checked<string>;
 }
 
 /**

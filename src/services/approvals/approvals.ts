@@ -10,7 +10,7 @@ import { notificationAlongside } from '../notifications/outbox.ts';
 import type { Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
-import type { ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
+import type { AmountConfirmation, AmountConfirmed, AmountToConfirm, ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
 import { cardRefreshWrite } from './cardQueue.ts';
 
 export type DecisionResult =
@@ -77,6 +77,8 @@ export interface DecisionRequest {
   reason?: string;
   /** A payout's Paid: the MoMo transaction id or bank reference of the payment, which the user is told. */
   payoutReference?: string;
+  /** What the admin confirmed, for a kind that asks it (ApprovalKind.amountConfirmation). */
+  confirmation?: AmountConfirmed;
 }
 
 /** What is decided, whoever decides it. */
@@ -128,6 +130,8 @@ export interface ApprovalService {
   forgetClaimReminder(claim: ClaimToRemind, now: Date): Promise<void>;
   /** What a payout's claimer typed with Paid, checked by its kind when it has its own form (a transaction hash); null otherwise. */
   checkPayoutReference(kind: string, id: number, text: string): Promise<Checked<string> | null>;
+  /** For a kind whose approval confirms an amount: what the user stated and who else recorded the transaction; null otherwise. */
+  amountToConfirm(kind: string, id: number): Promise<(AmountToConfirm & { check: AmountConfirmation['check'] }) | null>;
   /** The request of a kind that can be re-opened with this reference (/reopen), if any. */
   findReopenable(reference: string): Promise<{ kind: string; id: number } | null>;
 }
@@ -202,7 +206,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
   async function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
     switch (request.action) {
       case 'approve':
-        return implementation.approve(tx, request.id, admin, request.payoutReference);
+        return implementation.approve(tx, request.id, admin, request.payoutReference, request.confirmation);
       case 'decline':
         return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
       case 'start_review':
@@ -438,6 +442,12 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
         ),
       );
       return lists.flat();
+    },
+
+    async amountToConfirm(kind, id) {
+      const confirmation = byKind.get(kind)?.amountConfirmation;
+      const facts = await confirmation?.facts(pool, id);
+      return confirmation && facts ? { ...facts, check: (text: string) => confirmation.check(text) } : null;
     },
 
     async checkPayoutReference(kind, id, text) {

@@ -1,21 +1,35 @@
 import Big from 'big.js';
+import type { CommonQueryMethods } from 'slonik';
 import {
   cryptoWithdrawalClaims,
   declineUnclaimedCryptoWithdrawal,
   findCryptoWithdrawal,
   findCryptoWithdrawalWithRequester,
   listPendingCryptoWithdrawals,
+  lockTransactionHash,
   payClaimedCryptoWithdrawal,
   recentCryptoWithdrawals,
   waitingCryptoWithdrawals,
   type CryptoWithdrawalRow,
 } from '../../db/cryptoWithdrawals.ts';
+import {
+  approveCryptoDeposit,
+  declineCryptoDeposit,
+  depositsWithHash,
+  findCryptoDeposit,
+  findCryptoDepositWithRequester,
+  listPendingCryptoDeposits,
+  waitingCryptoDeposits,
+  type CryptoDepositRow,
+} from '../../db/cryptoDeposits.ts';
 import { insertPlatformLedgerEntry } from '../../db/platformLedgerEntries.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { invalid } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { isCryptoNetwork } from './cryptoNetworks.ts';
-import { checkPaidHash } from './cryptoWallet.ts';
+import { checkPaidHash, depositValueAtBuyRate } from './cryptoWallet.ts';
+import type { PriceSource } from '../trading/quotes.ts';
+import { checkAssetAmount } from './cryptoNetworkSettings.ts';
 import { moveFunds } from './ledger.ts';
 import { cryptoNotices } from './notices.ts';
 
@@ -88,6 +102,77 @@ export function createCryptoWithdrawalKind(clock: Clock): ApprovalKind<CryptoWit
       });
       if (!released) throw new Error(`crypto withdrawal ${id}: the reserved funds are missing`);
       return { userId: row.user_id, notice: cryptoNotices.withdrawalDeclined(row, reason) };
+    },
+  };
+}
+
+export interface CryptoDepositFacts extends CryptoDepositRow {
+  /** Other users' deposits (declined ones aside) that recorded the same transaction: a batch, or a hash copied. */
+  sharedWith: readonly Pick<CryptoDepositRow, 'id' | 'reference' | 'status' | 'user_id'>[];
+}
+
+async function withSharers(db: CommonQueryMethods, row: CryptoDepositRow): Promise<CryptoDepositFacts> {
+  const sharedWith = (await depositsWithHash(db, row.network, row.tx_hash))
+    .filter((other) => other.id !== row.id)
+    .map(({ id, reference, status, user_id }) => ({ id, reference, status, user_id }));
+  return { ...row, sharedWith };
+}
+
+/**
+ * Deposits from the user's own wallet: an admin checks the transaction on the explorer, then approval credits the
+ * amount they confirm (what arrived), at the desk's buy rate of that moment for the user's position. A transaction
+ * another deposit recorded is credited again only when the admin confirms it is a batch.
+ */
+export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset: string): ApprovalKind<CryptoDepositFacts> {
+  return {
+    kind: 'crypto_deposit',
+    canStartReview: false,
+    async load(db, id) {
+      const found = await findCryptoDepositWithRequester(db, id);
+      if (!found) return null;
+      const { row, requester } = found;
+      return { kind: 'crypto_deposit', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: await withSharers(db, row) };
+    },
+    ownerId: async (db, id) => (await findCryptoDeposit(db, id))?.user_id ?? null,
+    waiting: waitingCryptoDeposits,
+    listPending: async (db, ids) =>
+      (await listPendingCryptoDeposits(db, ids)).map((row) => ({ kind: 'crypto_deposit', id: row.id, submittedAt: row.created_at, details: { ...row, sharedWith: [] } })),
+    valueGhs: (row) => row.value_ghs,
+    amountConfirmation: {
+      async facts(db, id) {
+        const row = await findCryptoDeposit(db, id);
+        if (!row) return null;
+        const { sharedWith } = await withSharers(db, row);
+        return { stated: row.amount, unit: row.asset, sharedWith: sharedWith.filter((other) => other.status === 'approved').map((other) => other.reference) };
+      },
+      check: (text) => checkAssetAmount(text, asset, false),
+    },
+    async approve(tx, id, _admin, _payoutReference, confirmation) {
+      if (!confirmation) throw new Error(`crypto deposit ${id}: approval needs the amount confirmed`);
+      const pending = await findCryptoDeposit(tx, id);
+      if (!pending) return null;
+      // The transaction's lock: two deposits of one hash are approved one after the other, each seeing the other.
+      await lockTransactionHash(tx, pending.tx_hash);
+      const credited = (await depositsWithHash(tx, pending.network, pending.tx_hash)).some((other) => other.id !== id && other.status === 'approved');
+      if (credited && !confirmation.batch) return null;
+      const amount = checkAssetAmount(confirmation.amount, asset, false);
+      if (!amount.ok) return null;
+      const row = await approveCryptoDeposit(tx, id, { creditedAmount: amount.value, batchConfirmed: credited, decidedAt: clock() });
+      if (!row) return null;
+      const value = await depositValueAtBuyRate(tx, prices, asset, amount.value, clock());
+      const moved = await moveFunds(tx, {
+        userId: row.user_id,
+        changes: { crypto_available: amount.value },
+        reason: 'crypto_deposit_approved',
+        reference: { kind: 'crypto_deposit', id },
+        cryptoValueGhs: value,
+      });
+      if (!moved) throw new Error(`crypto deposit ${id}: the user's wallet is missing`);
+      return { userId: row.user_id, notice: cryptoNotices.depositCredited(row) };
+    },
+    async decline(tx, id, _admin, reason) {
+      const row = await declineCryptoDeposit(tx, id, { declineReason: reason, decidedAt: clock() });
+      return row ? { userId: row.user_id, notice: cryptoNotices.depositDeclined(row, reason) } : null;
     },
   };
 }

@@ -1,4 +1,7 @@
-import type { CommonQueryMethods, DatabasePool } from 'slonik';
+import QRCode from 'qrcode';
+import { UniqueIntegrityConstraintViolationError, type CommonQueryMethods, type DatabasePool } from 'slonik';
+import { depositsWithHash, findCryptoDepositByReference, insertCryptoDeposit } from '../../db/cryptoDeposits.ts';
+import { readSettings } from '../../db/settings.ts';
 import { listSavedAddresses, saveAddress, touchSavedAddress, type SavedAddressRow } from '../../db/cryptoAddresses.ts';
 import { findCryptoNetwork } from '../../db/cryptoNetworks.ts';
 import { findCryptoWithdrawalByReference, insertCryptoWithdrawal, lockTransactionHash, networksPaidWithHash } from '../../db/cryptoWithdrawals.ts';
@@ -9,9 +12,9 @@ import { Big, CRYPTO_DECIMALS, formatCrypto, GHS_DECIMALS, readPositiveDecimal, 
 import { Rollback, withRollback } from '../common/rollback.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { PriceSource, QuoteService } from '../trading/quotes.ts';
+import { computeQuote, type PriceSource, type QuoteService } from '../trading/quotes.ts';
 import type { CryptoNetworkService, NetworkSettings } from './cryptoNetworkSettings.ts';
-import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, type CryptoNetwork } from './cryptoNetworks.ts';
+import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, NETWORKS, type CryptoNetwork } from './cryptoNetworks.ts';
 import { moveFunds } from './ledger.ts';
 import { createOnce, type CreateResult } from './requests.ts';
 
@@ -40,6 +43,20 @@ export interface CryptoWithdrawalRequest {
   label: string | null;
 }
 
+export interface CryptoDepositRequest {
+  userId: number;
+  network: CryptoNetwork;
+  amount: string;
+  txHash: string;
+  reference: string;
+}
+
+/** Where a user sends a deposit on a network: the desk's address, and their memo where the network uses one. */
+export interface DepositDestination {
+  address: string;
+  memo: string | null;
+}
+
 export interface CryptoWalletService {
   /** The user's saved addresses on a network, the last used first. */
   savedAddresses(userId: number, network: CryptoNetwork): Promise<readonly SavedAddressRow[]>;
@@ -47,6 +64,17 @@ export interface CryptoWalletService {
   checkWithdrawalAmount(userId: number, network: NetworkSettings, text: string): Promise<Checked<WithdrawalAmount>>;
   /** Amount + fee move from available to reserved crypto until an admin has sent it (or declines). */
   createWithdrawal(request: CryptoWithdrawalRequest): Promise<CreateResult>;
+  /** The desk's address on a network that is on, with the user's memo on TON (the desk has one address there). */
+  depositDestination(userId: number, network: NetworkSettings): DepositDestination | null;
+  /** A QR code (PNG) of an address, as wallets scan it. */
+  addressQrCode(address: string): Promise<Buffer>;
+  /** An amount of the asset the user says they sent. */
+  checkDepositAmount(text: string): Checked<string>;
+  /**
+   * A transaction the user sent to the desk, stored for an admin to check: refused when the user reported it already
+   * (their deposit is named). Another user's deposit of the same hash is the card's to flag (a batch, or a mistake).
+   */
+  createDeposit(request: CryptoDepositRequest): Promise<CreateResult | { status: 'reported_before'; reference: string }>;
 }
 
 export function createCryptoWalletService(deps: {
@@ -60,12 +88,12 @@ export function createCryptoWalletService(deps: {
 }): CryptoWalletService {
   const { pool, access, prices, quotes, clock, asset } = deps;
 
-  /** What `amount` is worth at the desk's sell rate now (the last price, stale or not); 0 before any price. */
-  async function valueGhs(amount: string): Promise<string> {
+  /** What `amount` is worth at the desk's sell (or buy) rate now (the last price, stale or not); 0 before any price. */
+  async function valueGhs(amount: string, side: 'buy' | 'sell' = 'sell'): Promise<string> {
     const price = await prices.currentPrice();
     if (!price) return '0.00';
-    const { sell } = await quotes.unitRates(price.priceGhs);
-    return roundDown(new Big(amount).times(sell), GHS_DECIMALS).toFixed(GHS_DECIMALS);
+    const rates = await quotes.unitRates(price.priceGhs);
+    return roundDown(new Big(amount).times(rates[side]), GHS_DECIMALS).toFixed(GHS_DECIMALS);
   }
 
   function amountWithFee(amount: Big, fee: string): WithdrawalAmount {
@@ -88,7 +116,62 @@ export function createCryptoWalletService(deps: {
     return valid(amountWithFee(amount, fee));
   }
 
+  /** Stores a reported deposit (idempotent on its reference) with its card queued. */
+  function storeDeposit(request: CryptoDepositRequest, txHash: string, worth: string): Promise<CreateResult> {
+    return createOnce(pool, request.userId, (db) => findCryptoDepositByReference(db, request.reference), async (tx) => {
+      const refusal = await access.refusal(request.userId, tx);
+      if (refusal) return { status: 'refused', refusal };
+      const row = await findCryptoNetwork(tx, request.network);
+      if (!row?.enabled || row.deposit_address === null) return { status: 'invalid', reason: `Deposits on ${networkName(request.network)} are paused now. Contact support if you have sent coins.` };
+      const created = await insertCryptoDeposit(tx, {
+        userId: request.userId,
+        asset,
+        network: request.network,
+        depositAddress: row.deposit_address,
+        memo: NETWORKS[request.network].usesMemo ? depositMemo(request.userId) : null,
+        txHash,
+        amount: new Big(request.amount).toFixed(CRYPTO_DECIMALS),
+        valueGhs: worth,
+        reference: request.reference,
+        createdAt: clock(),
+      });
+      await queueCardPost(tx, 'crypto_deposit', created.id);
+      return { status: 'created', id: created.id, reference: created.reference };
+    });
+  }
+
   return {
+    depositDestination(userId, network) {
+      if (!network.enabled || network.depositAddress === null) return null;
+      return { address: network.depositAddress, memo: NETWORKS[network.network].usesMemo ? depositMemo(userId) : null };
+    },
+
+    addressQrCode: (address) => QRCode.toBuffer(address, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 360 }),
+
+    checkDepositAmount(text) {
+      const read = readPositiveDecimal(text.trim().replace(new RegExp(`\\s*${asset}$`, 'i'), ''), CRYPTO_DECIMALS);
+      return read.ok ? valid(new Big(read.value).toFixed(CRYPTO_DECIMALS)) : invalid(`Please type the amount of ${asset} you sent, with at most ${CRYPTO_DECIMALS} decimals, e.g. 25.5`);
+    },
+
+    async createDeposit(request) {
+      const hash = checkTransactionHash(request.network, request.txHash);
+      if (!hash.ok) return { status: 'invalid', reason: hash.reason };
+      const worth = await valueGhs(request.amount, 'buy');
+      const reportedBefore = async () => {
+        const first = (await depositsWithHash(pool, request.network, hash.value)).find((row) => row.user_id === request.userId && row.reference !== request.reference);
+        return first ? { status: 'reported_before' as const, reference: first.reference } : null;
+      };
+      const before = await reportedBefore();
+      if (before) return before;
+      try {
+        return await storeDeposit(request, hash.value, worth);
+      } catch (error) {
+        // The same user reporting the transaction twice at once: one row wins (crypto_deposits_user_hash_key).
+        if (error instanceof UniqueIntegrityConstraintViolationError) return (await reportedBefore()) ?? Promise.reject(error);
+        throw error;
+      }
+    },
+
     savedAddresses: (userId, network) => listSavedAddresses(pool, userId, network, SAVED_ADDRESSES_SHOWN),
 
     async checkWithdrawalAmount(userId, network, text) {
@@ -165,10 +248,29 @@ export async function checkPaidHash(db: CommonQueryMethods, network: string, tex
   const hash = checkTransactionHash(network, text);
   if (!hash.ok) return hash;
   await lockTransactionHash(db, hash.value);
+  if ((await depositsWithHash(db, network, hash.value)).length > 0) {
+    return invalid('That transaction hash is recorded already, as a deposit a user sent to the desk. Check the hash and type the one of your payout.');
+  }
   const others = (await networksPaidWithHash(db, hash.value)).filter((paid) => paid !== network);
   if (others.length > 0) {
     const names = others.map((other) => (isCryptoNetwork(other) ? networkName(other) : other)).join(', ');
     return invalid(`That transaction hash is recorded already, for a withdrawal on ${names}: a transaction is on one network only. Check the hash and type the right one.`);
   }
   return hash;
+}
+
+/** A user's memo for deposits to the desk's one address on a network that uses memos (TON): their account number. */
+export function depositMemo(userId: number): string {
+  return String(userId);
+}
+
+/**
+ * What a deposit credited now is worth at the desk's buy rate (the price it enters the user's position at), read in
+ * the transaction that credits it; null without any price (it then enters without a cost).
+ */
+export async function depositValueAtBuyRate(db: CommonQueryMethods, prices: PriceSource, asset: string, amount: string, now: Date): Promise<string | null> {
+  const price = await prices.currentPrice(db);
+  if (!price) return null;
+  const market = { asset, priceGhs: price.priceGhs, spreadPercent: (await readSettings(db)).spread_percent };
+  return computeQuote('buy', { currency: 'CRYPTO', amount }, market, now).cedisAmount;
 }
