@@ -15,8 +15,10 @@ CREATE TABLE crypto_deposits (
   -- What the user says they sent, and what it was worth at the desk's buy rate then (for four eyes and /stats).
   amount DECIMAL(20, 8) NOT NULL CHECK (amount > 0),
   value_ghs DECIMAL(20, 2) NOT NULL CHECK (value_ghs >= 0),
-  -- What the admin confirmed arrived and was credited.
+  -- What the admin confirmed arrived and was credited, and what it cost at the desk's buy rate then: the price it
+  -- entered the user's average-cost position at (the nightly metrics check reads it back).
   credited_amount DECIMAL(20, 8) NULL CHECK (credited_amount > 0),
+  credited_value_ghs DECIMAL(20, 2) NULL CHECK (credited_value_ghs >= 0),
   -- The admin confirmed the hash pays several deposits (an exchange's batch).
   batch_confirmed BOOLEAN NOT NULL DEFAULT false,
   reference VARCHAR(40) NOT NULL UNIQUE,

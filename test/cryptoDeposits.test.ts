@@ -174,6 +174,8 @@ describe('deposits from a wallet', () => {
     ]);
     const entries = await db.query("SELECT amount FROM ledger_entries WHERE reference_kind = 'crypto_deposit' ORDER BY id");
     expect(entries).toEqual([{ amount: '24.50000000' }, { amount: '10.00000000' }]);
+    // The nightly check of user_metrics recomputes the same positions from the ledger.
+    expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
   });
 
   it('refuses a hash in the wrong form and a deposit hash as a withdrawal payout', async () => {

@@ -223,6 +223,7 @@ describe('withdrawing crypto to a wallet', () => {
     );
     expect(metrics).toEqual({ market_position: '0.00000000', market_cost_ghs: '0.00000000', total_profit: '0.00000000' });
     expect(await db.query("SELECT label, address FROM crypto_addresses WHERE network = 'tron'")).toEqual([{ label: 'My Binance', address: TRON_ADDRESS }]);
+    expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
     expect(await invariantViolations(db)).toEqual([]);
   });
 

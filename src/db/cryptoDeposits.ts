@@ -17,6 +17,7 @@ export const cryptoDepositSchema = z.object({
   amount: z.string(),
   value_ghs: z.string(),
   credited_amount: z.string().nullable(),
+  credited_value_ghs: z.string().nullable(),
   batch_confirmed: z.boolean(),
   reference: z.string(),
   status: z.enum(['pending', 'approved', 'declined']),
@@ -82,10 +83,11 @@ export async function listPendingCryptoDeposits(db: CommonQueryMethods, ids: rea
 export async function approveCryptoDeposit(
   db: CommonQueryMethods,
   id: number,
-  approval: { creditedAmount: string; batchConfirmed: boolean; decidedAt: Date },
+  approval: { creditedAmount: string; creditedValueGhs: string | null; batchConfirmed: boolean; decidedAt: Date },
 ): Promise<CryptoDepositRow | null> {
   return db.maybeOne(sql.type(cryptoDepositSchema)`
-    UPDATE crypto_deposits SET status = 'approved', credited_amount = ${approval.creditedAmount}, batch_confirmed = ${approval.batchConfirmed},
+    UPDATE crypto_deposits SET status = 'approved', credited_amount = ${approval.creditedAmount}, credited_value_ghs = ${approval.creditedValueGhs},
+           batch_confirmed = ${approval.batchConfirmed},
            decided_at = ${approval.decidedAt.toISOString()}
      WHERE id = ${id} AND status = 'pending'
     RETURNING ${cryptoDepositColumns}

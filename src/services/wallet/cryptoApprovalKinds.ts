@@ -157,9 +157,9 @@ export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset
       if (credited && !confirmation.batch) return null;
       const amount = checkAssetAmount(confirmation.amount, asset, false);
       if (!amount.ok) return null;
-      const row = await approveCryptoDeposit(tx, id, { creditedAmount: amount.value, batchConfirmed: credited, decidedAt: clock() });
-      if (!row) return null;
       const value = await depositValueAtBuyRate(tx, prices, asset, amount.value, clock());
+      const row = await approveCryptoDeposit(tx, id, { creditedAmount: amount.value, creditedValueGhs: value, batchConfirmed: credited, decidedAt: clock() });
+      if (!row) return null;
       const moved = await moveFunds(tx, {
         userId: row.user_id,
         changes: { crypto_available: amount.value },
