@@ -29,6 +29,7 @@ let db: TestDatabase;
 let tg: FakeTelegram;
 let bot: TestBot;
 let admin: TestUser;
+let clock: TestClock;
 let nextUserId = 9800;
 
 beforeAll(async () => {
@@ -45,7 +46,8 @@ beforeEach(async () => {
   tg = await FakeTelegram.start();
   admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' });
   tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
-  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID], clock: new TestClock().now, rateLimit: { updates: 300, perMilliseconds: 10_000 } });
+  clock = new TestClock();
+  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID], clock: clock.now, rateLimit: { updates: 300, perMilliseconds: 10_000 } });
   const from = { id: ADMIN_ID, first_name: 'Kwabena' };
   for (const [network, address] of [['tron', DESK_TRON_ADDRESS], ['ton', DESK_TON_ADDRESS]] as const) {
     for (const [field, value] of [['deposit_address', address], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
@@ -174,6 +176,11 @@ describe('deposits from a wallet', () => {
     ]);
     const entries = await db.query("SELECT amount FROM ledger_entries WHERE reference_kind = 'crypto_deposit' ORDER BY id");
     expect(entries).toEqual([{ amount: '24.50000000' }, { amount: '10.00000000' }]);
+    // /stats counts them at what they cost at the buy rate when credited (GHS 380.00 and 155.10).
+    clock.advance(60_000);
+    await admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    expect((await tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text).toContain('Today: 2 · GHS 535.10');
+    await tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
     // The nightly check of user_metrics recomputes the same positions from the ledger.
     expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
   });
