@@ -195,6 +195,9 @@ describe('deposits from a wallet', () => {
     await tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
     await efua.send(HASH);
     await tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network');
+    // It waits in the admins' queue like every request.
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('12.00000000 USDT on TRON (TRC-20)') && (message.text ?? '').includes('Crypto deposit #'));
     const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
     expect(reasonOf(await checkPaidHash(db.pool, 'tron', HASH))).toContain('as a deposit a user sent to the desk');
   });

@@ -5,7 +5,7 @@ import { checkPaidHash } from '../src/services/wallet/cryptoWallet.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, pendingBuyInChat, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, openOrders, pendingBuyInChat, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 import { TEST_PIN } from './support/users.ts';
 
@@ -224,6 +224,13 @@ describe('withdrawing crypto to a wallet', () => {
     expect(metrics).toEqual({ market_position: '0.00000000', market_cost_ghs: '0.00000000', total_profit: '0.00000000' });
     expect(await db.query("SELECT label, address FROM crypto_addresses WHERE network = 'tron'")).toEqual([{ label: 'My Binance', address: TRON_ADDRESS }]);
     expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
+
+    // /orders and /history show it with its explorer link.
+    const orders = await openOrders(tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
+    expect(orders.text).toContain(`⬆️ Sent 31.23726627 USDT on TRON (TRC-20)\n${reference} · ✅ sent`);
+    expect(orders.text).toContain(`https://tronscan.org/#/transaction/${HASH_A}`);
+    await ama.send('/history');
+    expect((await tg.waitForMessage(ama.id, reference)).text).toContain('🪙 Crypto withdrawal');
     expect(await invariantViolations(db)).toEqual([]);
   });
 

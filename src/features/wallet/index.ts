@@ -14,6 +14,7 @@ import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
 import { depositCardView, withdrawalCardView } from './cards.ts';
 import { cryptoDepositCardView, cryptoWithdrawalCardView } from './cryptoCards.ts';
+import { cryptoTransferList } from './cryptoOrderList.ts';
 import { FIELD_LABELS, NETWORK_CALLBACK, showNetwork, showNetworks } from './networksCommand.ts';
 import { historyPaging, showHistory, type HistoryDeps } from './historyCommand.ts';
 import { paymentReports } from './paymentReports.ts';
@@ -98,6 +99,7 @@ export const walletModule = defineModule({
     const sceneDeps = { ...kernel, wallet: deps.services, networks, crypto, download: deps.download, cards: deps.cards };
     return {
       composer,
+      orderLists: [cryptoTransferList(crypto)],
       conversations: [
         { name: DEPOSIT, builder: createDepositConversation(sceneDeps), showsPayment: true },
         { name: WITHDRAW, builder: createWithdrawConversation(sceneDeps) },

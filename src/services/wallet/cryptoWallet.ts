@@ -5,10 +5,12 @@ import { readSettings } from '../../db/settings.ts';
 import { listSavedAddresses, saveAddress, touchSavedAddress, type SavedAddressRow } from '../../db/cryptoAddresses.ts';
 import { findCryptoNetwork } from '../../db/cryptoNetworks.ts';
 import { findCryptoWithdrawalByReference, insertCryptoWithdrawal, lockTransactionHash, networksPaidWithHash } from '../../db/cryptoWithdrawals.ts';
+import { countCryptoTransfers, cryptoTransfersPage, type CryptoTransferRow } from '../../db/readModels/cryptoTransfers.ts';
 import { findWalletByUserId } from '../../db/wallets.ts';
 import type { MoneyAccess } from '../accounts/moneyAccess.ts';
 import { queueCardPost } from '../approvals/cardQueue.ts';
 import { Big, CRYPTO_DECIMALS, formatCrypto, GHS_DECIMALS, readPositiveDecimal, roundDown } from '../common/amounts.ts';
+import { clampPage } from '../common/paging.ts';
 import { Rollback, withRollback } from '../common/rollback.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -18,7 +20,9 @@ import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, NETWO
 import { moveFunds } from './ledger.ts';
 import { createOnce, type CreateResult } from './requests.ts';
 
-export type { SavedAddressRow };
+export type { CryptoTransferRow, SavedAddressRow };
+
+const TRANSFERS_PER_PAGE = 5;
 
 /** How many saved addresses a network's question offers. */
 export const SAVED_ADDRESSES_SHOWN = 5;
@@ -58,6 +62,8 @@ export interface DepositDestination {
 }
 
 export interface CryptoWalletService {
+  /** A page of the user's crypto sent and received, newest first (/orders). */
+  transfers(userId: number, page: number): Promise<{ rows: readonly CryptoTransferRow[]; page: number; pages: number }>;
   /** The user's saved addresses on a network, the last used first. */
   savedAddresses(userId: number, network: CryptoNetwork): Promise<readonly SavedAddressRow[]>;
   /** A typed amount of the asset ("25", "25 USDT", "all" = available − fee), within the minimum and the balance. */
@@ -170,6 +176,11 @@ export function createCryptoWalletService(deps: {
         if (error instanceof UniqueIntegrityConstraintViolationError) return (await reportedBefore()) ?? Promise.reject(error);
         throw error;
       }
+    },
+
+    async transfers(userId, page) {
+      const shown = clampPage(page, await countCryptoTransfers(pool, userId), TRANSFERS_PER_PAGE);
+      return { rows: await cryptoTransfersPage(pool, userId, { limit: TRANSFERS_PER_PAGE, offset: shown.page * TRANSFERS_PER_PAGE }), ...shown };
     },
 
     savedAddresses: (userId, network) => listSavedAddresses(pool, userId, network, SAVED_ADDRESSES_SHOWN),
