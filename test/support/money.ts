@@ -303,5 +303,15 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
     ),
   );
 
+  report(
+    'the crypto fee account differs from the fees of the crypto withdrawals sent',
+    await db.query(
+      `SELECT l.fees AS platform_fees, w.fees AS withdrawal_fees
+         FROM (SELECT coalesce(sum(amount), 0) AS fees FROM platform_ledger_entries WHERE account = 'fees_crypto') l,
+              (SELECT coalesce(sum(fee), 0) AS fees FROM crypto_withdrawals WHERE status = 'approved') w
+        WHERE l.fees <> w.fees`,
+    ),
+  );
+
   return problems;
 }
