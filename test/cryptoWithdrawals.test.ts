@@ -230,7 +230,7 @@ describe('withdrawing crypto to a wallet', () => {
     expect(orders.text).toContain(`⬆️ Sent 31.23726627 USDT on TRON (TRC-20)\n${reference} · ✅ sent`);
     expect(orders.text).toContain(`https://tronscan.org/#/transaction/${HASH_A}`);
     await ama.send('/history');
-    expect((await tg.waitForMessage(ama.id, reference)).text).toContain('🪙 Crypto withdrawal');
+    expect((await tg.waitForMessage(ama.id, reference)).text).toContain(`🪙 Crypto withdrawal ${reference}\n32.23726627 USDT · ✅ done`);
     expect(await invariantViolations(db)).toEqual([]);
   });
 

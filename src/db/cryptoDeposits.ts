@@ -99,6 +99,6 @@ export function declineCryptoDeposit(db: CommonQueryMethods, id: number, decisio
 }
 
 export const cryptoDepositHistory: HistorySource = (userId) => sql.fragment`
-  SELECT 'crypto_deposit' AS kind, id, reference, status, value_ghs AS cedis_amount, coalesce(credited_amount, amount) AS crypto_amount, created_at
+  SELECT 'crypto_deposit' AS kind, id, reference, status, NULL::numeric AS cedis_amount, coalesce(credited_amount, amount) AS crypto_amount, created_at
     FROM crypto_deposits WHERE user_id = ${userId}
 `;

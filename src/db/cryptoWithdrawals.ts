@@ -114,6 +114,6 @@ export async function networksPaidWithHash(db: CommonQueryMethods, hash: string)
 }
 
 export const cryptoWithdrawalHistory: HistorySource = (userId) => sql.fragment`
-  SELECT 'crypto_withdrawal' AS kind, id, reference, status, value_ghs AS cedis_amount, amount + fee AS crypto_amount, created_at
+  SELECT 'crypto_withdrawal' AS kind, id, reference, status, NULL::numeric AS cedis_amount, amount + fee AS crypto_amount, created_at
     FROM crypto_withdrawals WHERE user_id = ${userId}
 `;
