@@ -185,6 +185,28 @@ describe('deposits from a wallet', () => {
     expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
   });
 
+  it('stores one deposit when a user reports a hash many times at once, and credits one of two users’ deposits of a hash approved at once', async () => {
+    const [kwame, abena] = [await newUser('Kwame'), await newUser('Abena')];
+    const [kwameId, abenaId] = [await userId(kwame), await userId(abena)];
+    const hash = '5a'.repeat(32);
+    const report = (id: number, index: number) =>
+      bot.services.wallet.crypto.createDeposit({ userId: id, network: 'tron', amount: '20', txHash: hash, reference: `CDP-RACE${String(index).padStart(4, '0')}` });
+    const reports = await Promise.all(Array.from({ length: 8 }, (_, index) => report(kwameId, index)));
+    expect(reports.filter((result) => result.status === 'created')).toHaveLength(1);
+    expect(reports.filter((result) => result.status === 'reported_before')).toHaveLength(7);
+    const other = await report(abenaId, 99);
+    expect(other.status).toBe('created');
+    const ids = (await db.query<{ id: string }>('SELECT id FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [hash])).map((row) => Number(row.id));
+    expect(ids).toHaveLength(2);
+    const from = { id: ADMIN_ID, first_name: 'Kwabena' };
+    const decisions = await Promise.all(
+      ids.flatMap((id) => [1, 2, 3].map(() => bot.services.approvals.decide({ kind: 'crypto_deposit', id, action: 'approve', from, confirmation: { amount: '20', batch: false } }))),
+    );
+    expect(decisions.filter((decision) => decision.outcome === 'applied')).toHaveLength(1);
+    const credited = await db.query('SELECT count(*) FROM ledger_entries WHERE reference_kind = $1 AND reference_id = ANY($2::bigint[])', ['crypto_deposit', ids]);
+    expect(credited).toEqual([{ count: '1' }]);
+  });
+
   it('refuses a hash in the wrong form and a deposit hash as a withdrawal payout', async () => {
     const efua = await newUser('Efua');
     await openDeposit(efua, 'TRON (TRC-20)');
