@@ -29,7 +29,12 @@ export type DecisionResult =
   /** A payout's claim stands in the way: a decline while it is claimed, or Paid by someone who does not hold it. */
   | { outcome: 'claimed'; card: RequestFacts; claim: Claim }
   /** Paid on a payout nobody has claimed. */
-  | { outcome: 'not_claimed'; card: RequestFacts };
+  | { outcome: 'not_claimed'; card: RequestFacts }
+  /**
+   * An open request whose approval came with what the admin typed (a transaction hash, an amount) that its kind's check
+   * in the transaction refused: another admin recorded or credited the same transaction in that moment.
+   */
+  | { outcome: 'check_failed'; card: RequestFacts };
 
 /** What became of a claim, a release or a take-over of a payout. */
 export type ClaimResult =
@@ -278,6 +283,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       if (card.claim && (request.action === 'decline' || card.claim.adminTelegramId !== admin.telegramId)) return { outcome: 'claimed', card, claim: card.claim };
       if (!card.claim && request.action === 'approve') return { outcome: 'not_claimed', card };
     }
+    if (isOpen(card) && request.action === 'approve' && (request.payoutReference !== undefined || request.confirmation !== undefined)) return { outcome: 'check_failed', card };
     return { outcome: 'already_decided', card };
   }
 
