@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { createBase58check, hex } from '@scure/base';
+import { base64url, createBase58check, hex } from '@scure/base';
+import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkPaidHash } from '../src/services/wallet/cryptoWallet.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
@@ -23,6 +24,12 @@ const TRON_ADDRESS = createBase58check(sha256).encode(Uint8Array.from([0x41, ...
 const DESK_TRON_ADDRESS = createBase58check(sha256).encode(Uint8Array.from([0x41, ...hex.decode('1e'.repeat(20))]));
 /** Another address of the user's. */
 const OLD_TRON_ADDRESS = createBase58check(sha256).encode(Uint8Array.from([0x41, ...hex.decode('2f'.repeat(20))]));
+/** An exchange's TON deposit address (user-friendly, bounceable), made with base64url and its CRC. */
+const EXCHANGE_TON_ADDRESS = (() => {
+  const body = Uint8Array.from([0x11, 0x00, ...hex.decode('6b'.repeat(32))]);
+  const crc = crc16xmodem(body);
+  return base64url.encode(Uint8Array.from([...body, crc >> 8, crc & 0xff]));
+})();
 const HASH_A = 'c1'.repeat(32);
 const HASH_B = '7e'.repeat(32);
 
@@ -232,6 +239,40 @@ describe('withdrawing crypto to a wallet', () => {
     await ama.send('/history');
     expect((await tg.waitForMessage(ama.id, reference)).text).toContain(`🪙 Crypto withdrawal ${reference}\n32.23726627 USDT · ✅ done`);
     expect(await invariantViolations(db)).toEqual([]);
+  });
+
+  it('asks the memo on TON and shows it on the card', async () => {
+    const from = { id: ADMIN_ID, first_name: 'Kwabena' };
+    for (const [field, value] of [['deposit_address', EXCHANGE_TON_ADDRESS], ['withdrawal_fee', '0.5'], ['min_withdrawal', '5']] as const) {
+      expect((await bot.services.wallet.networks.update('ton', field, value, from)).ok).toBe(true);
+    }
+    expect((await bot.services.wallet.networks.setEnabled('ton', true, from)).ok).toBe(true);
+    await setPrice(bot, '15.20', ADMIN_ID);
+    const kojo = await newUser('Kojo');
+    await buyUsdt(kojo);
+    await kojo.send('/withdraw');
+    await kojo.tap(await tg.waitForMessage(kojo.id, 'Where should the money go?'), '🪙 USDT to a wallet');
+    await kojo.tap(await tg.waitForMessage(kojo.id, 'On which network should it go?'), 'TON');
+    await tg.waitForMessage(kojo.id, 'Paste the TON address');
+    await kojo.send(TRON_ADDRESS);
+    await tg.waitForMessage(kojo.id, 'This looks like a TRON address; choose that network, or give a TON address, which starts with EQ or UQ.');
+    await kojo.send(EXCHANGE_TON_ADDRESS);
+    await tg.waitForMessage(kojo.id, 'Does the receiver need a memo');
+    await kojo.send('104233');
+    await tg.waitForMessage(kojo.id, 'How much USDT should arrive?');
+    await kojo.send('20');
+    await kojo.tap(await tg.waitForMessage(kojo.id, 'Save this address for next time?'), "Don't save");
+    const summary = await tg.waitForMessage(kojo.id, 'Send 20.00000000 USDT on TON');
+    expect(summary.text).toContain('Memo: 104233');
+    expect(summary.text).toContain('Leaves your wallet: 20.50000000 USDT');
+    await kojo.tap(summary, '✅ Confirm');
+    await tg.waitForMessage(kojo.id, 'Type your transaction PIN');
+    await kojo.send(TEST_PIN);
+    await tg.waitForMessage(kojo.id, '20.50000000 USDT is reserved');
+    const card = await cardFor(tg, referenceIn(summary, 'CWD'));
+    expect(card.text).toContain(`Send to: ${EXCHANGE_TON_ADDRESS}`);
+    expect(card.text).toContain('Memo: 104233');
+    expect(await db.query("SELECT count(*) FROM crypto_addresses WHERE network = 'ton'")).toEqual([{ count: '0' }]);
   });
 
   it('offers the saved address, returns amount and fee on decline, takes one hash for several withdrawals of one network and refuses it on another', async () => {
