@@ -194,6 +194,11 @@ describe('deposits from a wallet', () => {
     const reports = await Promise.all(Array.from({ length: 8 }, (_, index) => report(kwameId, index)));
     expect(reports.filter((result) => result.status === 'created')).toHaveLength(1);
     expect(reports.filter((result) => result.status === 'reported_before')).toHaveLength(7);
+    // Amounts keep the asset's 8 decimals, never rounded silently.
+    const tooFine = { userId: abenaId, network: 'tron', txHash: '6c'.repeat(32), reference: 'CDP-FINE0001' } as const;
+    expect((await bot.services.wallet.crypto.createDeposit({ ...tooFine, amount: '1.123456789' })).status).toBe('invalid');
+    const withdrawal = { userId: abenaId, network: 'tron', address: DESK_TRON_ADDRESS, memo: null, fee: '1.00000000', reference: 'CWD-FINE0001', label: null } as const;
+    expect((await bot.services.wallet.crypto.createWithdrawal({ ...withdrawal, amount: '5.000000001' })).status).toBe('invalid');
     const other = await report(abenaId, 99);
     expect(other.status).toBe('created');
     const ids = (await db.query<{ id: string }>('SELECT id FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [hash])).map((row) => Number(row.id));

@@ -162,6 +162,7 @@ export function createCryptoWalletService(deps: {
     async createDeposit(request) {
       const hash = checkTransactionHash(request.network, request.txHash);
       if (!hash.ok) return { status: 'invalid', reason: hash.reason };
+      if (!readPositiveDecimal(request.amount, CRYPTO_DECIMALS).ok) return { status: 'invalid', reason: `${request.amount} is not an amount of ${asset}.` };
       const worth = await valueGhs(request.amount, 'buy');
       const reportedBefore = async () => {
         const first = (await depositsWithHash(pool, request.network, hash.value)).find((row) => row.user_id === request.userId && row.reference !== request.reference);
@@ -199,6 +200,7 @@ export function createCryptoWalletService(deps: {
     },
 
     async createWithdrawal(request) {
+      if (!readPositiveDecimal(request.amount, CRYPTO_DECIMALS).ok) return { status: 'invalid', reason: `${request.amount} is not an amount of ${asset}.` };
       // Read before the transaction: the price is read from the pool.
       const worth = await valueGhs(request.amount);
       return withRollback<CreateResult, CreateResult>(() =>
