@@ -15,7 +15,7 @@ import { Rollback, withRollback } from '../common/rollback.ts';
 import { invalid, valid, type Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { computeQuote, type PriceSource, type QuoteService } from '../trading/quotes.ts';
-import type { CryptoNetworkService, NetworkSettings } from './cryptoNetworkSettings.ts';
+import { checkAssetAmount, type CryptoNetworkService, type NetworkSettings } from './cryptoNetworkSettings.ts';
 import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, NETWORKS, type CryptoNetwork } from './cryptoNetworks.ts';
 import { moveFunds } from './ledger.ts';
 import { createOnce, type CreateResult } from './requests.ts';
@@ -154,10 +154,7 @@ export function createCryptoWalletService(deps: {
 
     addressQrCode: (address) => QRCode.toBuffer(address, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 360 }),
 
-    checkDepositAmount(text) {
-      const read = readPositiveDecimal(text.trim().replace(new RegExp(`\\s*${asset}$`, 'i'), ''), CRYPTO_DECIMALS);
-      return read.ok ? valid(new Big(read.value).toFixed(CRYPTO_DECIMALS)) : invalid(`Please type the amount of ${asset} you sent, with at most ${CRYPTO_DECIMALS} decimals, e.g. 25.5`);
-    },
+    checkDepositAmount: (text) => checkAssetAmount(text, asset, false),
 
     async createDeposit(request) {
       const hash = checkTransactionHash(request.network, request.txHash);
@@ -188,15 +185,13 @@ export function createCryptoWalletService(deps: {
 
     async checkWithdrawalAmount(userId, network, text) {
       const available = (await findWalletByUserId(pool, userId))?.balance_crypto ?? '0';
-      const typed = text.trim().replace(new RegExp(`\\s*${asset}$`, 'i'), '');
-      if (/^all$/i.test(typed)) {
+      if (/^all$/i.test(text.trim())) {
         const all = new Big(available).minus(network.withdrawalFee ?? '0');
         if (all.lte(0)) return invalid(`You have ${formatCrypto(available, asset)} available: not enough to pay the fee of ${formatCrypto(network.withdrawalFee ?? '0', asset)}.`);
         return withinLimits(all, network, available);
       }
-      const read = readPositiveDecimal(typed, CRYPTO_DECIMALS);
-      if (!read.ok) return invalid(`Please type an amount of ${asset} with at most ${CRYPTO_DECIMALS} decimals, e.g. 25 or 25 ${asset}, or "all".`);
-      return withinLimits(new Big(read.value), network, available);
+      const typed = checkAssetAmount(text, asset, false);
+      return typed.ok ? withinLimits(new Big(typed.value), network, available) : invalid(`${typed.reason}, or "all".`);
     },
 
     async createWithdrawal(request) {
