@@ -241,6 +241,30 @@ describe('withdrawing crypto to a wallet', () => {
     expect(await invariantViolations(db)).toEqual([]);
   });
 
+  it('needs two admins above the second-approval threshold, by its value at the sell rate', async () => {
+    await openTron();
+    await setPrice(bot, '15.20', ADMIN_ID);
+    const efua = await newUser('Efua');
+    await buyUsdt(efua);
+    await db.query('UPDATE settings SET second_approval_above_ghs = 100');
+    const [row] = await db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [efua.id]);
+    const made = await bot.services.wallet.crypto.createWithdrawal({
+      userId: Number(row?.id), network: 'tron', address: TRON_ADDRESS, memo: null, amount: '10', fee: '1.00000000', reference: 'CWD-TWOEYES1', label: null,
+    });
+    if (made.status !== 'created') throw new Error(made.status);
+    // 10 USDT at the sell rate of 15.20 less 2% (GHS 14.89): GHS 148.90.
+    expect(await db.query('SELECT value_ghs FROM crypto_withdrawals WHERE id = $1', [made.id])).toEqual([{ value_ghs: '148.90' }]);
+    const kwabena = { id: ADMIN_ID, first_name: 'Kwabena' };
+    const esiIdentity = { id: ESI_ID, first_name: 'Esi' };
+    expect((await bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: made.id, from: kwabena })).outcome).toBe('needs_approvals');
+    expect((await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: kwabena })).outcome).toBe('approval_recorded');
+    expect((await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: esiIdentity })).outcome).toBe('approval_recorded');
+    expect((await bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: made.id, from: esiIdentity })).outcome).toBe('applied');
+    const paid = await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: esiIdentity, payoutReference: HASH_A });
+    expect(paid.outcome).toBe('applied');
+    expect(await balances(db, efua)).toMatchObject({ balance_crypto: '21.23726627', escrow_crypto: '0.00000000' });
+  });
+
   it('asks the memo on TON and shows it on the card', async () => {
     const from = { id: ADMIN_ID, first_name: 'Kwabena' };
     for (const [field, value] of [['deposit_address', EXCHANGE_TON_ADDRESS], ['withdrawal_fee', '0.5'], ['min_withdrawal', '5']] as const) {
