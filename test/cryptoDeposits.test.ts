@@ -104,8 +104,8 @@ async function depositByHash(user: TestUser, amount: string, hash: string): Prom
   return tg.waitForMessage(user.id, /Your deposit CDP-|You reported this transaction already/);
 }
 
-/** Approve on the card, answering the amount question (and the batch question when `batch`). */
-async function approve(card: ChatMessage, amount: string, options: { batch?: boolean } = {}): Promise<void> {
+/** Approve on the card: the batch question when `batch`, then the amount as stated (`stated`) or typed. */
+async function approve(card: ChatMessage, amount: string, options: { batch?: boolean; stated?: boolean } = {}): Promise<void> {
   const answer = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
   expect(answer.text).toBe('Type the amount that arrived in the chat.');
   if (options.batch !== undefined) {
@@ -113,6 +113,12 @@ async function approve(card: ChatMessage, amount: string, options: { batch?: boo
     await admin.tap(question, options.batch ? '🧺 Yes, a batch' : '❌ No, leave it', { chatId: ADMIN_CHAT_ID });
     if (!options.batch) return;
   }
+  const asStated = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('as the user said?') && Boolean(message.reply_markup));
+  if (options.stated) {
+    await admin.tap(asStated, /^✅ Yes, /, { chatId: ADMIN_CHAT_ID });
+    return;
+  }
+  await admin.tap(asStated, '✏️ Another amount', { chatId: ADMIN_CHAT_ID });
   const question = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('arrived for Crypto deposit') && Boolean(message.reply_markup));
   expect(question.reply_markup).toMatchObject({ force_reply: true, selective: true });
   await admin.send(amount, { chatId: ADMIN_CHAT_ID, replyTo: question });
@@ -214,18 +220,24 @@ describe('deposits from a wallet', () => {
 
   it('refuses a hash in the wrong form and a deposit hash as a withdrawal payout', async () => {
     const efua = await newUser('Efua');
+    const efuaHash = '3e'.repeat(32);
     await openDeposit(efua, 'TRON (TRC-20)');
     await tg.waitForMessage(efua.id, 'type how much USDT you sent');
     await efua.send('12');
     await tg.waitForMessage(efua.id, 'paste the transaction hash');
-    await efua.send(`0x${HASH}`);
+    await efua.send(`0x${efuaHash}`);
     await tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
-    await efua.send(HASH);
-    await tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network');
+    await efua.send(efuaHash);
+    const reference = referenceIn(await tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
+    const card = await cardFor(tg, reference);
     // It waits in the admins' queue like every request.
     await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
     await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('12.00000000 USDT on TRON (TRC-20)') && (message.text ?? '').includes('Crypto deposit #'));
+    // What the user stated arrived: one tap credits it.
+    await approve(card, '12', { stated: true });
+    await tg.waitForMessage(efua.id, `Your deposit ${reference} is in your wallet: 12.00000000 USDT.`);
+    expect(await balances(db, efua)).toMatchObject({ balance_crypto: '12.00000000' });
     const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
-    expect(reasonOf(await checkPaidHash(db.pool, 'tron', HASH))).toContain('as a deposit a user sent to the desk');
+    expect(reasonOf(await checkPaidHash(db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
   });
 });

@@ -18,8 +18,8 @@ export interface ConfirmAmountDeps {
 
 /**
  * Approve on a kind that confirms an amount (a crypto deposit): when another request recorded the same transaction,
- * the admin first confirms it is a batch; then they type the amount that arrived (a forced reply in the group), and the
- * approval credits it. /cancel leaves the request pending.
+ * the admin first confirms it is a batch; then whether what the user stated arrived, and when not, they type the amount
+ * that did (a forced reply in the group); the approval credits it. /cancel leaves the request pending.
  */
 export function createConfirmAmountConversation(deps: ConfirmAmountDeps) {
   return async function confirmAmount(conversation: BotConversation, ctx: ConversationContext, kind: string, id: number): Promise<void> {
@@ -44,15 +44,22 @@ export function createConfirmAmountConversation(deps: ConfirmAmountDeps) {
       }
       batch = true;
     }
-    const amount = await ask(conversation, ctx, {
-      text: html`How much ${facts.unit} arrived for ${subject}? The user said ${formatCrypto(facts.stated, facts.unit)}: type that if the explorer shows it, or what arrived (a fee may have been taken on the way). Send /cancel to leave it waiting.`,
-      placeholder: `Amount in ${facts.unit}`,
-      check: async (answer) => {
-        const text = answer.kind === 'text' ? answer.text : '';
-        const checked = await conversation.external(async () => (await deps.amountToConfirm(kind, id))?.check(text) ?? valid(text));
-        return checked;
-      },
-    });
+    const stated = formatCrypto(facts.stated, facts.unit);
+    const arrived = await choose(conversation, ctx, html`Did ${stated} arrive for ${subject}, as the user said? Check the amount on the explorer: a fee may have been taken on the way.`, [
+      [{ label: `✅ Yes, ${stated}`, value: 'stated' }],
+      [{ label: '✏️ Another amount', value: 'other' }],
+    ]);
+    const amount =
+      arrived === 'stated'
+        ? facts.stated
+        : await ask(conversation, ctx, {
+            text: html`How much ${facts.unit} arrived for ${subject}? Type what the explorer shows. Send /cancel to leave it waiting.`,
+            placeholder: `Amount in ${facts.unit}`,
+            check: async (answer) => {
+              const text = answer.kind === 'text' ? answer.text : '';
+              return conversation.external(async () => (await deps.amountToConfirm(kind, id))?.check(text) ?? valid(text));
+            },
+          });
     const outcome = await conversation.external(() => deps.decide({ kind, id, action: 'approve', from: admin, confirmation: { amount, batch } }));
     await ctx.reply((outcome.applied ? html`✅ ${subject}: ${formatCrypto(amount, facts.unit)} credited to the user.` : html`${outcome.text}`).value);
     if (outcome.applied || outcome.cardChanged) await conversation.external(() => deps.publish(outcome));
