@@ -46,7 +46,9 @@ describe('npm run sandbox', () => {
         { side: 'SELL', amount: '10.00000000', price: '16.20000000' },
       ]);
       const tutorials = await db.query('SELECT count(*)::int AS count FROM tutorials WHERE is_published');
-      expect(tutorials.rows[0]).toEqual({ count: 16 });
+      expect(tutorials.rows[0]).toEqual({ count: 17 });
+      const networks = await db.query('SELECT network, enabled, withdrawal_fee, min_withdrawal FROM crypto_networks');
+      expect(networks.rows).toEqual([{ network: 'tron', enabled: true, withdrawal_fee: '1.00000000', min_withdrawal: '5.00000000' }]);
       const kofi = await db.query<{ kyc_status: string }>('SELECT kyc_status FROM users WHERE telegram_id = $1', [users.kofi.id]);
       expect(kofi.rows).toEqual([{ kyc_status: 'approved' }]);
       expect(tg.rejectedCalls.filter((call) => !call.superseded)).toEqual([]);

@@ -138,7 +138,9 @@ describe('/stats', () => {
 
   it('gives the users, the KYC funnel, money moved per kind today, in 7 and in 30 days, the queue, top gift cards and the market', () => {
     const kinds = (counts: readonly [number, string][]) =>
-      ['Buys', 'Sells', 'Deposits', 'Withdrawals', 'Gift cards', 'Market trades'].map((label, index) => `  ${label}: ${counts[index]?.[0]} · GHS ${counts[index]?.[1]}`).join('\n');
+      ['Buys', 'Sells', 'Deposits', 'Withdrawals', 'Gift cards', 'Market trades', 'Crypto received', 'Crypto sent']
+        .map((label, index) => `  ${label}: ${counts[index]?.[0] ?? 0} · GHS ${counts[index]?.[1] ?? '0.00'}`)
+        .join('\n');
     expect(figures.text).toBe(
       [
         '📊 Desk statistics · 10 Mar 2026, 12:00 (days in Accra time)',
@@ -206,6 +208,8 @@ describe('the daily digest', () => {
         '  Withdrawals: 1 · GHS 200.00',
         '  Gift cards: 0 · GHS 0.00',
         '  Market trades: 1 · GHS 155.00',
+        '  Crypto received: 0 · GHS 0.00',
+        '  Crypto sent: 0 · GHS 0.00',
         '',
         '⏳ Waiting for a decision: 2 (KYC verification 1, Deposit 1), the oldest for 26 hours. Send /pending to decide them.',
         '',

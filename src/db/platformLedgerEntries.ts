@@ -1,7 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 
-/** The platform's accounts: money it holds that is no user's (the market's seller fees). */
-export type PlatformAccount = 'fees_cedis';
+/** The platform's accounts: money it holds that is no user's (the market's seller fees, crypto withdrawal fees). */
+export type PlatformAccount = 'fees_cedis' | 'fees_crypto';
 
 export interface PlatformLedgerEntry {
   account: PlatformAccount;

@@ -7,6 +7,9 @@ import type { CAST } from './cast.ts';
 
 /** The price every session starts with, set by hand: the sandbox never asks a rate API. */
 export const SANDBOX_PRICE_GHS = '15.20';
+/** The desk's TRON address in the demo: base58check of 0x41 and twenty 0x3c bytes, a made-up account. */
+const DEMO_TRON_ADDRESS = 'TFThhnoGNpzdQkGmbc2KaMe2b5sF4Juzq2';
+
 /** Kofi's transaction PIN in the demo data. */
 export const DEMO_PIN = '2580';
 
@@ -48,7 +51,7 @@ function samplePhoto(colour: string): Promise<Buffer> {
 /**
  * `--demo`: Kofi registered and verified, with cedis and USDT got as users get them (an approved deposit and
  * an approved buy, so the ledger has every row), gift cards on offer, and three of his orders resting on the
- * market. Ama stays new, to walk through registration. The catalogue and the tutorials are the starter content
+ * market, and TRON on for sending USDT to a wallet and receiving it. Ama stays new, to walk through registration. The catalogue and the tutorials are the starter content
  * every start adds; the demo gives four cards rates and offers them.
  */
 export async function seedDemo(services: AppServices, cast: Cast, admin: TelegramIdentity): Promise<void> {
@@ -89,6 +92,15 @@ export async function seedDemo(services: AppServices, cast: Cast, admin: Telegra
     required(`rates of ${card.name}`, await services.giftcards.catalogue.setRates(card.id, rates, admin), 'done');
     required(`offering ${card.name}`, await services.giftcards.catalogue.setActive(card.id, true, admin), 'done');
   }
+
+  // One crypto network on, as an admin sets it in /settings → 🔗 Crypto networks: TRON, with a made-up desk address.
+  const { networks } = services.wallet;
+  for (const [field, value] of [['deposit_address', DEMO_TRON_ADDRESS], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
+    const saved = await networks.update('tron', field, value, admin);
+    if (!saved.ok) throw new Error(`sandbox demo data: TRON ${field}: ${saved.reason}`);
+  }
+  const opened = await networks.setEnabled('tron', true, admin);
+  if (!opened.ok) throw new Error(`sandbox demo data: turning TRON on: ${opened.reason}`);
 
   for (const [side, amount, price] of [['BUY', '40', '14.90'], ['SELL', '25', '15.80'], ['SELL', '10', '16.20']] as const) {
     required(`a ${side} order`, await services.market.place({ userId: user.id, side, amount, price, reference: newReference('MKT') }), 'placed');

@@ -18,10 +18,16 @@ export interface CardView<D = unknown> {
   declinedLabel: string;
   declineReasons: readonly string[];
   title(card: RequestFacts<D>): string;
-  /** The kind's fields, after who asked: [label, plain text] (escaped when shown). */
-  fields(card: RequestFacts<D>): readonly (readonly [string, string])[];
+  /** The kind's fields, after who asked: [label, plain text] (escaped when shown); `code` shows it as copyable code. */
+  fields(card: RequestFacts<D>): readonly (readonly [string, string] | readonly [string, string, 'code'])[];
   /** One line in /pending. */
   pendingSummary(request: PendingRequest<D>): string;
+  /** A payout whose Paid takes a transaction hash rather than a MoMo or bank reference: how it is asked. */
+  payoutReference?: {
+    /** e.g. "the transaction hash", as in "Type the transaction hash of your payout of …". */
+    noun: string;
+    placeholder: string;
+  };
   /** The words of the kind's step after approval, when its rules have one (ApprovalKind.followUp). */
   followUp?: {
     /** e.g. "Mark completed". */

@@ -12,6 +12,8 @@ export interface CommandInfo {
   button?: string;
   /** Its button in the /admin menu. */
   adminMenuButton?: string;
+  /** Its button at the foot of /settings: settings a module keeps in its own screen (e.g. the crypto networks). */
+  settingsButton?: string;
   /** Admin commands run for admins only, in the admin chat or an admin's private chat; others in private chats. */
   adminOnly?: boolean;
 }

@@ -197,16 +197,17 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
   report(
     'reserved differs from what pending requests reserve',
     await db.query(
-      `SELECT w.user_id, w.escrow_balance, w.escrow_crypto, p.withdrawals, p.sells, p.market_cedis, p.market_crypto
+      `SELECT w.user_id, w.escrow_balance, w.escrow_crypto, p.withdrawals, p.sells, p.crypto_withdrawals, p.market_cedis, p.market_crypto
         FROM wallets w
         CROSS JOIN LATERAL (
           SELECT (SELECT coalesce(sum(amount), 0) FROM cash_withdrawals WHERE user_id = w.user_id AND status = 'pending') AS withdrawals,
+                 (SELECT coalesce(sum(amount + fee), 0) FROM crypto_withdrawals WHERE user_id = w.user_id AND status = 'pending') AS crypto_withdrawals,
                  (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions
                    WHERE user_id = w.user_id AND type = 'sell' AND status = 'pending') AS sells,
                  (SELECT coalesce(sum(reserved_cedis), 0) FROM orders WHERE user_id = w.user_id AND status IN ('PENDING', 'PROCESSING')) AS market_cedis,
                  (SELECT coalesce(sum(reserved_crypto), 0) FROM orders WHERE user_id = w.user_id AND status IN ('PENDING', 'PROCESSING')) AS market_crypto
         ) p
-       WHERE (w.escrow_balance <> p.withdrawals + p.market_cedis OR w.escrow_crypto <> p.sells + p.market_crypto) AND ${mine('w.user_id')}`,
+       WHERE (w.escrow_balance <> p.withdrawals + p.market_cedis OR w.escrow_crypto <> p.sells + p.crypto_withdrawals + p.market_crypto) AND ${mine('w.user_id')}`,
       only,
     ),
   );
@@ -227,7 +228,9 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
                  (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'buy' AND status = 'approved')
                - (SELECT coalesce(sum(crypto_amount), 0) FROM crypto_transactions WHERE user_id = w.user_id AND type = 'sell' AND status = 'approved')
                + (SELECT coalesce(sum(amount), 0) FROM trades WHERE buyer_id = w.user_id)
-               - (SELECT coalesce(sum(amount), 0) FROM trades WHERE seller_id = w.user_id) AS crypto
+               - (SELECT coalesce(sum(amount), 0) FROM trades WHERE seller_id = w.user_id)
+               - (SELECT coalesce(sum(amount + fee), 0) FROM crypto_withdrawals WHERE user_id = w.user_id AND status = 'approved')
+               + (SELECT coalesce(sum(credited_amount), 0) FROM crypto_deposits WHERE user_id = w.user_id AND status = 'approved') AS crypto
         ) c
        WHERE (w.balance_cedis + w.escrow_balance <> c.cedis OR w.balance_crypto + w.escrow_crypto <> c.crypto) AND ${mine('w.user_id')}`,
       only,
@@ -255,6 +258,12 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
         SELECT user_id, 'withdrawal', id, 'cedis_reserved', amount FROM cash_withdrawals WHERE status = 'pending'
         UNION ALL
         SELECT user_id, 'gift_card', id, 'cedis_available', payout_ghs FROM gift_card_orders WHERE status IN ('approved', 'completed')
+        UNION ALL
+        SELECT user_id, 'crypto_withdrawal', id, 'crypto_available', -(amount + fee) FROM crypto_withdrawals WHERE status IN ('pending', 'approved')
+        UNION ALL
+        SELECT user_id, 'crypto_withdrawal', id, 'crypto_reserved', amount + fee FROM crypto_withdrawals WHERE status = 'pending'
+        UNION ALL
+        SELECT user_id, 'crypto_deposit', id, 'crypto_available', credited_amount FROM crypto_deposits WHERE status = 'approved'
         UNION ALL
         -- A market order: what it still reserves, what it has traded (from its trades), nothing else.
         SELECT o.user_id, 'market_order', o.id, m.account, m.amount
@@ -291,6 +300,16 @@ export async function invariantViolations(db: TestDatabase, options: { userIds?:
          FROM (SELECT coalesce(sum(amount), 0) AS fees FROM platform_ledger_entries WHERE account = 'fees_cedis') l,
               (SELECT coalesce(sum(fee_ghs), 0) AS fees FROM trades) t
         WHERE l.fees <> t.fees`,
+    ),
+  );
+
+  report(
+    'the crypto fee account differs from the fees of the crypto withdrawals sent',
+    await db.query(
+      `SELECT l.fees AS platform_fees, w.fees AS withdrawal_fees
+         FROM (SELECT coalesce(sum(amount), 0) AS fees FROM platform_ledger_entries WHERE account = 'fees_crypto') l,
+              (SELECT coalesce(sum(fee), 0) AS fees FROM crypto_withdrawals WHERE status = 'approved') w
+        WHERE l.fees <> w.fees`,
     ),
   );
 

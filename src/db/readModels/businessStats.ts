@@ -2,7 +2,7 @@ import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 
 /** The kinds of money movement, named as their requests are (approval kinds), plus market trades. */
-export const MONEY_KINDS = ['buy', 'sell', 'deposit', 'withdrawal', 'gift_card', 'market'] as const;
+export const MONEY_KINDS = ['buy', 'sell', 'deposit', 'withdrawal', 'gift_card', 'market', 'crypto_deposit', 'crypto_withdrawal'] as const;
 export type MoneyKind = (typeof MONEY_KINDS)[number];
 
 /** Calendar days (YYYY-MM-DD) summed from the tables: day i runs from bounds[i] (included) to bounds[i + 1] (excluded). */
@@ -47,7 +47,8 @@ function unionOf(sources: DaySources, rolledUp: (days: { from: string; to: strin
 
 /**
  * Every movement of money in the live days, as (kind, at, ghs): approved requests at the time they were decided
- * (GHS paid or received; a gift card's payout), and market trades at the time they filled (their GHS total).
+ * (GHS paid or received; a gift card's payout; crypto to or from a user's own wallet at the desk's rate then), and
+ * market trades at the time they filled (their GHS total).
  */
 function moneyMovedIn(live: LiveDays): FragmentSqlToken {
   const { within } = liveSpan(live);
@@ -62,6 +63,10 @@ function moneyMovedIn(live: LiveDays): FragmentSqlToken {
     SELECT 'gift_card', decided_at, payout_ghs FROM gift_card_orders WHERE status IN ('approved', 'completed') AND ${decided}
     UNION ALL
     SELECT 'market', created_at, total FROM trades WHERE ${within(sql.fragment`created_at`)}
+    UNION ALL
+    SELECT 'crypto_deposit', decided_at, coalesce(credited_value_ghs, 0) FROM crypto_deposits WHERE status = 'approved' AND ${decided}
+    UNION ALL
+    SELECT 'crypto_withdrawal', decided_at, value_ghs FROM crypto_withdrawals WHERE status = 'approved' AND ${decided}
   `;
 }
 

@@ -9,7 +9,7 @@ const movementRowSchema = z.object({
   reason: z.string(),
   reference_kind: z.string(),
   reference_id: z.number(),
-  /** For a desk buy: the cedis the user paid outside the wallet (momo, bank). */
+  /** For a desk buy: the cedis the user paid outside the wallet (momo, bank); for a crypto deposit: its cost at the buy rate. */
   paid_outside_ghs: z.string().nullable(),
 });
 export type MovementLedgerRow = z.infer<typeof movementRowSchema>;
@@ -22,10 +22,11 @@ export async function cryptoMovementRows(db: CommonQueryMethods, userId?: number
   const ofUser = userId === undefined ? sql.fragment`TRUE` : sql.fragment`w.user_id = ${userId}`;
   return db.any(sql.type(movementRowSchema)`
     SELECT w.user_id, l.id, l.account, l.amount, l.reason, l.reference_kind, l.reference_id,
-           CASE WHEN l.reference_kind = 'buy' THEN ct.cedis_amount END AS paid_outside_ghs
+           CASE WHEN l.reference_kind = 'buy' THEN ct.cedis_amount WHEN l.reference_kind = 'crypto_deposit' THEN cd.credited_value_ghs END AS paid_outside_ghs
       FROM ledger_entries l
       JOIN wallets w ON w.id = l.wallet_id
       LEFT JOIN crypto_transactions ct ON l.reference_kind = 'buy' AND ct.id = l.reference_id AND ct.type = 'buy'
+      LEFT JOIN crypto_deposits cd ON l.reference_kind = 'crypto_deposit' AND cd.id = l.reference_id
      WHERE ${ofUser}
        AND (l.wallet_id, l.reason, l.reference_kind, l.reference_id) IN (
              SELECT wallet_id, reason, reference_kind, reference_id FROM ledger_entries WHERE account IN ('crypto_available', 'crypto_reserved')

@@ -16,7 +16,8 @@ const historySchema = z.object({
   id: z.number(),
   reference: z.string(),
   status: z.string(),
-  cedis_amount: z.string(),
+  /** Null for crypto moved to or from the user's own wallet, which has no cedi side. */
+  cedis_amount: z.string().nullable(),
   crypto_amount: z.string().nullable(),
   created_at: z.date(),
 });

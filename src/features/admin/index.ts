@@ -22,7 +22,7 @@ export const adminModule = defineModule({
     deps.menu.handle(composer, 'admin', (ctx) =>
       ctx.reply('🛠 <b>Admin menu</b>\nWhat would you like to do?', { reply_markup: deps.menu.adminMenuKeyboard() }),
     );
-    deps.menu.handle(composer, 'settings', (ctx) => showSettings(ctx, kernel.settings));
+    deps.menu.handle(composer, 'settings', (ctx) => showSettings(ctx, kernel.settings, deps.menu.all.filter((info) => info.settingsButton)));
     deps.menu.handle(composer, 'dbstats', (ctx) => showDatabaseStats(ctx, deps.services.databaseStats));
     composer.callbackQuery(EDIT_SETTING, (ctx) =>
       asAdmin(ctx, { admins: kernel.admins, adminChatId: deps.config.adminChatId }, async () => {

@@ -8,7 +8,16 @@ import { MONEY_KIND_LABELS } from './statsText.ts';
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 600;
 
-const COLOURS = { buy: '#2e7d32', sell: '#c62828', deposit: '#1565c0', withdrawal: '#ef6c00', gift_card: '#6a1b9a', market: '#00838f' } as const;
+const COLOURS = {
+  buy: '#2e7d32',
+  sell: '#c62828',
+  deposit: '#1565c0',
+  withdrawal: '#ef6c00',
+  gift_card: '#6a1b9a',
+  market: '#00838f',
+  crypto_deposit: '#9e9d24',
+  crypto_withdrawal: '#5d4037',
+} as const;
 const PLOT = { left: 90, right: CHART_WIDTH - 20, top: 100, bottom: CHART_HEIGHT - 50 };
 const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
 
@@ -42,9 +51,11 @@ export function volumeChartSvg(days: readonly DayVolume[]): string {
     `<rect width="${CHART_WIDTH}" height="${CHART_HEIGHT}" fill="#ffffff"/>`,
     text(PLOT.left, 36, `Money moved per day, last ${days.length} days (GHS, Accra time)`, 'font-size="24" font-weight="bold" fill="#212121"'),
   ];
+  // The legend shares the plot's width among the kinds.
+  const legendStep = Math.floor((PLOT.right - PLOT.left) / MONEY_KINDS.length);
   MONEY_KINDS.forEach((kind, index) => {
-    const x = PLOT.left + index * 175;
-    parts.push(`<rect x="${x}" y="56" width="16" height="16" fill="${COLOURS[kind]}"/>`, text(x + 22, 70, MONEY_KIND_LABELS[kind], 'font-size="16" fill="#424242"'));
+    const x = PLOT.left + index * legendStep;
+    parts.push(`<rect x="${x}" y="56" width="14" height="14" fill="${COLOURS[kind]}"/>`, text(x + 19, 68, MONEY_KIND_LABELS[kind], 'font-size="14" fill="#424242"'));
   });
   for (let step = 0; step <= 4; step += 1) {
     const value = (top / 4) * step;

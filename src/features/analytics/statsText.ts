@@ -13,6 +13,8 @@ export const MONEY_KIND_LABELS: Readonly<Record<MoneyKind, string>> = {
   withdrawal: 'Withdrawals',
   gift_card: 'Gift cards',
   market: 'Market trades',
+  crypto_deposit: 'Crypto received',
+  crypto_withdrawal: 'Crypto sent',
 };
 
 /** A block of money moved: the total, then one line per kind, e.g. "Buys: 3 · GHS 1,500.00". */

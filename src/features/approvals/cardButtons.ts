@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import type { RequestFacts } from '../../services/approvals/approvalKind.ts';
 import type { DecisionRequest } from '../../services/approvals/approvals.ts';
+import { CONFIRM_AMOUNT } from '../../scenes/approvals/confirmAmount.ts';
 import { DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
 import { PAYOUT_REFERENCE } from '../../scenes/approvals/payoutReference.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
@@ -71,6 +72,12 @@ async function handleCardTap(
   if (verb === 'o') {
     await ctx.answerCallbackQuery({ text: 'Type the reason in the chat.' });
     await ctx.conversation.enter(DECLINE_REASON, kind, id);
+    return;
+  }
+  if (verb === 'a' && rules.amountConfirmation) {
+    // The amount that arrived (and a batch) is asked first; the approval is taken with it.
+    await ctx.answerCallbackQuery({ text: 'Type the amount that arrived in the chat.' });
+    await ctx.conversation.enter(CONFIRM_AMOUNT, kind, id);
     return;
   }
   const action = ACTIONS[verb];

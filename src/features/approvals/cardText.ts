@@ -70,7 +70,9 @@ function claimLine(card: RequestFacts): SafeHtml | undefined {
 }
 
 export function renderCardText(card: RequestFacts, view: CardView<unknown>): SafeHtml {
-  const fields = [...requesterFields(card.requester), ...view.fields(card)].map(([label, value]) => html`<b>${label}:</b> ${value}`);
+  const fields = [...requesterFields(card.requester), ...view.fields(card)].map(([label, value, shown]) =>
+    shown === 'code' ? html`<b>${label}:</b> <code>${value}</code>` : html`<b>${label}:</b> ${value}`,
+  );
   const decisions = [approvalsLine(card), claimLine(card), decisionLine(card, view), followUpLine(card, view)].filter((line) => line !== undefined);
   return joinHtml([
     html`<b>${view.title(card)}</b>`,

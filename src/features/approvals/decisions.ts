@@ -53,6 +53,9 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   // The refusals of a payout's state refresh the tapped card too: it may show a state before the claim.
   if (result.outcome === 'claim_first') return refused(`It needs no more approvals. ${CLAIM_FIRST}`, true);
   if (result.outcome === 'not_claimed') return refused(`Nobody is paying this out yet. ${CLAIM_FIRST}`, true);
+  if (result.outcome === 'check_failed') {
+    return refused('Not done: what you typed no longer passes the check (another admin may have just recorded or credited the same transaction). Look at the card and try again.', true);
+  }
   if (result.outcome === 'claimed') {
     const mine = result.claim.adminTelegramId === request.from.id;
     if (request.action === 'decline') {

@@ -3,6 +3,7 @@ import type { BotContext } from '../../context.ts';
 import { deliverCardsJob } from '../../jobs/deliverCards.ts';
 import { remindClaimedPayoutsJob } from '../../jobs/remindClaimedPayouts.ts';
 import { remindPendingRequestsJob } from '../../jobs/remindPendingRequests.ts';
+import { CONFIRM_AMOUNT, createConfirmAmountConversation } from '../../scenes/approvals/confirmAmount.ts';
 import { createDeclineReasonConversation, DECLINE_REASON } from '../../scenes/approvals/declineReason.ts';
 import { createPayoutReferenceConversation, PAYOUT_REFERENCE } from '../../scenes/approvals/payoutReference.ts';
 import type { DecisionRequest } from '../../services/approvals/approvals.ts';
@@ -47,6 +48,8 @@ export const approvalsModule = defineModule({
     );
     const decide = {
       labelOf: (kind: string) => deps.cards.view(kind)?.label ?? kind,
+      referenceOf: (kind: string) => deps.cards.view(kind)?.payoutReference,
+      checkReference: (kind: string, id: number, text: string) => deps.kernel.approvals.checkPayoutReference(kind, id, text),
       decide: (request: DecisionRequest) => takeDecision(decisions, request),
       publish: (decided: { ownerId?: number | null }) => publishDecision(decisions, decided),
     };
@@ -55,6 +58,11 @@ export const approvalsModule = defineModule({
       conversations: [
         { restartCommand: 'pending', name: DECLINE_REASON, builder: createDeclineReasonConversation(decide) },
         { restartCommand: 'pending', name: PAYOUT_REFERENCE, builder: createPayoutReferenceConversation(decide) },
+        {
+          restartCommand: 'pending',
+          name: CONFIRM_AMOUNT,
+          builder: createConfirmAmountConversation({ ...decide, amountToConfirm: (kind: string, id: number) => deps.kernel.approvals.amountToConfirm(kind, id) }),
+        },
       ],
     };
   },

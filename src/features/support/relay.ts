@@ -38,7 +38,9 @@ export function threadLine(message: SupportMessageRow, names: { user: string; su
 }
 
 function requestLine(request: HistoryRow, deps: RelayDeps, now: Date): SafeHtml {
-  const amount = request.crypto_amount ? html`${formatGhs(request.cedis_amount)} / ${formatCrypto(request.crypto_amount, deps.asset)}` : html`${formatGhs(request.cedis_amount)}`;
+  const cedis = request.cedis_amount === null ? null : formatGhs(request.cedis_amount);
+  const crypto = request.crypto_amount === null ? null : formatCrypto(request.crypto_amount, deps.asset);
+  const amount = html`${[cedis, crypto].filter((part) => part !== null).join(' / ')}`;
   return html`• ${deps.historyLabels.get(request.kind) ?? request.kind} <code>${request.reference}</code> · ${amount} · ${requestStatusLabel(request.status, 'admin')} since ${formatWhen(request.created_at, now)}`;
 }
 

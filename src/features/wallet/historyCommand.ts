@@ -24,9 +24,12 @@ async function historyMessage(deps: HistoryDeps, userId: number, page: number): 
   const history = await deps.history.page(userId, page);
   if (history.rows.length === 0) return { text: html`🧾 You have no requests yet. Tap 🟢 Buy or ⬇️ Deposit to start.`, keyboard: undefined };
   const lines = history.rows.map((row) => {
-    const amount = row.crypto_amount
-      ? html`${formatGhs(row.cedis_amount)} ${row.kind === 'buy' ? '→' : '←'} ${formatCrypto(row.crypto_amount, deps.asset)}`
-      : html`${formatGhs(row.cedis_amount)}`;
+    const amount =
+      row.cedis_amount === null
+        ? html`${formatCrypto(row.crypto_amount ?? '0', deps.asset)}`
+        : row.crypto_amount
+          ? html`${formatGhs(row.cedis_amount)} ${row.kind === 'buy' ? '→' : '←'} ${formatCrypto(row.crypto_amount, deps.asset)}`
+          : html`${formatGhs(row.cedis_amount)}`;
     const kind = deps.kindLabels.get(row.kind) ?? row.kind;
     return html`${kind} <code>${row.reference}</code>\n${amount} · ${requestStatusLabel(row.status, 'owner')} · ${formatDateTime(row.created_at)}`;
   });

@@ -10,6 +10,10 @@ export const PAYOUT_REFERENCE = 'payout-reference';
 export interface PayoutReferenceDeps {
   /** e.g. "Withdrawal", for "Withdrawal #12". */
   labelOf(kind: string): string;
+  /** How a kind whose Paid takes a transaction hash asks for it (CardView.payoutReference); undefined for a MoMo or bank reference. */
+  referenceOf(kind: string): { noun: string; placeholder: string } | undefined;
+  /** The kind's own check of what was typed (a transaction hash per network), or null when it takes a MoMo or bank reference. */
+  checkReference(kind: string, id: number, text: string): Promise<Checked<string> | null>;
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   /** After the decision committed: sends its card's edit and the user's notification on their way (not awaited). */
   publish(decided: { ownerId?: number | null }): void;
@@ -33,13 +37,20 @@ export function createPayoutReferenceConversation(deps: PayoutReferenceDeps) {
     const admin = ctx.from;
     if (!admin) return;
     const subject = `${deps.labelOf(kind)} #${id}`;
+    const own = deps.referenceOf(kind);
+    const noun = own?.noun ?? 'the payout reference';
     const reference = await ask(conversation, ctx, {
-      text: html`🧾 Type the MoMo transaction id or bank reference of your payout of ${subject}. The user will receive it. Send /cancel to leave it unpaid (still claimed by you).`,
-      placeholder: 'MoMo transaction id or bank reference',
-      check: (answer) => checkPayoutReference(answer.kind === 'text' ? answer.text : ''),
+      text: own
+        ? html`🧾 Type ${noun} of your payout of ${subject}. The user will receive it. Send /cancel to leave it unpaid (still claimed by you).`
+        : html`🧾 Type the MoMo transaction id or bank reference of your payout of ${subject}. The user will receive it. Send /cancel to leave it unpaid (still claimed by you).`,
+      placeholder: own?.placeholder ?? 'MoMo transaction id or bank reference',
+      check: async (answer) => {
+        const text = answer.kind === 'text' ? answer.text : '';
+        return (await conversation.external(() => deps.checkReference(kind, id, text))) ?? checkPayoutReference(text);
+      },
     });
     const outcome = await conversation.external(() => deps.decide({ kind, id, action: 'approve', from: admin, payoutReference: reference }));
-    await ctx.reply((outcome.applied ? html`✅ ${subject} is marked paid. The user was sent the payout reference ${reference}.` : html`${outcome.text}`).value);
+    await ctx.reply((outcome.applied ? html`✅ ${subject} is marked paid. The user was sent ${noun} ${reference}.` : html`${outcome.text}`).value);
     if (outcome.applied) await conversation.external(() => deps.publish(outcome));
   };
 }

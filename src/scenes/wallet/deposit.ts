@@ -3,10 +3,10 @@ import { formatGhs } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { html } from '../../telegram/html.ts';
 import { notCreatedText } from '../../telegram/refusals.ts';
-import { askText } from '../ask/ask.ts';
+import { askText, choose } from '../ask/ask.ts';
 import { openAndReportPayment, paymentDetails, paymentNotSetUpText } from '../ask/payment.ts';
 import { currentUser } from '../ask/user.ts';
-import { chooseCashMethod } from './cashMethod.ts';
+import { depositCrypto } from './cryptoDeposit.ts';
 import type { WalletSceneDeps } from './deps.ts';
 
 export const DEPOSIT = 'deposit';
@@ -16,9 +16,23 @@ export function createDepositConversation(deps: WalletSceneDeps) {
   return async function deposit(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const user = await currentUser(conversation);
     if (!user) return;
-    const method = await chooseCashMethod(conversation, ctx, '⬇️ How will you send the cedis?');
+    const networks = await conversation.external(() => deps.networks.enabled());
+    const method = await choose<'momo' | 'bank' | 'crypto' | 'cancel'>(
+      conversation,
+      ctx,
+      html`⬇️ How will you send the cedis?${networks.length === 0 ? ` Receiving ${deps.asset} from your own wallet is not open yet.` : ` Or send ${deps.asset} from your own wallet.`}`,
+      [
+        [{ label: '📱 Mobile money', value: 'momo' }, { label: '🏦 Bank', value: 'bank' }],
+        ...(networks.length > 0 ? [[{ label: `🪙 ${deps.asset} from a wallet`, value: 'crypto' as const }]] : []),
+        [{ label: '❌ Cancel', value: 'cancel' }],
+      ],
+    );
     if (method === 'cancel') {
       await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    if (method === 'crypto') {
+      await depositCrypto(conversation, ctx, deps, user, networks);
       return;
     }
     const payTo = await paymentDetails(conversation, deps.settings, method);

@@ -1,5 +1,5 @@
 import type { BotConversation, ConversationContext } from '../../context.ts';
-import { Big, formatGhs } from '../../services/common/amounts.ts';
+import { Big, formatCrypto, formatGhs } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import { invalid } from '../../services/common/validation.ts';
 import { html } from '../../telegram/html.ts';
@@ -8,29 +8,49 @@ import { sendCardOnItsWay } from '../ask/adminCard.ts';
 import { askText, choose } from '../ask/ask.ts';
 import { askPin } from '../ask/pin.ts';
 import { currentUser } from '../ask/user.ts';
-import { chooseCashMethod } from './cashMethod.ts';
+import { withdrawCrypto } from './cryptoWithdraw.ts';
 import type { WalletSceneDeps } from './deps.ts';
 import { askPayout, payoutText } from './payoutDetails.ts';
 
 export const WITHDRAW = 'withdraw';
 
-/** /withdraw: where to, how much (up to the available cedis), a summary, PIN; the cedis are reserved. */
+/** /withdraw: cedis to momo or bank, or the asset to the user's own wallet (scenes/wallet/cryptoWithdraw.ts); a summary, PIN; the money is reserved. */
 export function createWithdrawConversation(deps: WalletSceneDeps) {
   return async function withdraw(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const user = await currentUser(conversation);
     if (!user) return;
-    const { available, smallest } = await conversation.external(async () => ({
+    const { available, smallest, crypto, networks } = await conversation.external(async () => ({
       available: (await deps.wallet.summary(user.id))?.cedisAvailable ?? '0',
       smallest: (await deps.settings.current()).min_amount_ghs,
+      crypto: (await deps.wallet.summary(user.id))?.cryptoAvailable ?? '0',
+      networks: await deps.networks.enabled(),
     }));
-    if (new Big(available).lt(smallest)) {
+    const { asset } = deps;
+    const cryptoOut = networks.length > 0 && new Big(crypto).gt(0);
+    // Said when sending the asset to a wallet is not offered, so the user knows why.
+    const cryptoNote = networks.length === 0 ? ` Sending ${asset} to your own wallet is not open yet.` : '';
+    const cashOut = new Big(available).gte(smallest) && new Big(available).gt(0);
+    if (!cashOut && !cryptoOut) {
       const why = new Big(available).lte(0) ? 'so there is nothing to withdraw' : `below the smallest withdrawal of ${formatGhs(smallest)}, so you cannot withdraw yet`;
-      await ctx.reply(`Your available balance is ${formatGhs(available)}, ${why}. Add cedis with /deposit or sell with /sell.`);
+      await ctx.reply(`Your available balance is ${formatGhs(available)}, ${why}. Add cedis with /deposit or sell with /sell.${cryptoNote}`);
       return;
     }
-    const method = await chooseCashMethod(conversation, ctx, `⬆️ You have ${formatGhs(available)} available. Where should the money go?`);
+    const method = await choose<'momo' | 'bank' | 'crypto' | 'cancel'>(
+      conversation,
+      ctx,
+      html`⬆️ You have ${formatGhs(available)} available${cryptoOut ? ` and ${formatCrypto(crypto, asset)}` : ''}. Where should the money go?${cryptoNote}`,
+      [
+        ...(cashOut ? [[{ label: '📱 Mobile money', value: 'momo' as const }, { label: '🏦 Bank', value: 'bank' as const }]] : []),
+        ...(cryptoOut ? [[{ label: `🪙 ${asset} to a wallet`, value: 'crypto' as const }]] : []),
+        [{ label: '❌ Cancel', value: 'cancel' }],
+      ],
+    );
     if (method === 'cancel') {
       await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    if (method === 'crypto') {
+      await withdrawCrypto(conversation, ctx, deps, user, networks, crypto);
       return;
     }
     const payout = await askPayout(conversation, ctx, method, user);

@@ -2,6 +2,7 @@ import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
 import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import type { WaitingSource } from '../../db/readModels/waitingRequests.ts';
 import type { AdminActor } from '../accounts/admins.ts';
+import type { Checked } from '../common/validation.ts';
 import type { Notice } from '../notifications/outbox.ts';
 
 /** Where a request stands, in the words every request kind shares; `completed` follows a follow-up step. */
@@ -93,8 +94,17 @@ export interface ApprovalKind<D = unknown> {
   waiting: WaitingSource;
   /** The requests among `ids` still waiting, with their facts, oldest first. */
   listPending(db: CommonQueryMethods, ids: readonly number[]): Promise<readonly PendingRequest<D>[]>;
-  /** For a payout kind this is Paid, by the claimer only, with the payout's reference (which the user is told). */
-  approve(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, payoutReference?: string): Promise<DecisionNotice | null>;
+  /**
+   * For a payout kind this is Paid, by the claimer only, with the payout's reference (which the user is told); for a
+   * kind with `amountConfirmation`, it takes what the admin confirmed.
+   */
+  approve(
+    tx: DatabaseTransactionConnection,
+    id: number,
+    admin: AdminActor,
+    payoutReference?: string,
+    confirmation?: AmountConfirmed,
+  ): Promise<DecisionNotice | null>;
   decline(tx: DatabaseTransactionConnection, id: number, admin: AdminActor, reason: string): Promise<DecisionNotice | null>;
   startReview?(tx: DatabaseTransactionConnection, id: number, admin: AdminActor): Promise<DecisionNotice | null>;
   followUp?: FollowUp;
@@ -104,11 +114,39 @@ export interface ApprovalKind<D = unknown> {
    */
   payoutClaims?: PayoutClaimStatements;
   /**
+   * A payout whose Paid takes something other than a MoMo or bank reference (a transaction hash): its check of what
+   * the claimer typed, for this request; `approve` checks it again in its transaction.
+   */
+  checkPayoutReference?(db: CommonQueryMethods, id: number, text: string): Promise<Checked<string>>;
+  /**
    * The GHS an approval moves (the amount, or the request's value at its quote), for the second-approval threshold;
    * kinds that move no money (KYC) have none.
    */
   valueGhs?(details: D): string;
   reopen?: Reopening;
+  /**
+   * A kind whose approval confirms an amount (a crypto deposit: what arrived may be less than the user stated, and one
+   * transaction may pay several users): Approve asks the admin for it.
+   */
+  amountConfirmation?: AmountConfirmation;
+}
+
+/** What an admin confirmed with an approval: the amount to credit, and that a transaction shared with others is a batch. */
+export interface AmountConfirmed {
+  amount: string;
+  batch: boolean;
+}
+
+/** The amount the user stated, its unit, and the references of other requests that recorded the same transaction. */
+export interface AmountToConfirm {
+  stated: string;
+  unit: string;
+  sharedWith: readonly string[];
+}
+
+export interface AmountConfirmation {
+  facts(db: CommonQueryMethods, id: number): Promise<AmountToConfirm | null>;
+  check(text: string): Checked<string>;
 }
 
 /**

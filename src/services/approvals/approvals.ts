@@ -7,9 +7,10 @@ import { cardPostInsert, insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { readSecondApprovalThreshold } from '../../db/settings.ts';
 import type { AdminActor, AdminService, TelegramIdentity } from '../accounts/admins.ts';
 import { notificationAlongside } from '../notifications/outbox.ts';
+import type { Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
-import type { ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
+import type { AmountConfirmation, AmountConfirmed, AmountToConfirm, ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
 import { cardRefreshWrite } from './cardQueue.ts';
 
 export type DecisionResult =
@@ -28,7 +29,12 @@ export type DecisionResult =
   /** A payout's claim stands in the way: a decline while it is claimed, or Paid by someone who does not hold it. */
   | { outcome: 'claimed'; card: RequestFacts; claim: Claim }
   /** Paid on a payout nobody has claimed. */
-  | { outcome: 'not_claimed'; card: RequestFacts };
+  | { outcome: 'not_claimed'; card: RequestFacts }
+  /**
+   * An open request whose approval came with what the admin typed (a transaction hash, an amount) that its kind's check
+   * in the transaction refused: another admin recorded or credited the same transaction in that moment.
+   */
+  | { outcome: 'check_failed'; card: RequestFacts };
 
 /** What became of a claim, a release or a take-over of a payout. */
 export type ClaimResult =
@@ -76,6 +82,8 @@ export interface DecisionRequest {
   reason?: string;
   /** A payout's Paid: the MoMo transaction id or bank reference of the payment, which the user is told. */
   payoutReference?: string;
+  /** What the admin confirmed, for a kind that asks it (ApprovalKind.amountConfirmation). */
+  confirmation?: AmountConfirmed;
 }
 
 /** What is decided, whoever decides it. */
@@ -125,6 +133,10 @@ export interface ApprovalService {
   claimsToRemind(now: Date): Promise<readonly ClaimToRemind[]>;
   /** A reminder marked at `now` could not be sent: the next run sends it. */
   forgetClaimReminder(claim: ClaimToRemind, now: Date): Promise<void>;
+  /** What a payout's claimer typed with Paid, checked by its kind when it has its own form (a transaction hash); null otherwise. */
+  checkPayoutReference(kind: string, id: number, text: string): Promise<Checked<string> | null>;
+  /** For a kind whose approval confirms an amount: what the user stated and who else recorded the transaction; null otherwise. */
+  amountToConfirm(kind: string, id: number): Promise<(AmountToConfirm & { check: AmountConfirmation['check'] }) | null>;
   /** The request of a kind that can be re-opened with this reference (/reopen), if any. */
   findReopenable(reference: string): Promise<{ kind: string; id: number } | null>;
 }
@@ -199,7 +211,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
   async function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
     switch (request.action) {
       case 'approve':
-        return implementation.approve(tx, request.id, admin, request.payoutReference);
+        return implementation.approve(tx, request.id, admin, request.payoutReference, request.confirmation);
       case 'decline':
         return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
       case 'start_review':
@@ -271,6 +283,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
       if (card.claim && (request.action === 'decline' || card.claim.adminTelegramId !== admin.telegramId)) return { outcome: 'claimed', card, claim: card.claim };
       if (!card.claim && request.action === 'approve') return { outcome: 'not_claimed', card };
     }
+    if (isOpen(card) && request.action === 'approve' && (request.payoutReference !== undefined || request.confirmation !== undefined)) return { outcome: 'check_failed', card };
     return { outcome: 'already_decided', card };
   }
 
@@ -435,6 +448,18 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
         ),
       );
       return lists.flat();
+    },
+
+    async amountToConfirm(kind, id) {
+      const confirmation = byKind.get(kind)?.amountConfirmation;
+      const facts = await confirmation?.facts(pool, id);
+      return confirmation && facts ? { ...facts, check: (text: string) => confirmation.check(text) } : null;
+    },
+
+    async checkPayoutReference(kind, id, text) {
+      const implementation = byKind.get(kind);
+      if (!implementation?.checkPayoutReference) return null;
+      return pool.transaction(async (tx) => (await implementation.checkPayoutReference?.(tx, id, text)) ?? null);
     },
 
     forgetClaimReminder: async (claim, now) => byKind.get(claim.kind)?.payoutClaims?.forgetReminder(pool, claim.id, now),

@@ -1,7 +1,10 @@
 import type { DepositRow } from '../../db/cashDeposits.ts';
 import type { PaymentRequestRow } from '../../db/paymentRequests.ts';
 import type { WithdrawalRow } from '../../db/cashWithdrawals.ts';
-import { formatGhs } from '../common/amounts.ts';
+import type { CryptoDepositRow } from '../../db/cryptoDeposits.ts';
+import type { CryptoWithdrawalRow } from '../../db/cryptoWithdrawals.ts';
+import { Big, formatCrypto, formatGhs } from '../common/amounts.ts';
+import { networkName, transactionLink, type CryptoNetwork } from './cryptoNetworks.ts';
 import type { Notice } from '../notifications/outbox.ts';
 import { describePayout } from './payouts.ts';
 
@@ -44,5 +47,33 @@ export const paymentNotices = {
     type: 'REQUEST_REOPENED',
     title: 'Request re-opened',
     message: `Your ${REQUEST_NOUN[row.kind]} ${row.reference} was re-opened by our team (${reason}). It is waiting for a decision again, and I'll message you when it is decided.`,
+  }),
+};
+
+/** What the user's crypto withdrawals and deposits tell them. */
+export const cryptoNotices = {
+  withdrawalSent: (row: CryptoWithdrawalRow, network: CryptoNetwork): Notice => ({
+    type: 'CRYPTO_WITHDRAWAL_SENT',
+    title: 'Crypto sent',
+    message:
+      `Your withdrawal ${row.reference} of ${formatCrypto(row.amount, row.asset)} was sent on ${networkName(network)} to ${row.address}` +
+      `${row.memo ? ` (memo ${row.memo})` : ''}. Transaction hash: ${row.tx_hash ?? ''}. See it on the explorer: ${transactionLink(network, row.tx_hash ?? '')}`,
+  }),
+  depositCredited: (row: CryptoDepositRow): Notice => ({
+    type: 'CRYPTO_DEPOSIT_CREDITED',
+    title: 'Crypto received',
+    message:
+      `Your deposit ${row.reference} is in your wallet: ${formatCrypto(row.credited_amount ?? row.amount, row.asset)}` +
+      `${row.credited_amount !== null && !new Big(row.credited_amount).eq(row.amount) ? ` (you said ${formatCrypto(row.amount, row.asset)}; this is what arrived)` : ''}.`,
+  }),
+  depositDeclined: (row: CryptoDepositRow, reason: string): Notice => ({
+    type: 'CRYPTO_DEPOSIT_DECLINED',
+    title: 'Deposit declined',
+    message: `Your deposit ${row.reference} of ${formatCrypto(row.amount, row.asset)} was declined. Reason: ${reason}. If you did send it, contact support with the reference and the transaction hash.`,
+  }),
+  withdrawalDeclined: (row: CryptoWithdrawalRow, reason: string): Notice => ({
+    type: 'CRYPTO_WITHDRAWAL_DECLINED',
+    title: 'Withdrawal declined',
+    message: `Your withdrawal ${row.reference} was declined. Reason: ${reason}. ${formatCrypto(new Big(row.amount).plus(row.fee), row.asset)} (the amount and its fee) is available again in your wallet.`,
   }),
 };

@@ -1,6 +1,8 @@
 import type { DatabasePool } from 'slonik';
 import { depositHistory, findDepositByReference, insertDeposit } from '../../db/cashDeposits.ts';
 import { findWithdrawalByReference, insertWithdrawal, withdrawalHistory, type PayoutDetails } from '../../db/cashWithdrawals.ts';
+import { cryptoDepositHistory } from '../../db/cryptoDeposits.ts';
+import { cryptoWithdrawalHistory } from '../../db/cryptoWithdrawals.ts';
 import { readSettings } from '../../db/settings.ts';
 import { findWalletByUserId } from '../../db/wallets.ts';
 import type { MoneyAccess } from '../accounts/moneyAccess.ts';
@@ -16,8 +18,8 @@ import { moveFunds } from './ledger.ts';
 import { reportPaymentIn } from './payments.ts';
 import { amountLimitRefusal, createOnce, withPaymentProof, type CreateResult } from './requests.ts';
 
-/** Deposits and withdrawals in the user's /history. */
-export const walletHistory: readonly HistorySource[] = [depositHistory, withdrawalHistory];
+/** Deposits and withdrawals, cash and crypto, in the user's /history. */
+export const walletHistory: readonly HistorySource[] = [depositHistory, withdrawalHistory, cryptoWithdrawalHistory, cryptoDepositHistory];
 
 export interface WalletSummary {
   cedisAvailable: string;

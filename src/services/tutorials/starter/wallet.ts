@@ -71,4 +71,30 @@ The amount is reserved from your wallet at once. An admin sends the money to the
 <b>Check twice</b>
 Money sent to a wrong number is very hard to get back. Check the network, the number and the name on the summary before you confirm. Withdraw to accounts in your own name.`,
   },
+  {
+    slug: 'send-and-receive-crypto',
+    title: 'Sending crypto out and in: networks, fees, and why the network must match',
+    category: 'wallet',
+    order: 40,
+    excerpt: 'Send USDT to Binance, Trust Wallet or a friend, and receive it here: choose the right network, check the address, know the fee.',
+    content: `Your USDT can leave for your own wallet or an exchange, and come in from one. The same coin travels on several <b>networks</b> (TRON, BNB Smart Chain, Ethereum, TON). The network is the road it travels on, and <b>both ends must use the same road</b>.
+
+<b>Sending out: ⬆️ Withdraw → 🪙 USDT to a wallet</b>
+1. Choose the network. Open the receiving app (Binance, Trust Wallet …), tap Deposit → USDT, and see which network it shows. Choose the <b>same one</b> here.
+2. Paste the address the receiving app shows for that network. The bot checks it: an address of another network is refused and named, e.g. a <code>0x…</code> address is BNB Smart Chain or Ethereum, not TRON (TRON addresses start with <code>T</code>).
+3. On TON, an exchange also gives a <b>memo</b> (comment). Type it exactly, or the exchange cannot tell the coins are yours.
+4. Type the amount that should arrive, or tap All. The <b>fee</b> is shown before you confirm: it pays the network, and it is added to what leaves your wallet.
+5. Check the summary, confirm, and type your PIN. The amount and the fee are reserved; when our team has sent it, you receive the <b>transaction hash</b> and a link to see it on the explorer.
+
+<b>Receiving: ⬇️ Deposit → 🪙 USDT from a wallet</b>
+1. Choose the network your sending app will use.
+2. Send to the desk address shown (copy it, or scan the QR code). On TON, send your memo with it.
+3. Type the amount you sent, and paste the transaction hash (TxID) from the sending app.
+4. Our team checks it on the explorer and credits what arrived.
+
+<b>Why the network must match</b>
+Coins sent on a network the receiver does not use, or a different coin, do not arrive where you expect and usually cannot be got back. Nobody, not even our team, can reverse a transaction on a blockchain.
+
+<blockquote>Save addresses you use often with a name: next time you tap them instead of pasting. Test a new address with a small amount first.</blockquote>`,
+  },
 ];

@@ -1,0 +1,243 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64url, createBase58check, hex } from '@scure/base';
+import jsQRModule from 'jsqr';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
+import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { invariantViolations } from './support/money.ts';
+
+/** Why a check refused, or null when it accepted. */
+function reasonOf(checked: { ok: true } | { ok: false; reason: string }): string | null {
+  return checked.ok ? null : checked.reason;
+}
+
+const ADMIN_ID = 980001;
+const DESK_TRON_ADDRESS = createBase58check(sha256).encode(Uint8Array.from([0x41, ...hex.decode('3c'.repeat(20))]));
+/** The desk's TON address, user-friendly and bounceable, made with base64url and its CRC. */
+const DESK_TON_ADDRESS = (() => {
+  const body = Uint8Array.from([0x11, 0x00, ...hex.decode('4d'.repeat(32))]);
+  const crc = crc16xmodem(body);
+  return base64url.encode(Uint8Array.from([...body, crc >> 8, crc & 0xff]));
+})();
+const HASH = '9f'.repeat(32);
+
+let db: TestDatabase;
+let tg: FakeTelegram;
+let bot: TestBot;
+let admin: TestUser;
+let clock: TestClock;
+let nextUserId = 9800;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(async () => {
+  await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
+  await db.query('DELETE FROM crypto_networks');
+  await db.query('UPDATE settings SET second_approval_above_ghs = 0');
+  tg = await FakeTelegram.start();
+  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' });
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
+  clock = new TestClock();
+  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID], clock: clock.now, rateLimit: { updates: 300, perMilliseconds: 10_000 } });
+  const from = { id: ADMIN_ID, first_name: 'Kwabena' };
+  for (const [network, address] of [['tron', DESK_TRON_ADDRESS], ['ton', DESK_TON_ADDRESS]] as const) {
+    for (const [field, value] of [['deposit_address', address], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
+      expect((await bot.services.wallet.networks.update(network, field, value, from)).ok).toBe(true);
+    }
+    expect((await bot.services.wallet.networks.setEnabled(network, true, from)).ok).toBe(true);
+  }
+  await setPrice(bot, '15.20', ADMIN_ID);
+});
+afterEach(async () => {
+  await bot.stop();
+  await tg.stop();
+  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
+  await expectLedgerMatchesWallets(db);
+  expect(await invariantViolations(db)).toEqual([]);
+});
+
+function newUser(name: string): Promise<TestUser> {
+  nextUserId += 1;
+  return verifiedUser(db, tg, nextUserId, name);
+}
+
+async function userId(user: TestUser): Promise<number> {
+  const [row] = await db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [user.id]);
+  return Number(row?.id);
+}
+
+// jsqr is CommonJS whose module.exports is the function; its types describe an ES default export.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+
+/** What a QR code image says, read from its pixels. */
+async function decodeQr(png: Buffer): Promise<string | undefined> {
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return jsQR(new Uint8ClampedArray(data), info.width, info.height)?.data;
+}
+
+/** /deposit → USDT from a wallet → the network; the QR photo and the address message. */
+async function openDeposit(user: TestUser, network: string): Promise<{ qr: ChatMessage; address: ChatMessage }> {
+  await user.send('/deposit');
+  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '🪙 USDT from a wallet');
+  await user.tap(await tg.waitForMessage(user.id, 'On which network will you send USDT?'), network);
+  const qr = await tg.waitForMessage(user.id, (message) => message.photo !== undefined);
+  const address = await tg.waitForMessage(user.id, 'Send only USDT on');
+  return { qr, address };
+}
+
+/** The whole deposit by chat: network, amount, hash. Returns the bot's last answer. */
+async function depositByHash(user: TestUser, amount: string, hash: string): Promise<ChatMessage> {
+  await openDeposit(user, 'TRON (TRC-20)');
+  await tg.waitForMessage(user.id, 'type how much USDT you sent');
+  await user.send(amount);
+  await tg.waitForMessage(user.id, 'paste the transaction hash');
+  await user.send(hash);
+  return tg.waitForMessage(user.id, /Your deposit CDP-|You reported this transaction already/);
+}
+
+/** Approve on the card: the batch question when `batch`, then the amount as stated (`stated`) or typed. */
+async function approve(card: ChatMessage, amount: string, options: { batch?: boolean; stated?: boolean } = {}): Promise<void> {
+  const answer = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+  expect(answer.text).toBe('Type the amount that arrived in the chat.');
+  if (options.batch !== undefined) {
+    const question = await tg.waitForMessage(ADMIN_CHAT_ID, 'was credited already');
+    await admin.tap(question, options.batch ? '🧺 Yes, a batch' : '❌ No, leave it', { chatId: ADMIN_CHAT_ID });
+    if (!options.batch) return;
+  }
+  const asStated = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('as the user said?') && Boolean(message.reply_markup));
+  if (options.stated) {
+    await admin.tap(asStated, /^✅ Yes, /, { chatId: ADMIN_CHAT_ID });
+    return;
+  }
+  await admin.tap(asStated, '✏️ Another amount', { chatId: ADMIN_CHAT_ID });
+  const question = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('arrived for Crypto deposit') && Boolean(message.reply_markup));
+  expect(question.reply_markup).toMatchObject({ force_reply: true, selective: true });
+  await admin.send(amount, { chatId: ADMIN_CHAT_ID, replyTo: question });
+}
+
+describe('deposits from a wallet', () => {
+  it('shows the desk address as code and as a QR code that decodes to it, with the warning, and the TON memo', async () => {
+    const kofi = await newUser('Kofi');
+    const tron = await openDeposit(kofi, 'TRON (TRC-20)');
+    expect(await decodeQr(tg.mediaBytes(tron.qr))).toBe(DESK_TRON_ADDRESS);
+    expect(tron.address.text).toContain(DESK_TRON_ADDRESS);
+    expect(tron.address.text).toContain('Send only USDT, only on TRON (TRC-20). Another coin, or USDT on another network, cannot be credited and is lost.');
+    expect(tron.address.entities?.some((entity) => entity.type === 'code')).toBe(true);
+    await kofi.send('/cancel');
+    await tg.waitForMessage(kofi.id, /Cancelled|cancel/i);
+
+    const ton = await openDeposit(kofi, 'TON');
+    expect(await decodeQr(tg.mediaBytes(ton.qr))).toBe(DESK_TON_ADDRESS);
+    expect(ton.address.text).toContain(`Memo (comment): ${await userId(kofi)}`);
+  });
+
+  it('credits a transaction once when one user sends its hash twice and another user sends it too, unless a batch is confirmed', async () => {
+    const ama = await newUser('Ama');
+    const yaw = await newUser('Yaw');
+    const first = await depositByHash(ama, '25', HASH.toUpperCase());
+    const reference = referenceIn(first, 'CDP');
+    expect(first.text).toContain(`Your deposit ${reference} of 25.00000000 USDT is waiting for our team`);
+    const again = await depositByHash(ama, '25', HASH);
+    expect(again.text).toContain(`You reported this transaction already: it is your deposit ${reference}.`);
+    const byYaw = await depositByHash(yaw, '25', HASH);
+    const yawReference = referenceIn(byYaw, 'CDP');
+    expect(await db.query('SELECT count(*) FROM crypto_deposits WHERE tx_hash = $1', [HASH])).toEqual([{ count: '2' }]);
+    const card = await cardFor(tg, reference);
+    const yawCard = await cardFor(tg, yawReference);
+    expect(yawCard.text).toContain(`also reported by ${reference} (waiting): credit it again only for a batch`);
+
+    // Ama's: the explorer link on the card; 24.5 arrived (a fee was taken on the way).
+    expect(card.text).toContain(`Explorer: https://tronscan.org/#/transaction/${HASH}`);
+    await approve(card, '24.5');
+    await tg.waitForMessage(ADMIN_CHAT_ID, `24.50000000 USDT credited to the user.`);
+    await tg.waitForMessage(ama.id, `Your deposit ${reference} is in your wallet: 24.50000000 USDT (you said 25.00000000 USDT; this is what arrived).`);
+    expect(await balances(db, ama)).toMatchObject({ balance_crypto: '24.50000000', escrow_crypto: '0.00000000' });
+    // It enters Ama's position at the desk's buy rate then, as a buy of 24.5 would cost: 24.5 × 15.51 rounded up to pesewas.
+    const [metrics] = await db.query('SELECT m.market_position, m.market_cost_ghs FROM user_metrics m WHERE m.user_id = $1', [await userId(ama)]);
+    expect(metrics).toEqual({ market_position: '24.50000000', market_cost_ghs: '380.00000000' });
+
+    // Yaw's copy of the same hash: not credited unless the admin confirms a batch.
+    await approve(yawCard, '25', { batch: false });
+    await tg.waitForMessage(ADMIN_CHAT_ID, `Nothing was credited.`);
+    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '0.00000000' });
+    const refused = await bot.services.approvals.decide({ kind: 'crypto_deposit', id: Number(yawCard.text?.match(/#(\d+)/)?.[1]), action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, confirmation: { amount: '25', batch: false } });
+    expect(refused.outcome).toBe('check_failed');
+    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '0.00000000' });
+
+    await approve(yawCard, '10', { batch: true });
+    await tg.waitForMessage(yaw.id, `Your deposit ${yawReference} is in your wallet: 10.00000000 USDT`);
+    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '10.00000000' });
+    expect(await db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits ORDER BY id')).toEqual([
+      { reference, status: 'approved', credited_amount: '24.50000000', batch_confirmed: false },
+      { reference: yawReference, status: 'approved', credited_amount: '10.00000000', batch_confirmed: true },
+    ]);
+    const entries = await db.query("SELECT amount FROM ledger_entries WHERE reference_kind = 'crypto_deposit' ORDER BY id");
+    expect(entries).toEqual([{ amount: '24.50000000' }, { amount: '10.00000000' }]);
+    // /stats counts them at what they cost at the buy rate when credited (GHS 380.00 and 155.10).
+    clock.advance(60_000);
+    await admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    expect((await tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text).toContain('Today: 2 · GHS 535.10');
+    await tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
+    // The nightly check of user_metrics recomputes the same positions from the ledger.
+    expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
+  });
+
+  it('stores one deposit when a user reports a hash many times at once, and credits one of two users’ deposits of a hash approved at once', async () => {
+    const [kwame, abena] = [await newUser('Kwame'), await newUser('Abena')];
+    const [kwameId, abenaId] = [await userId(kwame), await userId(abena)];
+    const hash = '5a'.repeat(32);
+    const report = (id: number, index: number) =>
+      bot.services.wallet.crypto.createDeposit({ userId: id, network: 'tron', amount: '20', txHash: hash, reference: `CDP-RACE${String(index).padStart(4, '0')}` });
+    const reports = await Promise.all(Array.from({ length: 8 }, (_, index) => report(kwameId, index)));
+    expect(reports.filter((result) => result.status === 'created')).toHaveLength(1);
+    expect(reports.filter((result) => result.status === 'reported_before')).toHaveLength(7);
+    // Amounts keep the asset's 8 decimals, never rounded silently.
+    const tooFine = { userId: abenaId, network: 'tron', txHash: '6c'.repeat(32), reference: 'CDP-FINE0001' } as const;
+    expect((await bot.services.wallet.crypto.createDeposit({ ...tooFine, amount: '1.123456789' })).status).toBe('invalid');
+    const withdrawal = { userId: abenaId, network: 'tron', address: DESK_TRON_ADDRESS, memo: null, fee: '1.00000000', reference: 'CWD-FINE0001', label: null } as const;
+    expect((await bot.services.wallet.crypto.createWithdrawal({ ...withdrawal, amount: '5.000000001' })).status).toBe('invalid');
+    const other = await report(abenaId, 99);
+    expect(other.status).toBe('created');
+    const ids = (await db.query<{ id: string }>('SELECT id FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [hash])).map((row) => Number(row.id));
+    expect(ids).toHaveLength(2);
+    const from = { id: ADMIN_ID, first_name: 'Kwabena' };
+    const decisions = await Promise.all(
+      ids.flatMap((id) => [1, 2, 3].map(() => bot.services.approvals.decide({ kind: 'crypto_deposit', id, action: 'approve', from, confirmation: { amount: '20', batch: false } }))),
+    );
+    expect(decisions.filter((decision) => decision.outcome === 'applied')).toHaveLength(1);
+    const credited = await db.query('SELECT count(*) FROM ledger_entries WHERE reference_kind = $1 AND reference_id = ANY($2::bigint[])', ['crypto_deposit', ids]);
+    expect(credited).toEqual([{ count: '1' }]);
+  });
+
+  it('refuses a hash in the wrong form and a deposit hash as a withdrawal payout', async () => {
+    const efua = await newUser('Efua');
+    const efuaHash = '3e'.repeat(32);
+    await openDeposit(efua, 'TRON (TRC-20)');
+    await tg.waitForMessage(efua.id, 'type how much USDT you sent');
+    await efua.send('12');
+    await tg.waitForMessage(efua.id, 'paste the transaction hash');
+    await efua.send(`0x${efuaHash}`);
+    await tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
+    await efua.send(efuaHash);
+    const reference = referenceIn(await tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
+    const card = await cardFor(tg, reference);
+    // It waits in the admins' queue like every request.
+    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('12.00000000 USDT on TRON (TRC-20)') && (message.text ?? '').includes('Crypto deposit #'));
+    // What the user stated arrived: one tap credits it.
+    await approve(card, '12', { stated: true });
+    await tg.waitForMessage(efua.id, `Your deposit ${reference} is in your wallet: 12.00000000 USDT.`);
+    expect(await balances(db, efua)).toMatchObject({ balance_crypto: '12.00000000' });
+    const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
+    expect(reasonOf(await checkPaidHash(db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
+  });
+});
