@@ -2,12 +2,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { base64url, createBase58check, hex } from '@scure/base';
 import jsQRModule from 'jsqr';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
-import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { ADMIN_CHAT_ID } from './support/bot.ts';
+import { useDesk } from './support/desk.ts';
+import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
+import { balances, cardFor, referenceIn } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 
 /** Why a check refused, or null when it accepted. */
@@ -25,53 +25,29 @@ const DESK_TON_ADDRESS = (() => {
 })();
 const HASH = '9f'.repeat(32);
 
-let db: TestDatabase;
-let tg: FakeTelegram;
-let bot: TestBot;
-let admin: TestUser;
-let clock: TestClock;
-let nextUserId = 9800;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
+const desk = useDesk({
+  admins: { admin: { id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' } },
+  firstUserId: 9800,
+  startFrom: ['DELETE FROM crypto_networks', 'UPDATE settings SET second_approval_above_ghs = 0'],
+  updatesPer10s: 300,
+  price: '15.20',
 });
 beforeEach(async () => {
-  await db.query('DELETE FROM approval_cards');
-  await db.query('DELETE FROM card_deliveries');
-  await db.query('DELETE FROM crypto_networks');
-  await db.query('UPDATE settings SET second_approval_above_ghs = 0');
-  tg = await FakeTelegram.start();
-  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' });
-  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
-  clock = new TestClock();
-  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID], clock: clock.now, rateLimit: { updates: 300, perMilliseconds: 10_000 } });
   const from = { id: ADMIN_ID, first_name: 'Kwabena' };
   for (const [network, address] of [['tron', DESK_TRON_ADDRESS], ['ton', DESK_TON_ADDRESS]] as const) {
     for (const [field, value] of [['deposit_address', address], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
-      expect((await bot.services.wallet.networks.update(network, field, value, from)).ok).toBe(true);
+      expect((await desk.bot.services.wallet.networks.update(network, field, value, from)).ok).toBe(true);
     }
-    expect((await bot.services.wallet.networks.setEnabled(network, true, from)).ok).toBe(true);
+    expect((await desk.bot.services.wallet.networks.setEnabled(network, true, from)).ok).toBe(true);
   }
-  await setPrice(bot, '15.20', ADMIN_ID);
 });
 afterEach(async () => {
-  await bot.stop();
-  await tg.stop();
-  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
-  await expectLedgerMatchesWallets(db);
-  expect(await invariantViolations(db)).toEqual([]);
+  expect(await invariantViolations(desk.db)).toEqual([]);
 });
-
-function newUser(name: string): Promise<TestUser> {
-  nextUserId += 1;
-  return verifiedUser(db, tg, nextUserId, name);
-}
+const newUser = (name: string) => desk.newUser(name);
 
 async function userId(user: TestUser): Promise<number> {
-  const [row] = await db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [user.id]);
+  const [row] = await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [user.id]);
   return Number(row?.id);
 }
 
@@ -87,56 +63,56 @@ async function decodeQr(png: Buffer): Promise<string | undefined> {
 /** /deposit → USDT from a wallet → the network; the QR photo and the address message. */
 async function openDeposit(user: TestUser, network: string): Promise<{ qr: ChatMessage; address: ChatMessage }> {
   await user.send('/deposit');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '🪙 USDT from a wallet');
-  await user.tap(await tg.waitForMessage(user.id, 'On which network will you send USDT?'), network);
-  const qr = await tg.waitForMessage(user.id, (message) => message.photo !== undefined);
-  const address = await tg.waitForMessage(user.id, 'Send only USDT on');
+  await user.tap(await desk.tg.waitForMessage(user.id, 'How will you send the cedis?'), '🪙 USDT from a wallet');
+  await user.tap(await desk.tg.waitForMessage(user.id, 'On which network will you send USDT?'), network);
+  const qr = await desk.tg.waitForMessage(user.id, (message) => message.photo !== undefined);
+  const address = await desk.tg.waitForMessage(user.id, 'Send only USDT on');
   return { qr, address };
 }
 
 /** The whole deposit by chat: network, amount, hash. Returns the bot's last answer. */
 async function depositByHash(user: TestUser, amount: string, hash: string): Promise<ChatMessage> {
   await openDeposit(user, 'TRON (TRC-20)');
-  await tg.waitForMessage(user.id, 'type how much USDT you sent');
+  await desk.tg.waitForMessage(user.id, 'type how much USDT you sent');
   await user.send(amount);
-  await tg.waitForMessage(user.id, 'paste the transaction hash');
+  await desk.tg.waitForMessage(user.id, 'paste the transaction hash');
   await user.send(hash);
-  return tg.waitForMessage(user.id, /Your deposit CDP-|You reported this transaction already/);
+  return desk.tg.waitForMessage(user.id, /Your deposit CDP-|You reported this transaction already/);
 }
 
 /** Approve on the card: the batch question when `batch`, then the amount as stated (`stated`) or typed. */
 async function approve(card: ChatMessage, amount: string, options: { batch?: boolean; stated?: boolean } = {}): Promise<void> {
-  const answer = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+  const answer = await desk.admins.admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
   expect(answer.text).toBe('Type the amount that arrived in the chat.');
   if (options.batch !== undefined) {
-    const question = await tg.waitForMessage(ADMIN_CHAT_ID, 'was credited already');
-    await admin.tap(question, options.batch ? '🧺 Yes, a batch' : '❌ No, leave it', { chatId: ADMIN_CHAT_ID });
+    const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'was credited already');
+    await desk.admins.admin.tap(question, options.batch ? '🧺 Yes, a batch' : '❌ No, leave it', { chatId: ADMIN_CHAT_ID });
     if (!options.batch) return;
   }
-  const asStated = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('as the user said?') && Boolean(message.reply_markup));
+  const asStated = await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('as the user said?') && Boolean(message.reply_markup));
   if (options.stated) {
-    await admin.tap(asStated, /^✅ Yes, /, { chatId: ADMIN_CHAT_ID });
+    await desk.admins.admin.tap(asStated, /^✅ Yes, /, { chatId: ADMIN_CHAT_ID });
     return;
   }
-  await admin.tap(asStated, '✏️ Another amount', { chatId: ADMIN_CHAT_ID });
-  const question = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('arrived for Crypto deposit') && Boolean(message.reply_markup));
+  await desk.admins.admin.tap(asStated, '✏️ Another amount', { chatId: ADMIN_CHAT_ID });
+  const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('arrived for Crypto deposit') && Boolean(message.reply_markup));
   expect(question.reply_markup).toMatchObject({ force_reply: true, selective: true });
-  await admin.send(amount, { chatId: ADMIN_CHAT_ID, replyTo: question });
+  await desk.admins.admin.send(amount, { chatId: ADMIN_CHAT_ID, replyTo: question });
 }
 
 describe('deposits from a wallet', () => {
   it('shows the desk address as code and as a QR code that decodes to it, with the warning, and the TON memo', async () => {
     const kofi = await newUser('Kofi');
     const tron = await openDeposit(kofi, 'TRON (TRC-20)');
-    expect(await decodeQr(tg.mediaBytes(tron.qr))).toBe(DESK_TRON_ADDRESS);
+    expect(await decodeQr(desk.tg.mediaBytes(tron.qr))).toBe(DESK_TRON_ADDRESS);
     expect(tron.address.text).toContain(DESK_TRON_ADDRESS);
     expect(tron.address.text).toContain('Send only USDT, only on TRON (TRC-20). Another coin, or USDT on another network, cannot be credited and is lost.');
     expect(tron.address.entities?.some((entity) => entity.type === 'code')).toBe(true);
     await kofi.send('/cancel');
-    await tg.waitForMessage(kofi.id, /Cancelled|cancel/i);
+    await desk.tg.waitForMessage(kofi.id, /Cancelled|cancel/i);
 
     const ton = await openDeposit(kofi, 'TON');
-    expect(await decodeQr(tg.mediaBytes(ton.qr))).toBe(DESK_TON_ADDRESS);
+    expect(await decodeQr(desk.tg.mediaBytes(ton.qr))).toBe(DESK_TON_ADDRESS);
     expect(ton.address.text).toContain(`Memo (comment): ${await userId(kofi)}`);
   });
 
@@ -150,45 +126,45 @@ describe('deposits from a wallet', () => {
     expect(again.text).toContain(`You reported this transaction already: it is your deposit ${reference}.`);
     const byYaw = await depositByHash(yaw, '25', HASH);
     const yawReference = referenceIn(byYaw, 'CDP');
-    expect(await db.query('SELECT count(*) FROM crypto_deposits WHERE tx_hash = $1', [HASH])).toEqual([{ count: '2' }]);
-    const card = await cardFor(tg, reference);
-    const yawCard = await cardFor(tg, yawReference);
+    expect(await desk.db.query('SELECT count(*) FROM crypto_deposits WHERE tx_hash = $1', [HASH])).toEqual([{ count: '2' }]);
+    const card = await cardFor(desk.tg, reference);
+    const yawCard = await cardFor(desk.tg, yawReference);
     expect(yawCard.text).toContain(`also reported by ${reference} (waiting): credit it again only for a batch`);
 
     // Ama's: the explorer link on the card; 24.5 arrived (a fee was taken on the way).
     expect(card.text).toContain(`Explorer: https://tronscan.org/#/transaction/${HASH}`);
     await approve(card, '24.5');
-    await tg.waitForMessage(ADMIN_CHAT_ID, `24.50000000 USDT credited to the user.`);
-    await tg.waitForMessage(ama.id, `Your deposit ${reference} is in your wallet: 24.50000000 USDT (you said 25.00000000 USDT; this is what arrived).`);
-    expect(await balances(db, ama)).toMatchObject({ balance_crypto: '24.50000000', escrow_crypto: '0.00000000' });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `24.50000000 USDT credited to the user.`);
+    await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} is in your wallet: 24.50000000 USDT (you said 25.00000000 USDT; this is what arrived).`);
+    expect(await balances(desk.db, ama)).toMatchObject({ balance_crypto: '24.50000000', escrow_crypto: '0.00000000' });
     // It enters Ama's position at the desk's buy rate then, as a buy of 24.5 would cost: 24.5 × 15.51 rounded up to pesewas.
-    const [metrics] = await db.query('SELECT m.market_position, m.market_cost_ghs FROM user_metrics m WHERE m.user_id = $1', [await userId(ama)]);
+    const [metrics] = await desk.db.query('SELECT m.market_position, m.market_cost_ghs FROM user_metrics m WHERE m.user_id = $1', [await userId(ama)]);
     expect(metrics).toEqual({ market_position: '24.50000000', market_cost_ghs: '380.00000000' });
 
     // Yaw's copy of the same hash: not credited unless the admin confirms a batch.
     await approve(yawCard, '25', { batch: false });
-    await tg.waitForMessage(ADMIN_CHAT_ID, `Nothing was credited.`);
-    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '0.00000000' });
-    const refused = await bot.services.approvals.decide({ kind: 'crypto_deposit', id: Number(yawCard.text?.match(/#(\d+)/)?.[1]), action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, confirmation: { amount: '25', batch: false } });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Nothing was credited.`);
+    expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '0.00000000' });
+    const refused = await desk.bot.services.approvals.decide({ kind: 'crypto_deposit', id: Number(yawCard.text?.match(/#(\d+)/)?.[1]), action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, confirmation: { amount: '25', batch: false } });
     expect(refused.outcome).toBe('check_failed');
-    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '0.00000000' });
+    expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '0.00000000' });
 
     await approve(yawCard, '10', { batch: true });
-    await tg.waitForMessage(yaw.id, `Your deposit ${yawReference} is in your wallet: 10.00000000 USDT`);
-    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '10.00000000' });
-    expect(await db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits ORDER BY id')).toEqual([
+    await desk.tg.waitForMessage(yaw.id, `Your deposit ${yawReference} is in your wallet: 10.00000000 USDT`);
+    expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '10.00000000' });
+    expect(await desk.db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits ORDER BY id')).toEqual([
       { reference, status: 'approved', credited_amount: '24.50000000', batch_confirmed: false },
       { reference: yawReference, status: 'approved', credited_amount: '10.00000000', batch_confirmed: true },
     ]);
-    const entries = await db.query("SELECT amount FROM ledger_entries WHERE reference_kind = 'crypto_deposit' ORDER BY id");
+    const entries = await desk.db.query("SELECT amount FROM ledger_entries WHERE reference_kind = 'crypto_deposit' ORDER BY id");
     expect(entries).toEqual([{ amount: '24.50000000' }, { amount: '10.00000000' }]);
     // /stats counts them at what they cost at the buy rate when credited (GHS 380.00 and 155.10).
-    clock.advance(60_000);
-    await admin.send('/stats', { chatId: ADMIN_CHAT_ID });
-    expect((await tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text).toContain('Today: 2 · GHS 535.10');
-    await tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
+    desk.clock.advance(60_000);
+    await desk.admins.admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    expect((await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text).toContain('Today: 2 · GHS 535.10');
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
     // The nightly check of user_metrics recomputes the same positions from the ledger.
-    expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
+    expect((await desk.bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
   });
 
   it('stores one deposit when a user reports a hash many times at once, and credits one of two users’ deposits of a hash approved at once', async () => {
@@ -196,25 +172,25 @@ describe('deposits from a wallet', () => {
     const [kwameId, abenaId] = [await userId(kwame), await userId(abena)];
     const hash = '5a'.repeat(32);
     const report = (id: number, index: number) =>
-      bot.services.wallet.crypto.createDeposit({ userId: id, network: 'tron', amount: '20', txHash: hash, reference: `CDP-RACE${String(index).padStart(4, '0')}` });
+      desk.bot.services.wallet.crypto.createDeposit({ userId: id, network: 'tron', amount: '20', txHash: hash, reference: `CDP-RACE${String(index).padStart(4, '0')}` });
     const reports = await Promise.all(Array.from({ length: 8 }, (_, index) => report(kwameId, index)));
     expect(reports.filter((result) => result.status === 'created')).toHaveLength(1);
     expect(reports.filter((result) => result.status === 'reported_before')).toHaveLength(7);
     // Amounts keep the asset's 8 decimals, never rounded silently.
     const tooFine = { userId: abenaId, network: 'tron', txHash: '6c'.repeat(32), reference: 'CDP-FINE0001' } as const;
-    expect((await bot.services.wallet.crypto.createDeposit({ ...tooFine, amount: '1.123456789' })).status).toBe('invalid');
+    expect((await desk.bot.services.wallet.crypto.createDeposit({ ...tooFine, amount: '1.123456789' })).status).toBe('invalid');
     const withdrawal = { userId: abenaId, network: 'tron', address: DESK_TRON_ADDRESS, memo: null, fee: '1.00000000', reference: 'CWD-FINE0001', label: null } as const;
-    expect((await bot.services.wallet.crypto.createWithdrawal({ ...withdrawal, amount: '5.000000001' })).status).toBe('invalid');
+    expect((await desk.bot.services.wallet.crypto.createWithdrawal({ ...withdrawal, amount: '5.000000001' })).status).toBe('invalid');
     const other = await report(abenaId, 99);
     expect(other.status).toBe('created');
-    const ids = (await db.query<{ id: string }>('SELECT id FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [hash])).map((row) => Number(row.id));
+    const ids = (await desk.db.query<{ id: string }>('SELECT id FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [hash])).map((row) => Number(row.id));
     expect(ids).toHaveLength(2);
     const from = { id: ADMIN_ID, first_name: 'Kwabena' };
     const decisions = await Promise.all(
-      ids.flatMap((id) => [1, 2, 3].map(() => bot.services.approvals.decide({ kind: 'crypto_deposit', id, action: 'approve', from, confirmation: { amount: '20', batch: false } }))),
+      ids.flatMap((id) => [1, 2, 3].map(() => desk.bot.services.approvals.decide({ kind: 'crypto_deposit', id, action: 'approve', from, confirmation: { amount: '20', batch: false } }))),
     );
     expect(decisions.filter((decision) => decision.outcome === 'applied')).toHaveLength(1);
-    const credited = await db.query('SELECT count(*) FROM ledger_entries WHERE reference_kind = $1 AND reference_id = ANY($2::bigint[])', ['crypto_deposit', ids]);
+    const credited = await desk.db.query('SELECT count(*) FROM ledger_entries WHERE reference_kind = $1 AND reference_id = ANY($2::bigint[])', ['crypto_deposit', ids]);
     expect(credited).toEqual([{ count: '1' }]);
   });
 
@@ -222,22 +198,22 @@ describe('deposits from a wallet', () => {
     const efua = await newUser('Efua');
     const efuaHash = '3e'.repeat(32);
     await openDeposit(efua, 'TRON (TRC-20)');
-    await tg.waitForMessage(efua.id, 'type how much USDT you sent');
+    await desk.tg.waitForMessage(efua.id, 'type how much USDT you sent');
     await efua.send('12');
-    await tg.waitForMessage(efua.id, 'paste the transaction hash');
+    await desk.tg.waitForMessage(efua.id, 'paste the transaction hash');
     await efua.send(`0x${efuaHash}`);
-    await tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
+    await desk.tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
     await efua.send(efuaHash);
-    const reference = referenceIn(await tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
-    const card = await cardFor(tg, reference);
+    const reference = referenceIn(await desk.tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
+    const card = await cardFor(desk.tg, reference);
     // It waits in the admins' queue like every request.
-    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('12.00000000 USDT on TRON (TRC-20)') && (message.text ?? '').includes('Crypto deposit #'));
+    await desk.admins.admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => (message.text ?? '').includes('12.00000000 USDT on TRON (TRC-20)') && (message.text ?? '').includes('Crypto deposit #'));
     // What the user stated arrived: one tap credits it.
     await approve(card, '12', { stated: true });
-    await tg.waitForMessage(efua.id, `Your deposit ${reference} is in your wallet: 12.00000000 USDT.`);
-    expect(await balances(db, efua)).toMatchObject({ balance_crypto: '12.00000000' });
+    await desk.tg.waitForMessage(efua.id, `Your deposit ${reference} is in your wallet: 12.00000000 USDT.`);
+    expect(await balances(desk.db, efua)).toMatchObject({ balance_crypto: '12.00000000' });
     const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
-    expect(reasonOf(await checkPaidHash(db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
+    expect(reasonOf(await checkPaidHash(desk.db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
   });
 });

@@ -1,12 +1,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64url, createBase58check, hex } from '@scure/base';
 import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkPaidHash } from '../src/services/wallet/cryptoWallet.ts';
-import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, openOrders, pendingBuyInChat, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { ADMIN_CHAT_ID } from './support/bot.ts';
+import { useDesk } from './support/desk.ts';
+import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
+import { balances, cardFor, openOrders, pendingBuyInChat, referenceIn, setPrice } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 import { TEST_PIN } from './support/users.ts';
 
@@ -33,47 +33,17 @@ const EXCHANGE_TON_ADDRESS = (() => {
 const HASH_A = 'c1'.repeat(32);
 const HASH_B = '7e'.repeat(32);
 
-let db: TestDatabase;
-let tg: FakeTelegram;
-let bot: TestBot;
-let clock: TestClock;
-let admin: TestUser;
-let esi: TestUser;
-let nextUserId = 9700;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
+const desk = useDesk({
+  admins: { admin: { id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' }, esi: { id: ESI_ID, first_name: 'Esi', last_name: 'Boateng' } },
+  firstUserId: 9700,
+  startFrom: ['DELETE FROM crypto_networks', 'UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000, second_approval_above_ghs = 0'],
+  updatesPer10s: 300,
 });
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await db.query('DELETE FROM approval_cards');
-  await db.query('DELETE FROM card_deliveries');
-  await db.query('DELETE FROM crypto_networks');
-  await db.query('UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000, second_approval_above_ghs = 0');
-  tg = await FakeTelegram.start();
-  clock = new TestClock();
-  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' });
-  esi = tg.createUser({ id: ESI_ID, first_name: 'Esi', last_name: 'Boateng' });
-  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin, esi] });
-  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID, ESI_ID], clock: clock.now, rateLimit: { updates: 300, perMilliseconds: 10_000 } });
-});
-afterEach(async () => {
-  await bot.stop();
-  await tg.stop();
-  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
-  await expectLedgerMatchesWallets(db);
-});
-
-function newUser(name: string): Promise<TestUser> {
-  nextUserId += 1;
-  return verifiedUser(db, tg, nextUserId, name);
-}
+const newUser = (name: string) => desk.newUser(name);
 
 /** TRON on, with the desk's address, a fee of 1 USDT and a smallest withdrawal of 5 USDT, set through the service. */
 async function openTron(): Promise<void> {
-  const { networks } = bot.services.wallet;
+  const { networks } = desk.bot.services.wallet;
   const from = { id: ADMIN_ID, first_name: 'Kwabena' };
   for (const [field, value] of [['deposit_address', DESK_TRON_ADDRESS], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
     expect((await networks.update('tron', field, value, from)).ok).toBe(true);
@@ -83,25 +53,25 @@ async function openTron(): Promise<void> {
 
 /** Buys GHS 500 of USDT at the price 15.20 (32.23726627 USDT), approved by the admin. */
 async function buyUsdt(user: TestUser): Promise<void> {
-  await admin.tap(await cardFor(tg, await pendingBuyInChat(tg, user, 'GHS 500')), '✅ Approve', { chatId: ADMIN_CHAT_ID });
-  await tg.waitForMessage(user.id, '32.23726627 USDT is now in your wallet');
+  await desk.admins.admin.tap(await cardFor(desk.tg, await pendingBuyInChat(desk.tg, user, 'GHS 500')), '✅ Approve', { chatId: ADMIN_CHAT_ID });
+  await desk.tg.waitForMessage(user.id, '32.23726627 USDT is now in your wallet');
 }
 
 /** /withdraw → USDT to a wallet → TRON, up to the address question. */
 async function startTronWithdrawal(user: TestUser): Promise<ChatMessage> {
   await user.send('/withdraw');
-  await user.tap(await tg.waitForMessage(user.id, 'Where should the money go?'), '🪙 USDT to a wallet');
-  await user.tap(await tg.waitForMessage(user.id, 'On which network should it go?'), 'TRON (TRC-20)');
-  return tg.waitForMessage(user.id, 'Paste the TRON (TRC-20) address');
+  await user.tap(await desk.tg.waitForMessage(user.id, 'Where should the money go?'), '🪙 USDT to a wallet');
+  await user.tap(await desk.tg.waitForMessage(user.id, 'On which network should it go?'), 'TRON (TRC-20)');
+  return desk.tg.waitForMessage(user.id, 'Paste the TRON (TRC-20) address');
 }
 
 /** Claims the card and taps Paid as `payer`; returns the forced question asking for the hash. */
 async function claimAndAskHash(payer: TestUser, card: ChatMessage, id: number): Promise<ChatMessage> {
   await payer.tapAndAwaitAnswer(card, "💸 I'm paying this", { chatId: ADMIN_CHAT_ID });
-  const claimed = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, `${payer.first_name} ${payer.last_name ?? ''} is paying this out`);
-  const before = Math.max(0, ...tg.messages(ADMIN_CHAT_ID).map((message) => message.message_id));
+  const claimed = await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, `${payer.first_name} ${payer.last_name ?? ''} is paying this out`);
+  const before = Math.max(0, ...desk.tg.messages(ADMIN_CHAT_ID).map((message) => message.message_id));
   await payer.tap(claimed, '✅ Paid', { chatId: ADMIN_CHAT_ID });
-  const question = await tg.waitForMessage(
+  const question = await desk.tg.waitForMessage(
     ADMIN_CHAT_ID,
     (message) => message.message_id > before && (message.text ?? '').includes(`Type the transaction hash of your payout of Crypto withdrawal #${id}.`),
   );
@@ -110,7 +80,7 @@ async function claimAndAskHash(payer: TestUser, card: ChatMessage, id: number): 
 }
 
 async function withdrawalRow(reference: string) {
-  const [row] = await db.query<{ id: string; status: string; amount: string; fee: string; address: string; tx_hash: string | null }>(
+  const [row] = await desk.db.query<{ id: string; status: string; amount: string; fee: string; address: string; tx_hash: string | null }>(
     'SELECT id, status, amount, fee, address, tx_hash FROM crypto_withdrawals WHERE reference = $1',
     [reference],
   );
@@ -122,37 +92,37 @@ describe('crypto networks in /settings', () => {
   it('has none on at first, says so to users, and turns one on only with its address, fee and minimum, the address checked', async () => {
     const kofi = await newUser('Kofi');
     await kofi.send('/withdraw');
-    await tg.waitForMessage(kofi.id, 'Sending USDT to your own wallet is not open yet.');
+    await desk.tg.waitForMessage(kofi.id, 'Sending USDT to your own wallet is not open yet.');
 
-    await admin.send('/settings', { chatId: ADMIN_CHAT_ID });
-    const settings = await tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
-    await admin.tap(settings, '🔗 Crypto networks', { chatId: ADMIN_CHAT_ID });
-    const list = await tg.waitForMessage(ADMIN_CHAT_ID, 'Crypto networks for USDT');
+    await desk.admins.admin.send('/settings', { chatId: ADMIN_CHAT_ID });
+    const settings = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
+    await desk.admins.admin.tap(settings, '🔗 Crypto networks', { chatId: ADMIN_CHAT_ID });
+    const list = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Crypto networks for USDT');
     expect(list.text).toContain('No network is on');
     for (const name of ['TRON (TRC-20)', 'BNB Smart Chain (BEP-20)', 'Ethereum (ERC-20)', 'TON']) expect(list.text).toContain(name);
-    await admin.tap(list, 'TRON (TRC-20)', { chatId: ADMIN_CHAT_ID });
-    const screen = await tg.waitForEdit(ADMIN_CHAT_ID, list.message_id, 'Users see a network only while it is on');
-    const refused = await admin.tapAndAwaitAnswer(screen, '✅ Turn on', { chatId: ADMIN_CHAT_ID });
+    await desk.admins.admin.tap(list, 'TRON (TRC-20)', { chatId: ADMIN_CHAT_ID });
+    const screen = await desk.tg.waitForEdit(ADMIN_CHAT_ID, list.message_id, 'Users see a network only while it is on');
+    const refused = await desk.admins.admin.tapAndAwaitAnswer(screen, '✅ Turn on', { chatId: ADMIN_CHAT_ID });
     expect(refused.show_alert).toBe(true);
     expect(refused.text).toContain('Set the deposit address, the withdrawal fee, the minimum withdrawal of TRON (TRC-20) first');
 
-    await admin.tap(screen, '✏️ Deposit address', { chatId: ADMIN_CHAT_ID });
-    const question = await tg.waitForMessage(ADMIN_CHAT_ID, "Paste the desk's TRON (TRC-20) deposit address");
-    await admin.send(EVM_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: question });
-    const again = await tg.waitForMessage(ADMIN_CHAT_ID, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address, which starts with T.');
-    await admin.send(TRON_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: again });
-    await admin.tap(await tg.waitForMessage(ADMIN_CHAT_ID, 'Change TRON (TRC-20) deposit address?'), '✅ Confirm', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(ADMIN_CHAT_ID, `Saved. TRON (TRC-20) deposit address is now: ${TRON_ADDRESS}`);
+    await desk.admins.admin.tap(screen, '✏️ Deposit address', { chatId: ADMIN_CHAT_ID });
+    const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, "Paste the desk's TRON (TRC-20) deposit address");
+    await desk.admins.admin.send(EVM_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: question });
+    const again = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address, which starts with T.');
+    await desk.admins.admin.send(TRON_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    await desk.admins.admin.tap(await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Change TRON (TRC-20) deposit address?'), '✅ Confirm', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Saved. TRON (TRC-20) deposit address is now: ${TRON_ADDRESS}`);
 
     const from = { id: ADMIN_ID, first_name: 'Kwabena' };
-    expect(await bot.services.wallet.networks.update('tron', 'withdrawal_fee', '-1', from)).toMatchObject({ ok: false });
-    expect((await bot.services.wallet.networks.update('tron', 'withdrawal_fee', '1.5 USDT', from)).ok).toBe(true);
-    expect((await bot.services.wallet.networks.update('tron', 'min_withdrawal', '10', from)).ok).toBe(true);
-    expect((await bot.services.wallet.networks.setEnabled('tron', true, from)).ok).toBe(true);
-    expect(await db.query('SELECT network, enabled, deposit_address, withdrawal_fee, min_withdrawal FROM crypto_networks')).toEqual([
+    expect(await desk.bot.services.wallet.networks.update('tron', 'withdrawal_fee', '-1', from)).toMatchObject({ ok: false });
+    expect((await desk.bot.services.wallet.networks.update('tron', 'withdrawal_fee', '1.5 USDT', from)).ok).toBe(true);
+    expect((await desk.bot.services.wallet.networks.update('tron', 'min_withdrawal', '10', from)).ok).toBe(true);
+    expect((await desk.bot.services.wallet.networks.setEnabled('tron', true, from)).ok).toBe(true);
+    expect(await desk.db.query('SELECT network, enabled, deposit_address, withdrawal_fee, min_withdrawal FROM crypto_networks')).toEqual([
       { network: 'tron', enabled: true, deposit_address: TRON_ADDRESS, withdrawal_fee: '1.50000000', min_withdrawal: '10.00000000' },
     ]);
-    const audited = await db.query<{ count: string }>("SELECT count(*) FROM admin_audit_log WHERE subject_kind = 'crypto_network'");
+    const audited = await desk.db.query<{ count: string }>("SELECT count(*) FROM admin_audit_log WHERE subject_kind = 'crypto_network'");
     expect(audited).toEqual([{ count: '4' }]);
   });
 });
@@ -160,39 +130,39 @@ describe('crypto networks in /settings', () => {
 describe('withdrawing crypto to a wallet', () => {
   it('reserves amount and fee, is paid with a checked hash, gives the user the explorer link, and keeps the ledger exact', async () => {
     await openTron();
-    await setPrice(bot, '15.20', ADMIN_ID);
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
     const ama = await newUser('Ama');
     await buyUsdt(ama);
 
     const addressQuestion = await startTronWithdrawal(ama);
     expect(addressQuestion.text).toContain('must accept USDT on TRON (TRC-20)');
     await ama.send(EVM_ADDRESS);
-    await tg.waitForMessage(ama.id, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address');
+    await desk.tg.waitForMessage(ama.id, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address');
     await ama.send(`${TRON_ADDRESS.slice(0, 20)}x${TRON_ADDRESS.slice(21)}`);
-    await tg.waitForMessage(ama.id, 'That is not a valid TRON (TRC-20) address');
+    await desk.tg.waitForMessage(ama.id, 'That is not a valid TRON (TRC-20) address');
     await ama.send(TRON_ADDRESS);
-    const amountQuestion = await tg.waitForMessage(ama.id, 'How much USDT should arrive?');
+    const amountQuestion = await desk.tg.waitForMessage(ama.id, 'How much USDT should arrive?');
     expect(amountQuestion.text).toContain('Fee: 1.00000000 USDT · smallest: 5.00000000 USDT · you have 32.23726627 USDT');
     await ama.send('40');
-    await tg.waitForMessage(ama.id, 'you can send at most 31.23726627 USDT');
+    await desk.tg.waitForMessage(ama.id, 'you can send at most 31.23726627 USDT');
     await ama.send('2');
-    await tg.waitForMessage(ama.id, 'The smallest withdrawal is 5.00000000 USDT');
+    await desk.tg.waitForMessage(ama.id, 'The smallest withdrawal is 5.00000000 USDT');
     await ama.tap(amountQuestion, 'All (less the fee)');
     await ama.send('My Binance');
-    const summary = await tg.waitForMessage(ama.id, 'Send 31.23726627 USDT on TRON (TRC-20)');
+    const summary = await desk.tg.waitForMessage(ama.id, 'Send 31.23726627 USDT on TRON (TRC-20)');
     expect(summary.text).toContain(`To: ${TRON_ADDRESS}`);
     expect(summary.text).toContain('Leaves your wallet: 32.23726627 USDT');
     expect(summary.text).toContain('Arrives: 31.23726627 USDT');
     expect(summary.entities?.some((entity) => entity.type === 'code')).toBe(true);
     const reference = referenceIn(summary, 'CWD');
     await ama.tap(summary, '✅ Confirm');
-    await tg.waitForMessage(ama.id, 'Type your transaction PIN');
+    await desk.tg.waitForMessage(ama.id, 'Type your transaction PIN');
     await ama.send(TEST_PIN);
-    await tg.waitForMessage(ama.id, `32.23726627 USDT is reserved for your withdrawal ${reference}`);
-    expect(await balances(db, ama)).toMatchObject({ balance_crypto: '0.00000000', escrow_crypto: '32.23726627' });
-    expect(await invariantViolations(db)).toEqual([]);
+    await desk.tg.waitForMessage(ama.id, `32.23726627 USDT is reserved for your withdrawal ${reference}`);
+    expect(await balances(desk.db, ama)).toMatchObject({ balance_crypto: '0.00000000', escrow_crypto: '32.23726627' });
+    expect(await invariantViolations(desk.db)).toEqual([]);
 
-    const card = await cardFor(tg, reference);
+    const card = await cardFor(desk.tg, reference);
     expect(card.text).toContain('Network: TRON (TRC-20)');
     expect(card.text).toContain(`Send to: ${TRON_ADDRESS}`);
     expect(card.text).toContain('Amount to send: 31.23726627 USDT');
@@ -201,114 +171,114 @@ describe('withdrawing crypto to a wallet', () => {
     expect(card.entities?.filter((entity) => entity.type === 'code').length).toBeGreaterThanOrEqual(2);
     const { id } = await withdrawalRow(reference);
 
-    const question = await claimAndAskHash(admin, card, Number(id));
-    await admin.send(`0x${HASH_A}`, { chatId: ADMIN_CHAT_ID, replyTo: question });
-    const retry = await tg.waitForMessage(ADMIN_CHAT_ID, 'That is not a TRON (TRC-20) transaction hash');
-    await admin.send(HASH_A.toUpperCase(), { chatId: ADMIN_CHAT_ID, replyTo: retry });
-    await tg.waitForMessage(ADMIN_CHAT_ID, `Crypto withdrawal #${id} is marked paid. The user was sent the transaction hash ${HASH_A}.`);
+    const question = await claimAndAskHash(desk.admins.admin, card, Number(id));
+    await desk.admins.admin.send(`0x${HASH_A}`, { chatId: ADMIN_CHAT_ID, replyTo: question });
+    const retry = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'That is not a TRON (TRC-20) transaction hash');
+    await desk.admins.admin.send(HASH_A.toUpperCase(), { chatId: ADMIN_CHAT_ID, replyTo: retry });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Crypto withdrawal #${id} is marked paid. The user was sent the transaction hash ${HASH_A}.`);
 
-    const sent = await tg.waitForMessage(ama.id, `Your withdrawal ${reference} of 31.23726627 USDT was sent on TRON (TRC-20) to ${TRON_ADDRESS}`);
+    const sent = await desk.tg.waitForMessage(ama.id, `Your withdrawal ${reference} of 31.23726627 USDT was sent on TRON (TRC-20) to ${TRON_ADDRESS}`);
     expect(sent.text).toContain(`Transaction hash: ${HASH_A}`);
     expect(sent.text).toContain(`https://tronscan.org/#/transaction/${HASH_A}`);
-    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, `Transaction: https://tronscan.org/#/transaction/${HASH_A}`);
+    await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, `Transaction: https://tronscan.org/#/transaction/${HASH_A}`);
 
     expect(await withdrawalRow(reference)).toMatchObject({ status: 'approved', amount: '31.23726627', fee: '1.00000000', tx_hash: HASH_A });
-    expect(await balances(db, ama)).toMatchObject({ balance_crypto: '0.00000000', escrow_crypto: '0.00000000' });
-    const ledger = await db.query("SELECT account, amount, reason FROM ledger_entries WHERE reference_kind = 'crypto_withdrawal' AND reference_id = $1 ORDER BY id", [id]);
+    expect(await balances(desk.db, ama)).toMatchObject({ balance_crypto: '0.00000000', escrow_crypto: '0.00000000' });
+    const ledger = await desk.db.query("SELECT account, amount, reason FROM ledger_entries WHERE reference_kind = 'crypto_withdrawal' AND reference_id = $1 ORDER BY id", [id]);
     expect(ledger).toEqual([
       { account: 'crypto_available', amount: '-32.23726627', reason: 'crypto_withdrawal_reserved' },
       { account: 'crypto_reserved', amount: '32.23726627', reason: 'crypto_withdrawal_reserved' },
       { account: 'crypto_reserved', amount: '-32.23726627', reason: 'crypto_withdrawal_sent' },
     ]);
-    expect(await db.query("SELECT account, amount, reason FROM platform_ledger_entries WHERE reference_kind = 'crypto_withdrawal' AND reference_id = $1", [id])).toEqual([
+    expect(await desk.db.query("SELECT account, amount, reason FROM platform_ledger_entries WHERE reference_kind = 'crypto_withdrawal' AND reference_id = $1", [id])).toEqual([
       { account: 'fees_crypto', amount: '1.00000000', reason: 'crypto_withdrawal_fee' },
     ]);
     // It leaves at its average cost and realises nothing.
-    const [metrics] = await db.query<Record<string, string>>(
+    const [metrics] = await desk.db.query<Record<string, string>>(
       'SELECT m.market_position, m.market_cost_ghs, m.total_profit FROM user_metrics m JOIN users u ON u.id = m.user_id WHERE u.telegram_id = $1',
       [ama.id],
     );
     expect(metrics).toEqual({ market_position: '0.00000000', market_cost_ghs: '0.00000000', total_profit: '0.00000000' });
-    expect(await db.query("SELECT label, address FROM crypto_addresses WHERE network = 'tron'")).toEqual([{ label: 'My Binance', address: TRON_ADDRESS }]);
-    expect((await bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
+    expect(await desk.db.query("SELECT label, address FROM crypto_addresses WHERE network = 'tron'")).toEqual([{ label: 'My Binance', address: TRON_ADDRESS }]);
+    expect((await desk.bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
 
     // /orders and /history show it with its explorer link.
-    const orders = await openOrders(tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
+    const orders = await openOrders(desk.tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
     expect(orders.text).toContain(`⬆️ Sent 31.23726627 USDT on TRON (TRC-20)\n${reference} · ✅ sent`);
     expect(orders.text).toContain(`https://tronscan.org/#/transaction/${HASH_A}`);
     await ama.send('/history');
-    expect((await tg.waitForMessage(ama.id, reference)).text).toContain(`🪙 Crypto withdrawal ${reference}\n32.23726627 USDT · ✅ done`);
-    expect(await invariantViolations(db)).toEqual([]);
+    expect((await desk.tg.waitForMessage(ama.id, reference)).text).toContain(`🪙 Crypto withdrawal ${reference}\n32.23726627 USDT · ✅ done`);
+    expect(await invariantViolations(desk.db)).toEqual([]);
   });
 
   it('needs two admins above the second-approval threshold, by its value at the sell rate', async () => {
     await openTron();
-    await setPrice(bot, '15.20', ADMIN_ID);
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
     const efua = await newUser('Efua');
     await buyUsdt(efua);
-    await db.query('UPDATE settings SET second_approval_above_ghs = 100');
-    const [row] = await db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [efua.id]);
-    const made = await bot.services.wallet.crypto.createWithdrawal({
+    await desk.db.query('UPDATE settings SET second_approval_above_ghs = 100');
+    const [row] = await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [efua.id]);
+    const made = await desk.bot.services.wallet.crypto.createWithdrawal({
       userId: Number(row?.id), network: 'tron', address: TRON_ADDRESS, memo: null, amount: '10', fee: '1.00000000', reference: 'CWD-TWOEYES1', label: null,
     });
     if (made.status !== 'created') throw new Error(made.status);
     // 10 USDT at the sell rate of 15.20 less 2% (GHS 14.89): GHS 148.90.
-    expect(await db.query('SELECT value_ghs FROM crypto_withdrawals WHERE id = $1', [made.id])).toEqual([{ value_ghs: '148.90' }]);
+    expect(await desk.db.query('SELECT value_ghs FROM crypto_withdrawals WHERE id = $1', [made.id])).toEqual([{ value_ghs: '148.90' }]);
     const kwabena = { id: ADMIN_ID, first_name: 'Kwabena' };
     const esiIdentity = { id: ESI_ID, first_name: 'Esi' };
-    expect((await bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: made.id, from: kwabena })).outcome).toBe('needs_approvals');
-    expect((await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: kwabena })).outcome).toBe('approval_recorded');
-    expect((await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: esiIdentity })).outcome).toBe('approval_recorded');
-    expect((await bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: made.id, from: esiIdentity })).outcome).toBe('applied');
-    const paid = await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: esiIdentity, payoutReference: HASH_A });
+    expect((await desk.bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: made.id, from: kwabena })).outcome).toBe('needs_approvals');
+    expect((await desk.bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: kwabena })).outcome).toBe('approval_recorded');
+    expect((await desk.bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: esiIdentity })).outcome).toBe('approval_recorded');
+    expect((await desk.bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: made.id, from: esiIdentity })).outcome).toBe('applied');
+    const paid = await desk.bot.services.approvals.decide({ kind: 'crypto_withdrawal', id: made.id, action: 'approve', from: esiIdentity, payoutReference: HASH_A });
     expect(paid.outcome).toBe('applied');
-    expect(await balances(db, efua)).toMatchObject({ balance_crypto: '21.23726627', escrow_crypto: '0.00000000' });
+    expect(await balances(desk.db, efua)).toMatchObject({ balance_crypto: '21.23726627', escrow_crypto: '0.00000000' });
   });
 
   it('asks the memo on TON and shows it on the card', async () => {
     const from = { id: ADMIN_ID, first_name: 'Kwabena' };
     for (const [field, value] of [['deposit_address', EXCHANGE_TON_ADDRESS], ['withdrawal_fee', '0.5'], ['min_withdrawal', '5']] as const) {
-      expect((await bot.services.wallet.networks.update('ton', field, value, from)).ok).toBe(true);
+      expect((await desk.bot.services.wallet.networks.update('ton', field, value, from)).ok).toBe(true);
     }
-    expect((await bot.services.wallet.networks.setEnabled('ton', true, from)).ok).toBe(true);
-    await setPrice(bot, '15.20', ADMIN_ID);
+    expect((await desk.bot.services.wallet.networks.setEnabled('ton', true, from)).ok).toBe(true);
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
     const kojo = await newUser('Kojo');
     await buyUsdt(kojo);
     await kojo.send('/withdraw');
-    await kojo.tap(await tg.waitForMessage(kojo.id, 'Where should the money go?'), '🪙 USDT to a wallet');
-    await kojo.tap(await tg.waitForMessage(kojo.id, 'On which network should it go?'), 'TON');
-    await tg.waitForMessage(kojo.id, 'Paste the TON address');
+    await kojo.tap(await desk.tg.waitForMessage(kojo.id, 'Where should the money go?'), '🪙 USDT to a wallet');
+    await kojo.tap(await desk.tg.waitForMessage(kojo.id, 'On which network should it go?'), 'TON');
+    await desk.tg.waitForMessage(kojo.id, 'Paste the TON address');
     await kojo.send(TRON_ADDRESS);
-    await tg.waitForMessage(kojo.id, 'This looks like a TRON address; choose that network, or give a TON address, which starts with EQ or UQ.');
+    await desk.tg.waitForMessage(kojo.id, 'This looks like a TRON address; choose that network, or give a TON address, which starts with EQ or UQ.');
     await kojo.send(EXCHANGE_TON_ADDRESS);
-    await tg.waitForMessage(kojo.id, 'Does the receiver need a memo');
+    await desk.tg.waitForMessage(kojo.id, 'Does the receiver need a memo');
     await kojo.send('104233');
-    await tg.waitForMessage(kojo.id, 'How much USDT should arrive?');
+    await desk.tg.waitForMessage(kojo.id, 'How much USDT should arrive?');
     await kojo.send('20');
-    await kojo.tap(await tg.waitForMessage(kojo.id, 'Save this address for next time?'), "Don't save");
-    const summary = await tg.waitForMessage(kojo.id, 'Send 20.00000000 USDT on TON');
+    await kojo.tap(await desk.tg.waitForMessage(kojo.id, 'Save this address for next time?'), "Don't save");
+    const summary = await desk.tg.waitForMessage(kojo.id, 'Send 20.00000000 USDT on TON');
     expect(summary.text).toContain('Memo: 104233');
     expect(summary.text).toContain('Leaves your wallet: 20.50000000 USDT');
     await kojo.tap(summary, '✅ Confirm');
-    await tg.waitForMessage(kojo.id, 'Type your transaction PIN');
+    await desk.tg.waitForMessage(kojo.id, 'Type your transaction PIN');
     await kojo.send(TEST_PIN);
-    await tg.waitForMessage(kojo.id, '20.50000000 USDT is reserved');
-    const card = await cardFor(tg, referenceIn(summary, 'CWD'));
+    await desk.tg.waitForMessage(kojo.id, '20.50000000 USDT is reserved');
+    const card = await cardFor(desk.tg, referenceIn(summary, 'CWD'));
     expect(card.text).toContain(`Send to: ${EXCHANGE_TON_ADDRESS}`);
     expect(card.text).toContain('Memo: 104233');
-    expect(await db.query("SELECT count(*) FROM crypto_addresses WHERE network = 'ton'")).toEqual([{ count: '0' }]);
+    expect(await desk.db.query("SELECT count(*) FROM crypto_addresses WHERE network = 'ton'")).toEqual([{ count: '0' }]);
   });
 
   it('offers the saved address, returns amount and fee on decline, takes one hash for several withdrawals of one network and refuses it on another', async () => {
     await openTron();
-    await setPrice(bot, '15.20', ADMIN_ID);
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
     const yaw = await newUser('Yaw');
     await buyUsdt(yaw);
-    await db.query(
+    await desk.db.query(
       "INSERT INTO crypto_addresses (user_id, network, address, label, last_used_at) SELECT id, 'tron', $2, 'Old wallet', now() - interval '1 day' FROM users WHERE telegram_id = $1",
       [yaw.id, OLD_TRON_ADDRESS],
     );
-    await db.query("INSERT INTO crypto_addresses (user_id, network, address, label, last_used_at) SELECT id, 'tron', $2, 'Trust Wallet', now() FROM users WHERE telegram_id = $1", [
+    await desk.db.query("INSERT INTO crypto_addresses (user_id, network, address, label, last_used_at) SELECT id, 'tron', $2, 'Trust Wallet', now() FROM users WHERE telegram_id = $1", [
       yaw.id,
       TRON_ADDRESS,
     ]);
@@ -320,31 +290,31 @@ describe('withdrawing crypto to a wallet', () => {
       expect(buttons.indexOf('Trust Wallet')).toBeGreaterThan(-1);
       expect(buttons.indexOf('Trust Wallet')).toBeLessThan(buttons.indexOf('Old wallet'));
       await yaw.tap(question, /^Trust Wallet/);
-      await tg.waitForMessage(yaw.id, 'How much USDT should arrive?');
+      await desk.tg.waitForMessage(yaw.id, 'How much USDT should arrive?');
       await yaw.send(amount);
-      const summary = await tg.waitForMessage(yaw.id, `Send ${amount}.00000000 USDT on TRON (TRC-20)`);
+      const summary = await desk.tg.waitForMessage(yaw.id, `Send ${amount}.00000000 USDT on TRON (TRC-20)`);
       references.push(referenceIn(summary, 'CWD'));
       await yaw.tap(summary, '✅ Confirm');
-      await tg.waitForMessage(yaw.id, 'Type your transaction PIN');
+      await desk.tg.waitForMessage(yaw.id, 'Type your transaction PIN');
       await yaw.send(TEST_PIN);
-      await tg.waitForMessage(yaw.id, 'is reserved for your withdrawal');
+      await desk.tg.waitForMessage(yaw.id, 'is reserved for your withdrawal');
     }
-    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '14.23726627', escrow_crypto: '18.00000000' });
+    expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '14.23726627', escrow_crypto: '18.00000000' });
 
     // Declined: amount and fee back.
     const [first = '', second = ''] = references;
-    const declined = await cardFor(tg, second);
+    const declined = await cardFor(desk.tg, second);
     expect(declined.text).toContain('TRON (TRC-20), waiting');
-    await admin.tap(declined, '❌ Decline', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForEdit(ADMIN_CHAT_ID, declined.message_id, () => JSON.stringify(tg.message(ADMIN_CHAT_ID, declined.message_id)?.reply_markup).includes('The address looks wrong'));
-    await admin.tap(declined, 'The address looks wrong', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(yaw.id, `Your withdrawal ${second} was declined. Reason: The address looks wrong. 7.00000000 USDT (the amount and its fee) is available again in your wallet.`);
-    expect(await balances(db, yaw)).toMatchObject({ balance_crypto: '21.23726627', escrow_crypto: '11.00000000' });
+    await desk.admins.admin.tap(declined, '❌ Decline', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForEdit(ADMIN_CHAT_ID, declined.message_id, () => JSON.stringify(desk.tg.message(ADMIN_CHAT_ID, declined.message_id)?.reply_markup).includes('The address looks wrong'));
+    await desk.admins.admin.tap(declined, 'The address looks wrong', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(yaw.id, `Your withdrawal ${second} was declined. Reason: The address looks wrong. 7.00000000 USDT (the amount and its fee) is available again in your wallet.`);
+    expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '21.23726627', escrow_crypto: '11.00000000' });
 
     // A batch: another user's withdrawal and Yaw's first are paid by one transaction on TRON.
     const firstRow = await withdrawalRow(first);
-    const otherId = await bot.services.wallet.crypto.createWithdrawal({
-      userId: Number((await db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [yaw.id]))[0]?.id),
+    const otherId = await desk.bot.services.wallet.crypto.createWithdrawal({
+      userId: Number((await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [yaw.id]))[0]?.id),
       network: 'tron',
       address: TRON_ADDRESS,
       memo: null,
@@ -355,18 +325,18 @@ describe('withdrawing crypto to a wallet', () => {
     });
     expect(otherId.status).toBe('created');
     for (const id of [Number(firstRow.id), otherId.status === 'created' ? otherId.id : 0]) {
-      const card = await bot.services.approvals.card('crypto_withdrawal', id);
+      const card = await desk.bot.services.approvals.card('crypto_withdrawal', id);
       expect(card?.status).toBe('pending');
-      const claimed = await bot.services.approvals.claim({ kind: 'crypto_withdrawal', id, from: { id: ESI_ID, first_name: 'Esi' } });
+      const claimed = await desk.bot.services.approvals.claim({ kind: 'crypto_withdrawal', id, from: { id: ESI_ID, first_name: 'Esi' } });
       expect(claimed.outcome).toBe('applied');
-      expect(await bot.services.approvals.checkPayoutReference('crypto_withdrawal', id, HASH_B)).toEqual({ ok: true, value: HASH_B });
-      const paid = await bot.services.approvals.decide({ kind: 'crypto_withdrawal', id, action: 'approve', from: { id: ESI_ID, first_name: 'Esi' }, payoutReference: HASH_B });
+      expect(await desk.bot.services.approvals.checkPayoutReference('crypto_withdrawal', id, HASH_B)).toEqual({ ok: true, value: HASH_B });
+      const paid = await desk.bot.services.approvals.decide({ kind: 'crypto_withdrawal', id, action: 'approve', from: { id: ESI_ID, first_name: 'Esi' }, payoutReference: HASH_B });
       expect(paid.outcome).toBe('applied');
     }
-    expect(await db.query('SELECT count(*) FROM crypto_withdrawals WHERE tx_hash = $1', [HASH_B])).toEqual([{ count: '2' }]);
+    expect(await desk.db.query('SELECT count(*) FROM crypto_withdrawals WHERE tx_hash = $1', [HASH_B])).toEqual([{ count: '2' }]);
     // The same hash recorded on TRON is refused for a withdrawal on another network whose hashes look the same.
-    expect(reasonOf(await checkPaidHash(db.pool, 'bitcoin', HASH_B))).toContain('recorded already, for a withdrawal on TRON (TRC-20)');
-    expect(await checkPaidHash(db.pool, 'tron', HASH_B)).toEqual({ ok: true, value: HASH_B });
-    expect(await invariantViolations(db)).toEqual([]);
+    expect(reasonOf(await checkPaidHash(desk.db.pool, 'bitcoin', HASH_B))).toContain('recorded already, for a withdrawal on TRON (TRC-20)');
+    expect(await checkPaidHash(desk.db.pool, 'tron', HASH_B)).toEqual({ ok: true, value: HASH_B });
+    expect(await invariantViolations(desk.db)).toEqual([]);
   });
 });
