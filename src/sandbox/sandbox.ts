@@ -157,6 +157,7 @@ export class Sandbox {
       stateSecret: randomBytes(32).toString('hex'),
       stateSecretDerived: false,
       rateSources: { coinmarketcapUrl: NO_RATE_API, coinmarketcapApiKey: undefined, coingeckoUrl: NO_RATE_API },
+      paystack: undefined,
       logLevel: 'info',
       shutdownTimeoutMs: SANDBOX_SHUTDOWN_MS,
     };

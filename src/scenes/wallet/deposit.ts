@@ -5,20 +5,44 @@ import { html } from '../../telegram/html.ts';
 import { notCreatedText } from '../../telegram/refusals.ts';
 import { askText } from '../ask/ask.ts';
 import { openAndReportPayment, paymentDetails, paymentNotSetUpText } from '../ask/payment.ts';
-import { currentUser } from '../ask/user.ts';
+import { currentUser, type ConversationUser } from '../ask/user.ts';
+import { payInstantly } from '../paystack/instantPayment.ts';
+import type { PaystackService } from '../../services/paystack/paystack.ts';
 import { chooseCashMethod } from './cashMethod.ts';
 import type { WalletSceneDeps } from './deps.ts';
 
 export const DEPOSIT = 'deposit';
+const INSTANT_CHOICE = { label: '⚡ Mobile money (instant)', value: 'instant' } as const;
+
+async function askDepositAmount(conversation: BotConversation, ctx: ConversationContext, deps: WalletSceneDeps): Promise<string> {
+  return askText(conversation, ctx, html`How much will you deposit? Type the amount in cedis, e.g. 250.`, (text) => conversation.external(() => deps.wallet.checkAmount(text)));
+}
+
+/** "Mobile money (instant)": the amount, the deposit stored (awaiting payment), then the prompt on the payer's phone (Paystack). */
+async function depositInstantly(conversation: BotConversation, ctx: ConversationContext, deps: WalletSceneDeps, paystack: PaystackService, user: ConversationUser): Promise<void> {
+  const amount = await askDepositAmount(conversation, ctx, deps);
+  const reference = await conversation.external(() => newReference('DEP'));
+  const created = await conversation.external(() => deps.wallet.openDeposit({ userId: user.id, amount, method: 'momo', reference }));
+  if (created.status !== 'created') {
+    await ctx.reply(notCreatedText(created));
+    return;
+  }
+  await payInstantly(conversation, ctx, paystack, user, { id: created.id, reference: created.reference, amount });
+}
 
 /** /deposit: method, amount, where to pay with a reference (stored then); a screenshot or "I have paid" reports it. */
 export function createDepositConversation(deps: WalletSceneDeps) {
   return async function deposit(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const user = await currentUser(conversation);
     if (!user) return;
-    const method = await chooseCashMethod(conversation, ctx, '⬇️ How will you send the cedis?');
+    const method = await chooseCashMethod(conversation, ctx, '⬇️ How will you send the cedis?', deps.paystack ? [INSTANT_CHOICE] : []);
     if (method === 'cancel') {
       await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    if (method === 'instant') {
+      // Offered only while Paystack is on.
+      if (deps.paystack) await depositInstantly(conversation, ctx, deps, deps.paystack, user);
       return;
     }
     const payTo = await paymentDetails(conversation, deps.settings, method);
@@ -26,9 +50,7 @@ export function createDepositConversation(deps: WalletSceneDeps) {
       await ctx.reply(paymentNotSetUpText(method, DEPOSIT));
       return;
     }
-    const amount = await askText(conversation, ctx, html`How much will you deposit? Type the amount in cedis, e.g. 250.`, (text) =>
-      conversation.external(() => deps.wallet.checkAmount(text)),
-    );
+    const amount = await askDepositAmount(conversation, ctx, deps);
     const reference = await conversation.external(() => newReference('DEP'));
     const refused = await openAndReportPayment(
       conversation,

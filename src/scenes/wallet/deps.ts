@@ -1,4 +1,5 @@
 import type { SharedServices } from '../../services/index.ts';
+import type { PaystackService } from '../../services/paystack/paystack.ts';
 import type { PaymentService } from '../../services/wallet/payments.ts';
 import type { WalletService } from '../../services/wallet/wallet.ts';
 import type { CardPublisher } from '../../telegram/cards.ts';
@@ -10,4 +11,6 @@ export type WalletSceneDeps = Pick<SharedServices, 'settings' | 'media' | 'acces
   payments: PaymentService;
   download: FileDownloader;
   cards: CardPublisher;
+  /** Paystack when it is on: deposits by "Mobile money (instant)". */
+  paystack: PaystackService | null;
 };

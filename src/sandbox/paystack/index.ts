@@ -1,0 +1,294 @@
+import { createHmac, randomInt } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake Paystack on 127.0.0.1, written from Paystack's public documentation (what was assumed is in
+ * docs/decisions.md) and as strict as we know Paystack to be: it checks the secret key, refuses a reused reference
+ * and an amount that is not a whole number of pesewas, and answers verify from its own record. The payer's side is
+ * played by the test or the sandbox: approve or decline the prompt, and for Telecel type the OTP first. Webhooks
+ * are signed as Paystack signs them (HMAC-SHA512 of the raw body with the secret key, hex, in x-paystack-signature),
+ * and can be duplicated, delayed, forged or signed wrongly.
+ */
+
+/** Paystack's provider codes for Ghana's networks: Telecel (ex Vodafone) is `vod`, AirtelTigo `atl`. */
+export const PROVIDER_CODES = { mtn: 'MTN', vod: 'Telecel', atl: 'AirtelTigo' } as const;
+type ProviderCode = keyof typeof PROVIDER_CODES;
+
+/** The OTP the fake Telecel network "sends" to the payer. */
+export const FAKE_TELECEL_OTP = '123456';
+
+export type FakeChargeStatus = 'send_otp' | 'pay_offline' | 'success' | 'failed' | 'abandoned';
+
+export interface FakeCharge {
+  id: number;
+  reference: string;
+  /** Pesewas, as charged. */
+  amount: number;
+  currency: string;
+  email: string;
+  phone: string;
+  provider: ProviderCode;
+  status: FakeChargeStatus;
+  gatewayResponse: string;
+  paidAt: string | null;
+  createdAt: string;
+}
+
+export interface WebhookOptions {
+  /** Deliver the same event this many times (Paystack retries; at-least-once). Default 1. */
+  copies?: number;
+  /** Wait this long before delivering (a late webhook). */
+  delayMs?: number;
+  /** Sign with another key, as an impostor would. */
+  wrongSignature?: boolean;
+  /** Replace data fields in the body (a forged or lying webhook), still signed with the right key unless wrongSignature. */
+  override?: Record<string, unknown>;
+}
+
+export interface FakePaystackOptions {
+  secretKey?: string;
+  /** Where webhooks go; can be set later with `webhookUrl`. */
+  webhookUrl?: string;
+  /** Send charge.success on its own when a prompt is approved (default true). */
+  autoWebhooks?: boolean;
+}
+
+export interface DeliveredWebhook {
+  body: string;
+  status: number | null;
+}
+
+interface ApiError {
+  status: number;
+  message: string;
+}
+
+export class FakePaystack {
+  readonly secretKey: string;
+  apiUrl = '';
+  webhookUrl: string | undefined;
+  autoWebhooks: boolean;
+  readonly charges = new Map<string, FakeCharge>();
+  /** Every webhook delivery attempted and the status the bot answered (null: unreachable). */
+  readonly deliveries: DeliveredWebhook[] = [];
+  /** Every API call, for tests: method, path and the answer's HTTP status. */
+  readonly calls: { method: string; path: string; status: number }[] = [];
+  /** Called when a charge is created or changes (the sandbox shows the prompt in the payer's pane). */
+  onChange: ((charge: FakeCharge) => void) | undefined;
+  #server: Server | undefined;
+  #nextId = 1_000_000 + randomInt(1000);
+  #stallNext = 0;
+  #pending = new Set<Promise<unknown>>();
+
+  constructor(options: FakePaystackOptions = {}) {
+    this.secretKey = options.secretKey ?? 'sk_test_fakepaystack0000000000000000';
+    this.webhookUrl = options.webhookUrl;
+    this.autoWebhooks = options.autoWebhooks ?? true;
+  }
+
+  static async start(options: FakePaystackOptions = {}): Promise<FakePaystack> {
+    const fake = new FakePaystack(options);
+    const server = createServer((request, response) => void fake.#handle(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fake.#server = server;
+    fake.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+    const server = this.#server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The next `count` API calls hang (longer than any client waits), as a provider that times out. */
+  stallNext(count = 1): void {
+    this.#stallNext += count;
+  }
+
+  /** The charge with this reference (throws when there is none). */
+  charge(reference: string): FakeCharge {
+    const charge = this.charges.get(reference);
+    if (!charge) throw new Error(`no charge ${reference}`);
+    return charge;
+  }
+
+  /** The newest charge to this phone number, if any. */
+  latestChargeTo(phone: string): FakeCharge | undefined {
+    return [...this.charges.values()].filter((charge) => charge.phone === phone).at(-1);
+  }
+
+  /** The payer approves the prompt on their phone: the charge succeeds and (unless turned off) charge.success is sent. */
+  async approve(reference: string, webhook: WebhookOptions = {}): Promise<void> {
+    const charge = this.charge(reference);
+    if (charge.status !== 'pay_offline') throw new Error(`charge ${reference} is ${charge.status}, not waiting for approval`);
+    charge.status = 'success';
+    charge.gatewayResponse = 'Approved';
+    charge.paidAt = new Date().toISOString();
+    this.onChange?.(charge);
+    if (this.autoWebhooks) await this.sendChargeSuccess(reference, webhook);
+  }
+
+  /** The payer declines the prompt (or lets it lapse): the charge fails. Paystack documents no webhook for this. */
+  decline(reference: string, reason = 'Declined by the payer'): void {
+    const charge = this.charge(reference);
+    if (charge.status !== 'pay_offline' && charge.status !== 'send_otp') throw new Error(`charge ${reference} is ${charge.status}, not waiting`);
+    charge.status = 'failed';
+    charge.gatewayResponse = reason;
+    this.onChange?.(charge);
+  }
+
+  /** The provider's record says another amount was charged (a fault the bot must catch). */
+  setChargedAmount(reference: string, pesewas: number): void {
+    this.charge(reference).amount = pesewas;
+  }
+
+  /** Sends charge.success for a charge, from the fake's record (with `override` to lie). */
+  sendChargeSuccess(reference: string, options: WebhookOptions = {}): Promise<void> {
+    const charge = this.charge(reference);
+    return this.sendWebhook('charge.success', { ...this.#transaction(charge), ...options.override }, options);
+  }
+
+  /** Posts an event to the webhook URL, signed (or not), `copies` times, after `delayMs`. */
+  async sendWebhook(event: string, data: Record<string, unknown>, options: WebhookOptions = {}): Promise<void> {
+    const url = this.webhookUrl;
+    if (!url) throw new Error('the fake Paystack has no webhook URL');
+    const body = JSON.stringify({ event, data });
+    const key = options.wrongSignature ? `${this.secretKey}-not` : this.secretKey;
+    const signature = createHmac('sha512', key).update(body).digest('hex');
+    const delivery = (async () => {
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      for (let copy = 0; copy < (options.copies ?? 1); copy += 1) {
+        const status = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-paystack-signature': signature }, body })
+          .then(async (response) => {
+            await response.arrayBuffer();
+            return response.status;
+          })
+          .catch(() => null);
+        this.deliveries.push({ body, status });
+      }
+    })();
+    this.#pending.add(delivery);
+    try {
+      // A delayed webhook is not awaited by the caller: it arrives later, on its own.
+      if (!options.delayMs) await delivery;
+    } finally {
+      if (!options.delayMs) this.#pending.delete(delivery);
+      else void delivery.finally(() => this.#pending.delete(delivery));
+    }
+  }
+
+  #transaction(charge: FakeCharge): Record<string, unknown> {
+    return {
+      id: charge.id,
+      domain: 'test',
+      status: charge.status,
+      reference: charge.reference,
+      amount: charge.amount,
+      gateway_response: charge.gatewayResponse,
+      paid_at: charge.paidAt,
+      created_at: charge.createdAt,
+      channel: 'mobile_money',
+      currency: charge.currency,
+      customer: { email: charge.email },
+      authorization: { channel: 'mobile_money', bank: PROVIDER_CODES[charge.provider], mobile_money_number: charge.phone },
+    };
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = request.url?.split('?')[0] ?? '';
+    const answer = (status: number, body: unknown) => {
+      this.calls.push({ method: request.method ?? '', path, status });
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (this.#stallNext > 0) {
+      this.#stallNext -= 1;
+      this.calls.push({ method: request.method ?? '', path, status: 0 });
+      return; // never answered; the connection is closed at stop
+    }
+    if (request.headers.authorization !== `Bearer ${this.secretKey}`) {
+      answer(401, { status: false, message: 'Invalid key' });
+      return;
+    }
+    let body: Record<string, unknown> = {};
+    if (request.method === 'POST') {
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        answer(400, { status: false, message: 'Invalid JSON body' });
+        return;
+      }
+    }
+    const result = this.#route(request.method ?? '', path, body);
+    if ('status' in result && typeof result.status === 'number') answer(result.status, { status: false, message: result.message });
+    else answer(200, { status: true, ...result });
+  }
+
+  #route(method: string, path: string, body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
+    if (method === 'POST' && path === '/charge') return this.#createCharge(body);
+    if (method === 'POST' && path === '/charge/submit_otp') return this.#submitOtp(body);
+    const verify = /^\/transaction\/verify\/([^/]+)$/.exec(path);
+    if (method === 'GET' && verify?.[1]) {
+      const charge = this.charges.get(decodeURIComponent(verify[1]));
+      if (!charge) return { status: 400, message: 'Transaction reference not found' };
+      // Paystack reports a charge still waiting on the payer as ongoing.
+      const data = this.#transaction(charge);
+      return { message: 'Verification successful', data: { ...data, status: charge.status === 'pay_offline' || charge.status === 'send_otp' ? 'ongoing' : charge.status } };
+    }
+    return { status: 404, message: `No route ${method} ${path}` };
+  }
+
+  #createCharge(body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
+    const { amount, email, currency, reference } = body;
+    const mobileMoney = body.mobile_money as { phone?: unknown; provider?: unknown } | undefined;
+    if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) return { status: 400, message: 'Invalid Email Address Passed' };
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return { status: 400, message: 'Invalid Amount Sent' };
+    if (currency !== 'GHS') return { status: 400, message: 'Currency not supported by merchant' };
+    if (typeof reference !== 'string' || !/^[\w.=-]{1,100}$/.test(reference)) return { status: 400, message: 'Invalid reference' };
+    if (this.charges.has(reference)) return { status: 400, message: 'Duplicate Transaction Reference' };
+    if (!mobileMoney || typeof mobileMoney.phone !== 'string' || !/^0\d{9}$/.test(mobileMoney.phone)) return { status: 400, message: 'Invalid phone number' };
+    if (typeof mobileMoney.provider !== 'string' || !(mobileMoney.provider in PROVIDER_CODES)) return { status: 400, message: 'Invalid provider' };
+    const provider = mobileMoney.provider as ProviderCode;
+    // Telecel asks the payer for an OTP (a voucher) before the prompt; MTN and AirtelTigo prompt at once.
+    const status: FakeChargeStatus = provider === 'vod' ? 'send_otp' : 'pay_offline';
+    const charge: FakeCharge = {
+      id: this.#nextId++,
+      reference,
+      amount,
+      currency,
+      email,
+      phone: mobileMoney.phone,
+      provider,
+      status,
+      gatewayResponse: '',
+      paidAt: null,
+      createdAt: new Date().toISOString(),
+    };
+    this.charges.set(reference, charge);
+    this.onChange?.(charge);
+    return { message: 'Charge attempted', data: this.#chargeAnswer(charge) };
+  }
+
+  #submitOtp(body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
+    const { otp, reference } = body;
+    if (typeof otp !== 'string' || typeof reference !== 'string') return { status: 400, message: 'otp and reference are required' };
+    const charge = this.charges.get(reference);
+    if (!charge) return { status: 400, message: 'Transaction reference not found' };
+    if (charge.status !== 'send_otp') return { status: 400, message: 'Transaction is not awaiting an OTP' };
+    if (otp !== FAKE_TELECEL_OTP) return { message: 'Charge attempted', data: { ...this.#chargeAnswer(charge), display_text: 'The OTP is not correct. Please try again.' } };
+    charge.status = 'pay_offline';
+    this.onChange?.(charge);
+    return { message: 'Charge attempted', data: this.#chargeAnswer(charge) };
+  }
+
+  #chargeAnswer(charge: FakeCharge): Record<string, unknown> {
+    const displayText =
+      charge.status === 'send_otp' ? 'Please dial *110# to generate a voucher code and enter it' : 'Please complete authorization process on your mobile phone';
+    return { reference: charge.reference, status: charge.status, display_text: displayText };
+  }
+}

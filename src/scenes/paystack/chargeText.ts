@@ -1,0 +1,58 @@
+import { InlineKeyboard } from 'grammy';
+import { Big, formatGhs } from '../../services/common/amounts.ts';
+import { html, type SafeHtml } from '../../telegram/html.ts';
+
+/** Where an instant payment stands, as plain values (kept in conversation state, and read by the buttons). */
+export type ChargeView =
+  | { status: 'not_open' }
+  | {
+      status: 'needs_otp' | 'waiting_approval' | 'unknown' | 'credited' | 'failed' | 'needs_review';
+      chargeId: number;
+      depositId: number;
+      reference: string;
+      amountPesewas: number;
+      network: string;
+      phone: string;
+      displayText: string | null;
+      reason: string | null;
+    };
+
+/** The buttons of an instant payment's message: `pk:check:<charge id>` and `pk:retry:<deposit id>`. */
+export const CHECK_DATA = /^pk:check:(\d+)$/;
+export const RETRY_DATA = /^pk:retry:(\d+)$/;
+const checkButton = (chargeId: number) => new InlineKeyboard().text('🔄 Check payment', `pk:check:${chargeId}`);
+const retryButton = (depositId: number) => new InlineKeyboard().text('🔁 Try again', `pk:retry:${depositId}`);
+
+/** What the payer is told of their charge, and what they can do next. */
+export function chargeOutcome(view: ChargeView): { text: SafeHtml; keyboard?: InlineKeyboard } {
+  if (view.status === 'not_open') {
+    return { text: html`This deposit is no longer waiting for a payment, so nothing was charged. Send /history to see where it stands.` };
+  }
+  const amount = formatGhs(new Big(view.amountPesewas).div(100));
+  switch (view.status) {
+    case 'waiting_approval':
+      return {
+        text: html`📱 <b>Approve the prompt on your phone</b> (${view.network} ${view.phone}) to pay ${amount}. Payment reference: ${view.reference}.\n\nI'll message you as soon as Paystack confirms it; the cedis go straight into your wallet.`,
+        keyboard: checkButton(view.chargeId),
+      };
+    case 'unknown':
+      return {
+        text: html`⏳ Paystack has not confirmed the payment of ${amount} (${view.reference}) yet. If a prompt came to your phone, approve it; I check again within 5 minutes and message you.`,
+        keyboard: checkButton(view.chargeId),
+      };
+    case 'needs_otp':
+      return {
+        text: html`🔐 The code was not accepted, so ${amount} was not charged. Tap Try again to type it again.`,
+        keyboard: retryButton(view.depositId),
+      };
+    case 'credited':
+      return { text: html`✅ Paystack confirmed your payment of ${amount} (${view.reference}): it is in your wallet.` };
+    case 'failed':
+      return {
+        text: html`❌ The payment of ${amount} did not go through: ${view.reason ?? 'it was not completed'}. No money was taken. Tap Try again to get a new prompt.`,
+        keyboard: retryButton(view.depositId),
+      };
+    case 'needs_review':
+      return { text: html`⚠️ Paystack reported a payment for ${view.reference} that does not match the deposit, so nothing was credited yet. Our team has been told and will sort it out.` };
+  }
+}

@@ -1,0 +1,256 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakePaystack } from '../src/sandbox/paystack/index.ts';
+import { ADMIN_CHAT_ID, startTestBot, type TestBot, type TestBotOptions } from './support/bot.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
+import { balances, expectLedgerMatchesWallets, TestClock, verifiedUser } from './support/flows.ts';
+
+const ADMIN_ID = 940001;
+const MINUTE = 60_000;
+
+let db: TestDatabase;
+let tg: FakeTelegram;
+let paystack: FakePaystack;
+let bot: TestBot;
+let clock: TestClock;
+let admin: TestUser;
+let nextUserId = 7000;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function startBot(options: Partial<TestBotOptions> = {}): Promise<TestBot> {
+  const started = await startTestBot({
+    db,
+    tg,
+    adminIds: [ADMIN_ID],
+    clock: clock.now,
+    rateLimit: { updates: 200, perMilliseconds: 10_000 },
+    paystack: { secretKey: paystack.secretKey, apiUrl: paystack.apiUrl },
+    ...options,
+  });
+  paystack.webhookUrl = started.paystackWebhookUrl;
+  return started;
+}
+
+beforeEach(async () => {
+  // Each test has a Telegram of its own: what earlier tests left in the queues is not for it.
+  await db.query('DELETE FROM paystack_events');
+  await db.query('UPDATE notifications SET sent_at = now() WHERE sent_at IS NULL');
+  tg = await FakeTelegram.start();
+  paystack = await FakePaystack.start();
+  clock = new TestClock();
+  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' });
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
+  bot = await startBot();
+});
+afterEach(async () => {
+  await bot.stop();
+  await paystack.stop();
+  await tg.stop();
+  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
+  await expectLedgerMatchesWallets(db);
+});
+
+function newUser(name: string): Promise<TestUser> {
+  nextUserId += 1;
+  return verifiedUser(db, tg, nextUserId, name);
+}
+
+function chargeReferenceIn(message: ChatMessage): string {
+  const reference = /DEP-[0-9A-Z]{8}-\d+/.exec(message.text ?? '')?.[0];
+  expect(reference, `a charge reference in: ${message.text ?? ''}`).toBeDefined();
+  return reference ?? '';
+}
+
+/** /deposit → Mobile money (instant) → amount → network → the registered number, up to the prompt (or the OTP question). */
+async function instantDeposit(user: TestUser, amount: string, network = 'MTN'): Promise<void> {
+  await user.send('/deposit');
+  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '⚡ Mobile money (instant)');
+  await tg.waitForMessage(user.id, 'How much will you deposit?');
+  await user.send(amount);
+  await user.tap(await tg.waitForMessage(user.id, 'Which network is your wallet on?'), network);
+  await user.tap(await tg.waitForMessage(user.id, `Which ${network} number will pay?`), 'Use 0241234567');
+}
+
+async function promptOf(user: TestUser): Promise<{ prompt: ChatMessage; reference: string }> {
+  const prompt = await tg.waitForMessage(user.id, 'Approve the prompt on your phone');
+  return { prompt, reference: chargeReferenceIn(prompt) };
+}
+
+async function depositOf(reference: string): Promise<{ status: string; amount: string }> {
+  const [row] = await db.query<{ status: string; amount: string }>(
+    'SELECT d.status, d.amount FROM cash_deposits d JOIN paystack_charges c ON c.deposit_id = d.id WHERE c.reference = $1',
+    [reference],
+  );
+  if (!row) throw new Error(`no deposit for ${reference}`);
+  return row;
+}
+
+async function creditsOf(user: TestUser): Promise<number> {
+  const [row] = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id JOIN users u ON u.id = w.user_id
+      WHERE u.telegram_id = $1 AND l.reason = 'deposit_approved'`,
+    [user.id],
+  );
+  return row?.count ?? 0;
+}
+
+describe('instant deposits by Paystack', () => {
+  it('credits once for five duplicate webhooks and refuses one with a wrong signature, with no admin step', async () => {
+    const kofi = await newUser('Kofi');
+    await instantDeposit(kofi, '250');
+    const { reference } = await promptOf(kofi);
+    expect(paystack.charge(reference)).toMatchObject({ amount: 25000, currency: 'GHS', phone: '0241234567', provider: 'mtn' });
+
+    await paystack.approve(reference, { wrongSignature: true });
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([401]);
+    await bot.services.paystack?.processEvents();
+    expect((await balances(db, kofi)).balance_cedis).toBe('0.00');
+    expect(await db.query('SELECT id FROM paystack_events')).toEqual([]);
+
+    await paystack.sendChargeSuccess(reference, { copies: 5 });
+    expect(paystack.deliveries.slice(1).map((delivery) => delivery.status)).toEqual([200, 200, 200, 200, 200]);
+    await tg.waitForMessage(kofi.id, `of GHS 250.00 is now in your wallet`);
+    await bot.services.paystack?.processEvents();
+    expect((await balances(db, kofi)).balance_cedis).toBe('250.00');
+    expect(await creditsOf(kofi)).toBe(1);
+    expect(await db.query('SELECT event FROM paystack_events')).toEqual([{ event: 'charge.success' }]);
+    expect(await depositOf(reference)).toMatchObject({ status: 'approved' });
+    const audit = await db.query<{ admin_name: string; admin_telegram_id: number }>(
+      `SELECT a.admin_name, a.admin_telegram_id FROM admin_audit_log a JOIN paystack_charges c ON c.deposit_id = a.subject_id
+        WHERE a.subject_kind = 'deposit' AND a.action = 'approve' AND c.reference = $1`,
+      [reference],
+    );
+    expect(audit).toEqual([{ admin_name: 'Paystack', admin_telegram_id: '0' }]);
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes(reference.slice(0, 12)))).toEqual([]);
+  });
+
+  it('credits nothing for a webhook claiming more than was charged, and alerts the admins when Paystack charged another amount', async () => {
+    const ama = await newUser('Ama');
+    await instantDeposit(ama, '250');
+    const { reference } = await promptOf(ama);
+    // Signed, but Paystack's own record says the prompt is still waiting: the webhook's words move nothing.
+    await paystack.sendChargeSuccess(reference, { override: { status: 'success', amount: 9_999_900 } });
+    await bot.services.paystack?.processEvents();
+    expect((await balances(db, ama)).balance_cedis).toBe('0.00');
+
+    paystack.setChargedAmount(reference, 20000);
+    await paystack.approve(reference, { override: { amount: 25000 } });
+    await tg.waitForMessage(ama.id, 'does not match it, so nothing was credited');
+    expect((await balances(db, ama)).balance_cedis).toBe('0.00');
+    expect(await depositOf(reference)).toMatchObject({ status: 'pending' });
+    await bot.runJob('paystack-review-alerts');
+    const alert = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack payment not credited');
+    expect(alert.text).toContain('Paystack charged GHS 200.00, the deposit is for GHS 250.00');
+    await bot.runJob('paystack-review-alerts');
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('Paystack payment not credited'))).toHaveLength(1);
+  });
+
+  it('credits nothing for a declined prompt, and the user can try again', async () => {
+    const esi = await newUser('Esi');
+    await instantDeposit(esi, '120.50');
+    const first = await promptOf(esi);
+    paystack.decline(first.reference, 'Declined by the payer');
+    await esi.tap(first.prompt, '🔄 Check payment');
+    const failed = await tg.waitForMessage(esi.id, 'did not go through: Declined by the payer');
+    expect(failed.text).toContain('No money was taken');
+    expect((await balances(db, esi)).balance_cedis).toBe('0.00');
+
+    await esi.tap(failed, '🔁 Try again');
+    await esi.tap(await tg.waitForMessage(esi.id, 'Which network is your wallet on?'), 'AirtelTigo');
+    await esi.tap(await tg.waitForMessage(esi.id, 'Which AirtelTigo number will pay?'), 'Use 0241234567');
+    const second = await tg.waitForMessage(esi.id, (message) => (message.text ?? '').includes('Approve the prompt') && message.message_id !== first.prompt.message_id);
+    const secondReference = chargeReferenceIn(second);
+    expect(secondReference).not.toBe(first.reference);
+    expect(secondReference.slice(0, 12)).toBe(first.reference.slice(0, 12));
+    expect(paystack.charge(secondReference)).toMatchObject({ amount: 12050, provider: 'atl' });
+    await paystack.approve(secondReference);
+    await tg.waitForMessage(esi.id, 'of GHS 120.50 is now in your wallet');
+    expect((await balances(db, esi)).balance_cedis).toBe('120.50');
+    expect(await creditsOf(esi)).toBe(1);
+  });
+
+  it('credits once after a restart when the bot died between the webhook’s 200 and the credit', async () => {
+    await bot.stop();
+    // The worker never runs: what a process killed right after answering 200 leaves behind.
+    bot = await startBot({ overrideServices: (services) => ({ ...services, paystack: services.paystack && { ...services.paystack, processEvents: () => Promise.resolve(0) } }) });
+    const yaw = await newUser('Yaw');
+    await instantDeposit(yaw, '300');
+    const { reference } = await promptOf(yaw);
+    await paystack.approve(reference);
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([200]);
+    expect((await balances(db, yaw)).balance_cedis).toBe('0.00');
+
+    await bot.stop();
+    bot = await startBot();
+    await bot.runJob('paystack-events');
+    await bot.runJob('paystack-events');
+    await tg.waitForMessage(yaw.id, 'of GHS 300.00 is now in your wallet');
+    expect((await balances(db, yaw)).balance_cedis).toBe('300.00');
+    expect(await creditsOf(yaw)).toBe(1);
+  });
+
+  it('credits a charge whose webhook never comes with the 5-minute job', async () => {
+    paystack.autoWebhooks = false;
+    const abena = await newUser('Abena');
+    await instantDeposit(abena, '75');
+    const { reference } = await promptOf(abena);
+    await paystack.approve(reference);
+    await bot.runJob('paystack-unconfirmed');
+    expect((await balances(db, abena)).balance_cedis).toBe('0.00');
+    clock.advance(6 * MINUTE);
+    await bot.runJob('paystack-unconfirmed');
+    await tg.waitForMessage(abena.id, 'of GHS 75.00 is now in your wallet');
+    expect((await balances(db, abena)).balance_cedis).toBe('75.00');
+    // A late webhook after all changes nothing.
+    await paystack.sendChargeSuccess(reference);
+    await bot.services.paystack?.processEvents();
+    expect(await creditsOf(abena)).toBe(1);
+  });
+
+  it('asks for and submits the OTP on Telecel', async () => {
+    const kwame = await newUser('Kwame');
+    await instantDeposit(kwame, '60', 'Telecel');
+    await tg.waitForMessage(kwame.id, 'dial *110#');
+    await kwame.send('000000');
+    await tg.waitForMessage(kwame.id, 'The OTP is not correct');
+    await kwame.send('123 456');
+    const { reference } = await promptOf(kwame);
+    expect(paystack.charge(reference)).toMatchObject({ provider: 'vod', status: 'pay_offline' });
+    await paystack.approve(reference);
+    await tg.waitForMessage(kwame.id, 'of GHS 60.00 is now in your wallet');
+    expect(await creditsOf(kwame)).toBe(1);
+  });
+
+  it('answers 401 to an unsigned webhook and 200 to a signed one', async () => {
+    const url = bot.paystackWebhookUrl ?? '';
+    const unsigned = await fetch(url, { method: 'POST', body: JSON.stringify({ event: 'charge.success', data: { id: 1, reference: 'x' } }) });
+    expect(unsigned.status).toBe(401);
+    const wrong = await fetch(url, { method: 'POST', headers: { 'x-paystack-signature': 'ab'.repeat(64) }, body: '{}' });
+    expect(wrong.status).toBe(401);
+    await paystack.sendWebhook('transfer.success', { id: 55, reference: 'unknown' });
+    expect(paystack.deliveries.at(-1)?.status).toBe(200);
+    await bot.services.paystack?.processEvents();
+    expect(await db.query('SELECT event, outcome FROM paystack_events')).toEqual([{ event: 'transfer.success', outcome: 'ignored' }]);
+  });
+});
+
+describe('without PAYSTACK_SECRET_KEY', () => {
+  it('offers no instant mobile money and serves no Paystack webhook', async () => {
+    await bot.stop();
+    bot = await startBot({ paystack: undefined });
+    expect(bot.paystackWebhookUrl).toBeUndefined();
+    expect(bot.services.paystack).toBeNull();
+    const kofi = await newUser('Kofi');
+    await kofi.send('/deposit');
+    const menu = await tg.waitForMessage(kofi.id, 'How will you send the cedis?');
+    const markup = menu.reply_markup;
+    const labels = markup && 'inline_keyboard' in markup ? markup.inline_keyboard.flat().map((button) => button.text) : [];
+    expect(labels).toEqual(['📱 Mobile money', '🏦 Bank', '❌ Cancel']);
+  });
+});
