@@ -24,7 +24,7 @@ import { connectToTelegram } from './telegram/connect.ts';
 import { startPolling, type PolledUpdates, type Polling } from './telegram/polling.ts';
 import { databaseIsReachable } from './db/health.ts';
 import { startHealthServer, startWebhookServer } from './webhook.ts';
-import { paystackWebhookRoute } from './paystackWebhook.ts';
+import { afterPaystackWork, paystackWebhookRoute } from './paystackWebhook.ts';
 
 /**
  * Of the shutdown's deadline (SHUTDOWN_TIMEOUT_S), the work in flight gets this share; then its Telegram calls
@@ -113,7 +113,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   await handleParkedUpdates(bot, updateLedger, logger);
 
   const health = () => databaseIsReachable(pool, HEALTH_TIMEOUT_MS);
-  const routes = services.paystack ? [paystackWebhookRoute(services.paystack, logger, () => notifications.deliverDue())] : [];
+  const routes = services.paystack ? [paystackWebhookRoute(services.paystack, logger, afterPaystackWork(notifications, cards))] : [];
   if (config.webhook) {
     running.httpServer = await startWebhookServer(bot, config.webhook, health, logger, routes);
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ALLOWED_UPDATES });

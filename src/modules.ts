@@ -18,6 +18,7 @@ import { createSharedServices, type ServiceDependencies, type SharedServices } f
 import { createPaystackClient } from './services/paystack/client.ts';
 import { createPaystackService, type PaystackService } from './services/paystack/paystack.ts';
 import { createDepositKind } from './services/wallet/approvalKinds.ts';
+import { createTradeKind } from './services/trading/approvalKinds.ts';
 import { createHistoryService } from './services/wallet/history.ts';
 import { createPaymentService } from './services/wallet/payments.ts';
 
@@ -84,7 +85,7 @@ function createPaystack(shared: SharedServices): PaystackService | null {
     ...shared,
     client: createPaystackClient(config),
     secretKey: config.secretKey,
-    depositKind: createDepositKind(shared.clock),
+    kinds: { deposit: createDepositKind(shared.clock), buy: createTradeKind('buy', shared) },
   });
 }
 

@@ -2,9 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from './logger.ts';
 import { WEBHOOK_BODY_LIMIT, type PaystackService } from './services/paystack/paystack.ts';
 import type { HttpRoute } from './webhook.ts';
+import type { NotificationDelivery } from './services/notifications/delivery.ts';
+import type { CardPublisher } from './telegram/cards.ts';
 
 /** Where Paystack posts its events (register https://<your host>/paystack/webhook in its dashboard). */
 export const PAYSTACK_WEBHOOK_PATH = '/paystack/webhook';
+
+/** What follows worked events: the notices they wrote go out, and the cards they queued (a buy marked paid). */
+export function afterPaystackWork(notifications: Pick<NotificationDelivery, 'deliverDue'>, cards: Pick<CardPublisher, 'kick'>): () => Promise<unknown> {
+  return () => {
+    cards.kick();
+    return notifications.deliverDue();
+  };
+}
 
 /** The raw body, or null when it is larger than `limit` (the signature is over these exact bytes). */
 async function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {

@@ -3,7 +3,7 @@ import { FakePaystack } from '../src/sandbox/paystack/index.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot, type TestBotOptions } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, expectLedgerMatchesWallets, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, setPrice, TestClock, verifiedUser } from './support/flows.ts';
 
 const ADMIN_ID = 940001;
 const MINUTE = 60_000;
@@ -62,7 +62,7 @@ function newUser(name: string): Promise<TestUser> {
 }
 
 function chargeReferenceIn(message: ChatMessage): string {
-  const reference = /DEP-[0-9A-Z]{8}-\d+/.exec(message.text ?? '')?.[0];
+  const reference = /(?:DEP|BUY)-[0-9A-Z]{8}-\d+/.exec(message.text ?? '')?.[0];
   expect(reference, `a charge reference in: ${message.text ?? ''}`).toBeDefined();
   return reference ?? '';
 }
@@ -237,6 +237,49 @@ describe('instant deposits by Paystack', () => {
     expect(paystack.deliveries.at(-1)?.status).toBe(200);
     await bot.services.paystack?.processEvents();
     expect(await db.query('SELECT event, outcome FROM paystack_events')).toEqual([{ event: 'transfer.success', outcome: 'ignored' }]);
+  });
+});
+
+describe('instant buys by Paystack', () => {
+  beforeEach(async () => {
+    await db.query('DELETE FROM rates');
+    await db.query("UPDATE settings SET live_rate_source = 'manual', paystack_auto_buy_below_ghs = 0");
+    await setPrice(bot, '15.20', ADMIN_ID);
+  });
+
+  async function instantBuy(user: TestUser, amount: string): Promise<string> {
+    await user.send('/buy');
+    await tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
+    await user.send(amount);
+    await user.tap(await tg.waitForMessage(user.id, 'How will you pay?'), '⚡ Mobile money (instant)');
+    await user.tap(await tg.waitForMessage(user.id, 'Pay for purchase GHS'), 'MTN');
+    await user.tap(await tg.waitForMessage(user.id, 'Which MTN number will pay?'), 'Use 0241234567');
+    return (await promptOf(user)).reference;
+  }
+
+  it('credits a buy below the /settings limit with no admin', async () => {
+    await db.query('UPDATE settings SET paystack_auto_buy_below_ghs = 1000');
+    const kofi = await newUser('Kofi');
+    const reference = await instantBuy(kofi, '500');
+    expect(paystack.charge(reference)).toMatchObject({ amount: 50000 });
+    await paystack.approve(reference, { copies: 2 });
+    await tg.waitForMessage(kofi.id, '32.23726627 USDT is now in your wallet');
+    expect((await balances(db, kofi)).balance_crypto).toBe('32.23726627');
+    const [buy] = await db.query<{ status: string }>('SELECT status FROM crypto_transactions WHERE reference = $1', [reference.slice(0, 12)]);
+    expect(buy?.status).toBe('approved');
+  });
+
+  it('marks a buy at or above the limit paid, and its card says Paystack verified it; an admin credits it', async () => {
+    const ama = await newUser('Ama');
+    const reference = await instantBuy(ama, '500');
+    await paystack.approve(reference);
+    await tg.waitForMessage(ama.id, 'Paystack confirmed your payment of GHS 500.00 for purchase');
+    expect((await balances(db, ama)).balance_crypto).toBe('0.00000000');
+    const card = await cardFor(tg, reference.slice(0, 12));
+    expect(card.text).toContain(`Payment proof: ✅ paid, verified by Paystack (${reference}, transaction`);
+    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ama.id, '32.23726627 USDT is now in your wallet');
+    expect((await balances(db, ama)).balance_crypto).toBe('32.23726627');
   });
 });
 

@@ -1,7 +1,8 @@
-import { sql, type CommonQueryMethods } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { MOMO_NETWORKS } from './cashWithdrawals.ts';
 import { columnsOf, countRow } from './commonRows.ts';
+import type { PaymentKind } from './paymentRequests.ts';
 
 export const OPEN_CHARGE_STATUSES = ['started', 'send_otp', 'pay_offline'] as const;
 const CHARGE_STATUSES = [...OPEN_CHARGE_STATUSES, 'succeeded', 'failed', 'needs_review'] as const;
@@ -9,9 +10,16 @@ export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
 export type OpenChargeStatus = (typeof OPEN_CHARGE_STATUSES)[number];
 export type SettledChargeStatus = Exclude<ChargeStatus, OpenChargeStatus>;
 
+/** The request a charge pays: a deposit or a buy. */
+export interface ChargedRequest {
+  kind: PaymentKind;
+  id: number;
+}
+
 export const chargeSchema = z.object({
   id: z.number(),
-  deposit_id: z.number(),
+  deposit_id: z.number().nullable(),
+  buy_id: z.number().nullable(),
   user_id: z.number(),
   reference: z.string(),
   amount_pesewas: z.number(),
@@ -29,16 +37,26 @@ export const chargeSchema = z.object({
 const chargeColumns = columnsOf(chargeSchema);
 export type ChargeRow = z.infer<typeof chargeSchema>;
 
+/** The request a charge row pays (exactly one of its two columns is set). */
+export function chargedRequest(charge: Pick<ChargeRow, 'deposit_id' | 'buy_id'>): ChargedRequest {
+  if (charge.deposit_id !== null) return { kind: 'deposit', id: charge.deposit_id };
+  if (charge.buy_id !== null) return { kind: 'buy', id: charge.buy_id };
+  throw new Error('a Paystack charge without its request');
+}
+
 const openStatuses = sql.array([...OPEN_CHARGE_STATUSES], 'text');
+const REQUEST_COLUMN = { deposit: 'deposit_id', buy: 'buy_id' } as const;
+const ofRequest = (request: ChargedRequest): FragmentSqlToken => sql.fragment`${sql.identifier([REQUEST_COLUMN[request.kind]])} = ${request.id}`;
 
 export async function insertCharge(
   db: CommonQueryMethods,
-  charge: { depositId: number; userId: number; reference: string; amountPesewas: number; network: ChargeRow['network']; phone: string; createdAt: Date },
+  charge: { request: ChargedRequest; userId: number; reference: string; amountPesewas: number; network: ChargeRow['network']; phone: string; createdAt: Date },
 ): Promise<ChargeRow> {
+  const { request } = charge;
   return db.one(sql.type(chargeSchema)`
-    INSERT INTO paystack_charges (deposit_id, user_id, reference, amount_pesewas, network, phone, created_at, updated_at)
-    VALUES (${charge.depositId}, ${charge.userId}, ${charge.reference}, ${charge.amountPesewas}, ${charge.network}, ${charge.phone},
-            ${charge.createdAt.toISOString()}, ${charge.createdAt.toISOString()})
+    INSERT INTO paystack_charges (deposit_id, buy_id, user_id, reference, amount_pesewas, network, phone, created_at, updated_at)
+    VALUES (${request.kind === 'deposit' ? request.id : null}, ${request.kind === 'buy' ? request.id : null}, ${charge.userId}, ${charge.reference},
+            ${charge.amountPesewas}, ${charge.network}, ${charge.phone}, ${charge.createdAt.toISOString()}, ${charge.createdAt.toISOString()})
     RETURNING ${chargeColumns}
   `);
 }
@@ -51,15 +69,22 @@ export async function findChargeByReference(db: CommonQueryMethods, reference: s
   return db.maybeOne(sql.type(chargeSchema)`SELECT ${chargeColumns} FROM paystack_charges WHERE reference = ${reference}`);
 }
 
-/** The deposit's attempt still open (at most one, by a unique index), if any. */
-export async function findOpenChargeOfDeposit(db: CommonQueryMethods, depositId: number): Promise<ChargeRow | null> {
+/** The request's attempt still open (at most one, by a unique index), if any. */
+export async function findOpenChargeOf(db: CommonQueryMethods, request: ChargedRequest): Promise<ChargeRow | null> {
   return db.maybeOne(sql.type(chargeSchema)`
-    SELECT ${chargeColumns} FROM paystack_charges WHERE deposit_id = ${depositId} AND status = ANY(${openStatuses})
+    SELECT ${chargeColumns} FROM paystack_charges WHERE ${ofRequest(request)} AND status = ANY(${openStatuses})
   `);
 }
 
-export async function countChargesOfDeposit(db: CommonQueryMethods, depositId: number): Promise<number> {
-  return (await db.one(sql.type(countRow)`SELECT count(*)::int AS count FROM paystack_charges WHERE deposit_id = ${depositId}`)).count;
+/** The request's attempt that Paystack confirmed and the desk accepted (at most one), if any. */
+export async function findSucceededChargeOf(db: CommonQueryMethods, request: ChargedRequest): Promise<ChargeRow | null> {
+  return db.maybeOne(sql.type(chargeSchema)`
+    SELECT ${chargeColumns} FROM paystack_charges WHERE ${ofRequest(request)} AND status = 'succeeded'
+  `);
+}
+
+export async function countChargesOf(db: CommonQueryMethods, request: ChargedRequest): Promise<number> {
+  return (await db.one(sql.type(countRow)`SELECT count(*)::int AS count FROM paystack_charges WHERE ${ofRequest(request)}`)).count;
 }
 
 /** What Paystack said of an open attempt (waiting for an OTP, or for the payer's approval); null once it is settled. */

@@ -1,12 +1,12 @@
 import type { Api } from 'grammy';
 import type { PaystackService } from '../services/paystack/paystack.ts';
-import type { NotificationDelivery } from '../services/notifications/delivery.ts';
 import { html } from '../telegram/html.ts';
 import type { Job, JobOutcome } from './job.ts';
 
 export interface PaystackJobDeps {
   paystack: PaystackService;
-  delivery: Pick<NotificationDelivery, 'deliverDue'>;
+  /** What follows worked events and settled charges: their notices and cards go out. */
+  afterWork: () => Promise<unknown>;
   api: Api;
   adminChatId: number;
 }
@@ -23,7 +23,7 @@ export function paystackEventsJob(deps: PaystackJobDeps): Job {
     quietWhenIdle: true,
     run: async () => {
       const worked = await deps.paystack.processEvents();
-      if (worked > 0) await deps.delivery.deliverDue();
+      if (worked > 0) await deps.afterWork();
       return { worked };
     },
   };
@@ -37,7 +37,7 @@ export function paystackUnconfirmedJob(deps: PaystackJobDeps): Job {
     slotMinutes: 1,
     run: async (now) => {
       const settled = await deps.paystack.verifyUnconfirmed(now);
-      if (settled > 0) await deps.delivery.deliverDue();
+      if (settled > 0) await deps.afterWork();
       return { settled };
     },
   };
@@ -48,7 +48,7 @@ export async function alertPaystackReviews(deps: PaystackJobDeps, now: Date): Pr
   const alerts = await deps.paystack.takeReviewAlerts(now);
   const failures: unknown[] = [];
   for (const charge of alerts) {
-    const text = html`⚠️ <b>Paystack payment not credited</b>\n\nDeposit ${charge.depositReference}, payment ${charge.reference} (${charge.network} ${charge.phone}): ${charge.failure_reason ?? 'it does not match the request'}.\n\nNothing was credited. Check the payment in the Paystack dashboard, then credit or refund it by hand.`;
+    const text = html`⚠️ <b>Paystack payment not credited</b>\n\nRequest ${charge.requestReference}, payment ${charge.reference} (${charge.network} ${charge.phone}): ${charge.failure_reason ?? 'it does not match the request'}.\n\nNothing was credited. Check the payment in the Paystack dashboard, then credit or refund it by hand.`;
     try {
       await deps.api.sendMessage(deps.adminChatId, text.value);
     } catch (error) {

@@ -19,7 +19,7 @@ import { createUpdateSequencer } from '../../src/services/platform/updateSequenc
 import type { SendingLimits } from '../../src/telegram/apiPlugins.ts';
 import { startPolling } from '../../src/telegram/polling.ts';
 import { startHealthServer, startWebhookServer } from '../../src/webhook.ts';
-import { PAYSTACK_WEBHOOK_PATH, paystackWebhookRoute } from '../../src/paystackWebhook.ts';
+import { afterPaystackWork, PAYSTACK_WEBHOOK_PATH, paystackWebhookRoute } from '../../src/paystackWebhook.ts';
 import type { Server } from 'node:http';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
@@ -147,7 +147,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   let stopReceiving: () => Promise<unknown>;
   const health = () => databaseIsReachable(options.db.pool, 2_000);
   // As app.ts: Paystack's webhooks on the bot's HTTP port, in webhook and polling mode alike.
-  const routes = services.paystack ? [paystackWebhookRoute(services.paystack, logger, () => notifications.deliverDue())] : [];
+  const routes = services.paystack ? [paystackWebhookRoute(services.paystack, logger, afterPaystackWork(notifications, cards))] : [];
   const portOf = (server: Server) => (server.address() as AddressInfo).port;
   const closing = (server: Server) => () => new Promise((resolve) => server.close(resolve));
   if (options.webhookSecret) {

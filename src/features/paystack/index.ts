@@ -1,27 +1,14 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
 import { paystackEventsJob, paystackReviewAlertsJob, paystackUnconfirmedJob } from '../../jobs/paystack.ts';
-import { chargeOutcome, CHECK_DATA, RETRY_DATA, type ChargeView } from '../../scenes/paystack/chargeText.ts';
+import { chargeOutcome, chargeView, CHECK_DATA, RETRY_DATA } from '../../scenes/paystack/chargeText.ts';
 import { INSTANT_PAYMENT, payInstantly } from '../../scenes/paystack/instantPayment.ts';
 import { currentUser } from '../../scenes/ask/user.ts';
-import type { ChargeProgress } from '../../services/paystack/paystack.ts';
+import type { PaymentKind } from '../../services/wallet/payments.ts';
+import { PAYSTACK_AUTO_BUY_FIELD } from '../../services/paystack/settingFields.ts';
 import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
-
-function viewOfCheck(progress: ChargeProgress): ChargeView {
-  const { charge } = progress;
-  return {
-    status: progress.status,
-    chargeId: charge.id,
-    depositId: charge.deposit_id,
-    reference: charge.reference,
-    amountPesewas: charge.amount_pesewas,
-    network: charge.network,
-    phone: charge.phone,
-    displayText: null,
-    reason: progress.status === 'failed' ? progress.reason : null,
-  };
-}
+import { afterPaystackWork } from '../../paystackWebhook.ts';
 
 /**
  * Paystack (on with PAYSTACK_SECRET_KEY): the buttons of an instant payment (check it, try again), and the jobs that
@@ -30,6 +17,7 @@ function viewOfCheck(progress: ChargeProgress): ChargeView {
  */
 export const paystackModule = defineModule({
   name: 'paystack',
+  settingFields: [PAYSTACK_AUTO_BUY_FIELD],
   telegram(deps) {
     const paystack = deps.kernel.paystack;
     const composer = new Composer<BotContext>();
@@ -43,13 +31,14 @@ export const paystackModule = defineModule({
         return;
       }
       await ctx.answerCallbackQuery();
-      const outcome = chargeOutcome(viewOfCheck(result));
+      const outcome = chargeOutcome(chargeView(result));
       await ctx.reply(outcome.text.value, outcome.keyboard ? { reply_markup: outcome.keyboard } : {});
       if (user) await deps.delivery.deliverTo(user.id);
+      deps.cards.kick();
     });
     privateChat.callbackQuery(RETRY_DATA, async (ctx) => {
       await ctx.answerCallbackQuery();
-      if (await mayMoveMoney(ctx, deps.kernel.access)) await ctx.conversation.enter(INSTANT_PAYMENT, Number(ctx.match[1]));
+      if (await mayMoveMoney(ctx, deps.kernel.access)) await ctx.conversation.enter(INSTANT_PAYMENT, ctx.match[1], Number(ctx.match[2]));
     });
     return {
       composer,
@@ -57,15 +46,15 @@ export const paystackModule = defineModule({
         {
           name: INSTANT_PAYMENT,
           restartCommand: 'deposit',
-          builder: async (conversation, ctx, depositId: number) => {
+          builder: async (conversation, ctx, kind: PaymentKind, id: number) => {
             const user = await currentUser(conversation);
             if (!user) return;
-            const deposit = await conversation.external(() => paystack.payableDeposit(user.id, depositId));
-            if (!deposit) {
+            const payable = await conversation.external(() => paystack.payableRequest(user.id, { kind, id }));
+            if (!payable) {
               await ctx.reply(chargeOutcome({ status: 'not_open' }).text.value);
               return;
             }
-            await payInstantly(conversation, ctx, paystack, user, deposit);
+            await payInstantly(conversation, ctx, paystack, user, payable);
           },
         },
       ],
@@ -74,7 +63,7 @@ export const paystackModule = defineModule({
   jobs(deps) {
     const paystack = deps.kernel.paystack;
     if (!paystack) return [];
-    const jobDeps = { paystack, delivery: deps.delivery, api: deps.api, adminChatId: deps.config.adminChatId };
+    const jobDeps = { paystack, afterWork: afterPaystackWork(deps.delivery, deps.cards), api: deps.api, adminChatId: deps.config.adminChatId };
     return [paystackEventsJob(jobDeps), paystackUnconfirmedJob(jobDeps), paystackReviewAlertsJob(jobDeps)];
   },
 });

@@ -2,53 +2,31 @@ import type { BotConversation, ConversationContext } from '../../context.ts';
 import { formatGhs } from '../../services/common/amounts.ts';
 import { invalid, valid } from '../../services/common/validation.ts';
 import type { MomoNetworkName } from '../../services/paystack/client.ts';
-import type { ChargeProgress, PaystackService } from '../../services/paystack/paystack.ts';
+import type { PayableRequest, PaystackService } from '../../services/paystack/paystack.ts';
 import { checkMomoNumber, MOMO_NETWORKS } from '../../services/wallet/payouts.ts';
 import { html } from '../../telegram/html.ts';
 import { ask, askText, choose } from '../ask/ask.ts';
 import type { ConversationUser } from '../ask/user.ts';
-import { chargeOutcome, type ChargeView } from './chargeText.ts';
+import { chargeOutcome, chargeView } from './chargeText.ts';
 
 export const INSTANT_PAYMENT = 'instant-payment';
 /** A network answers a wrong OTP by asking again; after this many the payer starts over. */
 const OTP_TRIES = 3;
 
-/** A deposit to pay by "Mobile money (instant)". */
-export interface InstantDeposit {
-  id: number;
-  reference: string;
-  amount: string;
-}
-
-/** A charge's progress as plain values, which the conversation stores with its state. */
-function viewOf(progress: ChargeProgress | { status: 'not_open' }): ChargeView {
-  if (progress.status === 'not_open') return { status: 'not_open' };
-  const { charge } = progress;
-  return {
-    status: progress.status,
-    chargeId: charge.id,
-    depositId: charge.deposit_id,
-    reference: charge.reference,
-    amountPesewas: charge.amount_pesewas,
-    network: charge.network,
-    phone: charge.phone,
-    displayText: 'displayText' in progress ? progress.displayText : null,
-    reason: 'reason' in progress ? progress.reason : null,
-  };
-}
+const WHAT = { deposit: 'Deposit', buy: 'Pay for purchase' } as const;
 
 /**
- * Pays a deposit by a mobile-money prompt through Paystack: the network and the number (the registered phone by
- * default), the charge for its exact amount, the OTP where the network asks for one (Telecel), then "approve the
- * prompt on your phone"; the credit comes with Paystack's confirmation, however late, as a notification.
+ * Pays a deposit or buy by a mobile-money prompt through Paystack: the network and the number (the registered phone
+ * by default), the charge for its exact cedis, the OTP where the network asks for one (Telecel), then "approve the
+ * prompt on your phone"; the outcome comes with Paystack's confirmation, however late, as a notification.
  */
-export async function payInstantly(conversation: BotConversation, ctx: ConversationContext, paystack: PaystackService, user: ConversationUser, deposit: InstantDeposit): Promise<void> {
-  const network = await choose(conversation, ctx, html`⚡ <b>Deposit ${formatGhs(deposit.amount)}</b> (${deposit.reference}) by mobile money. Which network is your wallet on?`, [
+export async function payInstantly(conversation: BotConversation, ctx: ConversationContext, paystack: PaystackService, user: ConversationUser, payable: PayableRequest): Promise<void> {
+  const network = await choose(conversation, ctx, html`⚡ <b>${WHAT[payable.kind]} ${formatGhs(payable.amount)}</b> (${payable.reference}) by mobile money. Which network is your wallet on?`, [
     MOMO_NETWORKS.map((name): { label: string; value: MomoNetworkName | 'cancel' } => ({ label: name, value: name })),
     [{ label: '❌ Cancel', value: 'cancel' }],
   ]);
   if (network === 'cancel') {
-    await ctx.reply(html`Cancelled; nothing was charged. Your deposit ${deposit.reference} stays open: send /history to pay it another way.`.value);
+    await ctx.reply(html`Cancelled; nothing was charged. Your request ${payable.reference} stays open: send /history to pay it another way.`.value);
     return;
   }
   const own = user.phone ? checkMomoNumber(user.phone) : undefined;
@@ -58,7 +36,8 @@ export async function payInstantly(conversation: BotConversation, ctx: Conversat
     acceptsText: true,
     check: (answer) => (answer.kind === 'button' ? valid(answer.value) : checkMomoNumber(answer.kind === 'text' ? answer.text : '')),
   });
-  let view = await conversation.external(async () => viewOf(await paystack.startDepositCharge({ userId: user.id, depositId: deposit.id, network, phone })));
+  const request = { kind: payable.kind, id: payable.id };
+  let view = await conversation.external(async () => chargeView(await paystack.startCharge({ userId: user.id, request, network, phone })));
   for (let tries = 0; view.status === 'needs_otp' && tries < OTP_TRIES; tries += 1) {
     const chargeId = view.chargeId;
     const hint = view.displayText ?? `${network} sends you a code for this payment.`;
@@ -66,7 +45,7 @@ export async function payInstantly(conversation: BotConversation, ctx: Conversat
       const code = text.replace(/\s/g, '');
       return /^\d{4,8}$/.test(code) ? valid(code) : invalid('The code is 4 to 8 digits. Please type it again.');
     });
-    view = await conversation.external(async () => viewOf(await paystack.submitOtp(user.id, chargeId, otp)));
+    view = await conversation.external(async () => chargeView(await paystack.submitOtp(user.id, chargeId, otp)));
   }
   const outcome = chargeOutcome(view);
   await ctx.reply(outcome.text.value, outcome.keyboard ? { reply_markup: outcome.keyboard } : {});

@@ -27,7 +27,7 @@ async function depositInstantly(conversation: BotConversation, ctx: Conversation
     await ctx.reply(notCreatedText(created));
     return;
   }
-  await payInstantly(conversation, ctx, paystack, user, { id: created.id, reference: created.reference, amount });
+  await payInstantly(conversation, ctx, paystack, user, { kind: 'deposit', id: created.id, reference: created.reference, amount });
 }
 
 /** /deposit: method, amount, where to pay with a reference (stored then); a screenshot or "I have paid" reports it. */

@@ -1,18 +1,21 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { UniqueIntegrityConstraintViolationError, type DatabasePool } from 'slonik';
-import { findDeposit, type DepositRow } from '../../db/cashDeposits.ts';
-import { markPaymentReported } from '../../db/paymentRequests.ts';
+import { UniqueIntegrityConstraintViolationError, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { findCryptoTransaction } from '../../db/cryptoTransactions.ts';
+import { findPaymentRequest, markPaymentReported, type PaymentRequestRow } from '../../db/paymentRequests.ts';
+import { readPaystackAutoBuyLimit } from '../../db/settings.ts';
 import {
+  chargedRequest,
   claimUnalertedReviews,
-  countChargesOfDeposit,
+  countChargesOf,
   findCharge,
   findChargeByReference,
-  findOpenChargeOfDeposit,
+  findOpenChargeOf,
   forgetReviewAlert,
   insertCharge,
   listOpenChargesMadeBefore,
   setChargeProgress,
   settleCharge,
+  type ChargedRequest,
   type ChargeRow,
 } from '../../db/paystackCharges.ts';
 import { insertPaystackEvent, listDuePaystackEvents, markPaystackEventProcessed, recordPaystackEventFailure, type PaystackEventRow } from '../../db/paystackEvents.ts';
@@ -21,6 +24,8 @@ import type { Logger } from '../../logger.ts';
 import type { AdminActor } from '../accounts/admins.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { approveAsSystem } from '../approvals/approvals.ts';
+import { cardRefreshWrite, queueCardPost } from '../approvals/cardQueue.ts';
+import { insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { Big } from '../common/amounts.ts';
 import { oneRunAtATime } from '../common/oneRunAtATime.ts';
 import { notifyUser } from '../notifications/outbox.ts';
@@ -28,7 +33,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { ChargeAnswer, MomoNetworkName, PaystackClient, PaystackResult, TransactionRecord } from './client.ts';
 import { paystackNotices } from './notices.ts';
 
-/** Who approves a deposit Paystack confirmed, in the audit trail (telegram id 0: no person). */
+/** Who approves a deposit or buy Paystack confirmed, in the audit trail (telegram id 0: no person). */
 export const PAYSTACK_ACTOR: AdminActor = { telegramId: 0, userId: null, name: 'Paystack' };
 /** A charge with no outcome this long after it was made is verified by a job. */
 export const UNCONFIRMED_AFTER_MS = 5 * 60_000;
@@ -60,10 +65,10 @@ export interface PaystackService {
   receiveWebhook(rawBody: Buffer, signature: string | undefined): Promise<WebhookReceipt>;
   /** Works the stored events that are due; how many were done. One run at a time per process. */
   processEvents(): Promise<number>;
-  /** The user's deposit that may still be paid instantly (pending, not reported paid), if it is theirs. */
-  payableDeposit(userId: number, depositId: number): Promise<{ id: number; reference: string; amount: string } | null>;
-  /** Starts a mobile-money charge for the exact amount of the user's deposit, under a new reference (at most one open). */
-  startDepositCharge(request: { userId: number; depositId: number; network: MomoNetworkName; phone: string }): Promise<StartResult>;
+  /** The user's deposit or buy that may still be paid instantly (pending, not reported paid), if it is theirs. */
+  payableRequest(userId: number, request: ChargedRequest): Promise<PayableRequest | null>;
+  /** Starts a mobile-money charge for the exact cedis of the user's request, under a new reference (at most one open). */
+  startCharge(request: { userId: number; request: ChargedRequest; network: MomoNetworkName; phone: string }): Promise<StartResult>;
   /** The OTP (Telecel's voucher) the payer typed, for their charge. */
   submitOtp(userId: number, chargeId: number, otp: string): Promise<ChargeProgress | { status: 'not_open' }>;
   /** The payer asks where their payment stands: an open charge is verified with Paystack. */
@@ -71,22 +76,30 @@ export interface PaystackService {
   /** Verifies the charges with no outcome 5 minutes after they were made; how many were settled. */
   verifyUnconfirmed(now: Date): Promise<number>;
   /** The charges needing the admins' attention not yet told, marked told (send them, or `forgetAlert`). */
-  takeReviewAlerts(now: Date): Promise<readonly (ChargeRow & { depositReference: string })[]>;
+  takeReviewAlerts(now: Date): Promise<readonly (ChargeRow & { requestReference: string })[]>;
   forgetAlert(chargeId: number): Promise<void>;
 }
 
 const pesewasOf = (amount: string): number => Number(new Big(amount).times(100).toFixed(0));
 const cedisOf = (pesewas: number): string => new Big(pesewas).div(100).toFixed(2);
 
+/** A deposit or buy that may be paid instantly: its cedis are charged. */
+export interface PayableRequest {
+  kind: ChargedRequest['kind'];
+  id: number;
+  reference: string;
+  amount: string;
+}
+
 /** Why Paystack's record of a successful charge is not the request's, or null when it is (and the request still open). */
-function mismatch(deposit: DepositRow | null, charge: ChargeRow, record: TransactionRecord): string | null {
-  if (!deposit) return 'the deposit is missing';
+function mismatch(request: PaymentRequestRow | null, charge: ChargeRow, record: TransactionRecord): string | null {
+  if (!request) return 'the request is missing';
   if (record.reference !== charge.reference) return `Paystack answered for another reference (${record.reference})`;
   if (record.currency !== 'GHS') return `Paystack charged in ${record.currency}`;
-  if (record.amount !== charge.amount_pesewas || record.amount !== pesewasOf(deposit.amount)) {
-    return `Paystack charged GHS ${cedisOf(record.amount)}, the deposit is for GHS ${deposit.amount}`;
+  if (record.amount !== charge.amount_pesewas || record.amount !== pesewasOf(request.cedis_amount)) {
+    return `Paystack charged GHS ${cedisOf(record.amount)}, the ${request.kind} is for GHS ${request.cedis_amount}`;
   }
-  if (deposit.status !== 'pending') return `the deposit was ${deposit.status} when Paystack confirmed the payment`;
+  if (request.status !== 'pending') return `the ${request.kind} was ${request.status} when Paystack confirmed the payment`;
   return null;
 }
 
@@ -96,7 +109,8 @@ export function createPaystackService(deps: {
   logger: Logger;
   client: PaystackClient;
   secretKey: string;
-  depositKind: ApprovalKind;
+  /** The approval kinds of the requests it charges: a credit is their own approval, by Paystack. */
+  kinds: Readonly<Record<ChargedRequest['kind'], ApprovalKind>>;
 }): PaystackService {
   const { pool, clock, logger, client } = deps;
 
@@ -124,44 +138,66 @@ export function createPaystackService(deps: {
     }
   }
 
-  async function depositReference(charge: ChargeRow): Promise<string> {
-    return (await findDeposit(pool, charge.deposit_id))?.reference ?? charge.reference;
+  function requestOf(db: CommonQueryMethods, charge: ChargeRow): Promise<PaymentRequestRow | null> {
+    const request = chargedRequest(charge);
+    return findPaymentRequest(db, request.kind, request.id);
   }
 
   /** A failed charge, settled once with the payer told why (outbox, same transaction). */
   async function settleFailed(charge: ChargeRow, reason: string, verified: Parameters<typeof settleCharge>[2]['verified']): Promise<ChargeProgress> {
     const settled = await pool.transaction(async (tx) => {
       const row = await settleCharge(tx, charge.id, { status: 'failed', failureReason: reason, verified, at: clock() });
-      const deposit = row ? await findDeposit(tx, row.deposit_id) : null;
-      if (row && deposit) await notifyUser(tx, row.user_id, paystackNotices.chargeFailed(row, deposit.reference, reason));
+      const request = row ? await requestOf(tx, row) : null;
+      if (row && request) await notifyUser(tx, row.user_id, paystackNotices.chargeFailed(row, request, reason));
       return row;
     });
     return progressOf(settled ?? (await findCharge(pool, charge.id)) ?? charge);
   }
 
   /**
-   * The credit, once: the charge settled as succeeded and the deposit approved by Paystack (reported paid first, as an
-   * admin's approval needs), in one transaction. A record that is not the request's (another amount, currency or
-   * reference, or a request closed meanwhile) credits nothing: the charge is settled for review, the admins alerted.
+   * A deposit's credit, or a buy's (below the /settings limit, and started within its quote): the request's own
+   * approval, by Paystack. Other buys are marked paid and go to the admins, their card saying Paystack verified it.
+   */
+  async function acceptPayment(tx: DatabaseTransactionConnection, request: PaymentRequestRow, charge: ChargeRow, record: TransactionRecord): Promise<void> {
+    const reported = await markPaymentReported(tx, { kind: request.kind, id: request.id, userId: request.user_id, at: clock(), proof: null });
+    if (request.kind === 'buy' && !(await creditsBuyAlone(tx, request, charge))) {
+      // Reported now: its card is owed; reported before ("I have paid"): its card shows the verification once refreshed.
+      if (reported) await queueCardPost(tx, 'buy', request.id);
+      else await insertCardDelivery(tx, cardRefreshWrite('buy', request.id));
+      await notifyUser(tx, request.user_id, paystackNotices.buyPaid(charge, request));
+      return;
+    }
+    const applied = await approveAsSystem(tx, deps.kinds[request.kind], request.id, PAYSTACK_ACTOR, {
+      paystack_reference: charge.reference,
+      paystack_transaction_id: record.id,
+    });
+    if (!applied) throw new Error(`${request.kind} ${request.id}: Paystack's approval did not apply`);
+  }
+
+  async function creditsBuyAlone(tx: DatabaseTransactionConnection, request: PaymentRequestRow, charge: ChargeRow): Promise<boolean> {
+    const limit = await readPaystackAutoBuyLimit(tx);
+    const buy = await findCryptoTransaction(tx, request.id, 'buy');
+    const withinQuote = buy?.quote_expires_at != null && charge.created_at <= buy.quote_expires_at;
+    return withinQuote && new Big(limit).gt(0) && new Big(request.cedis_amount).lt(limit);
+  }
+
+  /**
+   * The payment accepted, once: the charge settled as succeeded and its request paid, in one transaction. A record
+   * that is not the request's (another amount, currency or reference, or a request closed meanwhile) moves nothing:
+   * the charge is settled for review, the user told, the admins alerted.
    */
   async function credit(charge: ChargeRow, record: TransactionRecord): Promise<ChargeProgress> {
     const verified = { status: record.status, transactionId: record.id, amountPesewas: record.amount, currency: record.currency };
     const settled = await pool.transaction(async (tx) => {
-      const deposit = await findDeposit(tx, charge.deposit_id);
-      const problem = mismatch(deposit, charge, record);
-      if (deposit && problem === null) {
+      const request = await requestOf(tx, charge);
+      const problem = mismatch(request, charge, record);
+      if (request && problem === null) {
         const row = await settleCharge(tx, charge.id, { status: 'succeeded', failureReason: null, verified, at: clock() });
-        if (!row) return null;
-        await markPaymentReported(tx, { kind: 'deposit', id: deposit.id, userId: deposit.user_id, at: clock(), proof: null });
-        const applied = await approveAsSystem(tx, deps.depositKind, deposit.id, PAYSTACK_ACTOR, {
-          paystack_reference: charge.reference,
-          paystack_transaction_id: record.id,
-        });
-        if (!applied) throw new Error(`deposit ${deposit.id}: Paystack's approval did not apply`);
+        if (row) await acceptPayment(tx, request, row, record);
         return row;
       }
       const row = await settleCharge(tx, charge.id, { status: 'needs_review', failureReason: problem, verified, at: clock() });
-      if (row && deposit) await notifyUser(tx, row.user_id, paystackNotices.underReview(row, deposit.reference));
+      if (row && request) await notifyUser(tx, row.user_id, paystackNotices.underReview(row, request));
       return row;
     });
     return progressOf(settled ?? (await findCharge(pool, charge.id)) ?? charge);
@@ -233,9 +269,9 @@ export function createPaystackService(deps: {
   }
   const events = oneRunAtATime(processRound, () => false);
 
-  async function ownOpenDeposit(userId: number, depositId: number): Promise<DepositRow | null> {
-    const deposit = await findDeposit(pool, depositId);
-    return deposit?.user_id === userId && deposit.status === 'pending' && deposit.reported_paid_at === null ? deposit : null;
+  async function payable(userId: number, charged: ChargedRequest): Promise<PaymentRequestRow | null> {
+    const request = await findPaymentRequest(pool, charged.kind, charged.id);
+    return request?.user_id === userId && request.status === 'pending' && request.reported_paid_at === null ? request : null;
   }
 
   return {
@@ -258,28 +294,28 @@ export function createPaystackService(deps: {
 
     processEvents: () => events.run(),
 
-    async payableDeposit(userId, depositId) {
-      const deposit = await ownOpenDeposit(userId, depositId);
-      return deposit ? { id: deposit.id, reference: deposit.reference, amount: deposit.amount } : null;
+    async payableRequest(userId, charged) {
+      const request = await payable(userId, charged);
+      return request ? { kind: request.kind, id: request.id, reference: request.reference, amount: request.cedis_amount } : null;
     },
 
-    async startDepositCharge(request) {
-      const deposit = await ownOpenDeposit(request.userId, request.depositId);
-      const user = await findUserById(pool, request.userId);
-      if (!deposit || !user) return { status: 'not_open' };
+    async startCharge({ userId, request: charged, network, phone }) {
+      const request = await payable(userId, charged);
+      const user = await findUserById(pool, userId);
+      if (!request || !user) return { status: 'not_open' };
       let made: { charge: ChargeRow; isNew: boolean };
       try {
         made = await pool.transaction(async (tx) => {
-          const open = await findOpenChargeOfDeposit(tx, deposit.id);
+          const open = await findOpenChargeOf(tx, charged);
           if (open) return { charge: open, isNew: false };
-          const attempt = (await countChargesOfDeposit(tx, deposit.id)) + 1;
+          const attempt = (await countChargesOf(tx, charged)) + 1;
           const charge = await insertCharge(tx, {
-            depositId: deposit.id,
-            userId: deposit.user_id,
-            reference: `${deposit.reference}-${attempt}`,
-            amountPesewas: pesewasOf(deposit.amount),
-            network: request.network,
-            phone: request.phone,
+            request: charged,
+            userId,
+            reference: `${request.reference}-${attempt}`,
+            amountPesewas: pesewasOf(request.cedis_amount),
+            network,
+            phone,
             createdAt: clock(),
           });
           return { charge, isNew: true };
@@ -287,7 +323,7 @@ export function createPaystackService(deps: {
       } catch (error) {
         // A double tap made the other attempt first.
         if (!(error instanceof UniqueIntegrityConstraintViolationError)) throw error;
-        const open = await findOpenChargeOfDeposit(pool, deposit.id);
+        const open = await findOpenChargeOf(pool, charged);
         if (!open) throw error;
         made = { charge: open, isNew: false };
       }
@@ -322,7 +358,7 @@ export function createPaystackService(deps: {
 
     async takeReviewAlerts(now) {
       const rows = await claimUnalertedReviews(pool, now);
-      return Promise.all(rows.map(async (row) => ({ ...row, depositReference: await depositReference(row) })));
+      return Promise.all(rows.map(async (row) => ({ ...row, requestReference: (await requestOf(pool, row))?.reference ?? row.reference })));
     },
 
     forgetAlert: (chargeId) => forgetReviewAlert(pool, chargeId),
