@@ -17,7 +17,8 @@ import { createApprovalService } from './services/approvals/approvals.ts';
 import { createSharedServices, type ServiceDependencies, type SharedServices } from './services/index.ts';
 import { createPaystackClient } from './services/paystack/client.ts';
 import { createPaystackService, type PaystackService } from './services/paystack/paystack.ts';
-import { createDepositKind } from './services/wallet/approvalKinds.ts';
+import { createDepositKind, createWithdrawalKind } from './services/wallet/approvalKinds.ts';
+import { createPaystackPayouts } from './services/paystack/payouts.ts';
 import { createTradeKind } from './services/trading/approvalKinds.ts';
 import { createHistoryService } from './services/wallet/history.ts';
 import { createPaymentService } from './services/wallet/payments.ts';
@@ -81,11 +82,13 @@ export function createServices(deps: ServiceDependencies, modules: readonly BotM
 function createPaystack(shared: SharedServices): PaystackService | null {
   const config = shared.config.paystack;
   if (!config) return null;
+  const client = createPaystackClient(config);
   return createPaystackService({
     ...shared,
-    client: createPaystackClient(config),
+    client,
     secretKey: config.secretKey,
     kinds: { deposit: createDepositKind(shared.clock), buy: createTradeKind('buy', shared) },
+    payouts: createPaystackPayouts({ ...shared, client, withdrawalKind: createWithdrawalKind(shared.clock) }),
   });
 }
 

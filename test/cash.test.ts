@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, pendingDepositInChat, referenceIn, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, pendingDepositInChat, referenceIn, TestClock, verifiedUser, withdrawToMomoInChat } from './support/flows.ts';
 import { sidewaysPhoto } from './support/images.ts';
 import { seedUser, TEST_PIN } from './support/users.ts';
 
@@ -50,20 +50,6 @@ async function deposit(user: TestUser, amount: string): Promise<void> {
   await tg.waitForMessage(user.id, 'is now in your wallet');
 }
 
-/** A withdrawal to the user's own MTN number, up to the PIN. Returns the summary's reference. */
-async function withdrawToMomo(user: TestUser, amount: string, pin = TEST_PIN): Promise<void> {
-  await user.send('/withdraw');
-  await user.tap(await tg.waitForMessage(user.id, 'Where should the money go?'), '📱 Mobile money');
-  await user.tap(await tg.waitForMessage(user.id, 'Which mobile money network?'), 'MTN');
-  await user.tap(await tg.waitForMessage(user.id, 'Which MTN number'), 'Use 0241234567');
-  await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
-  await tg.waitForMessage(user.id, 'How much do you want to withdraw?');
-  await user.send(amount);
-  await user.tap(await tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
-  await tg.waitForMessage(user.id, 'Type your transaction PIN');
-  await user.send(pin);
-}
-
 describe('deposits', () => {
   it('shows where to pay with a reference, takes a screenshot, and credits cedis on approval', async () => {
     const abena = await newUser('Abena');
@@ -102,7 +88,7 @@ describe('deposits', () => {
     await efua.send('/wallet');
     expect((await tg.waitForMessage(efua.id, 'Your wallet')).text).toContain('Cedis: GHS 0.30 available');
 
-    await withdrawToMomo(efua, '0.3');
+    await withdrawToMomoInChat(tg, efua, '0.3');
     const reserved = await tg.waitForMessage(efua.id, 'GHS 0.30 is reserved for your withdrawal');
     expect(await balances(db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
     const card = await cardFor(tg, referenceIn(reserved, 'WD'));
@@ -202,7 +188,7 @@ describe('withdrawals', () => {
   it('locks money actions for 15 minutes after five wrong PINs', async () => {
     const nana = await newUser('Nana');
     await deposit(nana, '100');
-    await withdrawToMomo(nana, '60', '000001');
+    await withdrawToMomoInChat(tg, nana, '60', '000001');
     for (let left = 4; left >= 1; left -= 1) {
       await tg.waitForMessage(nana.id, `Wrong PIN. ${left} ${left === 1 ? 'attempt' : 'attempts'} left`);
       await nana.send(`00000${left + 1}`);
@@ -215,7 +201,7 @@ describe('withdrawals', () => {
     await tg.waitForMessage(nana.id, 'Money actions are locked until');
 
     clock.advance(15 * MINUTE + 1000);
-    await withdrawToMomo(nana, '60');
+    await withdrawToMomoInChat(tg, nana, '60');
     await tg.waitForMessage(nana.id, 'GHS 60.00 is reserved for your withdrawal');
   });
   it('says at once when the balance is below the smallest withdrawal, and asks for cedis when an amount names the crypto', async () => {

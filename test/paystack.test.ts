@@ -3,7 +3,7 @@ import { FakePaystack } from '../src/sandbox/paystack/index.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot, type TestBotOptions } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser, withdrawToMomoInChat } from './support/flows.ts';
 
 const ADMIN_ID = 940001;
 const MINUTE = 60_000;
@@ -41,6 +41,8 @@ beforeEach(async () => {
   // Each test has a Telegram of its own: what earlier tests left in the queues is not for it.
   await db.query('DELETE FROM paystack_events');
   await db.query('UPDATE notifications SET sent_at = now() WHERE sent_at IS NULL');
+  await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
   tg = await FakeTelegram.start();
   paystack = await FakePaystack.start();
   clock = new TestClock();
@@ -233,10 +235,14 @@ describe('instant deposits by Paystack', () => {
     expect(unsigned.status).toBe(401);
     const wrong = await fetch(url, { method: 'POST', headers: { 'x-paystack-signature': 'ab'.repeat(64) }, body: '{}' });
     expect(wrong.status).toBe(401);
-    await paystack.sendWebhook('transfer.success', { id: 55, reference: 'unknown' });
-    expect(paystack.deliveries.at(-1)?.status).toBe(200);
+    await paystack.sendWebhook('subscription.create', { id: 55 });
+    await paystack.sendWebhook('transfer.success', { id: 56, reference: 'not-one-of-ours-000' });
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
     await bot.services.paystack?.processEvents();
-    expect(await db.query('SELECT event, outcome FROM paystack_events')).toEqual([{ event: 'transfer.success', outcome: 'ignored' }]);
+    expect(await db.query('SELECT event, outcome FROM paystack_events ORDER BY id')).toEqual([
+      { event: 'subscription.create', outcome: 'ignored' },
+      { event: 'transfer.success', outcome: 'unknown_reference' },
+    ]);
   });
 });
 
@@ -280,6 +286,58 @@ describe('instant buys by Paystack', () => {
     await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
     await tg.waitForMessage(ama.id, '32.23726627 USDT is now in your wallet');
     expect((await balances(db, ama)).balance_crypto).toBe('32.23726627');
+  });
+});
+
+describe('payouts sent with Paystack', () => {
+  it('pays once a payout that fails and then succeeds when sent again, with the recipient made once', async () => {
+    const kojo = await newUser('Kojo');
+    await instantDeposit(kojo, '300');
+    await paystack.approve((await promptOf(kojo)).reference);
+    await tg.waitForMessage(kojo.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, kojo, '120');
+    const reserved = await tg.waitForMessage(kojo.id, 'is reserved for your withdrawal');
+    const card = await cardFor(tg, referenceIn(reserved, 'WD'));
+
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const [first] = [...paystack.transfers.values()];
+    expect(first).toMatchObject({ amount: 12000, currency: 'GHS', status: 'pending' });
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'sent, waiting for Paystack to confirm');
+    await paystack.failTransfer(first?.reference ?? '', 'Recipient wallet is not active');
+    const claimable = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'failed: Recipient wallet is not active');
+    expect(claimable.text).not.toContain('is paying this out');
+    expect(await balances(db, kojo)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '120.00' });
+
+    await admin.tapAndAwaitAnswer(claimable, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const second = [...paystack.transfers.values()].at(-1);
+    expect(second?.reference).not.toBe(first?.reference);
+    expect(second?.recipient).toBe(first?.recipient);
+    expect(paystack.recipients.size).toBe(1);
+    await paystack.completeTransfer(second?.reference ?? '', { copies: 3 });
+    await tg.waitForMessage(kojo.id, `has been paid to MTN mobile money 0241234567, name Kojo Test. Payout reference: ${paystack.transfer(second?.reference ?? '').transferCode}`);
+    await bot.services.paystack?.processEvents();
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Paid by');
+    expect(await balances(db, kojo)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
+    const paid = await db.query(
+      `SELECT l.id FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id JOIN users u ON u.id = w.user_id
+        WHERE u.telegram_id = $1 AND l.reason = 'withdrawal_paid'`,
+      [kojo.id],
+    );
+    expect(paid).toHaveLength(1);
+  });
+
+  it('shows a transfer left waiting for an OTP on its card', async () => {
+    paystack.transfersNeedOtp = true;
+    const adwoa = await newUser('Adwoa');
+    await instantDeposit(adwoa, '100');
+    await paystack.approve((await promptOf(adwoa)).reference);
+    await tg.waitForMessage(adwoa.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, adwoa, '50');
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(adwoa.id, 'is reserved for your withdrawal'), 'WD'));
+    const answer = await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    expect(answer.text).toContain('turn off OTP finalisation');
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'waiting for an OTP: turn off OTP finalisation for transfers in the Paystack dashboard');
+    expect(await balances(db, adwoa)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '50.00' });
   });
 });
 

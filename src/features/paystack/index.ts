@@ -8,7 +8,32 @@ import type { PaymentKind } from '../../services/wallet/payments.ts';
 import { PAYSTACK_AUTO_BUY_FIELD } from '../../services/paystack/settingFields.ts';
 import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
+import type { PayoutProgress } from '../../services/paystack/payouts.ts';
+import { asAdmin } from '../../telegram/adminGuard.ts';
+import { claimText } from '../approvals/decisions.ts';
+import { SEND_WITH_PAYSTACK } from './payoutButton.ts';
 import { afterPaystackWork } from '../../paystackWebhook.ts';
+
+/** What the admin who tapped Send with Paystack is told. */
+function payoutProgressText(progress: PayoutProgress): string {
+  switch (progress.status) {
+    case 'succeeded':
+      return 'Paystack paid it: the user has been told, with the transfer reference.';
+    case 'pending':
+    case 'started':
+      return `Sent with Paystack (${progress.transfer.reference}). The card shows when Paystack confirms it; do not pay it another way.`;
+    case 'otp':
+      return 'Paystack is waiting for an OTP for this transfer: turn off OTP finalisation for transfers in the Paystack dashboard, then send again.';
+    case 'failed':
+      return progress.transfer
+        ? `Paystack did not send it: ${progress.reason}. The card is claimable again.`
+        : `Paystack did not send it: ${progress.reason}. You still hold the claim: release it, or pay it by hand.`;
+    case 'not_momo':
+      return 'Paystack sends mobile money only here: pay this one by hand (I\'m paying this).';
+    case 'not_claimed':
+      return 'This payout is no longer yours to send: see its card.';
+  }
+}
 
 /**
  * Paystack (on with PAYSTACK_SECRET_KEY): the buttons of an instant payment (check it, try again), and the jobs that
@@ -40,6 +65,26 @@ export const paystackModule = defineModule({
       await ctx.answerCallbackQuery();
       if (await mayMoveMoney(ctx, deps.kernel.access)) await ctx.conversation.enter(INSTANT_PAYMENT, ctx.match[1], Number(ctx.match[2]));
     });
+    const admin = { admins: deps.kernel.admins, adminChatId: deps.config.adminChatId };
+    composer.callbackQuery(SEND_WITH_PAYSTACK, (ctx) =>
+      asAdmin(ctx, admin, async () => {
+        const from = ctx.from;
+        const id = Number(ctx.match[1]);
+        // The claim first: one admin, one way of paying, after the approvals it needs.
+        const claimed = await deps.kernel.approvals.claim({ kind: 'withdrawal', id, from });
+        const mine = claimed.outcome === 'applied' || (claimed.outcome === 'held' && claimed.claim.adminTelegramId === from.id);
+        if (!mine) {
+          const refusal = claimText(claimed, deps.cards.view('withdrawal'), 'claim', from.id);
+          await ctx.answerCallbackQuery({ text: refusal.text, show_alert: true });
+          deps.cards.kick();
+          return;
+        }
+        const sent = await paystack.sendPayout(id, { telegramId: from.id });
+        await ctx.answerCallbackQuery({ text: payoutProgressText(sent), show_alert: sent.status === 'failed' || sent.status === 'otp' || sent.status === 'not_momo' });
+        deps.cards.kick();
+        await deps.delivery.deliverDue();
+      }),
+    );
     return {
       composer,
       conversations: [

@@ -23,7 +23,7 @@ export const walletModule = defineModule({
     { command: 'orders', description: 'Your orders and their status', position: 66, button: '📦 Orders' },
     { command: 'history', description: 'Your requests and their status', position: 70, button: '🧾 History' },
   ],
-  approvalKinds: (shared) => [createDepositKind(shared.clock), createWithdrawalKind(shared.clock)],
+  approvalKinds: (shared) => [createDepositKind(shared.clock), createWithdrawalKind(shared.clock, shared.config.paystack !== undefined)],
   cardViews: [depositCardView, withdrawalCardView],
   history: { sources: walletHistory, labels: { deposit: '⬇️ Deposit', withdrawal: '⬆️ Withdrawal' } },
   telegram(deps) {

@@ -35,6 +35,31 @@ export interface FakeCharge {
   createdAt: string;
 }
 
+/** Paystack's bank codes for Ghana's mobile-money wallets as transfer recipients. */
+export const RECIPIENT_BANK_CODES = { MTN: 'MTN', VOD: 'Telecel', ATL: 'AirtelTigo' } as const;
+
+export interface FakeRecipient {
+  code: string;
+  name: string;
+  accountNumber: string;
+  bankCode: string;
+}
+
+export type FakeTransferStatus = 'pending' | 'otp' | 'success' | 'failed' | 'reversed';
+
+export interface FakeTransfer {
+  id: number;
+  transferCode: string;
+  reference: string;
+  /** Pesewas. */
+  amount: number;
+  currency: string;
+  recipient: string;
+  reason: string;
+  status: FakeTransferStatus;
+  failureReason: string | null;
+}
+
 export interface WebhookOptions {
   /** Deliver the same event this many times (Paystack retries; at-least-once). Default 1. */
   copies?: number;
@@ -70,6 +95,10 @@ export class FakePaystack {
   webhookUrl: string | undefined;
   autoWebhooks: boolean;
   readonly charges = new Map<string, FakeCharge>();
+  readonly recipients = new Map<string, FakeRecipient>();
+  readonly transfers = new Map<string, FakeTransfer>();
+  /** Transfers wait for an OTP, as when OTP finalisation is left on in the dashboard. */
+  transfersNeedOtp = false;
   /** Every webhook delivery attempted and the status the bot answered (null: unreachable). */
   readonly deliveries: DeliveredWebhook[] = [];
   /** Every API call, for tests: method, path and the answer's HTTP status. */
@@ -144,6 +173,50 @@ export class FakePaystack {
   /** The provider's record says another amount was charged (a fault the bot must catch). */
   setChargedAmount(reference: string, pesewas: number): void {
     this.charge(reference).amount = pesewas;
+  }
+
+  /** A transfer goes through: success, and transfer.success is sent. */
+  async completeTransfer(reference: string, webhook: WebhookOptions = {}): Promise<void> {
+    const transfer = this.#transfer(reference, 'pending');
+    transfer.status = 'success';
+    await this.sendWebhook('transfer.success', { ...this.#transferRecord(transfer), ...webhook.override }, webhook);
+  }
+
+  /** A transfer fails (or is reversed after it was pending), and transfer.failed (transfer.reversed) is sent. */
+  async failTransfer(reference: string, reason: string, options: { reversed?: boolean } = {}): Promise<void> {
+    const transfer = this.#transfer(reference, 'pending');
+    transfer.status = options.reversed ? 'reversed' : 'failed';
+    transfer.failureReason = reason;
+    await this.sendWebhook(options.reversed ? 'transfer.reversed' : 'transfer.failed', this.#transferRecord(transfer));
+  }
+
+  transfer(reference: string): FakeTransfer {
+    const transfer = this.transfers.get(reference);
+    if (!transfer) throw new Error(`no transfer ${reference}`);
+    return transfer;
+  }
+
+  #transfer(reference: string, status: FakeTransferStatus): FakeTransfer {
+    const transfer = this.transfer(reference);
+    if (transfer.status !== status) throw new Error(`transfer ${reference} is ${transfer.status}, not ${status}`);
+    return transfer;
+  }
+
+  #transferRecord(transfer: FakeTransfer): Record<string, unknown> {
+    const recipient = this.recipients.get(transfer.recipient);
+    return {
+      id: transfer.id,
+      transfer_code: transfer.transferCode,
+      reference: transfer.reference,
+      amount: transfer.amount,
+      currency: transfer.currency,
+      source: 'balance',
+      reason: transfer.reason,
+      status: transfer.status,
+      failures: transfer.failureReason ? { reason: transfer.failureReason } : null,
+      gateway_response: transfer.failureReason,
+      recipient: recipient ? { recipient_code: recipient.code, name: recipient.name, details: { account_number: recipient.accountNumber, bank_code: recipient.bankCode } } : null,
+    };
   }
 
   /** Sends charge.success for a charge, from the fake's record (with `override` to lie). */
@@ -232,6 +305,14 @@ export class FakePaystack {
   #route(method: string, path: string, body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
     if (method === 'POST' && path === '/charge') return this.#createCharge(body);
     if (method === 'POST' && path === '/charge/submit_otp') return this.#submitOtp(body);
+    if (method === 'POST' && path === '/transferrecipient') return this.#createRecipient(body);
+    if (method === 'POST' && path === '/transfer') return this.#createTransfer(body);
+    const transferVerify = /^\/transfer\/verify\/([^/]+)$/.exec(path);
+    if (method === 'GET' && transferVerify?.[1]) {
+      const transfer = this.transfers.get(decodeURIComponent(transferVerify[1]));
+      if (!transfer) return { status: 400, message: 'Transfer not found' };
+      return { message: 'Transfer retrieved', data: this.#transferRecord(transfer) };
+    }
     const verify = /^\/transaction\/verify\/([^/]+)$/.exec(path);
     if (method === 'GET' && verify?.[1]) {
       const charge = this.charges.get(decodeURIComponent(verify[1]));
@@ -272,6 +353,44 @@ export class FakePaystack {
     this.charges.set(reference, charge);
     this.onChange?.(charge);
     return { message: 'Charge attempted', data: this.#chargeAnswer(charge) };
+  }
+
+  #createRecipient(body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
+    const { type, name, account_number: accountNumber, bank_code: bankCode, currency } = body;
+    if (type !== 'mobile_money') return { status: 400, message: 'Recipient type not supported' };
+    if (typeof name !== 'string' || name.trim() === '') return { status: 400, message: 'Name is required' };
+    if (typeof accountNumber !== 'string' || !/^0\d{9}$/.test(accountNumber)) return { status: 400, message: 'Invalid account number' };
+    if (typeof bankCode !== 'string' || !(bankCode in RECIPIENT_BANK_CODES)) return { status: 400, message: 'Invalid bank code' };
+    if (currency !== 'GHS') return { status: 400, message: 'Currency not supported' };
+    // Paystack answers an account it knows with the recipient it made before.
+    const known = [...this.recipients.values()].find((recipient) => recipient.accountNumber === accountNumber && recipient.bankCode === bankCode);
+    const recipient = known ?? { code: `RCP_${(this.#nextId++).toString(36)}`, name, accountNumber, bankCode };
+    this.recipients.set(recipient.code, recipient);
+    return { message: 'Transfer recipient created successfully', data: { recipient_code: recipient.code, type, name: recipient.name, currency, details: { account_number: accountNumber, bank_code: bankCode } } };
+  }
+
+  #createTransfer(body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
+    const { source, amount, recipient, reference, reason, currency } = body;
+    if (source !== 'balance') return { status: 400, message: 'Invalid source' };
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return { status: 400, message: 'Invalid amount' };
+    if (typeof recipient !== 'string' || !this.recipients.has(recipient)) return { status: 400, message: 'Invalid recipient' };
+    if (typeof reference !== 'string' || !/^[a-z0-9_-]{16,50}$/.test(reference)) return { status: 400, message: 'Invalid reference: use 16 to 50 lowercase letters, digits, - or _' };
+    if (this.transfers.has(reference)) return { status: 400, message: 'Duplicate Transfer Reference' };
+    if (currency !== 'GHS') return { status: 400, message: 'Currency not supported' };
+    const id = this.#nextId++;
+    const transfer: FakeTransfer = {
+      id,
+      transferCode: `TRF_${id.toString(36)}`,
+      reference,
+      amount,
+      currency,
+      recipient,
+      reason: typeof reason === 'string' ? reason : '',
+      status: this.transfersNeedOtp ? 'otp' : 'pending',
+      failureReason: null,
+    };
+    this.transfers.set(reference, transfer);
+    return { message: this.transfersNeedOtp ? 'Transfer requires OTP to continue' : 'Transfer has been queued', data: this.#transferRecord(transfer) };
   }
 
   #submitOtp(body: Record<string, unknown>): ApiError | { message: string; data: unknown } {

@@ -184,7 +184,8 @@ async function applyAudited(
  * An approval that no admin makes: the payment provider's own record confirmed the request (a Paystack charge,
  * verified). The same guarded approval as an admin's, in the caller's transaction, with its audit row naming `actor`
  * (the provider), the user's notice and the card's refresh; no second approval is asked, the provider having
- * checked the money. Null when the request was no longer open for it.
+ * checked the money. A payout (sent by the provider) is paid with the provider's reference as its payout reference, in
+ * the name of the admin who holds its claim. Null when the request was no longer open for it.
  */
 export async function approveAsSystem(
   tx: DatabaseTransactionConnection,
@@ -192,8 +193,10 @@ export async function approveAsSystem(
   id: number,
   actor: AdminActor,
   details: AuditEntry['details'],
+  payoutReference?: string,
 ): Promise<AuditRow | null> {
-  const step = await applyAudited(tx, implementation, { kind: implementation.kind, id, action: 'approve' }, actor, { action: 'approve', reason: null, details });
+  const request = { kind: implementation.kind, id, action: 'approve' as const, ...(payoutReference === undefined ? {} : { payoutReference }) };
+  const step = await applyAudited(tx, implementation, request, actor, { action: 'approve', reason: null, details });
   return step.step === 'applied' ? step.entry : null;
 }
 

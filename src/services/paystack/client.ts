@@ -42,6 +42,22 @@ const transactionRecord = z.object({
 });
 export type TransactionRecord = z.infer<typeof transactionRecord>;
 
+const recipientAnswer = z.object({ recipient_code: z.string() });
+
+const transferRecord = z.object({
+  reference: z.string(),
+  status: z.string(),
+  amount: z.number(),
+  currency: z.string(),
+  transfer_code: z.string().nullable().optional(),
+  failures: z.unknown().optional(),
+  gateway_response: z.string().nullable().optional(),
+});
+export type TransferRecord = z.infer<typeof transferRecord>;
+
+/** Paystack's bank codes of Ghana's mobile-money wallets, for transfer recipients. */
+const RECIPIENT_BANK_CODE = { MTN: 'MTN', Telecel: 'VOD', AirtelTigo: 'ATL' } as const;
+
 const envelope = z.object({ status: z.boolean(), message: z.string().optional(), data: z.unknown().optional() });
 
 export interface PaystackClient {
@@ -49,6 +65,10 @@ export interface PaystackClient {
   submitOtp(reference: string, otp: string): Promise<PaystackResult<ChargeAnswer>>;
   /** Paystack's own record of a transaction; `refused` with 400 when it has none under the reference. */
   verify(reference: string): Promise<PaystackResult<TransactionRecord>>;
+  /** A mobile-money wallet as a transfer recipient; Paystack answers a known account with its recipient. */
+  createRecipient(recipient: { network: MomoNetworkName; accountNumber: string; name: string }): Promise<PaystackResult<{ recipient_code: string }>>;
+  transfer(transfer: { amountPesewas: number; recipientCode: string; reference: string; reason: string }): Promise<PaystackResult<TransferRecord>>;
+  verifyTransfer(reference: string): Promise<PaystackResult<TransferRecord>>;
 }
 
 export function createPaystackClient(config: PaystackConfig, timeoutMs = CALL_TIMEOUT_MS): PaystackClient {
@@ -89,5 +109,20 @@ export function createPaystackClient(config: PaystackConfig, timeoutMs = CALL_TI
       ),
     submitOtp: (reference, otp) => call('POST', '/charge/submit_otp', { otp, reference }, chargeAnswer),
     verify: (reference) => call('GET', `/transaction/verify/${encodeURIComponent(reference)}`, undefined, transactionRecord),
+    createRecipient: (recipient) =>
+      call(
+        'POST',
+        '/transferrecipient',
+        { type: 'mobile_money', name: recipient.name, account_number: recipient.accountNumber, bank_code: RECIPIENT_BANK_CODE[recipient.network], currency: 'GHS' },
+        recipientAnswer,
+      ),
+    transfer: (transfer) =>
+      call(
+        'POST',
+        '/transfer',
+        { source: 'balance', amount: transfer.amountPesewas, recipient: transfer.recipientCode, reference: transfer.reference, reason: transfer.reason, currency: 'GHS' },
+        transferRecord,
+      ),
+    verifyTransfer: (reference) => call('GET', `/transfer/verify/${encodeURIComponent(reference)}`, undefined, transferRecord),
   };
 }

@@ -32,6 +32,7 @@ import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { ChargeAnswer, MomoNetworkName, PaystackClient, PaystackResult, TransactionRecord } from './client.ts';
 import { paystackNotices } from './notices.ts';
+import type { PaystackPayouts, PayoutProgress } from './payouts.ts';
 
 /** Who approves a deposit or buy Paystack confirmed, in the audit trail (telegram id 0: no person). */
 export const PAYSTACK_ACTOR: AdminActor = { telegramId: 0, userId: null, name: 'Paystack' };
@@ -40,6 +41,7 @@ export const UNCONFIRMED_AFTER_MS = 5 * 60_000;
 /** The largest webhook body taken (Paystack's events are a few kilobytes). */
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 const EVENTS_PER_ROUND = 50;
+const TRANSFER_EVENTS = new Set(['transfer.success', 'transfer.failed', 'transfer.reversed']);
 const RETRY_MIN_MS = 30_000;
 const RETRY_MAX_MS = 60 * 60_000;
 
@@ -78,6 +80,8 @@ export interface PaystackService {
   /** The charges needing the admins' attention not yet told, marked told (send them, or `forgetAlert`). */
   takeReviewAlerts(now: Date): Promise<readonly (ChargeRow & { requestReference: string })[]>;
   forgetAlert(chargeId: number): Promise<void>;
+  /** Sends a claimed mobile-money withdrawal with Paystack (the tapper must hold its claim). */
+  sendPayout(withdrawalId: number, admin: { telegramId: number }): Promise<PayoutProgress>;
 }
 
 const pesewasOf = (amount: string): number => Number(new Big(amount).times(100).toFixed(0));
@@ -111,6 +115,7 @@ export function createPaystackService(deps: {
   secretKey: string;
   /** The approval kinds of the requests it charges: a credit is their own approval, by Paystack. */
   kinds: Readonly<Record<ChargedRequest['kind'], ApprovalKind>>;
+  payouts: PaystackPayouts;
 }): PaystackService {
   const { pool, clock, logger, client } = deps;
 
@@ -245,8 +250,14 @@ export function createPaystackService(deps: {
 
   async function handleEvent(row: PaystackEventRow): Promise<string> {
     const data = row.body.data as { reference?: unknown } | undefined;
-    if (row.event !== 'charge.success') return 'ignored';
+    if (!TRANSFER_EVENTS.has(row.event) && row.event !== 'charge.success') return 'ignored';
     if (typeof data?.reference !== 'string') return 'no_reference';
+    if (TRANSFER_EVENTS.has(row.event)) {
+      const payout = await deps.payouts.settleByReference(data.reference);
+      if (!payout) return 'unknown_reference';
+      if (payout.status !== 'succeeded' && payout.status !== 'failed') throw new Error(`transfer ${data.reference} not settled yet`);
+      return `transfer_${payout.status}`;
+    }
     const charge = await findChargeByReference(pool, data.reference);
     if (!charge) return 'unknown_reference';
     const result = await settle(charge);
@@ -362,5 +373,6 @@ export function createPaystackService(deps: {
     },
 
     forgetAlert: (chargeId) => forgetReviewAlert(pool, chargeId),
+    sendPayout: (withdrawalId, admin) => deps.payouts.send(withdrawalId, admin),
   };
 }
