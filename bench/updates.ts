@@ -1,6 +1,7 @@
 // Benchmark 1: the real bot (its own process, real PostgreSQL) handles 10,000 updates from 1,000 users through
 // the fake Bot API, against a bare grammY echo bot (same runner and sequentialize) through the same server.
-// Run: npm run bench -- updates   (BENCH_PROFILE=1 writes a CPU profile of the bot to bench/profiles/)
+// Run: npm run bench -- updates   (BENCH_PROFILE=1 writes a CPU profile of the bot to bench/profiles/; BENCH_NODE_FLAGS
+// passes flags to the bot's node, e.g. "--max-semi-space-size=8")
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -142,7 +143,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     await echo.stop();
     log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s, ${baseline.cpuMsPerUpdate.toFixed(2)} ms CPU per update (${echoSystemMs.toFixed(2)} in the kernel)`);
 
-    const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : [])];
+    const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
     const bot = startNode([...profile, path.join(ROOT, 'src/main.ts')], {
       ...env,
       ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),

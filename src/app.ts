@@ -21,6 +21,7 @@ import { createJobSlots } from './services/platform/jobSlots.ts';
 import { createUpdateSequencer } from './services/platform/updateSequencing.ts';
 import type { SendingLimits } from './telegram/apiPlugins.ts';
 import { connectToTelegram } from './telegram/connect.ts';
+import { botApiClientOptions } from './telegram/botApiFetch.ts';
 import { startPolling, type PolledUpdates, type Polling } from './telegram/polling.ts';
 import { databaseIsReachable } from './db/health.ts';
 import { startHealthServer, startWebhookServer } from './webhook.ts';
@@ -78,7 +79,7 @@ export interface AppOptions {
 export async function startApp(config: Config, logger: Logger, running: Running, inFlight: InFlightUpdates, options: AppOptions = {}): Promise<void> {
   if (config.stateSecretDerived) logger.warn('STATE_SECRET is not set: using one derived from BOT_TOKEN. Set your own before going live (see the README).');
   // Telegram first: a wrong token stops start-up before anything else has started.
-  const botInfo = await connectToTelegram(new Api(config.botToken, { apiRoot: config.telegramApiRoot }), logger);
+  const botInfo = await connectToTelegram(new Api(config.botToken, botApiClientOptions(config.telegramApiRoot)), logger);
   if (!config.databaseUrl) running.embedded = await startEmbeddedDatabase(config.dataDir, logger, options.onDatabaseExit);
   const databaseUrl = config.databaseUrl ?? running.embedded?.url ?? '';
   await runMigrations(databaseUrl, logger);

@@ -27,6 +27,7 @@ import { createJobSlots } from './services/platform/jobSlots.ts';
 import type { DatabasePool } from 'slonik';
 import type { Clock } from './services/platform/clock.ts';
 import type { UpdateSequencer } from './services/platform/updateSequencing.ts';
+import { botApiClientOptions } from './telegram/botApiFetch.ts';
 import { createApiPlugins, type SendingLimits } from './telegram/apiPlugins.ts';
 import { createCommandMenu, type CommandMenu } from './telegram/commands.ts';
 import { createFileDownloader } from './telegram/files.ts';
@@ -101,14 +102,14 @@ export function createBot(deps: BotDependencies): BotApp {
   const { config, logger, services } = deps;
   const modules = deps.modules ?? MODULES;
   const bot = new Bot<BotContext>(config.botToken, {
-    client: { apiRoot: config.telegramApiRoot },
+    client: botApiClientOptions(config.telegramApiRoot),
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
   // Two lanes: bot.api and every conversation's api answer at once; the notifications' api (what the bot sends on its
   // own) is paced. Both share each group's window. The shutdown's cut-off ends every call still waiting.
   const apiPlugins = createApiPlugins(deps.sendingLimits, deps.inFlight.cutOffSignal);
   apiPlugins.install(bot.api);
-  const notificationApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  const notificationApi = new Api(config.botToken, botApiClientOptions(config.telegramApiRoot));
   apiPlugins.installForNotifications(notificationApi);
 
   const delivery = createNotificationDelivery({ pool: services.pool, send: telegramNotificationSender(notificationApi, services.media), logger });
