@@ -130,6 +130,11 @@ describe('instant deposits by Paystack', () => {
     );
     expect(audit).toEqual([{ admin_name: 'Paystack', admin_telegram_id: '0' }]);
     expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes(reference.slice(0, 12)))).toEqual([]);
+
+    await admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    const today = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack today');
+    expect(today.text).toContain('Collected: GHS 250.00 confirmed by Paystack in 1 payment(s); in the ledger GHS 250.00 credited, GHS 0.00 awaiting an admin.');
+    expect(today.text).toContain('Paystack and the ledger agree');
   });
 
   it('credits nothing for a webhook claiming more than was charged, and alerts the admins when Paystack charged another amount', async () => {
@@ -151,6 +156,11 @@ describe('instant deposits by Paystack', () => {
     expect(alert.text).toContain('Paystack charged GHS 200.00, the deposit is for GHS 250.00');
     await bot.runJob('paystack-review-alerts');
     expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('Paystack payment not credited'))).toHaveLength(1);
+
+    clock.advance(24 * 60 * MINUTE);
+    await bot.runJob('reconcile-paystack');
+    const nightly = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack reconciliation for');
+    expect(nightly.text).toContain('1 Paystack payment(s) could not be credited as asked');
   });
 
   it('credits nothing for a declined prompt, and the user can try again', async () => {

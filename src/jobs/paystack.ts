@@ -1,6 +1,9 @@
 import type { Api } from 'grammy';
 import type { PaystackService } from '../services/paystack/paystack.ts';
 import { html } from '../telegram/html.ts';
+import { paystackDayText } from '../telegram/paystackReconciliation.ts';
+import { calendarDay, startOfDay } from '../services/common/calendar.ts';
+import type { Logger } from '../logger.ts';
 import type { Job, JobOutcome } from './job.ts';
 
 export interface PaystackJobDeps {
@@ -58,6 +61,21 @@ export async function alertPaystackReviews(deps: PaystackJobDeps, now: Date): Pr
   }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} Paystack alerts could not be sent`);
   return { alerted: alerts.length };
+}
+
+/**
+ * Nightly: yesterday's money through Paystack against the ledger (Accra's calendar day); a mismatch goes to the admin
+ * group, agreement to the log only.
+ */
+export async function reconcilePaystack(deps: PaystackJobDeps & { logger: Logger }, now: Date): Promise<JobOutcome> {
+  const day = await deps.paystack.reconcileDay(startOfDay(now, -1));
+  deps.logger.info({ ...day.figures, mismatches: day.mismatches.length }, 'Paystack reconciliation');
+  if (day.mismatches.length > 0) await deps.api.sendMessage(deps.adminChatId, paystackDayText(`Paystack reconciliation for ${calendarDay(startOfDay(now, -1))}: a mismatch`, day).value);
+  return { mismatches: day.mismatches.length };
+}
+
+export function reconcilePaystackJob(deps: PaystackJobDeps & { logger: Logger }): Job {
+  return { name: 'reconcile-paystack', schedule: '0 15 3 * * *', slotMinutes: 1440, run: (now) => reconcilePaystack(deps, now) };
 }
 
 export function paystackReviewAlertsJob(deps: PaystackJobDeps): Job {

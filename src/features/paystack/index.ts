@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.ts';
-import { paystackEventsJob, paystackReviewAlertsJob, paystackUnconfirmedJob } from '../../jobs/paystack.ts';
+import { paystackEventsJob, paystackReviewAlertsJob, paystackUnconfirmedJob, reconcilePaystackJob } from '../../jobs/paystack.ts';
 import { chargeOutcome, chargeView, CHECK_DATA, RETRY_DATA } from '../../scenes/paystack/chargeText.ts';
 import { INSTANT_PAYMENT, payInstantly } from '../../scenes/paystack/instantPayment.ts';
 import { currentUser } from '../../scenes/ask/user.ts';
@@ -109,6 +109,6 @@ export const paystackModule = defineModule({
     const paystack = deps.kernel.paystack;
     if (!paystack) return [];
     const jobDeps = { paystack, afterWork: afterPaystackWork(deps.delivery, deps.cards), api: deps.api, adminChatId: deps.config.adminChatId };
-    return [paystackEventsJob(jobDeps), paystackUnconfirmedJob(jobDeps), paystackReviewAlertsJob(jobDeps)];
+    return [paystackEventsJob(jobDeps), paystackUnconfirmedJob(jobDeps), paystackReviewAlertsJob(jobDeps), reconcilePaystackJob({ ...jobDeps, logger: deps.logger })];
   },
 });

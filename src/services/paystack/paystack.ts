@@ -32,6 +32,8 @@ import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { ChargeAnswer, MomoNetworkName, PaystackClient, PaystackResult, TransactionRecord } from './client.ts';
 import { paystackNotices } from './notices.ts';
+import { readPaystackDay, type PaystackDayFigures } from '../../db/readModels/paystackReconciliation.ts';
+import { startOfDay } from '../common/calendar.ts';
 import type { PaystackPayouts, PayoutProgress } from './payouts.ts';
 
 /** Who approves a deposit or buy Paystack confirmed, in the audit trail (telegram id 0: no person). */
@@ -57,6 +59,12 @@ export type ChargeProgress =
 
 export type StartResult = ChargeProgress | { status: 'not_open' };
 
+/** A day's Paystack figures and what does not add up (empty when all does). */
+export interface PaystackReconciliation {
+  figures: PaystackDayFigures;
+  mismatches: readonly string[];
+}
+
 export type WebhookReceipt = 'accepted' | 'unauthorized' | 'malformed';
 
 export interface PaystackService {
@@ -80,6 +88,8 @@ export interface PaystackService {
   /** The charges needing the admins' attention not yet told, marked told (send them, or `forgetAlert`). */
   takeReviewAlerts(now: Date): Promise<readonly (ChargeRow & { requestReference: string })[]>;
   forgetAlert(chargeId: number): Promise<void>;
+  /** A calendar day (Accra) of money through Paystack against the ledger, and whether they agree. */
+  reconcileDay(dayStart: Date): Promise<PaystackReconciliation>;
   /** Sends a claimed mobile-money withdrawal with Paystack (the tapper must hold its claim). */
   sendPayout(withdrawalId: number, admin: { telegramId: number }): Promise<PayoutProgress>;
 }
@@ -374,5 +384,19 @@ export function createPaystackService(deps: {
 
     forgetAlert: (chargeId) => forgetReviewAlert(pool, chargeId),
     sendPayout: (withdrawalId, admin) => deps.payouts.send(withdrawalId, admin),
+
+    async reconcileDay(dayStart) {
+      const figures = await readPaystackDay(pool, dayStart, startOfDay(dayStart, 1));
+      const mismatches: string[] = [];
+      const accounted = new Big(figures.credited_ghs).plus(figures.awaiting_admin_ghs);
+      if (!new Big(figures.confirmed_ghs).eq(accounted)) {
+        mismatches.push(`Paystack confirmed GHS ${figures.confirmed_ghs} collected, the ledger holds GHS ${figures.credited_ghs} credited and GHS ${figures.awaiting_admin_ghs} awaiting an admin`);
+      }
+      if (!new Big(figures.sent_ghs).eq(figures.paid_in_ledger_ghs)) {
+        mismatches.push(`Paystack paid out GHS ${figures.sent_ghs}, the ledger holds GHS ${figures.paid_in_ledger_ghs} of those withdrawals paid`);
+      }
+      if (figures.review_charges > 0) mismatches.push(`${figures.review_charges} Paystack payment(s) could not be credited as asked and wait for the admins`);
+      return { figures, mismatches };
+    },
   };
 }
