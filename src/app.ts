@@ -71,6 +71,8 @@ export interface AppOptions {
   rateLimit?: RateLimit;
   /** Runs after the start tasks, before the bot takes updates and the jobs start (the sandbox's price and demo data). */
   beforeBot?: (services: AppServices) => Promise<void>;
+  /** Where the /healthz (and Paystack webhook) server listens in long polling; default every interface. */
+  httpHost?: string;
   /** The embedded PostgreSQL ended before the bot stopped it. */
   onDatabaseExit?: (exit: { code: number | null; signal: string | null }) => void;
 }
@@ -119,7 +121,7 @@ export async function startApp(config: Config, logger: Logger, running: Running,
     running.httpServer = await startWebhookServer(bot, config.webhook, health, logger, routes);
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ALLOWED_UPDATES });
   } else {
-    if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger, undefined, routes);
+    if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger, options.httpHost, routes);
     await bot.api.deleteWebhook();
     running.polling = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
   }

@@ -11,6 +11,8 @@ import { startOfDay } from '../src/services/common/calendar.ts';
 import { ADMIN_GROUP } from '../src/sandbox/cast.ts';
 import { databasesOn } from '../src/sandbox/database.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
+import { actions } from '../src/sandbox/web/actions.ts';
+import { promptsFor } from '../src/sandbox/web/view.ts';
 
 describe('npm run sandbox', () => {
   it('seeds --demo data as users and admins would make it: a verified user with balances, offered gift cards, resting orders', async () => {
@@ -83,6 +85,37 @@ describe('npm run sandbox', () => {
     } finally {
       await sandbox.stop();
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows a Paystack prompt in the payer’s pane: approved there, the instant deposit is credited', async () => {
+    const name = `sandbox_${randomBytes(6).toString('hex')}`;
+    const demoDir = await mkdtemp(path.join(tmpdir(), 'tradebot-sandbox-paystack-'));
+    const sandbox = await Sandbox.start({ dataDir: demoDir, databases: databasesOn(inject('maintenanceDatabaseUrl'), name), logger: createLogger('warn'), demo: true });
+    try {
+      const session = sandbox.session;
+      if (!session) throw new Error('no session');
+      const { tg, users } = session;
+      const [kofiPane, amaPane] = sandbox.panes;
+      if (!kofiPane || !amaPane) throw new Error('no panes');
+      await tg.waitForMessage(users.kofi.id, 'is now in your wallet');
+      await users.kofi.send('/deposit');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'How will you send the cedis?'), '⚡ Mobile money (instant)');
+      await tg.waitForMessage(users.kofi.id, 'How much will you deposit?');
+      await users.kofi.send('100');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Which network is your wallet on?'), 'MTN');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Which MTN number will pay?'), 'Use 0241000001');
+      await tg.waitForMessage(users.kofi.id, 'Approve the prompt on your phone');
+      const [prompt] = promptsFor(session.paystack, kofiPane);
+      expect(prompt).toMatchObject({ canAnswer: true, otp: null });
+      expect(prompt?.text).toContain('pay GHS 100.00 to Trading Desk');
+      expect(promptsFor(session.paystack, amaPane)).toEqual([]);
+      await actions.prompt(session, kofiPane, { reference: prompt?.reference, approve: true });
+      await tg.waitForMessage(users.kofi.id, 'of GHS 100.00 is now in your wallet');
+      expect(promptsFor(session.paystack, kofiPane)).toEqual([]);
+    } finally {
+      await sandbox.stop();
+      await rm(demoDir, { recursive: true, force: true });
     }
   });
 
