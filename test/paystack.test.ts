@@ -312,7 +312,12 @@ describe('payouts sent with Paystack', () => {
     await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
     const [first] = [...paystack.transfers.values()];
     expect(first).toMatchObject({ amount: 12000, currency: 'GHS', status: 'pending' });
-    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'sent, waiting for Paystack to confirm');
+    const sending = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'sent, waiting for Paystack to confirm');
+    // While Paystack has it, nobody may release the claim (and so pay it out a second way).
+    const release = await admin.tapAndAwaitAnswer(sending, '↩️ Release', { chatId: ADMIN_CHAT_ID });
+    expect(release.show_alert).toBe(true);
+    const [held] = await db.query<{ claimed_by_telegram_id: string | null }>('SELECT claimed_by_telegram_id FROM cash_withdrawals WHERE reference = $1', [referenceIn(reserved, 'WD')]);
+    expect(held?.claimed_by_telegram_id).toBe(String(ADMIN_ID));
     await paystack.failTransfer(first?.reference ?? '', 'Recipient wallet is not active');
     const claimable = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'failed: Recipient wallet is not active');
     expect(claimable.text).not.toContain('is paying this out');

@@ -106,3 +106,20 @@ export async function settleTransfer(
     RETURNING ${transferColumns}
   `);
 }
+
+/**
+ * Whether the withdrawal has a transfer with Paystack still open, read after locking the withdrawal's row: a claim
+ * change and a send (which takes the same lock) happen one after the other, so neither misses the other.
+ */
+export async function lockWithdrawalWithOpenTransfer(db: CommonQueryMethods, withdrawalId: number): Promise<boolean> {
+  await db.query(sql.unsafe`SELECT id FROM cash_withdrawals WHERE id = ${withdrawalId} FOR UPDATE`);
+  return (await findOpenTransferOf(db, withdrawalId)) !== null;
+}
+
+/** Locks the withdrawal's row and says who holds its claim now (a send checks it is still the sender's). */
+export async function lockWithdrawalClaim(db: CommonQueryMethods, withdrawalId: number): Promise<number | null> {
+  const row = await db.maybeOne(sql.type(z.object({ claimed_by_telegram_id: z.number().nullable() }))`
+    SELECT claimed_by_telegram_id FROM cash_withdrawals WHERE id = ${withdrawalId} AND status = 'pending' FOR UPDATE
+  `);
+  return row?.claimed_by_telegram_id ?? null;
+}

@@ -8,6 +8,7 @@ import {
   findTransferByReference,
   insertRecipient,
   insertTransfer,
+  lockWithdrawalClaim,
   setTransferProgress,
   settleTransfer,
   type TransferRow,
@@ -18,6 +19,7 @@ import { approveAsSystem } from '../approvals/approvals.ts';
 import { cardRefreshWrite } from '../approvals/cardQueue.ts';
 import { insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { Big } from '../common/amounts.ts';
+import { Rollback } from '../common/rollback.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { PaystackClient, PaystackResult, TransferRecord } from './client.ts';
 
@@ -134,6 +136,8 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
       let transfer: TransferRow;
       try {
         transfer = await pool.transaction(async (tx) => {
+          // Under the row's lock: a release or take-over that came first wins, and one that comes later sees this transfer.
+          if ((await lockWithdrawalClaim(tx, withdrawal.id)) !== admin.telegramId) throw new Rollback<PayoutProgress>({ status: 'not_claimed' });
           const attempt = (await countTransfersOf(tx, withdrawal.id)) + 1;
           return insertTransfer(tx, {
             withdrawalId: withdrawal.id,
@@ -146,6 +150,7 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
           });
         });
       } catch (error) {
+        if (error instanceof Rollback) return error.outcome as PayoutProgress;
         // A double tap sent it first.
         if (!(error instanceof UniqueIntegrityConstraintViolationError)) throw error;
         const concurrent = await findOpenTransferOf(pool, withdrawal.id);

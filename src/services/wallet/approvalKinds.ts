@@ -9,7 +9,8 @@ import {
   withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
-import { latestTransferOf, type TransferRow } from '../../db/paystackTransfers.ts';
+import { latestTransferOf, lockWithdrawalWithOpenTransfer, type TransferRow } from '../../db/paystackTransfers.ts';
+import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
 import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
 import { queueCardPost } from '../approvals/cardQueue.ts';
@@ -80,6 +81,16 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
 }
 
 /**
+ * With Paystack on, a claim cannot be released or taken over while a transfer sent with Paystack is open: whoever took
+ * it could pay the money out a second time. The transfer's outcome releases it (failed) or pays it (succeeded).
+ */
+const claimsHeldWhileSending: PayoutClaimStatements = {
+  ...withdrawalClaims,
+  release: async (db, id, holder) => !(await lockWithdrawalWithOpenTransfer(db, id)) && withdrawalClaims.release(db, id, holder),
+  takeOver: async (db, id, admin, from, at) => ((await lockWithdrawalWithOpenTransfer(db, id)) ? null : withdrawalClaims.takeOver(db, id, admin, from, at)),
+};
+
+/**
  * Withdrawals, a payout: one admin claims it ("I'm paying this"), pays it out, then approval ("Paid", with the MoMo
  * transaction id or bank reference) takes the reserved cedis; a decline, of an unclaimed one only, releases them.
  */
@@ -102,7 +113,7 @@ export function createWithdrawalKind(clock: Clock, paystackOn = false): Approval
     waiting: waitingWithdrawals,
     listPending: async (db, ids) =>
       (await listPendingWithdrawals(db, ids)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
-    payoutClaims: withdrawalClaims,
+    payoutClaims: paystackOn ? claimsHeldWhileSending : withdrawalClaims,
     valueGhs: (row) => row.amount,
     async approve(tx, id, admin, payoutReference) {
       if (payoutReference === undefined) throw new Error(`withdrawal ${id}: Paid needs the payout reference`);
