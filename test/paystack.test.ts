@@ -341,6 +341,23 @@ describe('payouts sent with Paystack', () => {
     expect(paid).toHaveLength(1);
   });
 
+  it('pays a payout whose webhook never comes with the 5-minute job', async () => {
+    const efo = await newUser('Efo');
+    await instantDeposit(efo, '90');
+    await paystack.approve((await promptOf(efo)).reference);
+    await tg.waitForMessage(efo.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, efo, '60');
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(efo.id, 'is reserved for your withdrawal'), 'WD'));
+    paystack.autoWebhooks = false;
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const transfer = [...paystack.transfers.values()].at(-1);
+    await paystack.completeTransfer(transfer?.reference ?? '');
+    clock.advance(6 * MINUTE);
+    await bot.runJob('paystack-unconfirmed');
+    await tg.waitForMessage(efo.id, `Payout reference: ${transfer?.transferCode ?? ''}`);
+    expect(await balances(db, efo)).toMatchObject({ balance_cedis: '30.00', escrow_balance: '0.00' });
+  });
+
   it('shows a transfer left waiting for an OTP on its card', async () => {
     paystack.transfersNeedOtp = true;
     const adwoa = await newUser('Adwoa');

@@ -123,3 +123,11 @@ export async function lockWithdrawalClaim(db: CommonQueryMethods, withdrawalId: 
   `);
   return row?.claimed_by_telegram_id ?? null;
 }
+
+/** Open transfers sent before `before` (no outcome yet: the job verifies them), oldest first. */
+export async function listOpenTransfersMadeBefore(db: CommonQueryMethods, before: Date, limit: number): Promise<readonly TransferRow[]> {
+  return db.any(sql.type(transferSchema)`
+    SELECT ${transferColumns} FROM paystack_transfers
+     WHERE status = ANY(${openStatuses}) AND created_at < ${before.toISOString()} ORDER BY created_at LIMIT ${limit}
+  `);
+}

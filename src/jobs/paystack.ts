@@ -32,7 +32,7 @@ export function paystackEventsJob(deps: PaystackJobDeps): Job {
   };
 }
 
-/** Verifies the charges with no outcome 5 minutes after they were made (a webhook that never came), every minute. */
+/** Verifies the charges and transfers with no outcome 5 minutes after they were made (a webhook that never came), every minute. */
 export function paystackUnconfirmedJob(deps: PaystackJobDeps): Job {
   return {
     name: 'paystack-unconfirmed',

@@ -75,7 +75,7 @@ export interface FakePaystackOptions {
   secretKey?: string;
   /** Where webhooks go; can be set later with `webhookUrl`. */
   webhookUrl?: string;
-  /** Send charge.success on its own when a prompt is approved (default true). */
+  /** Send charge.success (transfer.success) on its own when a prompt is approved (a transfer completes); default true. */
   autoWebhooks?: boolean;
 }
 
@@ -175,11 +175,11 @@ export class FakePaystack {
     this.charge(reference).amount = pesewas;
   }
 
-  /** A transfer goes through: success, and transfer.success is sent. */
+  /** A transfer goes through: success, and transfer.success is sent (unless autoWebhooks is off). */
   async completeTransfer(reference: string, webhook: WebhookOptions = {}): Promise<void> {
     const transfer = this.#transfer(reference, 'pending');
     transfer.status = 'success';
-    await this.sendWebhook('transfer.success', { ...this.#transferRecord(transfer), ...webhook.override }, webhook);
+    if (this.autoWebhooks) await this.sendWebhook('transfer.success', { ...this.#transferRecord(transfer), ...webhook.override }, webhook);
   }
 
   /** A transfer fails (or is reversed after it was pending), and transfer.failed (transfer.reversed) is sent. */

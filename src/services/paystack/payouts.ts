@@ -8,6 +8,7 @@ import {
   findTransferByReference,
   insertRecipient,
   insertTransfer,
+  listOpenTransfersMadeBefore,
   lockWithdrawalClaim,
   setTransferProgress,
   settleTransfer,
@@ -37,6 +38,8 @@ export interface PaystackPayouts {
   send(withdrawalId: number, admin: { telegramId: number }): Promise<PayoutProgress>;
   /** A transfer event (success, failed, reversed) for this reference: settled from Paystack's own record. Null when the reference is not ours. */
   settleByReference(reference: string): Promise<PayoutProgress | null>;
+  /** Verifies the transfers sent before `before` with no outcome yet (a webhook that never came); how many were settled. */
+  settleOpenBefore(before: Date, limit: number): Promise<number>;
 }
 
 const pesewasOf = (amount: string): number => Number(new Big(amount).times(100).toFixed(0));
@@ -164,6 +167,15 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
       // No answer: it may have gone; its webhook or a check settles it.
       deps.logger.warn({ reference: transfer.reference, err: answer.message }, 'Paystack did not answer a transfer: it is settled by its webhook');
       return { status: 'started', transfer };
+    },
+
+    async settleOpenBefore(before, limit) {
+      let settled = 0;
+      for (const transfer of await listOpenTransfersMadeBefore(pool, before, limit)) {
+        const progress = await settle(transfer);
+        if (progress.status === 'succeeded' || progress.status === 'failed') settled += 1;
+      }
+      return settled;
     },
 
     async settleByReference(reference) {

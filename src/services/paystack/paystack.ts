@@ -83,7 +83,7 @@ export interface PaystackService {
   submitOtp(userId: number, chargeId: number, otp: string): Promise<ChargeProgress | { status: 'not_open' }>;
   /** The payer asks where their payment stands: an open charge is verified with Paystack. */
   check(userId: number, chargeId: number): Promise<ChargeProgress | { status: 'not_found' }>;
-  /** Verifies the charges with no outcome 5 minutes after they were made; how many were settled. */
+  /** Verifies the charges and transfers with no outcome 5 minutes after they were made; how many were settled. */
   verifyUnconfirmed(now: Date): Promise<number>;
   /** The charges needing the admins' attention not yet told, marked told (send them, or `forgetAlert`). */
   takeReviewAlerts(now: Date): Promise<readonly (ChargeRow & { requestReference: string })[]>;
@@ -368,8 +368,9 @@ export function createPaystackService(deps: {
     },
 
     async verifyUnconfirmed(now) {
-      const stale = await listOpenChargesMadeBefore(pool, new Date(now.getTime() - UNCONFIRMED_AFTER_MS), EVENTS_PER_ROUND);
-      let settled = 0;
+      const before = new Date(now.getTime() - UNCONFIRMED_AFTER_MS);
+      const stale = await listOpenChargesMadeBefore(pool, before, EVENTS_PER_ROUND);
+      let settled = await deps.payouts.settleOpenBefore(before, EVENTS_PER_ROUND);
       for (const charge of stale) {
         const result = await settle(charge);
         if (result.status !== 'unknown' && result.status !== 'waiting_approval' && result.status !== 'needs_otp') settled += 1;
