@@ -373,6 +373,18 @@ describe('payouts sent with Paystack', () => {
   });
 });
 
+describe('in webhook mode', () => {
+  it('serves Paystack’s webhooks on the port of Telegram’s', async () => {
+    await bot.stop();
+    bot = await startBot({ webhookSecret: 'paystack-test-webhook-secret' });
+    expect(bot.paystackWebhookUrl).toBe(bot.webhookUrl?.replace('/telegram', '/paystack/webhook'));
+    const unsigned = await fetch(bot.paystackWebhookUrl ?? '', { method: 'POST', body: '{"event":"charge.success","data":{"id":1}}' });
+    expect(unsigned.status).toBe(401);
+    await paystack.sendWebhook('subscription.create', { id: 77 });
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([200]);
+  });
+});
+
 describe('without PAYSTACK_SECRET_KEY', () => {
   it('offers no instant mobile money and serves no Paystack webhook', async () => {
     await bot.stop();
