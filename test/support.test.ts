@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { pendingDepositInChat, verifiedUser } from './support/flows.ts';
+import { pendingDepositInChat, referenceIn, verifiedUser } from './support/flows.ts';
 import { GPS_MARKER, sidewaysPhoto, tinyPng } from './support/images.ts';
 
 const ADMIN_ID = 953_001;
@@ -57,6 +57,13 @@ describe('/support', () => {
   it('shows the contacts, relays a message with who sent it and their open requests, and brings the answer back signed Support', async () => {
     const ama = await newUser('Ama');
     const reference = await pendingDepositInChat(tg, ama, '500');
+    // A second deposit shown its payment details, not reported paid yet.
+    await ama.send('/deposit');
+    await ama.tap(await tg.waitForMessage(ama.id, 'How will you send the cedis?'), '📱 Mobile money');
+    await tg.waitForMessage(ama.id, 'How much will you deposit?');
+    await ama.send('300');
+    const unreported = referenceIn(await tg.waitForMessage(ama.id, 'Pay exactly'), 'DEP');
+    await ama.send('/cancel');
 
     await ama.send('/support');
     const screen = await tg.waitForMessage(ama.id, 'Support');
@@ -69,7 +76,7 @@ describe('/support', () => {
     const relay = await relayMessage();
     expect(relay.text).toContain('Support message from Ama Test');
     expect(relay.text).toContain('identity approved');
-    expect(relay.text).toMatch(new RegExp(`Open requests: • ⬇️ Deposit ${reference} · GHS 500.00 · pending since`));
+    expect(relay.text).toMatch(new RegExp(`Open requests: • ⬇️ Deposit ${unreported} · GHS 300.00 · 💳 payment not yet reported since \\d\\d:\\d\\d\n• ⬇️ Deposit ${reference} · GHS 500.00 · ⏳ waiting for a decision since`));
     expect(relay.text).toContain(`I paid ${reference} an hour ago & it is still <pending>`);
     expect(relay.text).toContain('Reply to this message to answer Ama Test');
 

@@ -49,3 +49,13 @@ export function shorten(text: string, most: number): string {
   const characters = [...text];
   return characters.length <= most ? text : `${characters.slice(0, most).join('').trimEnd()}…`;
 }
+
+const REQUEST_STATUS_LABELS: Record<'owner' | 'admin', Record<string, string>> = {
+  owner: { awaiting_payment: '💳 awaiting your payment', pending: '⏳ pending', approved: '✅ done', declined: '❌ declined', completed: '🏁 completed' },
+  admin: { awaiting_payment: '💳 payment not yet reported', pending: '⏳ waiting for a decision', approved: '✅ approved', declined: '❌ declined', completed: '🏁 completed' },
+};
+
+/** A request's status in words, for the user who made it or for the admins. */
+export function requestStatusLabel(status: string, reader: 'owner' | 'admin'): string {
+  return REQUEST_STATUS_LABELS[reader][status] ?? status;
+}

@@ -9,7 +9,7 @@ import type { RelayFacts, SupportMessageRow, SupportService } from '../../servic
 import type { HistoryRow, HistoryService } from '../../services/wallet/history.ts';
 import { asAdmin, type AdminGuardDeps } from '../../telegram/adminGuard.ts';
 import type { FileDownloader } from '../../telegram/files.ts';
-import { formatWhen, shorten } from '../../telegram/format.ts';
+import { formatWhen, requestStatusLabel, shorten } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 
 const OPEN_REQUESTS_SHOWN = 5;
@@ -39,7 +39,7 @@ export function threadLine(message: SupportMessageRow, names: { user: string; su
 
 function requestLine(request: HistoryRow, deps: RelayDeps, now: Date): SafeHtml {
   const amount = request.crypto_amount ? html`${formatGhs(request.cedis_amount)} / ${formatCrypto(request.crypto_amount, deps.asset)}` : html`${formatGhs(request.cedis_amount)}`;
-  return html`• ${deps.historyLabels.get(request.kind) ?? request.kind} <code>${request.reference}</code> · ${amount} · ${request.status} since ${formatWhen(request.created_at, now)}`;
+  return html`• ${deps.historyLabels.get(request.kind) ?? request.kind} <code>${request.reference}</code> · ${amount} · ${requestStatusLabel(request.status, 'admin')} since ${formatWhen(request.created_at, now)}`;
 }
 
 function relayText(facts: RelayFacts, open: readonly HistoryRow[], deps: RelayDeps): SafeHtml {

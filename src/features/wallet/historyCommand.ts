@@ -5,12 +5,11 @@ import { formatCrypto, formatGhs } from '../../services/common/amounts.ts';
 import { AWAITING_PAYMENT, type HistoryService } from '../../services/wallet/history.ts';
 import type { PaymentKind } from '../../services/wallet/payments.ts';
 import { editQuietly } from '../../telegram/errors.ts';
-import { formatDateTime } from '../../telegram/format.ts';
+import { formatDateTime, requestStatusLabel } from '../../telegram/format.ts';
 import { html, joinHtml, type SafeHtml } from '../../telegram/html.ts';
 import { reportPaidKeyboard } from '../../telegram/paymentReports.ts';
 
 const HISTORY_PAGE = /^hist:(\d+)$/;
-const STATUS_LABEL: Record<string, string> = { [AWAITING_PAYMENT]: '💳 awaiting your payment', pending: '⏳ pending', approved: '✅ done', declined: '❌ declined', completed: '🏁 completed' };
 
 export interface HistoryDeps {
   history: HistoryService;
@@ -29,7 +28,7 @@ async function historyMessage(deps: HistoryDeps, userId: number, page: number): 
       ? html`${formatGhs(row.cedis_amount)} ${row.kind === 'buy' ? '→' : '←'} ${formatCrypto(row.crypto_amount, deps.asset)}`
       : html`${formatGhs(row.cedis_amount)}`;
     const kind = deps.kindLabels.get(row.kind) ?? row.kind;
-    return html`${kind} <code>${row.reference}</code>\n${amount} · ${STATUS_LABEL[row.status] ?? row.status} · ${formatDateTime(row.created_at)}`;
+    return html`${kind} <code>${row.reference}</code>\n${amount} · ${requestStatusLabel(row.status, 'owner')} · ${formatDateTime(row.created_at)}`;
   });
   // A request awaiting payment is reported from here too (its conversation may be long gone).
   const awaiting = history.rows.flatMap(({ kind, id, reference, status }) =>
