@@ -55,11 +55,15 @@ export const actions = {
     return user.answerOf(queryId, { timeout: ANSWER_TIMEOUT_MS }).catch(() => null);
   },
 
-  /** The payer answers the mobile-money prompt on their phone (the fake Paystack's charge shown in their pane). */
+  /** The payer answers the mobile-money prompt on their phone; in the admin pane, Paystack settles a pending transfer. */
   async prompt(session: Session, pane: Pane, body: { reference?: unknown; approve?: unknown }): Promise<void> {
     const prompt = promptsFor(session.paystack, pane).find((candidate) => candidate.reference === body.reference && candidate.canAnswer);
     if (!prompt) throw new ActionRefused('That prompt is gone.');
-    if (body.approve === true) await session.paystack.approve(prompt.reference);
+    const approve = body.approve === true;
+    if (session.paystack.transfers.has(prompt.reference)) {
+      if (approve) await session.paystack.completeTransfer(prompt.reference);
+      else await session.paystack.failTransfer(prompt.reference, 'The recipient wallet is not active');
+    } else if (approve) await session.paystack.approve(prompt.reference);
     else session.paystack.decline(prompt.reference, 'Declined by the payer');
   },
 

@@ -25,6 +25,9 @@ export interface PromptView {
   /** Telecel's code by SMS, to type into the bot; then the prompt itself. */
   otp: string | null;
   canAnswer: boolean;
+  /** The two answers' buttons: the payer's (Approve, Decline), or in the admin pane Paystack's outcome of a transfer. */
+  approveLabel: string;
+  declineLabel: string;
 }
 
 export interface FormattedView {
@@ -146,7 +149,7 @@ const localPhone = (international: string | undefined): string => (international
  * number none of the cast has (someone typed another wallet), which every user pane shows.
  */
 export function promptsFor(paystack: FakePaystack, pane: Pane): PromptView[] {
-  if (pane.chatId < 0) return [];
+  if (pane.chatId < 0) return transferOutcomes(paystack);
   const own = localPhone(CAST[pane.person].phone_number);
   const castPhones = new Set(Object.values(CAST).map((person) => localPhone(person.phone_number)));
   return [...paystack.charges.values()]
@@ -156,6 +159,22 @@ export function promptsFor(paystack: FakePaystack, pane: Pane): PromptView[] {
       text: `📱 ${PROVIDER_CODES[charge.provider]} MoMo on ${charge.phone}: pay ${formatGhs(new Big(charge.amount).div(100))} to Trading Desk (${charge.reference})?`,
       otp: charge.status === 'send_otp' ? `SMS from Telecel: your payment code is ${FAKE_TELECEL_OTP}. Type it into the bot.` : null,
       canAnswer: charge.status === 'pay_offline',
+      approveLabel: '✅ Approve',
+      declineLabel: '❌ Decline',
+    }));
+}
+
+/** In the admin pane, as Paystack: the transfers still pending, to complete or fail (each sends its webhook). */
+function transferOutcomes(paystack: FakePaystack): PromptView[] {
+  return [...paystack.transfers.values()]
+    .filter((transfer) => transfer.status === 'pending')
+    .map((transfer) => ({
+      reference: transfer.reference,
+      text: `🏦 Paystack transfer ${transfer.reference}: ${formatGhs(new Big(transfer.amount).div(100))}, pending. Its outcome, as Paystack:`,
+      otp: null,
+      canAnswer: true,
+      approveLabel: '✅ Completes',
+      declineLabel: '❌ Fails',
     }));
 }
 

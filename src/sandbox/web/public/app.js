@@ -182,7 +182,7 @@ class PaneController {
     }
   }
 
-  /** Mobile-money prompts on this person's phone (the fake Paystack): approve or decline, or the SMS code to type. */
+  /** Mobile-money prompts on this person's phone (the fake Paystack): approve or decline, or the SMS code to type; in the admin pane, pending transfers. */
   renderPrompts(prompts) {
     const area = this.$('.prompts');
     area.replaceChildren();
@@ -196,7 +196,7 @@ class PaneController {
       if (prompt.canAnswer) {
         const buttons = document.createElement('div');
         buttons.className = 'prompt-buttons';
-        for (const [label, approve] of [['✅ Approve', true], ['❌ Decline', false]]) {
+        for (const [label, approve] of [[prompt.approveLabel, true], [prompt.declineLabel, false]]) {
           const button = document.createElement('button');
           button.type = 'button';
           button.textContent = label;
