@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, MessageEntity } from 'grammy/types';
 import type { ChatMessage, FakeTelegram, SimulatedUser } from '../botApi/index.ts';
 import { CAST, type Pane } from '../cast.ts';
-import { Big, formatGhs } from '../../services/common/amounts.ts';
+import { formatGhs, fromPesewas } from '../../services/common/amounts.ts';
 import { FAKE_TELECEL_OTP, PROVIDER_CODES, type FakePaystack } from '../paystack/index.ts';
 
 /** What the page needs of a chat: plain values only (the page builds every DOM node itself, never from HTML). */
@@ -156,7 +156,7 @@ export function promptsFor(paystack: FakePaystack, pane: Pane): PromptView[] {
     .filter((charge) => (charge.status === 'pay_offline' || charge.status === 'send_otp') && (charge.phone === own || !castPhones.has(charge.phone)))
     .map((charge) => ({
       reference: charge.reference,
-      text: `📱 ${PROVIDER_CODES[charge.provider]} MoMo on ${charge.phone}: pay ${formatGhs(new Big(charge.amount).div(100))} to Trading Desk (${charge.reference})?`,
+      text: `📱 ${PROVIDER_CODES[charge.provider]} MoMo on ${charge.phone}: pay ${formatGhs(fromPesewas(charge.amount))} to Trading Desk (${charge.reference})?`,
       otp: charge.status === 'send_otp' ? `SMS from Telecel: your payment code is ${FAKE_TELECEL_OTP}. Type it into the bot.` : null,
       canAnswer: charge.status === 'pay_offline',
       approveLabel: '✅ Approve',
@@ -170,7 +170,7 @@ function transferOutcomes(paystack: FakePaystack): PromptView[] {
     .filter((transfer) => transfer.status === 'pending')
     .map((transfer) => ({
       reference: transfer.reference,
-      text: `🏦 Paystack transfer ${transfer.reference}: ${formatGhs(new Big(transfer.amount).div(100))}, pending. Its outcome, as Paystack:`,
+      text: `🏦 Paystack transfer ${transfer.reference}: ${formatGhs(fromPesewas(transfer.amount))}, pending. Its outcome, as Paystack:`,
       otp: null,
       canAnswer: true,
       approveLabel: '✅ Completes',

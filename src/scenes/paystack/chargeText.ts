@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { Big, formatGhs } from '../../services/common/amounts.ts';
+import { formatGhs, fromPesewas } from '../../services/common/amounts.ts';
 import { html, type SafeHtml } from '../../telegram/html.ts';
 import { chargedRequest } from '../../db/paystackCharges.ts';
 import type { PaymentKind } from '../../services/wallet/payments.ts';
@@ -51,7 +51,7 @@ export function chargeOutcome(view: ChargeView): { text: SafeHtml; keyboard?: In
   if (view.status === 'not_open') {
     return { text: html`This request is no longer waiting for a payment, so nothing was charged. Send /history to see where it stands.` };
   }
-  const amount = formatGhs(new Big(view.amountPesewas).div(100));
+  const amount = formatGhs(fromPesewas(view.amountPesewas));
   switch (view.status) {
     case 'waiting_approval':
       return {

@@ -1,12 +1,8 @@
 import type { PaymentRequestRow } from '../../db/paymentRequests.ts';
 import type { ChargeRow } from '../../db/paystackCharges.ts';
-import { Big, formatGhs } from '../common/amounts.ts';
+import { formatGhs, fromPesewas } from '../common/amounts.ts';
 import type { Notice } from '../notifications/outbox.ts';
 
-/** The amount of a charge in cedis, from its whole pesewas. */
-export function chargeCedis(charge: Pick<ChargeRow, 'amount_pesewas'>): string {
-  return new Big(charge.amount_pesewas).div(100).toFixed(2);
-}
 
 type Request = Pick<PaymentRequestRow, 'kind' | 'reference'>;
 const NOUN = { deposit: 'deposit', buy: 'purchase' } as const;
@@ -18,7 +14,7 @@ export const paystackNotices = {
     type: 'INSTANT_PAYMENT_FAILED',
     title: 'Payment not completed',
     message:
-      `Your mobile money payment of ${formatGhs(chargeCedis(charge))} for ${NOUN[request.kind]} ${request.reference} did not go through: ${reason}. ` +
+      `Your mobile money payment of ${formatGhs(fromPesewas(charge.amount_pesewas))} for ${NOUN[request.kind]} ${request.reference} did not go through: ${reason}. ` +
       `No money was taken for it. Tap 🔁 Try again under the payment message, or send ${RESTART[request.kind]} to start again.`,
   }),
   underReview: (charge: ChargeRow, request: Request): Notice => ({
@@ -29,6 +25,6 @@ export const paystackNotices = {
   buyPaid: (charge: ChargeRow, request: Request): Notice => ({
     type: 'INSTANT_PAYMENT_RECEIVED',
     title: 'Payment received',
-    message: `Paystack confirmed your payment of ${formatGhs(chargeCedis(charge))} for purchase ${request.reference}. Our team credits your crypto shortly; I'll message you as soon as it is in your wallet.`,
+    message: `Paystack confirmed your payment of ${formatGhs(fromPesewas(charge.amount_pesewas))} for purchase ${request.reference}. Our team credits your crypto shortly; I'll message you as soon as it is in your wallet.`,
   }),
 };

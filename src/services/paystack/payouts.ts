@@ -19,7 +19,7 @@ import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { approveAsSystem } from '../approvals/approvals.ts';
 import { cardRefreshWrite } from '../approvals/cardQueue.ts';
 import { insertCardDelivery } from '../../db/cardDeliveries.ts';
-import { Big } from '../common/amounts.ts';
+import { toPesewas } from '../common/amounts.ts';
 import { Rollback } from '../common/rollback.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { PaystackClient, PaystackResult, TransferRecord } from './client.ts';
@@ -42,7 +42,6 @@ export interface PaystackPayouts {
   settleOpenBefore(before: Date, limit: number): Promise<number>;
 }
 
-const pesewasOf = (amount: string): number => Number(new Big(amount).times(100).toFixed(0));
 
 function progressOf(transfer: TransferRow): PayoutProgress {
   return transfer.status === 'failed' ? { status: 'failed', transfer, reason: transfer.failure_reason ?? 'the transfer failed' } : { status: transfer.status, transfer };
@@ -147,7 +146,7 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
             recipientId: recipient.value.id,
             // Paystack takes 16 to 50 lowercase letters, digits, - and _ (our reading of its documentation).
             reference: `${withdrawal.reference.toLowerCase()}-payout-${attempt}`,
-            amountPesewas: pesewasOf(withdrawal.amount),
+            amountPesewas: toPesewas(withdrawal.amount),
             sentBy: { telegramId: admin.telegramId, name: withdrawal.claimed_by_name ?? 'admin' },
             createdAt: clock(),
           });

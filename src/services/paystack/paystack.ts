@@ -26,7 +26,7 @@ import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { approveAsSystem } from '../approvals/approvals.ts';
 import { cardRefreshWrite, queueCardPost } from '../approvals/cardQueue.ts';
 import { insertCardDelivery } from '../../db/cardDeliveries.ts';
-import { Big } from '../common/amounts.ts';
+import { Big, fromPesewas, toPesewas } from '../common/amounts.ts';
 import { oneRunAtATime } from '../common/oneRunAtATime.ts';
 import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -94,8 +94,6 @@ export interface PaystackService {
   sendPayout(withdrawalId: number, admin: { telegramId: number }): Promise<PayoutProgress>;
 }
 
-const pesewasOf = (amount: string): number => Number(new Big(amount).times(100).toFixed(0));
-const cedisOf = (pesewas: number): string => new Big(pesewas).div(100).toFixed(2);
 
 /** A deposit or buy that may be paid instantly: its cedis are charged. */
 export interface PayableRequest {
@@ -110,8 +108,8 @@ function mismatch(request: PaymentRequestRow | null, charge: ChargeRow, record: 
   if (!request) return 'the request is missing';
   if (record.reference !== charge.reference) return `Paystack answered for another reference (${record.reference})`;
   if (record.currency !== 'GHS') return `Paystack charged in ${record.currency}`;
-  if (record.amount !== charge.amount_pesewas || record.amount !== pesewasOf(request.cedis_amount)) {
-    return `Paystack charged GHS ${cedisOf(record.amount)}, the ${request.kind} is for GHS ${request.cedis_amount}`;
+  if (record.amount !== charge.amount_pesewas || record.amount !== toPesewas(request.cedis_amount)) {
+    return `Paystack charged GHS ${fromPesewas(record.amount)}, the ${request.kind} is for GHS ${request.cedis_amount}`;
   }
   if (request.status !== 'pending') return `the ${request.kind} was ${request.status} when Paystack confirmed the payment`;
   return null;
@@ -334,7 +332,7 @@ export function createPaystackService(deps: {
             request: charged,
             userId,
             reference: `${request.reference}-${attempt}`,
-            amountPesewas: pesewasOf(request.cedis_amount),
+            amountPesewas: toPesewas(request.cedis_amount),
             network,
             phone,
             createdAt: clock(),
