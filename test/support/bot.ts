@@ -192,6 +192,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      // As stopApp does: the handled update ids are recorded, so a bot started next skips the updates Telegram sends again.
+      await updateLedger.flush();
       await cards.stop();
       await runStopTasks(services);
       await lockPool?.end();
