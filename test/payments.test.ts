@@ -1,78 +1,46 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_CHAT_ID, startTestBot, type TestBot } from './support/bot.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, pendingBuyInChat, pendingDepositInChat, referenceIn, setPrice, TestClock, verifiedUser } from './support/flows.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_CHAT_ID } from './support/bot.ts';
+import { NOTHING_WAITING_MANUAL_PRICE, useDesk } from './support/desk.ts';
+import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
+import { balances, cardFor, pendingBuyInChat, pendingDepositInChat, referenceIn } from './support/flows.ts';
 import { sidewaysPhoto } from './support/images.ts';
 
 const ADMIN_ID = 940001;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let db: TestDatabase;
-let tg: FakeTelegram;
-let bot: TestBot;
-let clock: TestClock;
-let admin: TestUser;
-let nextUserId = 7000;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
+const desk = useDesk({
+  admins: { admin: { id: ADMIN_ID, first_name: 'Esi', last_name: 'Admin' } },
+  firstUserId: 7000,
+  startFrom: [...NOTHING_WAITING_MANUAL_PRICE, 'UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000'],
+  price: '15.20',
 });
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await db.query('DELETE FROM approval_cards');
-  await db.query('DELETE FROM card_deliveries');
-  await db.query('DELETE FROM approval_reminders');
-  // Each test starts with nothing open, and a price set by hand that never goes stale while the clock moves.
-  await db.query("UPDATE crypto_transactions SET status = 'declined', decided_at = now() WHERE status = 'pending'");
-  await db.query("UPDATE cash_deposits SET status = 'declined', decided_at = now() WHERE status = 'pending'");
-  await db.query("UPDATE settings SET live_rate_source = 'manual', min_amount_ghs = 50, max_amount_ghs = 50000");
-  tg = await FakeTelegram.start();
-  clock = new TestClock();
-  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Esi', last_name: 'Admin' });
-  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
-  bot = await startTestBot({ db, tg, adminIds: [ADMIN_ID], clock: clock.now, rateLimit: { updates: 200, perMilliseconds: 10_000 } });
-  await setPrice(bot, '15.20', ADMIN_ID);
-});
-afterEach(async () => {
-  await bot.stop();
-  await tg.stop();
-  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
-  await expectLedgerMatchesWallets(db);
-});
-
-function newUser(name: string): Promise<TestUser> {
-  nextUserId += 1;
-  return verifiedUser(db, tg, nextUserId, name);
-}
+const newUser = (name: string) => desk.newUser(name);
 
 /** /deposit by bank up to where to pay: the payment message, with its DEP- reference. */
 async function depositShown(user: TestUser, amount: string): Promise<{ payment: ChatMessage; reference: string }> {
   await user.send('/deposit');
-  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '🏦 Bank');
-  await tg.waitForMessage(user.id, 'How much will you deposit?');
+  await user.tap(await desk.tg.waitForMessage(user.id, 'How will you send the cedis?'), '🏦 Bank');
+  await desk.tg.waitForMessage(user.id, 'How much will you deposit?');
   await user.send(amount);
-  const payment = await tg.waitForMessage(user.id, 'Pay exactly');
+  const payment = await desk.tg.waitForMessage(user.id, 'Pay exactly');
   return { payment, reference: referenceIn(payment, 'DEP') };
 }
 
 async function depositRow(reference: string) {
-  const [row] = await db.query<{ id: string; status: string; reported: boolean; proof: boolean }>(
+  const [row] = await desk.db.query<{ id: string; status: string; reported: boolean; proof: boolean }>(
     'SELECT id, status, reported_paid_at IS NOT NULL AS reported, payment_proof IS NOT NULL AS proof FROM cash_deposits WHERE reference = $1',
     [reference],
   );
   return row;
 }
 
-const cardsOf = (reference: string) => tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(reference) && message.reply_markup);
+const cardsOf = (reference: string) => desk.tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(reference) && message.reply_markup);
 
 async function expireConversations(): Promise<void> {
-  await tg.settle();
-  clock.advance(31 * MINUTE);
-  await bot.runJob('expire-conversations');
+  await desk.tg.settle();
+  desk.clock.advance(31 * MINUTE);
+  await desk.bot.runJob('expire-conversations');
 }
 
 describe('the 40-minute deposit', () => {
@@ -81,39 +49,39 @@ describe('the 40-minute deposit', () => {
     const { payment, reference } = await depositShown(kwame, '500');
     // Stored the moment the details were shown, awaiting the payment: no card, counted by /pending.
     expect(await depositRow(reference)).toMatchObject({ status: 'pending', reported: false });
-    await admin.send('/pending', { chatId: ADMIN_CHAT_ID });
-    const pending = await tg.waitForMessage(ADMIN_CHAT_ID, 'Nothing is waiting for a decision');
+    await desk.admins.admin.send('/pending', { chatId: ADMIN_CHAT_ID });
+    const pending = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Nothing is waiting for a decision');
     expect(pending.text).toContain('Awaiting payment (no card until the user reports paying): 1');
 
     // 40 minutes at the bank: the conversation expires meanwhile.
     await expireConversations();
-    clock.advance(9 * MINUTE);
+    desk.clock.advance(9 * MINUTE);
     await kwame.sendPhoto(await sidewaysPhoto());
-    const notice = await tg.waitForMessage(kwame.id, 'What you were doing was closed after 30 minutes');
+    const notice = await desk.tg.waitForMessage(kwame.id, 'What you were doing was closed after 30 minutes');
     expect(notice.text).toContain(`Your deposit ${reference}`);
     expect(notice.text).toContain('if you already paid, do not pay again');
     expect(notice.text).not.toContain('nothing from it was saved');
-    await tg.waitForMessage(kwame.id, `Your deposit ${reference} is reported paid and waiting for our team`);
+    await desk.tg.waitForMessage(kwame.id, `Your deposit ${reference} is reported paid and waiting for our team`);
     expect(await depositRow(reference)).toMatchObject({ status: 'pending', reported: true, proof: true });
-    const card = await cardFor(tg, reference);
+    const card = await cardFor(desk.tg, reference);
     expect(card.text).toContain('Amount: GHS 500.00 by bank transfer');
     expect(card.text).toContain('Payment proof: screenshot attached');
 
     // Reported again (a second screenshot as a reply, the old "I have paid", the notice's button): nothing changes.
     await kwame.sendPhoto(await sidewaysPhoto(), { replyTo: payment });
-    await tg.waitForMessage(kwame.id, `Your payment for ${reference} is already reported; nothing changed.`);
+    await desk.tg.waitForMessage(kwame.id, `Your payment for ${reference} is already reported; nothing changed.`);
     await kwame.tap(payment, '✅ I have paid');
-    await tg.waitForMessage(kwame.id, `Your payment for ${reference} is already reported; nothing changed.`);
+    await desk.tg.waitForMessage(kwame.id, `Your payment for ${reference} is already reported; nothing changed.`);
     await kwame.tap(notice, `✅ I have paid ${reference}`);
-    await tg.waitForMessage(kwame.id, `Your payment for ${reference} is already reported; nothing changed.`);
+    await desk.tg.waitForMessage(kwame.id, `Your payment for ${reference} is already reported; nothing changed.`);
 
-    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(kwame.id, `Your deposit ${reference} of GHS 500.00 is now in your wallet.`);
+    await desk.admins.admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(kwame.id, `Your deposit ${reference} of GHS 500.00 is now in your wallet.`);
     await kwame.sendPhoto(await sidewaysPhoto(), { replyTo: payment });
-    await tg.waitForMessage(kwame.id, `${reference} is already complete; nothing changed.`);
-    await tg.settle();
-    expect((await balances(db, kwame)).balance_cedis).toBe('500.00');
-    const credits = await db.query("SELECT amount FROM ledger_entries WHERE reason = 'deposit_approved' AND reference_id = $1", [(await depositRow(reference))?.id]);
+    await desk.tg.waitForMessage(kwame.id, `${reference} is already complete; nothing changed.`);
+    await desk.tg.settle();
+    expect((await balances(desk.db, kwame)).balance_cedis).toBe('500.00');
+    const credits = await desk.db.query("SELECT amount FROM ledger_entries WHERE reason = 'deposit_approved' AND reference_id = $1", [(await depositRow(reference))?.id]);
     expect(credits).toEqual([{ amount: '500.00000000' }]);
     expect(cardsOf(reference)).toHaveLength(1);
   });
@@ -122,123 +90,123 @@ describe('the 40-minute deposit', () => {
     const abla = await newUser('Abla');
     const { payment, reference } = await depositShown(abla, '120');
     await abla.tap(payment, '⏸ Not now');
-    await tg.waitForMessage(abla.id, `Your request ${reference} stays open for 24 hours`);
+    await desk.tg.waitForMessage(abla.id, `Your request ${reference} stays open for 24 hours`);
     await abla.sendPhoto(await sidewaysPhoto(), { replyTo: payment });
-    await tg.waitForMessage(abla.id, `Your deposit ${reference} is reported paid`);
-    await cardFor(tg, reference);
+    await desk.tg.waitForMessage(abla.id, `Your deposit ${reference} is reported paid`);
+    await cardFor(desk.tg, reference);
 
     const buy = await (async () => {
       await abla.send('/buy');
       await abla.send('GHS 200');
-      await abla.tap(await tg.waitForMessage(abla.id, 'How will you pay?'), '📱 Mobile money');
-      const shown = await tg.waitForMessage(abla.id, 'by mobile money to:');
+      await abla.tap(await desk.tg.waitForMessage(abla.id, 'How will you pay?'), '📱 Mobile money');
+      const shown = await desk.tg.waitForMessage(abla.id, 'by mobile money to:');
       await abla.send('/cancel');
-      const kept = await tg.waitForMessage(abla.id, 'Still open with its reference; if you already paid, do not pay again');
+      const kept = await desk.tg.waitForMessage(abla.id, 'Still open with its reference; if you already paid, do not pay again');
       expect(kept.text).toContain(`Your purchase ${referenceIn(shown, 'BUY')}`);
-      await tg.waitForMessage(abla.id, 'Cancelled. Choose from the menu below.');
+      await desk.tg.waitForMessage(abla.id, 'Cancelled. Choose from the menu below.');
       return referenceIn(shown, 'BUY');
     })();
     await abla.send('/history');
-    const history = await tg.waitForMessage(abla.id, 'Your history');
+    const history = await desk.tg.waitForMessage(abla.id, 'Your history');
     expect(history.text).toContain('awaiting your payment');
     await abla.tap(history, `✅ I have paid ${buy}`);
-    await tg.waitForMessage(abla.id, `Your purchase ${buy} is reported paid`);
-    const card = await cardFor(tg, buy);
+    await desk.tg.waitForMessage(abla.id, `Your purchase ${buy} is reported paid`);
+    const card = await cardFor(desk.tg, buy);
     expect(card.text).toContain('Payment proof: none sent: check the account');
   });
 });
 
 describe('a request nobody reported paying', () => {
   it('is never a card or a reminder, and closes after 24 hours with the user told its reference; /reopen brings it back to be approved', async () => {
-    const start = clock.now().getTime();
+    const start = desk.clock.now().getTime();
     const kofi = await newUser('Kofi');
     const { payment, reference } = await depositShown(kofi, '300');
     await kofi.tap(payment, '⏸ Not now');
-    await tg.waitForMessage(kofi.id, 'stays open for 24 hours');
+    await desk.tg.waitForMessage(kofi.id, 'stays open for 24 hours');
 
-    clock.advance(2 * HOUR);
-    await bot.runJob('remind-pending-requests');
-    clock.advance(start + 24 * HOUR - MINUTE - clock.now().getTime());
-    await bot.runJob('expire-unpaid-buys');
+    desk.clock.advance(2 * HOUR);
+    await desk.bot.runJob('remind-pending-requests');
+    desk.clock.advance(start + 24 * HOUR - MINUTE - desk.clock.now().getTime());
+    await desk.bot.runJob('expire-unpaid-buys');
     expect(await depositRow(reference)).toMatchObject({ status: 'pending', reported: false });
-    clock.advance(MINUTE);
-    await bot.runJob('expire-unpaid-buys');
+    desk.clock.advance(MINUTE);
+    await desk.bot.runJob('expire-unpaid-buys');
     expect(await depositRow(reference)).toMatchObject({ status: 'declined', reported: false });
-    await bot.runJob('deliver-notifications');
-    const told = await tg.waitForMessage(kofi.id, `Your deposit ${reference} of GHS 300.00 was closed: no payment was reported for it within 24 hours.`);
+    await desk.bot.runJob('deliver-notifications');
+    const told = await desk.tg.waitForMessage(kofi.id, `Your deposit ${reference} of GHS 300.00 was closed: no payment was reported for it within 24 hours.`);
     expect(told.text).toContain(`Do not pay for it now. If you already paid, contact support with the reference ${reference}`);
-    await tg.settle();
-    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(reference) || message.text?.includes('waiting over 30 minutes'))).toEqual([]);
+    await desk.tg.settle();
+    expect(desk.tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(reference) || message.text?.includes('waiting over 30 minutes'))).toEqual([]);
 
     // A report after it closed changes nothing; an admin who sees the money re-opens it.
     await kofi.sendPhoto(await sidewaysPhoto(), { replyTo: payment });
-    await tg.waitForMessage(kofi.id, `${reference} was closed before your payment was reported, so nothing changed.`);
-    await admin.send(`/reopen ${reference.toLowerCase()} The transfer arrived on day two`, { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(ADMIN_CHAT_ID, `Re-opened Deposit #${(await depositRow(reference))?.id} (${reference}). Reason sent to the user: The transfer arrived on day two`);
-    const card = await cardFor(tg, reference);
+    await desk.tg.waitForMessage(kofi.id, `${reference} was closed before your payment was reported, so nothing changed.`);
+    await desk.admins.admin.send(`/reopen ${reference.toLowerCase()} The transfer arrived on day two`, { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Re-opened Deposit #${(await depositRow(reference))?.id} (${reference}). Reason sent to the user: The transfer arrived on day two`);
+    const card = await cardFor(desk.tg, reference);
     expect(card.text).toContain('Re-opened by Esi Admin');
-    await tg.waitForMessage(kofi.id, `Your deposit ${reference} was re-opened by our team (The transfer arrived on day two).`);
-    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(kofi.id, `Your deposit ${reference} of GHS 300.00 is now in your wallet.`);
-    expect((await balances(db, kofi)).balance_cedis).toBe('300.00');
-    const audit = await db.query("SELECT action, reason FROM admin_audit_log WHERE subject_kind = 'deposit' AND subject_id = $1 ORDER BY id", [(await depositRow(reference))?.id]);
+    await desk.tg.waitForMessage(kofi.id, `Your deposit ${reference} was re-opened by our team (The transfer arrived on day two).`);
+    await desk.admins.admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(kofi.id, `Your deposit ${reference} of GHS 300.00 is now in your wallet.`);
+    expect((await balances(desk.db, kofi)).balance_cedis).toBe('300.00');
+    const audit = await desk.db.query("SELECT action, reason FROM admin_audit_log WHERE subject_kind = 'deposit' AND subject_id = $1 ORDER BY id", [(await depositRow(reference))?.id]);
     expect(audit).toEqual([
       { action: 'reopen', reason: 'The transfer arrived on day two' },
       { action: 'approve', reason: null },
     ]);
-    await admin.send(`/reopen ${reference} again please`, { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(ADMIN_CHAT_ID, 'is approved: only a declined or expired one can be re-opened.');
+    await desk.admins.admin.send(`/reopen ${reference} again please`, { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'is approved: only a declined or expired one can be re-opened.');
   });
 });
 
 describe('a buy reported paid and left unconfirmed', () => {
   it('is flagged to the admins after 24 hours instead of declined, once, and can still be approved', async () => {
     const yaw = await newUser('Yaw');
-    const reference = await pendingBuyInChat(tg, yaw, 'GHS 500');
-    await cardFor(tg, reference);
-    clock.advance(24 * HOUR + MINUTE);
-    await bot.runJob('expire-unpaid-buys');
-    const flagged = await tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.text?.includes(reference) && message.text.includes('⚠️ Overdue')));
+    const reference = await pendingBuyInChat(desk.tg, yaw, 'GHS 500');
+    await cardFor(desk.tg, reference);
+    desk.clock.advance(24 * HOUR + MINUTE);
+    await desk.bot.runJob('expire-unpaid-buys');
+    const flagged = await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.text?.includes(reference) && message.text.includes('⚠️ Overdue')));
     expect(flagged.text).toContain('reported paid over 24 hours ago and not confirmed: check the payment');
-    clock.advance(HOUR);
-    await bot.runJob('expire-unpaid-buys');
-    await tg.settle();
+    desk.clock.advance(HOUR);
+    await desk.bot.runJob('expire-unpaid-buys');
+    await desk.tg.settle();
     expect(cardsOf(reference)).toHaveLength(2);
-    expect((await db.query('SELECT status FROM crypto_transactions WHERE reference = $1', [reference]))[0]).toEqual({ status: 'pending' });
-    await admin.tap(flagged, '✅ Approve', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForMessage(yaw.id, `Your purchase ${reference} is complete: 32.23726627 USDT is now in your wallet.`);
-    expect((await balances(db, yaw)).balance_crypto).toBe('32.23726627');
+    expect((await desk.db.query('SELECT status FROM crypto_transactions WHERE reference = $1', [reference]))[0]).toEqual({ status: 'pending' });
+    await desk.admins.admin.tap(flagged, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(yaw.id, `Your purchase ${reference} is complete: 32.23726627 USDT is now in your wallet.`);
+    expect((await balances(desk.db, yaw)).balance_crypto).toBe('32.23726627');
   });
 });
 
 describe('re-opening from the card', () => {
   it('asks the admin for the reason with a forced reply, puts the same request back to pending, and it is decided as usual', async () => {
     const ama = await newUser('Ama');
-    const reference = await pendingDepositInChat(tg, ama, '250');
-    const card = await cardFor(tg, reference);
-    await admin.tap(card, '❌ Decline', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, () => JSON.stringify(tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).includes('Payment not received'));
-    await admin.tap(card, 'Payment not received', { chatId: ADMIN_CHAT_ID });
-    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Declined by Esi Admin');
+    const reference = await pendingDepositInChat(desk.tg, ama, '250');
+    const card = await cardFor(desk.tg, reference);
+    await desk.admins.admin.tap(card, '❌ Decline', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, () => JSON.stringify(desk.tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).includes('Payment not received'));
+    await desk.admins.admin.tap(card, 'Payment not received', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Declined by Esi Admin');
 
-    await admin.tap(card, '↩️ Re-open', { chatId: ADMIN_CHAT_ID });
-    const question = await tg.waitForMessage(ADMIN_CHAT_ID, 'Type the reason for re-opening Deposit #');
+    await desk.admins.admin.tap(card, '↩️ Re-open', { chatId: ADMIN_CHAT_ID });
+    const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Type the reason for re-opening Deposit #');
     expect(question.reply_markup).toMatchObject({ force_reply: true, selective: true });
-    await admin.send('Found it in the statement', { chatId: ADMIN_CHAT_ID, replyTo: question });
-    await tg.waitForMessage(ADMIN_CHAT_ID, 'Re-opened Deposit #');
-    const reopened = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Re-opened by Esi Admin');
+    await desk.admins.admin.send('Found it in the statement', { chatId: ADMIN_CHAT_ID, replyTo: question });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Re-opened Deposit #');
+    const reopened = await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Re-opened by Esi Admin');
     expect(reopened.text).toContain('Waiting for a decision');
     expect(reopened.text).toContain('Reason: Found it in the statement');
-    await tg.waitForMessage(ama.id, `Your deposit ${reference} was re-opened by our team (Found it in the statement).`);
-    expect((await db.query('SELECT status, decline_reason FROM cash_deposits WHERE reference = $1', [reference]))[0]).toEqual({ status: 'pending', decline_reason: null });
+    await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} was re-opened by our team (Found it in the statement).`);
+    expect((await desk.db.query('SELECT status, decline_reason FROM cash_deposits WHERE reference = $1', [reference]))[0]).toEqual({ status: 'pending', decline_reason: null });
 
     // A late tap on Re-open (a copy the edit has not reached) finds it open already.
     const id = (await depositRow(reference))?.id;
-    const late = await admin.answerOf(await admin.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:deposit:${id}:u`));
+    const late = await desk.admins.admin.answerOf(await desk.admins.admin.tapWithData(ADMIN_CHAT_ID, card.message_id, `ap:deposit:${id}:u`));
     expect(late.text).toBe('This request is open already: decide it on its card.');
-    const approved = await admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    const approved = await desk.admins.admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
     expect(approved.text).toBe('Done: approved.');
-    await tg.waitForMessage(ama.id, `Your deposit ${reference} of GHS 250.00 is now in your wallet.`);
-    expect((await balances(db, ama)).balance_cedis).toBe('250.00');
+    await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} of GHS 250.00 is now in your wallet.`);
+    expect((await balances(desk.db, ama)).balance_cedis).toBe('250.00');
   });
 });
