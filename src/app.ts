@@ -25,6 +25,7 @@ import { botApiClientOptions } from './telegram/botApiFetch.ts';
 import { startPolling, type PolledUpdates, type Polling } from './telegram/polling.ts';
 import { databaseIsReachable } from './db/health.ts';
 import { startHealthServer, startWebhookServer } from './webhook.ts';
+import { afterPaystackWork, paystackWebhookRoute } from './paystackWebhook.ts';
 
 /**
  * Of the shutdown's deadline (SHUTDOWN_TIMEOUT_S), the work in flight gets this share; then its Telegram calls
@@ -70,6 +71,8 @@ export interface AppOptions {
   rateLimit?: RateLimit;
   /** Runs after the start tasks, before the bot takes updates and the jobs start (the sandbox's price and demo data). */
   beforeBot?: (services: AppServices) => Promise<void>;
+  /** Where the /healthz (and Paystack webhook) server listens in long polling; default every interface. */
+  httpHost?: string;
   /** The embedded PostgreSQL ended before the bot stopped it. */
   onDatabaseExit?: (exit: { code: number | null; signal: string | null }) => void;
 }
@@ -113,11 +116,12 @@ export async function startApp(config: Config, logger: Logger, running: Running,
   await handleParkedUpdates(bot, updateLedger, logger);
 
   const health = () => databaseIsReachable(pool, HEALTH_TIMEOUT_MS);
+  const routes = services.paystack ? [paystackWebhookRoute(services.paystack, logger, afterPaystackWork(notifications, cards))] : [];
   if (config.webhook) {
-    running.httpServer = await startWebhookServer(bot, config.webhook, health, logger);
+    running.httpServer = await startWebhookServer(bot, config.webhook, health, logger, routes);
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ALLOWED_UPDATES });
   } else {
-    if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger);
+    if (config.healthPort !== undefined) running.httpServer = await startHealthServer(config.healthPort, health, logger, options.httpHost, routes);
     await bot.api.deleteWebhook();
     running.polling = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
   }

@@ -61,6 +61,14 @@ const configSchema = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.coingecko.com' })
       .default('https://api.coingecko.com')
       .transform((url) => url.replace(/\/+$/, '')),
+    PAYSTACK_SECRET_KEY: z
+      .string()
+      .regex(/^sk_(test|live)_[A-Za-z0-9]{10,}$/, 'is not a Paystack secret key: copy it from the Paystack dashboard (Settings → API Keys & Webhooks), e.g. sk_live_…')
+      .optional(),
+    PAYSTACK_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.paystack.co' })
+      .default('https://api.paystack.co')
+      .transform((url) => url.replace(/\/+$/, '')),
     STATE_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`')
@@ -87,6 +95,13 @@ const configSchema = z
     }
   });
 
+/** PORT as given (not its default): in long polling, Paystack's webhooks need a port to arrive on. */
+function paystackPortIssue(present: Record<string, string | undefined>): string | null {
+  return present.PAYSTACK_SECRET_KEY && !present.WEBHOOK_URL && !present.PORT
+    ? 'Configuration error: PORT is required with PAYSTACK_SECRET_KEY in long polling: Paystack posts its webhooks to /paystack/webhook on it, e.g. PORT=8080'
+    : null;
+}
+
 type Env = z.output<typeof configSchema>;
 
 export interface Config {
@@ -105,9 +120,16 @@ export interface Config {
   /** Whether stateSecret was derived from BOT_TOKEN because STATE_SECRET is unset. */
   stateSecretDerived: boolean;
   rateSources: { coinmarketcapUrl: string; coinmarketcapApiKey: string | undefined; coingeckoUrl: string };
+  /** Paystack, on when PAYSTACK_SECRET_KEY is set: mobile-money charges and their webhooks at /paystack/webhook on PORT. */
+  paystack: PaystackConfig | undefined;
   logLevel: Env['LOG_LEVEL'];
   /** SIGTERM or SIGINT end the process within this (SHUTDOWN_TIMEOUT_S), whatever Telegram does. */
   shutdownTimeoutMs: number;
+}
+
+export interface PaystackConfig {
+  secretKey: string;
+  apiUrl: string;
 }
 
 /** The default STATE_SECRET: stable for a given token, and not the token itself. */
@@ -126,6 +148,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Configuration error: ${variable} ${issue?.message ?? 'is invalid'}`);
   }
   const env = parsed.data;
+  const portIssue = paystackPortIssue(present);
+  if (portIssue) throw new ConfigError(portIssue);
   return {
     botToken: env.BOT_TOKEN,
     telegramApiRoot: env.TELEGRAM_API_ROOT,
@@ -142,6 +166,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     stateSecret: env.STATE_SECRET ?? derivedStateSecret(env.BOT_TOKEN),
     stateSecretDerived: env.STATE_SECRET === undefined,
     rateSources: { coinmarketcapUrl: env.COINMARKETCAP_API_URL, coinmarketcapApiKey: env.CMC_API_KEY, coingeckoUrl: env.COINGECKO_API_URL },
+    paystack: env.PAYSTACK_SECRET_KEY ? { secretKey: env.PAYSTACK_SECRET_KEY, apiUrl: env.PAYSTACK_API_URL } : undefined,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_S * 1000,
   };

@@ -6,6 +6,7 @@ import { giftcardsModule } from './features/giftcards/index.ts';
 import { kycModule } from './features/kyc/index.ts';
 import { marketModule } from './features/market/index.ts';
 import type { BotModule, Kernel } from './features/module.ts';
+import { paystackModule } from './features/paystack/index.ts';
 import { notificationsModule } from './features/notifications/index.ts';
 import { ratesModule } from './features/rates/index.ts';
 import { supportModule } from './features/support/index.ts';
@@ -13,7 +14,12 @@ import { tradingModule } from './features/trading/index.ts';
 import { tutorialsModule } from './features/tutorials/index.ts';
 import { walletModule } from './features/wallet/index.ts';
 import { createApprovalService } from './services/approvals/approvals.ts';
-import { createSharedServices, type ServiceDependencies } from './services/index.ts';
+import { createSharedServices, type ServiceDependencies, type SharedServices } from './services/index.ts';
+import { createPaystackClient } from './services/paystack/client.ts';
+import { createPaystackService, type PaystackService } from './services/paystack/paystack.ts';
+import { createDepositKind, createWithdrawalKind } from './services/wallet/approvalKinds.ts';
+import { createPaystackPayouts } from './services/paystack/payouts.ts';
+import { createTradeKind } from './services/trading/approvalKinds.ts';
 import { createHistoryService } from './services/wallet/history.ts';
 import { createPaymentService } from './services/wallet/payments.ts';
 
@@ -25,6 +31,7 @@ export const MODULES = [
   accountsModule,
   kycModule,
   walletModule,
+  paystackModule,
   tradingModule,
   giftcardsModule,
   marketModule,
@@ -66,8 +73,23 @@ export function createServices(deps: ServiceDependencies, modules: readonly BotM
     }),
     history: createHistoryService({ pool: shared.pool, sources: modules.flatMap((module) => module.history?.sources ?? []) }),
     payments: createPaymentService(shared),
+    paystack: createPaystack(shared),
   };
   return { ...kernel, ...own };
+}
+
+/** Paystack when its key is set; its credits go through the deposit's own approval, with Paystack as the approver. */
+function createPaystack(shared: SharedServices): PaystackService | null {
+  const config = shared.config.paystack;
+  if (!config) return null;
+  const client = createPaystackClient(config);
+  return createPaystackService({
+    ...shared,
+    client,
+    secretKey: config.secretKey,
+    kinds: { deposit: createDepositKind(shared.clock), buy: createTradeKind('buy', shared) },
+    payouts: createPaystackPayouts({ ...shared, client, withdrawalKind: createWithdrawalKind(shared.clock) }),
+  });
 }
 
 /** Each module's shutdown task (buffers written before the pool closes), in module order. */

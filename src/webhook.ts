@@ -17,6 +17,24 @@ export type HealthCheck = () => Promise<boolean>;
 
 export const HEALTH_PATH = '/healthz';
 
+/** Another endpoint on the same port (Paystack's webhooks). */
+export interface HttpRoute {
+  method: string;
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
+/** Serves the request when a route takes it; a route that fails answers 500. */
+function serveRoute(request: IncomingMessage, response: ServerResponse, routes: readonly HttpRoute[], logger: Logger): boolean {
+  const route = routes.find((candidate) => candidate.method === request.method && candidate.path === request.url?.split('?')[0]);
+  if (!route) return false;
+  route.handle(request, response).catch((error: unknown) => {
+    logger.error({ err: error, path: route.path }, 'request failed');
+    if (!response.headersSent) response.writeHead(500).end();
+  });
+  return true;
+}
+
 /** GET /healthz: 200 while the database answers, 503 otherwise (a load balancer then sends updates elsewhere). */
 function serveHealth(request: IncomingMessage, response: ServerResponse, health: HealthCheck): boolean {
   if (request.url?.split('?')[0] !== HEALTH_PATH || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
@@ -41,11 +59,17 @@ async function listen(server: Server, port: number, host: string | undefined): P
  * however long that takes (a second delivery meanwhile waits for it, then is skipped); an update the shutdown
  * left unfinished gets 503, so Telegram sends it again (to another instance, or after the restart).
  */
-export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookOptions, health: HealthCheck, logger: Logger): Promise<Server> {
+export async function startWebhookServer(
+  bot: Bot<BotContext>,
+  options: WebhookOptions,
+  health: HealthCheck,
+  logger: Logger,
+  routes: readonly HttpRoute[] = [],
+): Promise<Server> {
   const path = new URL(options.url).pathname;
   const handleUpdate = webhookCallback(bot, 'http', { secretToken: options.secret, timeoutMilliseconds: Number.POSITIVE_INFINITY });
   const server = createServer((request, response) => {
-    if (serveHealth(request, response, health)) return;
+    if (serveHealth(request, response, health) || serveRoute(request, response, routes, logger)) return;
     if (request.method !== 'POST' || request.url?.split('?')[0] !== path) {
       response.writeHead(404).end();
       return;
@@ -61,10 +85,10 @@ export async function startWebhookServer(bot: Bot<BotContext>, options: WebhookO
   return server;
 }
 
-/** In long-polling mode, /healthz alone (when PORT is set). */
-export async function startHealthServer(port: number, health: HealthCheck, logger: Logger, host?: string): Promise<Server> {
+/** In long-polling mode, /healthz (when PORT is set) and the other routes (Paystack's webhooks). */
+export async function startHealthServer(port: number, health: HealthCheck, logger: Logger, host?: string, routes: readonly HttpRoute[] = []): Promise<Server> {
   const server = createServer((request, response) => {
-    if (!serveHealth(request, response, health)) response.writeHead(404).end();
+    if (!serveHealth(request, response, health) && !serveRoute(request, response, routes, logger)) response.writeHead(404).end();
   });
   await listen(server, port, host);
   logger.info({ port, path: HEALTH_PATH }, 'health check listening');

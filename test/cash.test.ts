@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { useDesk } from './support/desk.ts';
 import type { TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, pendingDepositInChat, referenceIn } from './support/flows.ts';
+import { balances, cardFor, pendingDepositInChat, referenceIn, withdrawToMomoInChat } from './support/flows.ts';
 import { sidewaysPhoto } from './support/images.ts';
 import { seedUser, TEST_PIN } from './support/users.ts';
 
@@ -20,20 +20,6 @@ const newUser = (name: string) => desk.newUser(name);
 async function deposit(user: TestUser, amount: string): Promise<void> {
   await desk.admins.admin.tap(await cardFor(desk.tg, await pendingDepositInChat(desk.tg, user, amount)), '✅ Approve', { chatId: ADMIN_CHAT_ID });
   await desk.tg.waitForMessage(user.id, 'is now in your wallet');
-}
-
-/** A withdrawal to the user's own MTN number, up to the PIN. Returns the summary's reference. */
-async function withdrawToMomo(user: TestUser, amount: string, pin = TEST_PIN): Promise<void> {
-  await user.send('/withdraw');
-  await user.tap(await desk.tg.waitForMessage(user.id, 'Where should the money go?'), '📱 Mobile money');
-  await user.tap(await desk.tg.waitForMessage(user.id, 'Which mobile money network?'), 'MTN');
-  await user.tap(await desk.tg.waitForMessage(user.id, 'Which MTN number'), 'Use 0241234567');
-  await user.tap(await desk.tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
-  await desk.tg.waitForMessage(user.id, 'How much do you want to withdraw?');
-  await user.send(amount);
-  await user.tap(await desk.tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
-  await desk.tg.waitForMessage(user.id, 'Type your transaction PIN');
-  await user.send(pin);
 }
 
 describe('deposits', () => {
@@ -74,7 +60,7 @@ describe('deposits', () => {
     await efua.send('/wallet');
     expect((await desk.tg.waitForMessage(efua.id, 'Your wallet')).text).toContain('Cedis: GHS 0.30 available');
 
-    await withdrawToMomo(efua, '0.3');
+    await withdrawToMomoInChat(desk.tg, efua, '0.3');
     const reserved = await desk.tg.waitForMessage(efua.id, 'GHS 0.30 is reserved for your withdrawal');
     expect(await balances(desk.db, efua)).toMatchObject({ balance_cedis: '0.00', escrow_balance: '0.30' });
     const card = await cardFor(desk.tg, referenceIn(reserved, 'WD'));
@@ -174,7 +160,7 @@ describe('withdrawals', () => {
   it('locks money actions for 15 minutes after five wrong PINs', async () => {
     const nana = await newUser('Nana');
     await deposit(nana, '100');
-    await withdrawToMomo(nana, '60', '000001');
+    await withdrawToMomoInChat(desk.tg, nana, '60', '000001');
     for (let left = 4; left >= 1; left -= 1) {
       await desk.tg.waitForMessage(nana.id, `Wrong PIN. ${left} ${left === 1 ? 'attempt' : 'attempts'} left`);
       await nana.send(`00000${left + 1}`);
@@ -187,7 +173,7 @@ describe('withdrawals', () => {
     await desk.tg.waitForMessage(nana.id, 'Money actions are locked until');
 
     desk.clock.advance(15 * MINUTE + 1000);
-    await withdrawToMomo(nana, '60');
+    await withdrawToMomoInChat(desk.tg, nana, '60');
     await desk.tg.waitForMessage(nana.id, 'GHS 60.00 is reserved for your withdrawal');
   });
   it('says at once when the balance is below the smallest withdrawal, and asks for cedis when an amount names the crypto', async () => {

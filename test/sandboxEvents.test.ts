@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakePaystack } from '../src/sandbox/paystack/index.ts';
 import { FakeTelegram } from '../src/sandbox/botApi/index.ts';
 import { ADMIN_GROUP, CAST, panesFor, SANDBOX_BOT_USERNAME, SANDBOX_TOKEN } from '../src/sandbox/cast.ts';
 import { SandboxClock } from '../src/sandbox/clock.ts';
@@ -56,7 +57,7 @@ describe('the sandbox page stream', () => {
     tg.addGroup({ ...ADMIN_GROUP, members: [users.esi], admins: [users.esi] });
     source = {
       subscribe: (listener) => tg.onChange(listener),
-      session: { tg, users },
+      session: { tg, users, paystack: new FakePaystack() },
       panes: panesFor({ kofi: 'Kofi', ama: 'Ama', esi: 'Esi' }),
       notice: null,
       clock: new SandboxClock(),

@@ -11,6 +11,9 @@ import { startOfDay } from '../src/services/common/calendar.ts';
 import { ADMIN_GROUP } from '../src/sandbox/cast.ts';
 import { databasesOn } from '../src/sandbox/database.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
+import { DEMO_PIN } from '../src/sandbox/demo.ts';
+import { actions } from '../src/sandbox/web/actions.ts';
+import { promptsFor } from '../src/sandbox/web/view.ts';
 
 describe('npm run sandbox', () => {
   it('seeds --demo data as users and admins would make it: a verified user with balances, offered gift cards, resting orders', async () => {
@@ -85,6 +88,59 @@ describe('npm run sandbox', () => {
     } finally {
       await sandbox.stop();
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('plays Paystack in the panes: a prompt the payer approves credits the deposit; a transfer the admin pane completes pays the withdrawal', async () => {
+    const name = `sandbox_${randomBytes(6).toString('hex')}`;
+    const demoDir = await mkdtemp(path.join(tmpdir(), 'tradebot-sandbox-paystack-'));
+    const sandbox = await Sandbox.start({ dataDir: demoDir, databases: databasesOn(inject('maintenanceDatabaseUrl'), name), logger: createLogger('warn'), demo: true });
+    try {
+      const session = sandbox.session;
+      if (!session) throw new Error('no session');
+      const { tg, users } = session;
+      const [kofiPane, amaPane] = sandbox.panes;
+      if (!kofiPane || !amaPane) throw new Error('no panes');
+      await tg.waitForMessage(users.kofi.id, 'is now in your wallet');
+      await users.kofi.send('/deposit');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'How will you send the cedis?'), '⚡ Mobile money (instant)');
+      await tg.waitForMessage(users.kofi.id, 'How much will you deposit?');
+      await users.kofi.send('100');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Which network is your wallet on?'), 'MTN');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Which MTN number will pay?'), 'Use 0241000001');
+      await tg.waitForMessage(users.kofi.id, 'Approve the prompt on your phone');
+      const [prompt] = promptsFor(session.paystack, kofiPane);
+      expect(prompt).toMatchObject({ canAnswer: true, otp: null });
+      expect(prompt?.text).toContain('pay GHS 100.00 to Trading Desk');
+      expect(promptsFor(session.paystack, amaPane)).toEqual([]);
+      await actions.prompt(session, kofiPane, { reference: prompt?.reference, approve: true });
+      await tg.waitForMessage(users.kofi.id, 'of GHS 100.00 is now in your wallet');
+      expect(promptsFor(session.paystack, kofiPane)).toEqual([]);
+
+      // A payout sent with Paystack: the admin pane shows its transfer, and completes it as Paystack would.
+      const adminPane = sandbox.panes.find((pane) => pane.key === 'admin');
+      if (!adminPane) throw new Error('no admin pane');
+      await users.kofi.send('/withdraw');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Where should the money go?'), '📱 Mobile money');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Which mobile money network?'), 'MTN');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Which MTN number'), 'Use 0241000001');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'What is the name on the account'), /Mensah$/);
+      await tg.waitForMessage(users.kofi.id, 'How much do you want to withdraw?');
+      await users.kofi.send('60');
+      await users.kofi.tap(await tg.waitForMessage(users.kofi.id, 'Withdraw GHS'), '✅ Confirm');
+      await tg.waitForMessage(users.kofi.id, 'Type your transaction PIN');
+      await users.kofi.send(DEMO_PIN);
+      const reserved = await tg.waitForMessage(users.kofi.id, 'is reserved for your withdrawal');
+      const withdrawal = /WD-[0-9A-Z]{8}/.exec(reserved.text ?? '')?.[0] ?? '';
+      const card = await tg.waitForMessage(ADMIN_GROUP.id, (message) => (message.text ?? '').includes(withdrawal) && Boolean(message.reply_markup));
+      await users.esi.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_GROUP.id });
+      const [transfer] = promptsFor(session.paystack, adminPane);
+      expect(transfer).toMatchObject({ canAnswer: true, approveLabel: '✅ Completes' });
+      await actions.prompt(session, adminPane, { reference: transfer?.reference, approve: true });
+      await tg.waitForMessage(users.kofi.id, 'of GHS 60.00 has been paid to MTN mobile money 0241000001');
+    } finally {
+      await sandbox.stop();
+      await rm(demoDir, { recursive: true, force: true });
     }
   });
 

@@ -67,3 +67,10 @@ const thresholdRow = z.object({ second_approval_above_ghs: z.string() });
 export async function readSecondApprovalThreshold(db: CommonQueryMethods): Promise<string> {
   return db.oneFirst(sql.type(thresholdRow)`SELECT second_approval_above_ghs FROM settings ORDER BY id LIMIT 1`);
 }
+
+const autoBuyRow = z.object({ paystack_auto_buy_below_ghs: z.string() });
+
+/** A buy Paystack confirmed for less than this (GHS) is credited with no admin; '0.00': none is. */
+export async function readPaystackAutoBuyLimit(db: CommonQueryMethods): Promise<string> {
+  return db.oneFirst(sql.type(autoBuyRow)`SELECT paystack_auto_buy_below_ghs FROM settings ORDER BY id LIMIT 1`);
+}

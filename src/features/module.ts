@@ -11,6 +11,7 @@ import type { SharedServices } from '../services/index.ts';
 import type { NotificationDelivery } from '../services/notifications/delivery.ts';
 import type { HistoryService, HistorySource } from '../services/wallet/history.ts';
 import type { PaymentService } from '../services/wallet/payments.ts';
+import type { PaystackService } from '../services/paystack/paystack.ts';
 import type { CardPublisher, CardView } from '../telegram/cards.ts';
 import type { CommandInfo, CommandMenu } from '../telegram/commands.ts';
 import type { FileDownloader } from '../telegram/files.ts';
@@ -22,6 +23,8 @@ export interface Kernel extends SharedServices {
   history: HistoryService;
   /** Buys and deposits the user pays outside the bot: reported paid, expired unreported, flagged when overdue. */
   payments: PaymentService;
+  /** Paystack (instant mobile money), or null when PAYSTACK_SECRET_KEY is not set: the desk works as without it. */
+  paystack: PaystackService | null;
 }
 
 /** What a module's Telegram side and jobs are given: its own services, the kernel, and the bot's tools. */

@@ -8,6 +8,9 @@ import type { Logger } from '../logger.ts';
 import { InFlightUpdates } from '../middleware/inFlight.ts';
 import { TELEGRAM_SENDING_LIMITS, type SendingLimits } from '../telegram/apiPlugins.ts';
 import { FakeTelegram, type SimulatedUser } from './botApi/index.ts';
+import { FakePaystack } from './paystack/index.ts';
+import type { AddressInfo } from 'node:net';
+import { PAYSTACK_WEBHOOK_PATH } from '../paystackWebhook.ts';
 import { ADMIN_GROUP, CAST, panesFor, SANDBOX_BOT_USERNAME, SANDBOX_TOKEN, type Pane, type PersonKey } from './cast.ts';
 import { SandboxClock } from './clock.ts';
 import type { SandboxDatabases } from './database.ts';
@@ -35,6 +38,8 @@ export interface SandboxOptions {
 /** One run of the bot: its fresh database, its own local Bot API server with the cast, and the bot itself. */
 export interface Session {
   tg: FakeTelegram;
+  /** The session's own fake Paystack: a payment prompt shows in the payer's pane, to approve or decline. */
+  paystack: FakePaystack;
   users: Readonly<Record<PersonKey, SimulatedUser>>;
 }
 
@@ -142,6 +147,8 @@ export class Sandbox {
     const users = { kofi: person('kofi'), ama: person('ama'), esi: person('esi') };
     tg.addGroup({ ...ADMIN_GROUP, members: [users.esi], admins: [users.esi] });
     tg.onChange(() => this.#changed());
+    const paystack = await FakePaystack.start();
+    paystack.onChange = () => this.#changed();
 
     const config: Config = {
       botToken: SANDBOX_TOKEN,
@@ -151,12 +158,14 @@ export class Sandbox {
       adminChatId: ADMIN_GROUP.id,
       adminIds: [users.esi.id],
       webhook: undefined,
-      healthPort: undefined,
+      // Paystack's webhooks need a port in long polling: any free one on loopback.
+      healthPort: 0,
       cryptoAsset: 'USDT',
       // A session's conversations and sealed codes never outlive it.
       stateSecret: randomBytes(32).toString('hex'),
       stateSecretDerived: false,
       rateSources: { coinmarketcapUrl: NO_RATE_API, coinmarketcapApiKey: undefined, coingeckoUrl: NO_RATE_API },
+      paystack: { secretKey: paystack.secretKey, apiUrl: paystack.apiUrl },
       logLevel: 'info',
       shutdownTimeoutMs: SANDBOX_SHUTDOWN_MS,
     };
@@ -168,22 +177,24 @@ export class Sandbox {
         clock: this.clock.now,
         sendingLimits: SANDBOX_SENDING_LIMITS,
         rateLimit: SANDBOX_RATE_LIMIT,
+        httpHost: '127.0.0.1',
         beforeBot: async (services) => {
           await setSandboxPrice(services, admin);
           await setSandboxPaymentDetails(services, admin);
           if (this.#options.demo) await seedDemo(services, CAST, admin);
         },
       });
+      paystack.webhookUrl = `http://127.0.0.1:${(running.httpServer?.address() as AddressInfo).port}${PAYSTACK_WEBHOOK_PATH}`;
     } catch (error) {
       await stopApp(running, inFlight, logger, config.shutdownTimeoutMs).catch(() => undefined);
-      await tg.stop();
+      await Promise.all([tg.stop(), paystack.stop()]);
       throw error;
     }
-    return { tg, users, running, inFlight };
+    return { tg, paystack, users, running, inFlight };
   }
 
   async #stopSession(session: LiveSession): Promise<void> {
     await stopApp(session.running, session.inFlight, this.#options.logger, SANDBOX_SHUTDOWN_MS);
-    await session.tg.stop();
+    await Promise.all([session.tg.stop(), session.paystack.stop()]);
   }
 }

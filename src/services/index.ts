@@ -37,7 +37,7 @@ export interface SharedServices {
 
 export interface ServiceDependencies {
   pool: DatabasePool;
-  config: Pick<Config, 'adminIds' | 'dataDir' | 'cryptoAsset' | 'rateSources' | 'stateSecret'>;
+  config: Pick<Config, 'adminIds' | 'dataDir' | 'cryptoAsset' | 'rateSources' | 'stateSecret'> & Partial<Pick<Config, 'paystack'>>;
   logger: Logger;
   clock?: Clock;
 }

@@ -28,6 +28,8 @@ export interface CardView<D = unknown> {
     noun: string;
     placeholder: string;
   };
+  /** A payout's other way of paying, offered beside "I'm paying this" (a provider's transfer): its button, if any. */
+  payoutButton?(card: RequestFacts<D>): { label: string; data: string } | undefined;
   /** The words of the kind's step after approval, when its rules have one (ApprovalKind.followUp). */
   followUp?: {
     /** e.g. "Mark completed". */

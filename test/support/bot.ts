@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ALLOWED_UPDATES, createBot, createBotConversationStore, type ConversationStore } from '../../src/bot.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
-import type { Config } from '../../src/config.ts';
+import type { Config, PaystackConfig } from '../../src/config.ts';
 import type { Job } from '../../src/jobs/job.ts';
 import type { RateLimit } from '../../src/middleware/core.ts';
 import type { Clock } from '../../src/services/platform/clock.ts';
@@ -18,7 +18,9 @@ import { createDatabasePool } from '../../src/db/setup/pool.ts';
 import { createUpdateSequencer } from '../../src/services/platform/updateSequencing.ts';
 import type { SendingLimits } from '../../src/telegram/apiPlugins.ts';
 import { startPolling } from '../../src/telegram/polling.ts';
-import { startWebhookServer } from '../../src/webhook.ts';
+import { startHealthServer, startWebhookServer } from '../../src/webhook.ts';
+import { afterPaystackWork, PAYSTACK_WEBHOOK_PATH, paystackWebhookRoute } from '../../src/paystackWebhook.ts';
+import type { Server } from 'node:http';
 import type { TestDatabase } from './database.ts';
 import type { FakeTelegram } from './fakeTelegram/index.ts';
 
@@ -53,6 +55,8 @@ export interface TestBot {
   logger: Logger;
   /** In webhook mode: where the bot's webhook server listens (http on loopback). */
   webhookUrl?: string;
+  /** With `paystack`: where Paystack's webhooks go (POST /paystack/webhook on the bot's HTTP port). */
+  paystackWebhookUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -75,6 +79,8 @@ export interface TestBotOptions {
   wrapConversationStore?: (store: ConversationStore) => ConversationStore;
   /** How fast the bot sends: FAST_SENDING_LIMITS unless a test is about Telegram's pace (TELEGRAM_SENDING_LIMITS). */
   sendingLimits?: SendingLimits;
+  /** Paystack on (PAYSTACK_SECRET_KEY and PAYSTACK_API_URL, e.g. a FakePaystack's): its webhooks are served on a port of the bot's. */
+  paystack?: PaystackConfig;
 }
 
 /** Tests that are not about Telegram's pace: the throttle is in place but never makes a test wait. */
@@ -107,7 +113,14 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tradebot-media-')));
   const baseServices = createServices({
     pool: options.db.pool,
-    config: { adminIds: config.adminIds, dataDir, cryptoAsset: 'USDT', stateSecret: TEST_STATE_SECRET, rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES },
+    config: {
+      adminIds: config.adminIds,
+      dataDir,
+      cryptoAsset: 'USDT',
+      stateSecret: TEST_STATE_SECRET,
+      rateSources: options.rateSources ?? UNREACHABLE_RATE_SOURCES,
+      paystack: options.paystack,
+    },
     logger,
     clock: options.clock ?? (() => new Date()),
   });
@@ -130,19 +143,35 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     ...(lockPool ? { acrossInstances: createUpdateSequencer(lockPool) } : {}),
   });
   let webhookUrl: string | undefined;
+  let paystackWebhookUrl: string | undefined;
   let stopReceiving: () => Promise<unknown>;
+  const health = () => databaseIsReachable(options.db.pool, 2_000);
+  // As app.ts: Paystack's webhooks on the bot's HTTP port, in webhook and polling mode alike.
+  const routes = services.paystack ? [paystackWebhookRoute(services.paystack, logger, afterPaystackWork(notifications, cards))] : [];
+  const portOf = (server: Server) => (server.address() as AddressInfo).port;
+  const closing = (server: Server) => () => new Promise((resolve) => server.close(resolve));
   if (options.webhookSecret) {
     const server = await startWebhookServer(
       bot,
       { url: 'https://bot.example.com/telegram', secret: options.webhookSecret, port: 0, host: '127.0.0.1' },
-      () => databaseIsReachable(options.db.pool, 2_000),
+      health,
       logger,
+      routes,
     );
-    webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;
-    stopReceiving = () => new Promise((resolve) => server.close(resolve));
+    webhookUrl = `http://127.0.0.1:${portOf(server)}/telegram`;
+    if (routes.length > 0) paystackWebhookUrl = `http://127.0.0.1:${portOf(server)}${PAYSTACK_WEBHOOK_PATH}`;
+    stopReceiving = closing(server);
   } else {
     const { runner } = startPolling(bot, { allowedUpdates: ALLOWED_UPDATES, parking: updateLedger, logger });
-    stopReceiving = () => runner.stop() ?? Promise.resolve();
+    const server = routes.length > 0 ? await startHealthServer(0, health, logger, '127.0.0.1', routes) : undefined;
+    if (server) paystackWebhookUrl = `http://127.0.0.1:${portOf(server)}${PAYSTACK_WEBHOOK_PATH}`;
+    stopReceiving = async () => {
+      await (runner.stop() ?? Promise.resolve());
+      if (server) {
+        server.closeAllConnections();
+        await closing(server)();
+      }
+    };
   }
   const clock = options.clock ?? (() => new Date());
   return {
@@ -159,9 +188,12 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     logs,
     logger,
     ...(webhookUrl ? { webhookUrl } : {}),
+    ...(paystackWebhookUrl ? { paystackWebhookUrl } : {}),
     stop: async () => {
       await stopReceiving();
       await inFlight.drain(10_000);
+      // As stopApp does: the handled update ids are recorded, so a bot started next skips the updates Telegram sends again.
+      await updateLedger.flush();
       await cards.stop();
       await runStopTasks(services);
       await lockPool?.end();

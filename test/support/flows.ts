@@ -4,7 +4,7 @@ import type { TestBot } from './bot.ts';
 import { ADMIN_CHAT_ID } from './bot.ts';
 import type { TestDatabase } from './database.ts';
 import type { ChatMessage, FakeTelegram, TestUser, WaitOptions } from './fakeTelegram/index.ts';
-import { seedUser } from './users.ts';
+import { seedUser, TEST_PIN } from './users.ts';
 
 /** A clock the test moves by hand (quotes expire, prices go stale, PIN locks end). */
 export class TestClock {
@@ -126,4 +126,18 @@ export async function pendingDepositInChat(tg: FakeTelegram, user: TestUser, amo
   await user.tap(payment, '✅ I have paid');
   await tg.waitForMessage(user.id, 'is waiting for our team to see the payment');
   return referenceIn(payment, 'DEP');
+}
+
+/** A withdrawal through the chat to the user's own MTN number, up to the PIN (typed; its answer is the test's). */
+export async function withdrawToMomoInChat(tg: FakeTelegram, user: TestUser, amount: string, pin = TEST_PIN): Promise<void> {
+  await user.send('/withdraw');
+  await user.tap(await tg.waitForMessage(user.id, 'Where should the money go?'), '📱 Mobile money');
+  await user.tap(await tg.waitForMessage(user.id, 'Which mobile money network?'), 'MTN');
+  await user.tap(await tg.waitForMessage(user.id, 'Which MTN number'), 'Use 0241234567');
+  await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
+  await tg.waitForMessage(user.id, 'How much do you want to withdraw?');
+  await user.send(amount);
+  await user.tap(await tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
+  await tg.waitForMessage(user.id, 'Type your transaction PIN');
+  await user.send(pin);
 }

@@ -21,7 +21,7 @@ export const analyticsModule = defineModule({
     const { kernel, services: analytics } = deps;
     const composer = new Composer<BotContext>();
     deps.menu.handle(composer, 'stats', (ctx) =>
-      showStats(ctx, { stats: analytics.stats, approvals: kernel.approvals, cards: deps.cards, clock: kernel.clock, asset: kernel.asset }),
+      showStats(ctx, { stats: analytics.stats, approvals: kernel.approvals, cards: deps.cards, clock: kernel.clock, asset: kernel.asset, paystack: kernel.paystack }),
     );
     return { composer, middleware: eventsMiddleware({ events: analytics.events, sessions: analytics.sessions, menu: deps.menu, logger: deps.logger }) };
   },

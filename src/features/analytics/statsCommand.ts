@@ -9,6 +9,9 @@ import { formatCalendarDate } from '../../telegram/format.ts';
 import { html } from '../../telegram/html.ts';
 import { volumeChartPng } from './chart.ts';
 import { statsText } from './statsText.ts';
+import type { PaystackService } from '../../services/paystack/paystack.ts';
+import { startOfDay } from '../../services/common/calendar.ts';
+import { paystackDayText } from '../../telegram/paystackReconciliation.ts';
 
 export interface StatsCommandDeps {
   stats: StatsService;
@@ -16,6 +19,8 @@ export interface StatsCommandDeps {
   cards: Pick<CardPublisher, 'view'>;
   clock: Clock;
   asset: string;
+  /** Paystack when it is on: today's money through it against the ledger. */
+  paystack: Pick<PaystackService, 'reconcileDay'> | null;
 }
 
 /** /stats: the figures, then the chart of the last 30 days as a photo whose caption says what it shows. */
@@ -24,6 +29,7 @@ export async function showStats(ctx: BotContext, deps: StatsCommandDeps): Promis
   const [snapshot, pending] = await Promise.all([deps.stats.snapshot(now), deps.approvals.queueSummary(0)]);
   const days = snapshot.dailyVolumes;
   await ctx.reply(statsText(snapshot, pending, deps.cards, deps.asset).value);
+  if (deps.paystack) await ctx.reply(paystackDayText('Paystack today', await deps.paystack.reconcileDay(startOfDay(now))).value);
   const total = days.reduce((sum, day) => sum.plus(day.total), new Big(0));
   const busiest = days.reduce((best, day) => (new Big(day.total).gt(best.total) ? day : best));
   const peak = total.gt(0) ? html`; the busiest day was ${formatCalendarDate(busiest.day)} with ${formatGhs(busiest.total)}` : html``;

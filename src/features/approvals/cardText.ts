@@ -125,9 +125,12 @@ function payoutKeyboard(card: RequestFacts, view: CardView<unknown>): InlineKeyb
       .row()
       .text('🔁 Take over', cardData(card.kind, card.id, 't'));
   }
-  const keyboard = awaitsApprovals(card)
-    ? new InlineKeyboard().text(approveButton(card, 'Approve payout'), cardData(card.kind, card.id, 'a'))
-    : new InlineKeyboard().text("💸 I'm paying this", cardData(card.kind, card.id, 'c'));
+  if (awaitsApprovals(card)) {
+    return new InlineKeyboard().text(approveButton(card, 'Approve payout'), cardData(card.kind, card.id, 'a')).text(`❌ ${view.declineLabel}`, cardData(card.kind, card.id, 'd'));
+  }
+  const keyboard = new InlineKeyboard().text("💸 I'm paying this", cardData(card.kind, card.id, 'c'));
+  const other = view.payoutButton?.(card);
+  if (other) keyboard.text(other.label, other.data).row();
   return keyboard.text(`❌ ${view.declineLabel}`, cardData(card.kind, card.id, 'd'));
 }
 

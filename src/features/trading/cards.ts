@@ -21,9 +21,16 @@ function tradeFields(type: 'buy' | 'sell', row: TradeFacts): [string, string][] 
   return [
     ...sides,
     ['Rate', `${formatGhs(row.rate)} per ${row.asset} (market ${formatPrice(row.market_price ?? row.rate)}, spread ${row.spread_percent ?? '0'}%)`],
-    ['Payment proof', row.payment_proof ? 'screenshot attached' : type === 'buy' ? 'none sent: check the account' : 'not needed'],
+    ['Payment proof', paymentProof(type, row)],
     ...buyFlags(row),
   ];
+}
+
+function paymentProof(type: 'buy' | 'sell', row: TradeFacts): string {
+  const paystack = row.paidByPaystack;
+  if (paystack) return `✅ paid, verified by Paystack (${paystack.reference}${paystack.transactionId === null ? '' : `, transaction ${paystack.transactionId}`})`;
+  if (row.payment_proof) return 'screenshot attached';
+  return type === 'buy' ? 'none sent: check the account' : 'not needed';
 }
 
 /** What changed since a buy was quoted (it is recorded at its quote all the same), and a buy left unconfirmed too long. */

@@ -2,6 +2,7 @@ import { formatGhs } from '../../services/common/amounts.ts';
 import type { DepositFacts, WithdrawalFacts } from '../../services/wallet/approvalKinds.ts';
 import { describePayout } from '../../services/wallet/payouts.ts';
 import type { CardView } from '../../telegram/cards.ts';
+import { sendWithPaystackData } from '../paystack/payoutButton.ts';
 
 const METHOD = { momo: 'mobile money', bank: 'bank transfer' } as const;
 
@@ -23,6 +24,22 @@ export const depositCardView: CardView<DepositFacts> = {
   pendingSummary: ({ id, details: row }) => `Deposit #${id}: ${formatGhs(row.amount)} by ${row.method}`,
 };
 
+const TRANSFER_STATE = {
+  started: 'sent, waiting for Paystack to answer',
+  pending: 'sent, waiting for Paystack to confirm',
+  otp: 'waiting for an OTP: turn off OTP finalisation for transfers in the Paystack dashboard, then send again',
+  succeeded: 'paid',
+  failed: 'failed',
+} as const;
+
+/** The withdrawal's latest transfer with Paystack, and why it failed. */
+function paystackTransferLine(row: WithdrawalFacts): [string, string][] {
+  const transfer = row.paystack?.transfer;
+  if (!transfer) return [];
+  const reason = transfer.status === 'failed' && transfer.failure_reason ? `: ${transfer.failure_reason}` : '';
+  return [['📤 Paystack', `${transfer.reference} by ${transfer.sent_by_name}: ${TRANSFER_STATE[transfer.status]}${reason}`]];
+}
+
 /** How a withdrawal reads on its admin card: the payout to make before tapping Paid. */
 export const withdrawalCardView: CardView<WithdrawalFacts> = {
   kind: 'withdrawal',
@@ -39,7 +56,9 @@ export const withdrawalCardView: CardView<WithdrawalFacts> = {
     ['Reference', row.reference],
     row.payout_reference !== null
       ? ['Payout reference', row.payout_reference]
-      : ['Action', "Tap I'm paying this, pay the amount, then tap Paid and type the payout reference"],
+      : ['Action', row.paystack?.sendable ? "Tap Send with Paystack, or I'm paying this, pay the amount, then tap Paid and type the payout reference" : "Tap I'm paying this, pay the amount, then tap Paid and type the payout reference"],
+    ...paystackTransferLine(row),
   ],
+  payoutButton: ({ id, details }) => (details.paystack?.sendable ? { label: '📤 Send with Paystack', data: sendWithPaystackData(id) } : undefined),
   pendingSummary: ({ id, details: row }) => `Withdrawal #${id}: ${formatGhs(row.amount)} to ${row.method === 'momo' ? row.momo_network : row.bank_name}`,
 };

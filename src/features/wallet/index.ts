@@ -45,7 +45,7 @@ export const walletModule = defineModule({
   ],
   approvalKinds: (shared) => [
     createDepositKind(shared.clock),
-    createWithdrawalKind(shared.clock),
+    createWithdrawalKind(shared.clock, shared.config.paystack !== undefined),
     createCryptoWithdrawalKind(shared.clock),
     createCryptoDepositKind(shared.clock, shared.rates, shared.asset),
   ],

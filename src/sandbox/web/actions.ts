@@ -1,6 +1,7 @@
 import type { CallbackAnswer } from '../botApi/index.ts';
 import type { Pane } from '../cast.ts';
 import type { Session } from '../sandbox.ts';
+import { promptsFor } from './view.ts';
 
 /** A request the page should not have made (a stale button, an empty message): answered 400 with the reason. */
 export class ActionRefused extends Error {}
@@ -52,6 +53,18 @@ export const actions = {
     const user = viewer(session, pane);
     const queryId = await user.tap(message, (candidate) => candidate === button, { chatId: pane.chatId });
     return user.answerOf(queryId, { timeout: ANSWER_TIMEOUT_MS }).catch(() => null);
+  },
+
+  /** The payer answers the mobile-money prompt on their phone; in the admin pane, Paystack settles a pending transfer. */
+  async prompt(session: Session, pane: Pane, body: { reference?: unknown; approve?: unknown }): Promise<void> {
+    const prompt = promptsFor(session.paystack, pane).find((candidate) => candidate.reference === body.reference && candidate.canAnswer);
+    if (!prompt) throw new ActionRefused('That prompt is gone.');
+    const approve = body.approve === true;
+    if (session.paystack.transfers.has(prompt.reference)) {
+      if (approve) await session.paystack.completeTransfer(prompt.reference);
+      else await session.paystack.failTransfer(prompt.reference, 'The recipient wallet is not active');
+    } else if (approve) await session.paystack.approve(prompt.reference);
+    else session.paystack.decline(prompt.reference, 'Declined by the payer');
   },
 
   /** A file from disk: pictures go as photos (as Telegram's "send as photo"), anything else as a file. */

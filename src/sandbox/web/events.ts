@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Sandbox } from '../sandbox.ts';
-import { paneView } from './view.ts';
+import { paneView, promptsFor } from './view.ts';
 
 /** Changes come in bursts (a reply is several API calls): the page is told once per burst. */
 const BURST_MS = 40;
@@ -58,7 +58,7 @@ export class PageEvents {
   #state(): PageState {
     const session = this.#sandbox.session;
     const panes: Record<string, string> = {};
-    if (session) for (const pane of this.#sandbox.panes) panes[pane.key] = JSON.stringify(paneView(session.tg, pane, session.users[pane.person]));
+    if (session) for (const pane of this.#sandbox.panes) panes[pane.key] = JSON.stringify(paneView(session.tg, pane, session.users[pane.person], promptsFor(session.paystack, pane)));
     return { notice: this.#sandbox.notice, resetting: !session, clockOffsetMs: this.#sandbox.clock.offsetMs, panes };
   }
 

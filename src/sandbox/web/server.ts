@@ -140,6 +140,9 @@ export async function startPageServer(sandbox: Sandbox, options: { port: number;
         return send(res, 200, { ok: true });
       case 'tap':
         return send(res, 200, { answer: await actions.tap(session, pane, await readJson(req)) });
+      case 'prompt':
+        await actions.prompt(session, pane, await readJson(req));
+        return send(res, 200, { ok: true });
       case 'upload': {
         const bytes = await readBody(req, MAX_UPLOAD_BYTES);
         const name = url.searchParams.get('name') ?? 'file';

@@ -1,6 +1,8 @@
 import type { InlineKeyboardButton, MessageEntity } from 'grammy/types';
 import type { ChatMessage, FakeTelegram, SimulatedUser } from '../botApi/index.ts';
-import type { Pane } from '../cast.ts';
+import { CAST, type Pane } from '../cast.ts';
+import { formatGhs, fromPesewas } from '../../services/common/amounts.ts';
+import { FAKE_TELECEL_OTP, PROVIDER_CODES, type FakePaystack } from '../paystack/index.ts';
 
 /** What the page needs of a chat: plain values only (the page builds every DOM node itself, never from HTML). */
 export interface PaneView {
@@ -12,6 +14,20 @@ export interface PaneView {
   /** The bot's latest question that forces a reply, not yet answered: the composer replies to it. */
   forceReply: { messageId: number; placeholder?: string } | null;
   commands: { command: string; description: string }[];
+  /** Mobile-money prompts on this person's phone (the fake Paystack's charges waiting for them). */
+  prompts: PromptView[];
+}
+
+/** A prompt on the payer's phone: approve or decline it; or, for Telecel, the code its SMS gives. */
+export interface PromptView {
+  reference: string;
+  text: string;
+  /** Telecel's code by SMS, to type into the bot; then the prompt itself. */
+  otp: string | null;
+  canAnswer: boolean;
+  /** The two answers' buttons: the payer's (Approve, Decline), or in the admin pane Paystack's outcome of a transfer. */
+  approveLabel: string;
+  declineLabel: string;
 }
 
 export interface FormattedView {
@@ -126,8 +142,44 @@ function forceReplyOf(messages: readonly ChatMessage[], viewerId: number): PaneV
   return null;
 }
 
+const localPhone = (international: string | undefined): string => (international ? `0${international.replace(/^\+233/, '')}` : '');
+
+/**
+ * The fake Paystack's charges waiting on a phone in this person's private pane: their own number's, and those to a
+ * number none of the cast has (someone typed another wallet), which every user pane shows.
+ */
+export function promptsFor(paystack: FakePaystack, pane: Pane): PromptView[] {
+  if (pane.chatId < 0) return transferOutcomes(paystack);
+  const own = localPhone(CAST[pane.person].phone_number);
+  const castPhones = new Set(Object.values(CAST).map((person) => localPhone(person.phone_number)));
+  return [...paystack.charges.values()]
+    .filter((charge) => (charge.status === 'pay_offline' || charge.status === 'send_otp') && (charge.phone === own || !castPhones.has(charge.phone)))
+    .map((charge) => ({
+      reference: charge.reference,
+      text: `📱 ${PROVIDER_CODES[charge.provider]} MoMo on ${charge.phone}: pay ${formatGhs(fromPesewas(charge.amount))} to Trading Desk (${charge.reference})?`,
+      otp: charge.status === 'send_otp' ? `SMS from Telecel: your payment code is ${FAKE_TELECEL_OTP}. Type it into the bot.` : null,
+      canAnswer: charge.status === 'pay_offline',
+      approveLabel: '✅ Approve',
+      declineLabel: '❌ Decline',
+    }));
+}
+
+/** In the admin pane, as Paystack: the transfers still pending, to complete or fail (each sends its webhook). */
+function transferOutcomes(paystack: FakePaystack): PromptView[] {
+  return [...paystack.transfers.values()]
+    .filter((transfer) => transfer.status === 'pending')
+    .map((transfer) => ({
+      reference: transfer.reference,
+      text: `🏦 Paystack transfer ${transfer.reference}: ${formatGhs(fromPesewas(transfer.amount))}, pending. Its outcome, as Paystack:`,
+      otp: null,
+      canAnswer: true,
+      approveLabel: '✅ Completes',
+      declineLabel: '❌ Fails',
+    }));
+}
+
 /** The pane as its person sees it now. */
-export function paneView(tg: FakeTelegram, pane: Pane, viewer: SimulatedUser): PaneView {
+export function paneView(tg: FakeTelegram, pane: Pane, viewer: SimulatedUser, prompts: PromptView[] = []): PaneView {
   const messages = tg.chatMessages(pane.chatId).filter((message) => !message.deleted).slice(-SHOWN_MESSAGES);
   const keyboard = viewer.replyKeyboard(pane.chatId);
   const scoped = tg.commands({ type: 'chat', chat_id: pane.chatId });
@@ -144,5 +196,6 @@ export function paneView(tg: FakeTelegram, pane: Pane, viewer: SimulatedUser): P
       : null,
     forceReply: forceReplyOf(messages, viewer.id),
     commands: (scoped.length > 0 ? scoped : tg.commands()).map(({ command, description }) => ({ command, description })),
+    prompts,
   };
 }

@@ -10,7 +10,10 @@ import { html } from '../../telegram/html.ts';
 import { notCreatedText } from '../../telegram/refusals.ts';
 import { choose } from '../ask/ask.ts';
 import { openAndReportPayment, paymentDetails, paymentNotSetUpText } from '../ask/payment.ts';
-import { currentUser } from '../ask/user.ts';
+import { currentUser, type ConversationUser } from '../ask/user.ts';
+import { payInstantly } from '../paystack/instantPayment.ts';
+import type { PaystackService } from '../../services/paystack/paystack.ts';
+import type { Quote } from '../../services/trading/quotes.ts';
 import { askQuotedAmount, pausedText, quoteText, requote } from './quotedAmount.ts';
 
 export const BUY = 'buy';
@@ -20,7 +23,22 @@ export type TradeSceneDeps = Pick<SharedServices, 'asset' | 'quotes' | 'settings
   payments: PaymentService;
   download: FileDownloader;
   cards: CardPublisher;
+  /** Paystack when it is on: buys paid by "Mobile money (instant)". */
+  paystack: PaystackService | null;
 };
+
+const INSTANT_CHOICE = { label: '⚡ Mobile money (instant)', value: 'instant' } as const;
+
+/** "Mobile money (instant)": the buy stored at its quote (awaiting payment), then the prompt on the payer's phone (Paystack). */
+async function buyInstantly(conversation: BotConversation, ctx: ConversationContext, deps: TradeSceneDeps, paystack: PaystackService, user: ConversationUser, quote: Quote): Promise<void> {
+  const reference = await conversation.external(() => newReference('BUY'));
+  const created = await conversation.external(() => deps.trading.openBuy({ userId: user.id, quote, method: 'momo', reference }));
+  if (created.status !== 'created') {
+    await ctx.reply(notCreatedText(created));
+    return;
+  }
+  await payInstantly(conversation, ctx, paystack, user, { kind: 'buy', id: created.id, reference: created.reference, amount: quote.cedisAmount });
+}
 
 /**
  * /buy: amount (cedis or crypto), the quote, how to pay, the platform's payment details and a reference (the buy is
@@ -28,8 +46,9 @@ export type TradeSceneDeps = Pick<SharedServices, 'asset' | 'quotes' | 'settings
  */
 export function createBuyConversation(deps: TradeSceneDeps) {
   return async function buy(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
-    const userId = (await currentUser(conversation))?.id;
-    if (!userId) return;
+    const user = await currentUser(conversation);
+    if (!user) return;
+    const userId = user.id;
     const { asset } = deps;
     const { priced } = await askQuotedAmount(conversation, ctx, deps, 'buy', null);
     if (priced.status === 'paused') {
@@ -39,10 +58,16 @@ export function createBuyConversation(deps: TradeSceneDeps) {
     let quote = priced.quote;
     const method = await choose(conversation, ctx, html`🟢 <b>Your quote</b>\n${quoteText(quote)}\n\nHow will you pay?`, [
       [{ label: '📱 Mobile money', value: 'momo' }, { label: '🏦 Bank transfer', value: 'bank' }],
+      ...(deps.paystack ? [[INSTANT_CHOICE]] : []),
       [{ label: '❌ Cancel', value: 'cancel' }],
-    ] as const);
+    ]);
     if (method === 'cancel') {
       await ctx.reply('Cancelled; nothing was saved.');
+      return;
+    }
+    if (method === 'instant') {
+      // Offered only while Paystack is on.
+      if (deps.paystack) await buyInstantly(conversation, ctx, deps, deps.paystack, user, quote);
       return;
     }
     const payTo = await paymentDetails(conversation, deps.settings, method);

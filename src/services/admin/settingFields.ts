@@ -47,6 +47,27 @@ export function cediSetting(key: string, label: string, example: string, check?:
   };
 }
 
+/** A cedi threshold that 0 (or "off") turns off: `shown` words a value above 0, `off` the value 0. */
+export function cediThresholdSetting(field: { key: string; label: string; prompt: string; example: string; shown: (amount: string) => string; off: string }): SettingField {
+  const { key } = field;
+  return {
+    key,
+    label: field.label,
+    prompt: field.prompt,
+    format: (settings) => {
+      const threshold = String(settings[key]);
+      return new Big(threshold).gt(0) ? field.shown(formatGhs(threshold)) : field.off;
+    },
+    parse: (text) => {
+      if (/^(0+(\.0*)?|off)$/iu.test(text.trim())) return valid({ [key]: '0.00' });
+      const amount = parseAmount(text, 'GHS');
+      return amount.ok && amount.value.currency === 'GHS'
+        ? valid({ [key]: new Big(amount.value.amount).toFixed(2) })
+        : invalid(`Type an amount in cedis with at most 2 decimals, e.g. ${field.example}, or 0 to turn it off`);
+    },
+  };
+}
+
 /** The rule of a pair of cedi settings: the smallest cannot be above the largest. */
 export function smallestNotAboveLargest(minKey: string, maxKey: string): (settings: SettingsRow) => string | null {
   return (settings) => {

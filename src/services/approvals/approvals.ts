@@ -159,6 +159,59 @@ type Step =
 
 const isOpen = (card: RequestFacts) => card.status === 'pending' || card.status === 'under_review';
 
+async function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
+  switch (request.action) {
+    case 'approve':
+      return implementation.approve(tx, request.id, admin, request.payoutReference, request.confirmation);
+    case 'decline':
+      return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
+    case 'start_review':
+      return implementation.startReview?.(tx, request.id, admin) ?? null;
+    case 'follow_up':
+      return implementation.followUp?.apply(tx, request.id, admin) ?? null;
+    case 'reopen': {
+      const told = reason ? await (implementation.reopen?.apply(tx, request.id, reason) ?? null) : null;
+      // Approvals given before the decline do not carry over: the re-opened request is decided afresh.
+      if (told) await deleteSignoffs(tx, request.kind, request.id);
+      return told;
+    }
+  }
+}
+
+/** The guarded decision, and when it applied its audit row with the user's notice and the card's refresh (one statement). */
+async function applyAudited(
+  tx: DatabaseTransactionConnection,
+  implementation: ApprovalKind,
+  request: DecisionStep,
+  admin: AdminActor,
+  audit: { action: string; reason: string | null; details?: AuditEntry['details'] },
+): Promise<Step> {
+  const told = await apply(implementation, tx, request, admin, audit.reason);
+  if (!told) return { step: 'not_applied' };
+  const entry: AuditEntry = { subjectKind: request.kind, subjectId: request.id, admin, ...audit };
+  return { step: 'applied', entry: await insertAuditEntry(tx, entry, [notificationAlongside(told.userId, told.notice), cardRefreshWrite(request.kind, request.id)]) };
+}
+
+/**
+ * An approval that no admin makes: the payment provider's own record confirmed the request (a Paystack charge,
+ * verified). The same guarded approval as an admin's, in the caller's transaction, with its audit row naming `actor`
+ * (the provider), the user's notice and the card's refresh; no second approval is asked, the provider having
+ * checked the money. A payout (sent by the provider) is paid with the provider's reference as its payout reference, in
+ * the name of the admin who holds its claim. Null when the request was no longer open for it.
+ */
+export async function approveAsSystem(
+  tx: DatabaseTransactionConnection,
+  implementation: ApprovalKind,
+  id: number,
+  actor: AdminActor,
+  details: AuditEntry['details'],
+  payoutReference?: string,
+): Promise<AuditRow | null> {
+  const request = { kind: implementation.kind, id, action: 'approve' as const, ...(payoutReference === undefined ? {} : { payoutReference }) };
+  const step = await applyAudited(tx, implementation, request, actor, { action: 'approve', reason: null, details });
+  return step.step === 'applied' ? step.entry : null;
+}
+
 export function createApprovalService(deps: { pool: DatabasePool; admins: AdminService; kinds: readonly ApprovalKind[]; clock: Clock }): ApprovalService {
   const { pool, admins, clock } = deps;
   const byKind = new Map(deps.kinds.map((kind) => [kind.kind, kind]));
@@ -206,39 +259,6 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     if (!new Big(threshold).gt(0)) return 1;
     const facts = await implementation.load(tx, id);
     return facts ? approvalsRequired(implementation, facts, threshold) : 1;
-  }
-
-  async function apply(implementation: ApprovalKind, tx: DatabaseTransactionConnection, request: DecisionStep, admin: AdminActor, reason: string | null) {
-    switch (request.action) {
-      case 'approve':
-        return implementation.approve(tx, request.id, admin, request.payoutReference, request.confirmation);
-      case 'decline':
-        return implementation.decline(tx, request.id, admin, reason ?? 'No reason given');
-      case 'start_review':
-        return implementation.startReview?.(tx, request.id, admin) ?? null;
-      case 'follow_up':
-        return implementation.followUp?.apply(tx, request.id, admin) ?? null;
-      case 'reopen': {
-        const told = reason ? await (implementation.reopen?.apply(tx, request.id, reason) ?? null) : null;
-        // Approvals given before the decline do not carry over: the re-opened request is decided afresh.
-        if (told) await deleteSignoffs(tx, request.kind, request.id);
-        return told;
-      }
-    }
-  }
-
-  /** The guarded decision, and when it applied its audit row with the user's notice and the card's refresh (one statement). */
-  async function applyAudited(
-    tx: DatabaseTransactionConnection,
-    implementation: ApprovalKind,
-    request: DecisionStep,
-    admin: AdminActor,
-    audit: { action: string; reason: string | null; details?: AuditEntry['details'] },
-  ): Promise<Step> {
-    const told = await apply(implementation, tx, request, admin, audit.reason);
-    if (!told) return { step: 'not_applied' };
-    const entry: AuditEntry = { subjectKind: request.kind, subjectId: request.id, admin, ...audit };
-    return { step: 'applied', entry: await insertAuditEntry(tx, entry, [notificationAlongside(told.userId, told.notice), cardRefreshWrite(request.kind, request.id)]) };
   }
 
   /** An approval that counts towards the two a request needs and moves nothing: recorded and audited, the card refreshed. */

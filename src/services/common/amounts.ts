@@ -86,6 +86,16 @@ export function formatMoney(amount: string | Big, currency: string): string {
 }
 
 /** "GHS 1,150.00" */
+/** Cedis as whole pesewas, as payment providers take amounts (the amount has at most 2 decimals). */
+export function toPesewas(cedis: string): number {
+  return Number(new Big(cedis).times(100).toFixed(0));
+}
+
+/** Whole pesewas as cedis with 2 decimals, e.g. 25050 → '250.50'. */
+export function fromPesewas(pesewas: number): string {
+  return new Big(pesewas).div(100).toFixed(GHS_DECIMALS);
+}
+
 export function formatGhs(amount: string | Big): string {
   return formatMoney(amount, 'GHS');
 }

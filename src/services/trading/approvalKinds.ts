@@ -8,6 +8,7 @@ import {
 } from '../../db/cryptoTransactions.ts';
 import type { CommonQueryMethods } from 'slonik';
 import { readSettings } from '../../db/settings.ts';
+import { findSucceededChargeOf } from '../../db/paystackCharges.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { paymentReopening, reportedOrMade } from '../wallet/approvalKinds.ts';
 import { amountLimitRefusal } from '../wallet/requests.ts';
@@ -19,7 +20,18 @@ import { tradingNotices } from './notices.ts';
  * What a buy or sell card shows: the request as quoted, and the asset it trades; for a buy, what changed since the
  * quote (it is recorded at its quote all the same, once the user has paid).
  */
-export type TradeFacts = CryptoTransactionRow & { asset: string; changes?: BuyChanges };
+export type TradeFacts = CryptoTransactionRow & { asset: string; changes?: BuyChanges; paidByPaystack?: PaystackPayment };
+
+/** A buy paid by instant mobile money: the charge Paystack's own record confirmed for its exact amount. */
+export interface PaystackPayment {
+  reference: string;
+  transactionId: number | null;
+}
+
+async function paystackPayment(db: CommonQueryMethods, id: number): Promise<{ paidByPaystack?: PaystackPayment }> {
+  const charge = await findSucceededChargeOf(db, { kind: 'buy', id });
+  return charge ? { paidByPaystack: { reference: charge.reference, transactionId: charge.provider_transaction_id } } : {};
+}
 
 export interface BuyChanges {
   /** The user reported paying after the quote's time ran out. */
@@ -56,7 +68,7 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
         submittedAt: reportedOrMade(row),
         requester,
         photos: row.payment_proof ? [row.payment_proof] : [],
-        details: { ...row, asset, ...(type === 'buy' ? { changes: await buyChanges(db, row) } : {}) },
+        details: { ...row, asset, ...(type === 'buy' ? { changes: await buyChanges(db, row), ...(await paystackPayment(db, id)) } : {}) },
       };
     },
 

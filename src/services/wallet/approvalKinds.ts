@@ -9,6 +9,8 @@ import {
   withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
+import { latestTransferOf, lockWithdrawalWithOpenTransfer, type TransferRow } from '../../db/paystackTransfers.ts';
+import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
 import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
 import { queueCardPost } from '../approvals/cardQueue.ts';
@@ -17,7 +19,13 @@ import { moveFunds } from './ledger.ts';
 import { paymentNotices, walletNotices } from './notices.ts';
 
 export type DepositFacts = DepositRow;
-export type WithdrawalFacts = WithdrawalRow;
+export type WithdrawalFacts = WithdrawalRow & { paystack?: PaystackPayoutFacts };
+
+/** A withdrawal's payout with Paystack: whether it can be sent (Paystack on, a momo wallet), and its latest transfer. */
+export interface PaystackPayoutFacts {
+  sendable: boolean;
+  transfer: Pick<TransferRow, 'reference' | 'status' | 'failure_reason' | 'transfer_code' | 'sent_by_name'> | null;
+}
 
 /** A request the user pays outside the bot waits for an admin from when they reported paying it. */
 export function reportedOrMade(row: { reported_paid_at: Date | null; created_at: Date }): Date {
@@ -73,10 +81,20 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
 }
 
 /**
+ * With Paystack on, a claim cannot be released or taken over while a transfer sent with Paystack is open: whoever took
+ * it could pay the money out a second time. The transfer's outcome releases it (failed) or pays it (succeeded).
+ */
+const claimsHeldWhileSending: PayoutClaimStatements = {
+  ...withdrawalClaims,
+  release: async (db, id, holder) => !(await lockWithdrawalWithOpenTransfer(db, id)) && withdrawalClaims.release(db, id, holder),
+  takeOver: async (db, id, admin, from, at) => ((await lockWithdrawalWithOpenTransfer(db, id)) ? null : withdrawalClaims.takeOver(db, id, admin, from, at)),
+};
+
+/**
  * Withdrawals, a payout: one admin claims it ("I'm paying this"), pays it out, then approval ("Paid", with the MoMo
  * transaction id or bank reference) takes the reserved cedis; a decline, of an unclaimed one only, releases them.
  */
-export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts> {
+export function createWithdrawalKind(clock: Clock, paystackOn = false): ApprovalKind<WithdrawalFacts> {
   return {
     kind: 'withdrawal',
     canStartReview: false,
@@ -88,13 +106,14 @@ export function createWithdrawalKind(clock: Clock): ApprovalKind<WithdrawalFacts
         row.claimed_by_telegram_id !== null && row.claimed_by_name !== null && row.claimed_at !== null
           ? { claim: { adminTelegramId: row.claimed_by_telegram_id, by: row.claimed_by_name, at: row.claimed_at } }
           : {};
-      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: row, ...claim };
+      const paystack = paystackOn ? { paystack: { sendable: row.method === 'momo', transfer: await latestTransferOf(db, id) } } : {};
+      return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: { ...row, ...paystack }, ...claim };
     },
     ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
     waiting: waitingWithdrawals,
     listPending: async (db, ids) =>
       (await listPendingWithdrawals(db, ids)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
-    payoutClaims: withdrawalClaims,
+    payoutClaims: paystackOn ? claimsHeldWhileSending : withdrawalClaims,
     valueGhs: (row) => row.amount,
     async approve(tx, id, admin, payoutReference) {
       if (payoutReference === undefined) throw new Error(`withdrawal ${id}: Paid needs the payout reference`);

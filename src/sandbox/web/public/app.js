@@ -134,6 +134,7 @@ class PaneController {
     this.$('.avatar').textContent = [...view.title][0] ?? '?';
     this.renderItems(view.items);
     this.renderKeyboard(view.keyboard);
+    this.renderPrompts(view.prompts ?? []);
     this.renderCommands(view.commands);
     const force = view.forceReply;
     if (force && force.messageId !== this.appliedForceReply) {
@@ -178,6 +179,33 @@ class PaneController {
         line.append(node);
       }
       area.append(line);
+    }
+  }
+
+  /** Mobile-money prompts on this person's phone (the fake Paystack): approve or decline, or the SMS code to type; in the admin pane, pending transfers. */
+  renderPrompts(prompts) {
+    const area = this.$('.prompts');
+    area.replaceChildren();
+    area.hidden = prompts.length === 0;
+    for (const prompt of prompts) {
+      const box = document.createElement('div');
+      box.className = 'prompt';
+      const text = document.createElement('span');
+      text.textContent = prompt.otp ?? prompt.text;
+      box.append(text);
+      if (prompt.canAnswer) {
+        const buttons = document.createElement('div');
+        buttons.className = 'prompt-buttons';
+        for (const [label, approve] of [[prompt.approveLabel, true], [prompt.declineLabel, false]]) {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.textContent = label;
+          button.addEventListener('click', () => post(`/api/panes/${this.key}/prompt`, { reference: prompt.reference, approve }).catch((error) => this.toast(error.message)));
+          buttons.append(button);
+        }
+        box.append(buttons);
+      }
+      area.append(box);
     }
   }
 

@@ -1,0 +1,133 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+import type { MomoNetwork } from './cashWithdrawals.ts';
+import { columnsOf, countRow } from './commonRows.ts';
+
+const OPEN_TRANSFER_STATUSES = ['started', 'pending', 'otp'] as const;
+const TRANSFER_STATUSES = [...OPEN_TRANSFER_STATUSES, 'succeeded', 'failed'] as const;
+export type OpenTransferStatus = (typeof OPEN_TRANSFER_STATUSES)[number];
+
+export const transferSchema = z.object({
+  id: z.number(),
+  withdrawal_id: z.number(),
+  recipient_id: z.number(),
+  reference: z.string(),
+  amount_pesewas: z.number(),
+  status: z.enum(TRANSFER_STATUSES),
+  transfer_code: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  sent_by_telegram_id: z.number(),
+  sent_by_name: z.string(),
+  created_at: z.date(),
+  settled_at: z.date().nullable(),
+});
+const transferColumns = columnsOf(transferSchema);
+export type TransferRow = z.infer<typeof transferSchema>;
+const openStatuses = sql.array([...OPEN_TRANSFER_STATUSES], 'text');
+
+const recipientSchema = z.object({ id: z.number(), recipient_code: z.string() });
+export type RecipientRow = z.infer<typeof recipientSchema>;
+
+export interface RecipientKey {
+  network: MomoNetwork;
+  accountNumber: string;
+  accountName: string;
+}
+
+export async function findRecipient(db: CommonQueryMethods, key: RecipientKey): Promise<RecipientRow | null> {
+  return db.maybeOne(sql.type(recipientSchema)`
+    SELECT id, recipient_code FROM paystack_recipients
+     WHERE network = ${key.network} AND account_number = ${key.accountNumber} AND account_name = ${key.accountName}
+  `);
+}
+
+/** Keeps a recipient Paystack made; one made meanwhile for the same destination is kept instead (same code from Paystack). */
+export async function insertRecipient(db: CommonQueryMethods, key: RecipientKey, recipientCode: string): Promise<RecipientRow> {
+  return db.one(sql.type(recipientSchema)`
+    INSERT INTO paystack_recipients (network, account_number, account_name, recipient_code)
+    VALUES (${key.network}, ${key.accountNumber}, ${key.accountName}, ${recipientCode})
+    ON CONFLICT (network, account_number, account_name) DO UPDATE SET recipient_code = paystack_recipients.recipient_code
+    RETURNING id, recipient_code
+  `);
+}
+
+export async function insertTransfer(
+  db: CommonQueryMethods,
+  transfer: { withdrawalId: number; recipientId: number; reference: string; amountPesewas: number; sentBy: { telegramId: number; name: string }; createdAt: Date },
+): Promise<TransferRow> {
+  return db.one(sql.type(transferSchema)`
+    INSERT INTO paystack_transfers (withdrawal_id, recipient_id, reference, amount_pesewas, sent_by_telegram_id, sent_by_name, created_at)
+    VALUES (${transfer.withdrawalId}, ${transfer.recipientId}, ${transfer.reference}, ${transfer.amountPesewas}, ${transfer.sentBy.telegramId},
+            ${transfer.sentBy.name}, ${transfer.createdAt.toISOString()})
+    RETURNING ${transferColumns}
+  `);
+}
+
+export async function findTransferByReference(db: CommonQueryMethods, reference: string): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`SELECT ${transferColumns} FROM paystack_transfers WHERE reference = ${reference}`);
+}
+
+/** The withdrawal's newest transfer, if any (its card shows it). */
+export async function latestTransferOf(db: CommonQueryMethods, withdrawalId: number): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    SELECT ${transferColumns} FROM paystack_transfers WHERE withdrawal_id = ${withdrawalId} ORDER BY id DESC LIMIT 1
+  `);
+}
+
+export async function findOpenTransferOf(db: CommonQueryMethods, withdrawalId: number): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    SELECT ${transferColumns} FROM paystack_transfers WHERE withdrawal_id = ${withdrawalId} AND status = ANY(${openStatuses})
+  `);
+}
+
+export async function countTransfersOf(db: CommonQueryMethods, withdrawalId: number): Promise<number> {
+  return (await db.one(sql.type(countRow)`SELECT count(*)::int AS count FROM paystack_transfers WHERE withdrawal_id = ${withdrawalId}`)).count;
+}
+
+export async function setTransferProgress(db: CommonQueryMethods, id: number, progress: { status: OpenTransferStatus; transferCode: string | null }): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    UPDATE paystack_transfers SET status = ${progress.status}, transfer_code = coalesce(${progress.transferCode}, transfer_code)
+     WHERE id = ${id} AND status = ANY(${openStatuses})
+    RETURNING ${transferColumns}
+  `);
+}
+
+/** Settles an open transfer once (guarded: null when it was settled before). */
+export async function settleTransfer(
+  db: CommonQueryMethods,
+  id: number,
+  outcome: { status: 'succeeded' | 'failed'; failureReason: string | null; transferCode: string | null; at: Date },
+): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    UPDATE paystack_transfers
+       SET status = ${outcome.status}, failure_reason = ${outcome.failureReason}, settled_at = ${outcome.at.toISOString()},
+           transfer_code = coalesce(${outcome.transferCode}, transfer_code)
+     WHERE id = ${id} AND status = ANY(${openStatuses})
+    RETURNING ${transferColumns}
+  `);
+}
+
+/**
+ * Whether the withdrawal has a transfer with Paystack still open, read after locking the withdrawal's row: a claim
+ * change and a send (which takes the same lock) happen one after the other, so neither misses the other.
+ */
+export async function lockWithdrawalWithOpenTransfer(db: CommonQueryMethods, withdrawalId: number): Promise<boolean> {
+  await db.query(sql.unsafe`SELECT id FROM cash_withdrawals WHERE id = ${withdrawalId} FOR UPDATE`);
+  return (await findOpenTransferOf(db, withdrawalId)) !== null;
+}
+
+/** Locks the withdrawal's row and says who holds its claim now (a send checks it is still the sender's). */
+export async function lockWithdrawalClaim(db: CommonQueryMethods, withdrawalId: number): Promise<number | null> {
+  const row = await db.maybeOne(sql.type(z.object({ claimed_by_telegram_id: z.number().nullable() }))`
+    SELECT claimed_by_telegram_id FROM cash_withdrawals WHERE id = ${withdrawalId} AND status = 'pending' FOR UPDATE
+  `);
+  return row?.claimed_by_telegram_id ?? null;
+}
+
+/** Open transfers sent before `before` (no outcome yet: the job verifies them), oldest first. */
+export async function listOpenTransfersMadeBefore(db: CommonQueryMethods, before: Date, limit: number): Promise<readonly TransferRow[]> {
+  return db.any(sql.type(transferSchema)`
+    SELECT ${transferColumns} FROM paystack_transfers
+     WHERE status = ANY(${openStatuses}) AND created_at < ${before.toISOString()} ORDER BY created_at LIMIT ${limit}
+  `);
+}

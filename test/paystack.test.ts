@@ -1,0 +1,401 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakePaystack } from '../src/sandbox/paystack/index.ts';
+import { ADMIN_CHAT_ID, startTestBot, type TestBot, type TestBotOptions } from './support/bot.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser, withdrawToMomoInChat } from './support/flows.ts';
+
+const ADMIN_ID = 940001;
+const MINUTE = 60_000;
+
+let db: TestDatabase;
+let tg: FakeTelegram;
+let paystack: FakePaystack;
+let bot: TestBot;
+let clock: TestClock;
+let admin: TestUser;
+let nextUserId = 7000;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function startBot(options: Partial<TestBotOptions> = {}): Promise<TestBot> {
+  const started = await startTestBot({
+    db,
+    tg,
+    adminIds: [ADMIN_ID],
+    clock: clock.now,
+    rateLimit: { updates: 200, perMilliseconds: 10_000 },
+    paystack: { secretKey: paystack.secretKey, apiUrl: paystack.apiUrl },
+    ...options,
+  });
+  paystack.webhookUrl = started.paystackWebhookUrl;
+  return started;
+}
+
+beforeEach(async () => {
+  // Each test has a Telegram of its own: what earlier tests left in the queues is not for it.
+  await db.query('DELETE FROM paystack_events');
+  await db.query('UPDATE notifications SET sent_at = now() WHERE sent_at IS NULL');
+  await db.query('DELETE FROM approval_cards');
+  await db.query('DELETE FROM card_deliveries');
+  tg = await FakeTelegram.start();
+  paystack = await FakePaystack.start();
+  clock = new TestClock();
+  admin = tg.createUser({ id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' });
+  tg.addGroup({ id: ADMIN_CHAT_ID, title: 'Desk admins', members: [admin] });
+  bot = await startBot();
+});
+afterEach(async () => {
+  await bot.stop();
+  await paystack.stop();
+  await tg.stop();
+  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
+  await expectLedgerMatchesWallets(db);
+});
+
+function newUser(name: string): Promise<TestUser> {
+  nextUserId += 1;
+  return verifiedUser(db, tg, nextUserId, name);
+}
+
+function chargeReferenceIn(message: ChatMessage): string {
+  const reference = /(?:DEP|BUY)-[0-9A-Z]{8}-\d+/.exec(message.text ?? '')?.[0];
+  expect(reference, `a charge reference in: ${message.text ?? ''}`).toBeDefined();
+  return reference ?? '';
+}
+
+/** /deposit → Mobile money (instant) → amount → network → the registered number, up to the prompt (or the OTP question). */
+async function instantDeposit(user: TestUser, amount: string, network = 'MTN'): Promise<void> {
+  await user.send('/deposit');
+  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '⚡ Mobile money (instant)');
+  await tg.waitForMessage(user.id, 'How much will you deposit?');
+  await user.send(amount);
+  await user.tap(await tg.waitForMessage(user.id, 'Which network is your wallet on?'), network);
+  await user.tap(await tg.waitForMessage(user.id, `Which ${network} number will pay?`), 'Use 0241234567');
+}
+
+async function promptOf(user: TestUser): Promise<{ prompt: ChatMessage; reference: string }> {
+  const prompt = await tg.waitForMessage(user.id, 'Approve the prompt on your phone');
+  return { prompt, reference: chargeReferenceIn(prompt) };
+}
+
+async function depositOf(reference: string): Promise<{ status: string; amount: string }> {
+  const [row] = await db.query<{ status: string; amount: string }>(
+    'SELECT d.status, d.amount FROM cash_deposits d JOIN paystack_charges c ON c.deposit_id = d.id WHERE c.reference = $1',
+    [reference],
+  );
+  if (!row) throw new Error(`no deposit for ${reference}`);
+  return row;
+}
+
+async function creditsOf(user: TestUser): Promise<number> {
+  const [row] = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id JOIN users u ON u.id = w.user_id
+      WHERE u.telegram_id = $1 AND l.reason = 'deposit_approved'`,
+    [user.id],
+  );
+  return row?.count ?? 0;
+}
+
+describe('instant deposits by Paystack', () => {
+  it('credits once for five duplicate webhooks and refuses one with a wrong signature, with no admin step', async () => {
+    const kofi = await newUser('Kofi');
+    await instantDeposit(kofi, '250');
+    const { reference } = await promptOf(kofi);
+    expect(paystack.charge(reference)).toMatchObject({ amount: 25000, currency: 'GHS', phone: '0241234567', provider: 'mtn' });
+
+    await paystack.approve(reference, { wrongSignature: true });
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([401]);
+    await bot.services.paystack?.processEvents();
+    expect((await balances(db, kofi)).balance_cedis).toBe('0.00');
+    expect(await db.query('SELECT id FROM paystack_events')).toEqual([]);
+
+    await paystack.sendChargeSuccess(reference, { copies: 5 });
+    expect(paystack.deliveries.slice(1).map((delivery) => delivery.status)).toEqual([200, 200, 200, 200, 200]);
+    await tg.waitForMessage(kofi.id, `of GHS 250.00 is now in your wallet`);
+    await bot.services.paystack?.processEvents();
+    expect((await balances(db, kofi)).balance_cedis).toBe('250.00');
+    expect(await creditsOf(kofi)).toBe(1);
+    expect(await db.query('SELECT event FROM paystack_events')).toEqual([{ event: 'charge.success' }]);
+    expect(await depositOf(reference)).toMatchObject({ status: 'approved' });
+    const audit = await db.query<{ admin_name: string; admin_telegram_id: number }>(
+      `SELECT a.admin_name, a.admin_telegram_id FROM admin_audit_log a JOIN paystack_charges c ON c.deposit_id = a.subject_id
+        WHERE a.subject_kind = 'deposit' AND a.action = 'approve' AND c.reference = $1`,
+      [reference],
+    );
+    expect(audit).toEqual([{ admin_name: 'Paystack', admin_telegram_id: '0' }]);
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes(reference.slice(0, 12)))).toEqual([]);
+
+    await admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    const today = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack today');
+    expect(today.text).toContain('Collected: GHS 250.00 confirmed by Paystack in 1 payment(s); in the ledger GHS 250.00 credited, GHS 0.00 awaiting an admin.');
+    expect(today.text).toContain('Paystack and the ledger agree');
+  });
+
+  it('credits nothing for a webhook claiming more than was charged, and alerts the admins when Paystack charged another amount', async () => {
+    const ama = await newUser('Ama');
+    await instantDeposit(ama, '250');
+    const { reference } = await promptOf(ama);
+    // Signed, but Paystack's own record says the prompt is still waiting: the webhook's words move nothing.
+    await paystack.sendChargeSuccess(reference, { override: { status: 'success', amount: 9_999_900 } });
+    await bot.services.paystack?.processEvents();
+    expect((await balances(db, ama)).balance_cedis).toBe('0.00');
+
+    paystack.setChargedAmount(reference, 20000);
+    await paystack.approve(reference, { override: { amount: 25000 } });
+    await tg.waitForMessage(ama.id, 'does not match it, so nothing was credited');
+    expect((await balances(db, ama)).balance_cedis).toBe('0.00');
+    expect(await depositOf(reference)).toMatchObject({ status: 'pending' });
+    await bot.runJob('paystack-review-alerts');
+    const alert = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack payment not credited');
+    expect(alert.text).toContain('Paystack charged GHS 200.00, the deposit is for GHS 250.00');
+    await bot.runJob('paystack-review-alerts');
+    expect(tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('Paystack payment not credited'))).toHaveLength(1);
+
+    clock.advance(24 * 60 * MINUTE);
+    await bot.runJob('reconcile-paystack');
+    const nightly = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack reconciliation for');
+    expect(nightly.text).toContain('1 Paystack payment(s) could not be credited as asked');
+  });
+
+  it('credits nothing for a declined prompt, and the user can try again', async () => {
+    const esi = await newUser('Esi');
+    await instantDeposit(esi, '120.50');
+    const first = await promptOf(esi);
+    paystack.decline(first.reference, 'Declined by the payer');
+    await esi.tap(first.prompt, '🔄 Check payment');
+    const failed = await tg.waitForMessage(esi.id, 'did not go through: Declined by the payer');
+    expect(failed.text).toContain('No money was taken');
+    expect((await balances(db, esi)).balance_cedis).toBe('0.00');
+
+    await esi.tap(failed, '🔁 Try again');
+    await esi.tap(await tg.waitForMessage(esi.id, 'Which network is your wallet on?'), 'AirtelTigo');
+    await esi.tap(await tg.waitForMessage(esi.id, 'Which AirtelTigo number will pay?'), 'Use 0241234567');
+    const second = await tg.waitForMessage(esi.id, (message) => (message.text ?? '').includes('Approve the prompt') && message.message_id !== first.prompt.message_id);
+    const secondReference = chargeReferenceIn(second);
+    expect(secondReference).not.toBe(first.reference);
+    expect(secondReference.slice(0, 12)).toBe(first.reference.slice(0, 12));
+    expect(paystack.charge(secondReference)).toMatchObject({ amount: 12050, provider: 'atl' });
+    await paystack.approve(secondReference);
+    await tg.waitForMessage(esi.id, 'of GHS 120.50 is now in your wallet');
+    expect((await balances(db, esi)).balance_cedis).toBe('120.50');
+    expect(await creditsOf(esi)).toBe(1);
+  });
+
+  it('credits once after a restart when the bot died between the webhook’s 200 and the credit', async () => {
+    await bot.stop();
+    // The worker never runs: what a process killed right after answering 200 leaves behind.
+    bot = await startBot({ overrideServices: (services) => ({ ...services, paystack: services.paystack && { ...services.paystack, processEvents: () => Promise.resolve(0) } }) });
+    const yaw = await newUser('Yaw');
+    await instantDeposit(yaw, '300');
+    const { reference } = await promptOf(yaw);
+    await paystack.approve(reference);
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([200]);
+    expect((await balances(db, yaw)).balance_cedis).toBe('0.00');
+
+    await bot.stop();
+    bot = await startBot();
+    await bot.runJob('paystack-events');
+    await bot.runJob('paystack-events');
+    await tg.waitForMessage(yaw.id, 'of GHS 300.00 is now in your wallet');
+    expect((await balances(db, yaw)).balance_cedis).toBe('300.00');
+    expect(await creditsOf(yaw)).toBe(1);
+  });
+
+  it('credits a charge whose webhook never comes with the 5-minute job', async () => {
+    paystack.autoWebhooks = false;
+    const abena = await newUser('Abena');
+    await instantDeposit(abena, '75');
+    const { reference } = await promptOf(abena);
+    await paystack.approve(reference);
+    await bot.runJob('paystack-unconfirmed');
+    expect((await balances(db, abena)).balance_cedis).toBe('0.00');
+    clock.advance(6 * MINUTE);
+    await bot.runJob('paystack-unconfirmed');
+    await tg.waitForMessage(abena.id, 'of GHS 75.00 is now in your wallet');
+    expect((await balances(db, abena)).balance_cedis).toBe('75.00');
+    // A late webhook after all changes nothing.
+    await paystack.sendChargeSuccess(reference);
+    await bot.services.paystack?.processEvents();
+    expect(await creditsOf(abena)).toBe(1);
+  });
+
+  it('asks for and submits the OTP on Telecel', async () => {
+    const kwame = await newUser('Kwame');
+    await instantDeposit(kwame, '60', 'Telecel');
+    await tg.waitForMessage(kwame.id, 'dial *110#');
+    await kwame.send('000000');
+    await tg.waitForMessage(kwame.id, 'The OTP is not correct');
+    await kwame.send('123 456');
+    const { reference } = await promptOf(kwame);
+    expect(paystack.charge(reference)).toMatchObject({ provider: 'vod', status: 'pay_offline' });
+    await paystack.approve(reference);
+    await tg.waitForMessage(kwame.id, 'of GHS 60.00 is now in your wallet');
+    expect(await creditsOf(kwame)).toBe(1);
+  });
+
+  it('answers 401 to an unsigned webhook and 200 to a signed one', async () => {
+    const url = bot.paystackWebhookUrl ?? '';
+    const unsigned = await fetch(url, { method: 'POST', body: JSON.stringify({ event: 'charge.success', data: { id: 1, reference: 'x' } }) });
+    expect(unsigned.status).toBe(401);
+    const wrong = await fetch(url, { method: 'POST', headers: { 'x-paystack-signature': 'ab'.repeat(64) }, body: '{}' });
+    expect(wrong.status).toBe(401);
+    await paystack.sendWebhook('subscription.create', { id: 55 });
+    await paystack.sendWebhook('transfer.success', { id: 56, reference: 'not-one-of-ours-000' });
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
+    await bot.services.paystack?.processEvents();
+    expect(await db.query('SELECT event, outcome FROM paystack_events ORDER BY id')).toEqual([
+      { event: 'subscription.create', outcome: 'ignored' },
+      { event: 'transfer.success', outcome: 'unknown_reference' },
+    ]);
+  });
+});
+
+describe('instant buys by Paystack', () => {
+  beforeEach(async () => {
+    await db.query('DELETE FROM rates');
+    await db.query("UPDATE settings SET live_rate_source = 'manual', paystack_auto_buy_below_ghs = 0");
+    await setPrice(bot, '15.20', ADMIN_ID);
+  });
+
+  async function instantBuy(user: TestUser, amount: string): Promise<string> {
+    await user.send('/buy');
+    await tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
+    await user.send(amount);
+    await user.tap(await tg.waitForMessage(user.id, 'How will you pay?'), '⚡ Mobile money (instant)');
+    await user.tap(await tg.waitForMessage(user.id, 'Pay for purchase GHS'), 'MTN');
+    await user.tap(await tg.waitForMessage(user.id, 'Which MTN number will pay?'), 'Use 0241234567');
+    return (await promptOf(user)).reference;
+  }
+
+  it('credits a buy below the /settings limit with no admin', async () => {
+    await db.query('UPDATE settings SET paystack_auto_buy_below_ghs = 1000');
+    const kofi = await newUser('Kofi');
+    const reference = await instantBuy(kofi, '500');
+    expect(paystack.charge(reference)).toMatchObject({ amount: 50000 });
+    await paystack.approve(reference, { copies: 2 });
+    await tg.waitForMessage(kofi.id, '32.23726627 USDT is now in your wallet');
+    expect((await balances(db, kofi)).balance_crypto).toBe('32.23726627');
+    const [buy] = await db.query<{ status: string }>('SELECT status FROM crypto_transactions WHERE reference = $1', [reference.slice(0, 12)]);
+    expect(buy?.status).toBe('approved');
+  });
+
+  it('marks a buy at or above the limit paid, and its card says Paystack verified it; an admin credits it', async () => {
+    const ama = await newUser('Ama');
+    const reference = await instantBuy(ama, '500');
+    await paystack.approve(reference);
+    await tg.waitForMessage(ama.id, 'Paystack confirmed your payment of GHS 500.00 for purchase');
+    expect((await balances(db, ama)).balance_crypto).toBe('0.00000000');
+    const card = await cardFor(tg, reference.slice(0, 12));
+    expect(card.text).toContain(`Payment proof: ✅ paid, verified by Paystack (${reference}, transaction`);
+    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(ama.id, '32.23726627 USDT is now in your wallet');
+    expect((await balances(db, ama)).balance_crypto).toBe('32.23726627');
+  });
+});
+
+describe('payouts sent with Paystack', () => {
+  it('pays once a payout that fails and then succeeds when sent again, with the recipient made once', async () => {
+    const kojo = await newUser('Kojo');
+    await instantDeposit(kojo, '300');
+    await paystack.approve((await promptOf(kojo)).reference);
+    await tg.waitForMessage(kojo.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, kojo, '120');
+    const reserved = await tg.waitForMessage(kojo.id, 'is reserved for your withdrawal');
+    const card = await cardFor(tg, referenceIn(reserved, 'WD'));
+
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const [first] = [...paystack.transfers.values()];
+    expect(first).toMatchObject({ amount: 12000, currency: 'GHS', status: 'pending' });
+    const sending = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'sent, waiting for Paystack to confirm');
+    // While Paystack has it, nobody may release the claim (and so pay it out a second way).
+    const release = await admin.tapAndAwaitAnswer(sending, '↩️ Release', { chatId: ADMIN_CHAT_ID });
+    expect(release.show_alert).toBe(true);
+    const [held] = await db.query<{ claimed_by_telegram_id: string | null }>('SELECT claimed_by_telegram_id FROM cash_withdrawals WHERE reference = $1', [referenceIn(reserved, 'WD')]);
+    expect(held?.claimed_by_telegram_id).toBe(String(ADMIN_ID));
+    await paystack.failTransfer(first?.reference ?? '', 'Recipient wallet is not active');
+    const claimable = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'failed: Recipient wallet is not active');
+    expect(claimable.text).not.toContain('is paying this out');
+    expect(await balances(db, kojo)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '120.00' });
+
+    await admin.tapAndAwaitAnswer(claimable, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const second = [...paystack.transfers.values()].at(-1);
+    expect(second?.reference).not.toBe(first?.reference);
+    expect(second?.recipient).toBe(first?.recipient);
+    expect(paystack.recipients.size).toBe(1);
+    await paystack.completeTransfer(second?.reference ?? '', { copies: 3 });
+    await tg.waitForMessage(kojo.id, `has been paid to MTN mobile money 0241234567, name Kojo Test. Payout reference: ${paystack.transfer(second?.reference ?? '').transferCode}`);
+    await bot.services.paystack?.processEvents();
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Paid by');
+    expect(await balances(db, kojo)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
+    const paid = await db.query(
+      `SELECT l.id FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id JOIN users u ON u.id = w.user_id
+        WHERE u.telegram_id = $1 AND l.reason = 'withdrawal_paid'`,
+      [kojo.id],
+    );
+    expect(paid).toHaveLength(1);
+  });
+
+  it('pays a payout whose webhook never comes with the 5-minute job', async () => {
+    const efo = await newUser('Efo');
+    await instantDeposit(efo, '90');
+    await paystack.approve((await promptOf(efo)).reference);
+    await tg.waitForMessage(efo.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, efo, '60');
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(efo.id, 'is reserved for your withdrawal'), 'WD'));
+    paystack.autoWebhooks = false;
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const transfer = [...paystack.transfers.values()].at(-1);
+    await paystack.completeTransfer(transfer?.reference ?? '');
+    clock.advance(6 * MINUTE);
+    await bot.runJob('paystack-unconfirmed');
+    await tg.waitForMessage(efo.id, `Payout reference: ${transfer?.transferCode ?? ''}`);
+    expect(await balances(db, efo)).toMatchObject({ balance_cedis: '30.00', escrow_balance: '0.00' });
+  });
+
+  it('shows a transfer left waiting for an OTP on its card', async () => {
+    paystack.transfersNeedOtp = true;
+    const adwoa = await newUser('Adwoa');
+    await instantDeposit(adwoa, '100');
+    await paystack.approve((await promptOf(adwoa)).reference);
+    await tg.waitForMessage(adwoa.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, adwoa, '50');
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(adwoa.id, 'is reserved for your withdrawal'), 'WD'));
+    const answer = await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    expect(answer.text).toContain('turn off OTP finalisation');
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'waiting for an OTP: turn off OTP finalisation for transfers in the Paystack dashboard');
+    expect(await balances(db, adwoa)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '50.00' });
+  });
+});
+
+describe('in webhook mode', () => {
+  it('serves Paystack’s webhooks on the port of Telegram’s', async () => {
+    await bot.stop();
+    bot = await startBot({ webhookSecret: 'paystack-test-webhook-secret' });
+    expect(bot.paystackWebhookUrl).toBe(bot.webhookUrl?.replace('/telegram', '/paystack/webhook'));
+    const unsigned = await fetch(bot.paystackWebhookUrl ?? '', { method: 'POST', body: '{"event":"charge.success","data":{"id":1}}' });
+    expect(unsigned.status).toBe(401);
+    await paystack.sendWebhook('subscription.create', { id: 77 });
+    expect(paystack.deliveries.map((delivery) => delivery.status)).toEqual([200]);
+  });
+});
+
+describe('without PAYSTACK_SECRET_KEY', () => {
+  it('offers no instant mobile money and serves no Paystack webhook', async () => {
+    await bot.stop();
+    bot = await startBot({ paystack: undefined });
+    expect(bot.paystackWebhookUrl).toBeUndefined();
+    expect(bot.services.paystack).toBeNull();
+    const kofi = await newUser('Kofi');
+    await kofi.send('/deposit');
+    const menu = await tg.waitForMessage(kofi.id, 'How will you send the cedis?');
+    const markup = menu.reply_markup;
+    const labels = markup && 'inline_keyboard' in markup ? markup.inline_keyboard.flat().map((button) => button.text) : [];
+    expect(labels).toEqual(['📱 Mobile money', '🏦 Bank', '❌ Cancel']);
+  });
+});

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { FakePaystack } from '../src/sandbox/paystack/index.ts';
+import { createPaystackClient } from '../src/services/paystack/client.ts';
+
+const BASE_ENV = { BOT_TOKEN: '123456:ABC-def', ADMIN_CHAT_ID: '-1001234567890' };
+const KEY = 'sk_test_0123456789abcdef0123';
+
+describe('Paystack configuration', () => {
+  it('is off without a key, and on with one (and PORT in long polling)', () => {
+    expect(loadConfig(BASE_ENV).paystack).toBeUndefined();
+    expect(loadConfig({ ...BASE_ENV, PAYSTACK_SECRET_KEY: KEY, PORT: '8080' }).paystack).toEqual({ secretKey: KEY, apiUrl: 'https://api.paystack.co' });
+    expect(loadConfig({ ...BASE_ENV, PAYSTACK_SECRET_KEY: KEY, PORT: '8080', PAYSTACK_API_URL: 'http://127.0.0.1:9/' }).paystack?.apiUrl).toBe('http://127.0.0.1:9');
+  });
+
+  it('stops start-up with a line naming the variable for a bad key, a bad URL, or no PORT in long polling', () => {
+    expect(() => loadConfig({ ...BASE_ENV, PAYSTACK_SECRET_KEY: 'pk_live_abc', PORT: '8080' })).toThrow(/PAYSTACK_SECRET_KEY is not a Paystack secret key/);
+    expect(() => loadConfig({ ...BASE_ENV, PAYSTACK_SECRET_KEY: KEY, PORT: '8080', PAYSTACK_API_URL: 'ftp://x' })).toThrow(/PAYSTACK_API_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ ...BASE_ENV, PAYSTACK_SECRET_KEY: KEY })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE_ENV, PAYSTACK_SECRET_KEY: KEY })).toThrow(/PORT is required with PAYSTACK_SECRET_KEY/);
+  });
+});
+
+describe('the fake Paystack', () => {
+  let fake: FakePaystack;
+  beforeEach(async () => {
+    fake = await FakePaystack.start();
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+  const charge = { email: 'kofi@example.com', amountPesewas: 25000, reference: 'DEP-TEST0001-1', network: 'MTN' as const, phone: '0241234567' };
+
+  it('checks the key, refuses a reused reference and an amount that is not whole pesewas', async () => {
+    const wrongKey = createPaystackClient({ secretKey: 'sk_test_wrongwrongwrong', apiUrl: fake.apiUrl });
+    expect(await wrongKey.chargeMobileMoney(charge)).toMatchObject({ ok: false, kind: 'refused', httpStatus: 401 });
+    const client = createPaystackClient({ secretKey: fake.secretKey, apiUrl: fake.apiUrl });
+    expect(await client.chargeMobileMoney(charge)).toMatchObject({ ok: true, value: { status: 'pay_offline' } });
+    expect(await client.chargeMobileMoney(charge)).toMatchObject({ ok: false, kind: 'refused', message: 'Duplicate Transaction Reference' });
+    expect(await client.chargeMobileMoney({ ...charge, reference: 'DEP-TEST0001-2', amountPesewas: 250.5 })).toMatchObject({ ok: false, message: 'Invalid Amount Sent' });
+  });
+
+  it('answers verify from its own record, and times out when told to', async () => {
+    const client = createPaystackClient({ secretKey: fake.secretKey, apiUrl: fake.apiUrl }, 300);
+    expect(await client.verify('DEP-NONE')).toMatchObject({ ok: false, kind: 'refused', httpStatus: 400 });
+    await client.chargeMobileMoney(charge);
+    expect(await client.verify(charge.reference)).toMatchObject({ ok: true, value: { status: 'ongoing', amount: 25000, currency: 'GHS' } });
+    fake.autoWebhooks = false;
+    await fake.approve(charge.reference);
+    expect(await client.verify(charge.reference)).toMatchObject({ ok: true, value: { status: 'success', reference: charge.reference } });
+    fake.stallNext();
+    expect(await client.verify(charge.reference)).toMatchObject({ ok: false, kind: 'unreachable' });
+  });
+});
