@@ -54,7 +54,7 @@ describe('the bot process', () => {
     const userCommands = ['start', 'wallet', 'buy', 'sell', 'deposit', 'withdraw', 'giftcards', 'market', 'orders', 'history', 'kyc', 'tutorials', 'notifications', 'alerts', 'support', 'help', 'cancel'];
     expect(tg.commands().map((command) => command.command)).toEqual(userCommands);
     const adminScope = { type: 'chat', chat_id: ADMIN_CHAT_ID } as const;
-    expect(tg.commands(adminScope).map((command) => command.command)).toEqual([...userCommands, 'admin', 'pending', 'reopen', 'rates', 'settings', 'stats', 'broadcast', 'dbstats', 'catalogue', 'tutorial_admin']);
+    expect(tg.commands(adminScope).map((command) => command.command)).toEqual([...userCommands, 'admin', 'pending', 'reopen', 'rates', 'settings', 'networks', 'stats', 'broadcast', 'dbstats', 'catalogue', 'tutorial_admin']);
     // No price source is reachable here, so the admins hear once that trading is paused.
     await tg.waitForMessage(ADMIN_CHAT_ID, 'price has not updated at all yet');
 

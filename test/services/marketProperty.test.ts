@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 async function reset(run: Scenario): Promise<MarketModel> {
-  await h.db.query('TRUNCATE orders, trades, platform_ledger_entries, ledger_entries, crypto_transactions, cash_deposits, cash_withdrawals, notifications, admin_audit_log, rates');
+  await h.db.query('TRUNCATE orders, trades, platform_ledger_entries, ledger_entries, paystack_charges, paystack_transfers, crypto_transactions, cash_deposits, cash_withdrawals, notifications, admin_audit_log, rates');
   await h.db.query('UPDATE wallets SET balance_cedis = 0, escrow_balance = 0, balance_crypto = 0, escrow_crypto = 0');
   await setMarketSettings(h.db, { min: decimal(LIMITS.minPesewas, 2), max: decimal(LIMITS.maxPesewas, 2), feePercent: decimal(BigInt(run.feeBasisPoints), 2) });
   await setPrice(h.services, '15.20');

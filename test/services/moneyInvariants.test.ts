@@ -137,7 +137,7 @@ afterAll(async () => {
 });
 
 async function reset(run: Scenario): Promise<void> {
-  await h.db.query('TRUNCATE ledger_entries, crypto_transactions, cash_deposits, cash_withdrawals, notifications, admin_audit_log, rates');
+  await h.db.query('TRUNCATE ledger_entries, paystack_charges, paystack_transfers, crypto_transactions, cash_deposits, cash_withdrawals, notifications, admin_audit_log, rates');
   await h.db.query('UPDATE wallets SET balance_cedis = 0, escrow_balance = 0, balance_crypto = 0, escrow_crypto = 0');
   await h.db.query('UPDATE settings SET spread_percent = $1', [run.spreadPercent]);
   await setPrice(h.services, run.price);
