@@ -318,6 +318,11 @@ describe('payouts sent with Paystack', () => {
     expect(release.show_alert).toBe(true);
     const [held] = await db.query<{ claimed_by_telegram_id: string | null }>('SELECT claimed_by_telegram_id FROM cash_withdrawals WHERE reference = $1', [referenceIn(reserved, 'WD')]);
     expect(held?.claimed_by_telegram_id).toBe(String(ADMIN_ID));
+    // Nor pay it by hand as well: Paid is refused while the transfer is open.
+    const [withdrawal] = await db.query<{ id: string }>('SELECT id FROM cash_withdrawals WHERE reference = $1', [referenceIn(reserved, 'WD')]);
+    const byHand = await bot.services.approvals.decide({ kind: 'withdrawal', id: Number(withdrawal?.id), action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, payoutReference: 'MP241207.1200.A00001' });
+    expect(byHand.outcome).toBe('check_failed');
+    expect(await balances(db, kojo)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '120.00' });
     await paystack.failTransfer(first?.reference ?? '', 'Recipient wallet is not active');
     const claimable = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'failed: Recipient wallet is not active');
     expect(claimable.text).not.toContain('is paying this out');

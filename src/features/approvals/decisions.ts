@@ -54,7 +54,10 @@ export async function takeDecision(deps: DecisionDeps, request: DecisionRequest)
   if (result.outcome === 'claim_first') return refused(`It needs no more approvals. ${CLAIM_FIRST}`, true);
   if (result.outcome === 'not_claimed') return refused(`Nobody is paying this out yet. ${CLAIM_FIRST}`, true);
   if (result.outcome === 'check_failed') {
-    return refused('Not done: what you typed no longer passes the check (another admin may have just recorded or credited the same transaction). Look at the card and try again.', true);
+    return refused(
+      'Not done: it no longer passes the check (another admin may have just recorded or credited the same transaction, or Paystack is still sending this payout). Look at the card and try again.',
+      true,
+    );
   }
   if (result.outcome === 'claimed') {
     const mine = result.claim.adminTelegramId === request.from.id;

@@ -117,6 +117,9 @@ export function createWithdrawalKind(clock: Clock, paystackOn = false): Approval
     valueGhs: (row) => row.amount,
     async approve(tx, id, admin, payoutReference) {
       if (payoutReference === undefined) throw new Error(`withdrawal ${id}: Paid needs the payout reference`);
+      // While Paystack is sending it, only Paystack's confirmation pays it (its transfer settled first): paid by hand
+      // as well, the user would get it twice.
+      if (paystackOn && (await lockWithdrawalWithOpenTransfer(tx, id))) return null;
       const row = await payClaimedWithdrawal(tx, id, { claimer: admin.telegramId, payoutReference, decidedAt: clock() });
       if (!row) return null;
       const reference = { kind: 'withdrawal', id };
