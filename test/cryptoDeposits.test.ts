@@ -133,7 +133,14 @@ describe('deposits from a wallet', () => {
 
     // Ama's: the explorer link on the card; 24.5 arrived (a fee was taken on the way).
     expect(card.text).toContain(`Explorer: https://tronscan.org/#/transaction/${HASH}`);
-    await approve(card, '24.5');
+    // Never more than she stated: the approvals a deposit needs are counted from that amount.
+    const amaId = Number(card.text?.match(/#(\d+)/)?.[1]);
+    const tooMuch = await desk.bot.services.approvals.decide({ kind: 'crypto_deposit', id: amaId, action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, confirmation: { amount: '2500', batch: false } });
+    expect(tooMuch.outcome).toBe('check_failed');
+    await approve(card, '2500');
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'That is more than the user stated (25.00000000 USDT): credit at most that.');
+    const askedAgain = desk.tg.messages(ADMIN_CHAT_ID).filter((message) => (message.text ?? '').includes('arrived for Crypto deposit') && message.reply_markup).at(-1);
+    await desk.admins.admin.send('24.5', { chatId: ADMIN_CHAT_ID, ...(askedAgain ? { replyTo: askedAgain } : {}) });
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, `24.50000000 USDT credited to the user.`);
     await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} is in your wallet: 24.50000000 USDT (you said 25.00000000 USDT; this is what arrived).`);
     expect(await balances(desk.db, ama)).toMatchObject({ balance_crypto: '24.50000000', escrow_crypto: '0.00000000' });

@@ -1,8 +1,8 @@
 import type { BotConversation, ConversationContext } from '../../context.ts';
-import type { AmountConfirmation, AmountToConfirm } from '../../services/approvals/approvalKind.ts';
+import type { AmountToConfirm } from '../../services/approvals/approvalKind.ts';
 import type { DecisionRequest } from '../../services/approvals/approvals.ts';
 import { formatCrypto } from '../../services/common/amounts.ts';
-import { valid } from '../../services/common/validation.ts';
+import { valid, type Checked } from '../../services/common/validation.ts';
 import type { DecisionOutcome } from '../../telegram/cards.ts';
 import { html } from '../../telegram/html.ts';
 import { ask, choose } from '../ask/ask.ts';
@@ -11,7 +11,7 @@ export const CONFIRM_AMOUNT = 'confirm-amount';
 
 export interface ConfirmAmountDeps {
   labelOf(kind: string): string;
-  amountToConfirm(kind: string, id: number): Promise<(AmountToConfirm & { check: AmountConfirmation['check'] }) | null>;
+  amountToConfirm(kind: string, id: number): Promise<(AmountToConfirm & { check(text: string): Checked<string> }) | null>;
   decide(request: DecisionRequest): Promise<DecisionOutcome>;
   publish(decided: { ownerId?: number | null }): void;
 }

@@ -146,7 +146,8 @@ export interface AmountToConfirm {
 
 export interface AmountConfirmation {
   facts(db: CommonQueryMethods, id: number): Promise<AmountToConfirm | null>;
-  check(text: string): Checked<string>;
+  /** The admin's amount, checked against what the user stated. */
+  check(text: string, facts: AmountToConfirm): Checked<string>;
 }
 
 /**

@@ -10,7 +10,7 @@ import { notificationAlongside } from '../notifications/outbox.ts';
 import type { Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { listWaitingRequests, summarizeWaitingRequests } from '../../db/readModels/waitingRequests.ts';
-import type { AmountConfirmation, AmountConfirmed, AmountToConfirm, ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
+import type { AmountConfirmed, AmountToConfirm, ApprovalKind, Claim, DecisionAction, PendingRequest, RequestFacts, WaitingRequest } from './approvalKind.ts';
 import { cardRefreshWrite } from './cardQueue.ts';
 
 export type DecisionResult =
@@ -136,7 +136,7 @@ export interface ApprovalService {
   /** What a payout's claimer typed with Paid, checked by its kind when it has its own form (a transaction hash); null otherwise. */
   checkPayoutReference(kind: string, id: number, text: string): Promise<Checked<string> | null>;
   /** For a kind whose approval confirms an amount: what the user stated and who else recorded the transaction; null otherwise. */
-  amountToConfirm(kind: string, id: number): Promise<(AmountToConfirm & { check: AmountConfirmation['check'] }) | null>;
+  amountToConfirm(kind: string, id: number): Promise<(AmountToConfirm & { check(text: string): Checked<string> }) | null>;
   /** The request of a kind that can be re-opened with this reference (/reopen), if any. */
   findReopenable(reference: string): Promise<{ kind: string; id: number } | null>;
 }
@@ -473,7 +473,7 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     async amountToConfirm(kind, id) {
       const confirmation = byKind.get(kind)?.amountConfirmation;
       const facts = await confirmation?.facts(pool, id);
-      return confirmation && facts ? { ...facts, check: (text: string) => confirmation.check(text) } : null;
+      return confirmation && facts ? { ...facts, check: (text: string) => confirmation.check(text, facts) } : null;
     },
 
     async checkPayoutReference(kind, id, text) {

@@ -24,6 +24,7 @@ import {
 } from '../../db/cryptoDeposits.ts';
 import { insertPlatformLedgerEntry } from '../../db/platformLedgerEntries.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
+import { formatCrypto } from '../common/amounts.ts';
 import { invalid } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { isCryptoNetwork } from './cryptoNetworks.ts';
@@ -145,7 +146,11 @@ export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset
         const { sharedWith } = await withSharers(db, row);
         return { stated: row.amount, unit: row.asset, sharedWith: sharedWith.filter((other) => other.status === 'approved').map((other) => other.reference) };
       },
-      check: (text) => checkAssetAmount(text, asset, false),
+      check: (text, facts) => {
+        const amount = checkAssetAmount(text, asset, false);
+        if (!amount.ok || !new Big(amount.value).gt(facts.stated)) return amount;
+        return invalid(`That is more than the user stated (${formatCrypto(facts.stated, asset)}): credit at most that. If more arrived, decline it and ask them to report the deposit again with the amount they sent.`);
+      },
     },
     async approve(tx, id, _admin, _payoutReference, confirmation) {
       if (!confirmation) throw new Error(`crypto deposit ${id}: approval needs the amount confirmed`);
@@ -156,7 +161,8 @@ export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset
       const credited = (await depositsWithHash(tx, pending.network, pending.tx_hash)).some((other) => other.id !== id && other.status === 'approved');
       if (credited && !confirmation.batch) return null;
       const amount = checkAssetAmount(confirmation.amount, asset, false);
-      if (!amount.ok) return null;
+      // Never more than the user stated: the approvals it needed were counted from that amount's value.
+      if (!amount.ok || new Big(amount.value).gt(pending.amount)) return null;
       const value = await depositValueAtBuyRate(tx, prices, asset, amount.value, clock());
       const row = await approveCryptoDeposit(tx, id, { creditedAmount: amount.value, creditedValueGhs: value, batchConfirmed: credited, decidedAt: clock() });
       if (!row) return null;
