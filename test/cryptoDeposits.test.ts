@@ -201,15 +201,24 @@ describe('deposits from a wallet', () => {
     expect(credited).toEqual([{ count: '1' }]);
   });
 
-  it('refuses a hash in the wrong form and a deposit hash as a withdrawal payout', async () => {
+  it('refuses a hash in the wrong form, one of the desk’s payouts as a deposit, and a deposit hash as a withdrawal payout', async () => {
     const efua = await newUser('Efua');
     const efuaHash = '3e'.repeat(32);
+    // A payout the desk sent her on TRON (fee 0: the crypto fee account is not the point here).
+    const payoutHash = '5a'.repeat(32);
+    await desk.db.query(
+      `INSERT INTO crypto_withdrawals (user_id, asset, network, address, amount, fee, value_ghs, reference, status, tx_hash, decided_at)
+       SELECT id, 'USDT', 'tron', $2, 10, 0, 150, 'CWD-TESTPAID', 'approved', $3, now() FROM users WHERE telegram_id = $1`,
+      [efua.id, DESK_TRON_ADDRESS, payoutHash],
+    );
     await openDeposit(efua, 'TRON (TRC-20)');
     await desk.tg.waitForMessage(efua.id, 'type how much USDT you sent');
     await efua.send('12');
     await desk.tg.waitForMessage(efua.id, 'paste the transaction hash');
     await efua.send(`0x${efuaHash}`);
     await desk.tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
+    await efua.send(payoutHash);
+    await desk.tg.waitForMessage(efua.id, 'That transaction is a payout the desk sent you, not a deposit to the desk.');
     await efua.send(efuaHash);
     const reference = referenceIn(await desk.tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
     const card = await cardFor(desk.tg, reference);
@@ -222,5 +231,7 @@ describe('deposits from a wallet', () => {
     expect(await balances(desk.db, efua)).toMatchObject({ balance_crypto: '12.00000000' });
     const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
     expect(reasonOf(await checkPaidHash(desk.db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
+    // The stand-in payout has no ledger rows of its own (the money checks after the test would count it).
+    await desk.db.query("DELETE FROM crypto_withdrawals WHERE reference = 'CWD-TESTPAID'");
   });
 });

@@ -3,7 +3,6 @@ import type { BotConversation, ConversationContext } from '../../context.ts';
 import { formatCrypto } from '../../services/common/amounts.ts';
 import { newReference } from '../../services/common/references.ts';
 import type { NetworkSettings } from '../../services/wallet/cryptoNetworkSettings.ts';
-import { checkTransactionHash } from '../../services/wallet/cryptoNetworks.ts';
 import { html } from '../../telegram/html.ts';
 import { notCreatedText } from '../../telegram/refusals.ts';
 import { sendCardOnItsWay } from '../ask/adminCard.ts';
@@ -49,7 +48,7 @@ export async function depositCrypto(
     deps.crypto.checkDepositAmount(text),
   );
   const txHash = await askText(conversation, ctx, html`Now paste the transaction hash (also called TxID) from your wallet or exchange.`, (text) =>
-    checkTransactionHash(network.network, text),
+    conversation.external(() => deps.crypto.checkDepositHash(network.network, text)),
   );
   const reference = await conversation.external(() => newReference('CDP'));
   const result = await conversation.external(() => deps.crypto.createDeposit({ userId: user.id, network: network.network, amount, txHash, reference }));

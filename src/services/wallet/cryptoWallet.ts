@@ -76,6 +76,8 @@ export interface CryptoWalletService {
   addressQrCode(address: string): Promise<Buffer>;
   /** An amount of the asset the user says they sent. */
   checkDepositAmount(text: string): Checked<string>;
+  /** A deposit's transaction hash: its form on the network, and not one of the desk's own payouts. */
+  checkDepositHash(network: CryptoNetwork, text: string): Promise<Checked<string>>;
   /**
    * A transaction the user sent to the desk, stored for an admin to check: refused when the user reported it already
    * (their deposit is named). Another user's deposit of the same hash is the card's to flag (a batch, or a mistake).
@@ -156,8 +158,10 @@ export function createCryptoWalletService(deps: {
 
     checkDepositAmount: (text) => checkAssetAmount(text, asset, false),
 
+    checkDepositHash: (network, text) => checkDepositHash(pool, network, text),
+
     async createDeposit(request) {
-      const hash = checkTransactionHash(request.network, request.txHash);
+      const hash = await checkDepositHash(pool, request.network, request.txHash);
       if (!hash.ok) return { status: 'invalid', reason: hash.reason };
       if (!readPositiveDecimal(request.amount, CRYPTO_DECIMALS).ok) return { status: 'invalid', reason: `${request.amount} is not an amount of ${asset}.` };
       const worth = await valueGhs(request.amount, 'buy');
@@ -251,6 +255,16 @@ export function createCryptoWalletService(deps: {
  * withdrawals of the same network (the desk pays several in one transaction). Checked under the hash's lock, so two
  * admins recording one hash at once are checked one after the other.
  */
+async function checkDepositHash(db: CommonQueryMethods, network: CryptoNetwork, text: string): Promise<Checked<string>> {
+  const hash = checkTransactionHash(network, text);
+  if (!hash.ok) return hash;
+  // The desk's own payout (its hash was sent to the user with the explorer link) is no deposit to the desk.
+  if ((await networksPaidWithHash(db, hash.value)).includes(network)) {
+    return invalid('That transaction is a payout the desk sent you, not a deposit to the desk. Paste the hash of the transaction you sent to the desk address.');
+  }
+  return hash;
+}
+
 export async function checkPaidHash(db: CommonQueryMethods, network: string, text: string): Promise<Checked<string>> {
   if (!isCryptoNetwork(network)) return invalid(`Unknown network ${network}.`);
   const hash = checkTransactionHash(network, text);
