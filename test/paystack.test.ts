@@ -363,6 +363,29 @@ describe('payouts sent with Paystack', () => {
     expect(await balances(db, efo)).toMatchObject({ balance_cedis: '30.00', escrow_balance: '0.00' });
   });
 
+  it('credits a charge with no webhook even when a transfer checked in the same run cannot be settled', async () => {
+    const kwesi = await newUser('Kwesi');
+    await instantDeposit(kwesi, '90');
+    await paystack.approve((await promptOf(kwesi)).reference);
+    await tg.waitForMessage(kwesi.id, 'is now in your wallet');
+    await withdrawToMomoInChat(tg, kwesi, '60');
+    const withdrawal = referenceIn(await tg.waitForMessage(kwesi.id, 'is reserved for your withdrawal'), 'WD');
+    const card = await cardFor(tg, withdrawal);
+    paystack.autoWebhooks = false;
+    expect((await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID })).text).toContain('Sent with Paystack');
+    const transfer = [...paystack.transfers.values()].at(-1);
+    await paystack.completeTransfer(transfer?.reference ?? '');
+    // A state the transfer's success cannot be recorded in: nobody holds the claim any more.
+    await db.query('UPDATE cash_withdrawals SET claimed_by_telegram_id = NULL, claimed_by_name = NULL, claimed_at = NULL WHERE reference = $1', [withdrawal]);
+    const abena = await newUser('Abena');
+    await instantDeposit(abena, '75');
+    await paystack.approve((await promptOf(abena)).reference);
+    clock.advance(6 * MINUTE);
+    await bot.runJob('paystack-unconfirmed');
+    await tg.waitForMessage(abena.id, 'of GHS 75.00 is now in your wallet');
+    expect(bot.logs.text).toContain('a Paystack transfer could not be settled: the admins must look at it');
+  });
+
   it('shows a transfer left waiting for an OTP on its card', async () => {
     paystack.transfersNeedOtp = true;
     const adwoa = await newUser('Adwoa');

@@ -171,8 +171,12 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     async settleOpenBefore(before, limit) {
       let settled = 0;
       for (const transfer of await listOpenTransfersMadeBefore(pool, before, limit)) {
-        const progress = await settle(transfer);
-        if (progress.status === 'succeeded' || progress.status === 'failed') settled += 1;
+        // One transfer that cannot be settled does not hold up the others (nor the charges checked after them).
+        const progress = await settle(transfer).catch((error: unknown) => {
+          deps.logger.error({ err: error, reference: transfer.reference }, 'a Paystack transfer could not be settled: the admins must look at it');
+          return null;
+        });
+        if (progress?.status === 'succeeded' || progress?.status === 'failed') settled += 1;
       }
       return settled;
     },

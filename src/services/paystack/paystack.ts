@@ -370,8 +370,11 @@ export function createPaystackService(deps: {
       const stale = await listOpenChargesMadeBefore(pool, before, EVENTS_PER_ROUND);
       let settled = await deps.payouts.settleOpenBefore(before, EVENTS_PER_ROUND);
       for (const charge of stale) {
-        const result = await settle(charge);
-        if (result.status !== 'unknown' && result.status !== 'waiting_approval' && result.status !== 'needs_otp') settled += 1;
+        const result = await settle(charge).catch((error: unknown) => {
+          logger.error({ err: error, reference: charge.reference }, 'a Paystack charge could not be settled: the admins must look at it');
+          return null;
+        });
+        if (result && result.status !== 'unknown' && result.status !== 'waiting_approval' && result.status !== 'needs_otp') settled += 1;
       }
       return settled;
     },
