@@ -27,7 +27,7 @@ afterEach(async () => {
   bot = undefined;
   await tg.stop();
   // Telegram's limits held on the bot's side: nothing refused, not even a 429.
-  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.error?.description])).toEqual([]);
+  expect(tg.rejectedCalls.filter((call) => !call.superseded).map((call) => [call.method, call.params.chat_id, call.error?.description])).toEqual([]);
 });
 afterAll(async () => {
   await db.drop();

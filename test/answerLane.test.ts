@@ -91,4 +91,17 @@ describe('the answers lane', () => {
       await backlog;
     }
   }, 100_000);
+
+  it("keeps a fast user's answers within a chat's burst: eight commands at once are all answered, none refused", async () => {
+    const user = tg.createUser({ id: FIRST_TALKER + TALKERS, first_name: 'Quick' });
+    const refusedBefore = tg.rejectedCalls.length;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 8 }, () => user.send('/help')));
+    await until(() => tg.messages(user.id).length === 8, 'eight answers', 10_000);
+    expect(tg.rejectedCalls.slice(refusedBefore)).toEqual([]);
+    // Five at once, the rest a second after the first were answered, not after a 429's wait and a second try.
+    const times = tg.calls.filter((call) => call.ok && Number(call.params.chat_id) === user.id).map((call) => call.time - started);
+    expect(times.slice(0, 5).every((time) => time < 1000)).toBe(true);
+    expect(Math.max(...times)).toBeLessThan(2500);
+  });
 });

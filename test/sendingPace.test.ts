@@ -24,7 +24,7 @@ function network(answerMs: number) {
   return { prev, starts, mostUnanswered: () => mostUnanswered };
 }
 
-const LIMITS: PaceLimits = { messagesPerSecond: 10, inFlight: 100, groupMessagesPerMinute: 1000, groupWindowMs: 60_000, groupPlacesForAnswers: 3 };
+const LIMITS: PaceLimits = { messagesPerSecond: 10, inFlight: 100, groupMessagesPerMinute: 1000, groupWindowMs: 60_000, groupPlacesForAnswers: 3, chatCallsPerSecond: 1000 };
 
 type Call = (method: string, payload: Record<string, unknown>) => Promise<unknown>;
 
@@ -158,6 +158,27 @@ describe('the lanes together', () => {
     expect(starts.filter((start) => start.text === 'notice')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(4000);
     await Promise.all([...bulk, ...answers]);
+  });
+
+  it("keeps a private chat within its calls a second, both lanes counted, while other chats are answered at once", async () => {
+    const { call, answer, starts } = paced({ messagesPerSecond: 1000, chatCallsPerSecond: 5 }, 100);
+    const user = 42;
+    // A user tapping through a flow fast: seven answers to their chat at once, and a notice to them meanwhile.
+    const answers = Array.from({ length: 7 }, (_, index) => answer('sendMessage', { chat_id: user, text: `answer ${index}` }));
+    const notice = call('sendMessage', { chat_id: user, text: 'notice' });
+    const others = Array.from({ length: 20 }, (_, index) => answer('sendMessage', { chat_id: 1000 + index, text: 'reply' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(starts.filter((start) => start.text === 'reply')).toHaveLength(20);
+    expect(starts.filter((start) => start.chatId === user).map((start) => start.text)).toEqual(['answer 0', 'answer 1', 'answer 2', 'answer 3', 'answer 4']);
+    // The rest go a second after the first ones were answered (Telegram counts a call when it arrives), answers first.
+    await vi.advanceTimersByTimeAsync(1099);
+    expect(starts.filter((start) => start.chatId === user)).toHaveLength(5);
+    await vi.advanceTimersByTimeAsync(1);
+    const toUser = starts.filter((start) => start.chatId === user);
+    expect(toUser.map((start) => start.text).slice(5)).toEqual(['answer 5', 'answer 6', 'notice']);
+    expect(toUser.slice(5).every((start) => start.at === 1100)).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all([...answers, notice, ...others]);
   });
 
   it("gives a group's places to answers first: bulk calls wait while an answer waits, and leave it the places kept", async () => {

@@ -53,7 +53,8 @@ export interface SendingLimits extends PaceLimits {
 /**
  * Telegram's published limits for what the bot sends on its own: about 30 messages a second (28 started a second,
  * evenly spaced), one a second per chat, 20 a minute per group. 6 bulk calls in flight keep the full 28 a second
- * while a call takes up to 210 ms. Of a group's 20, bulk calls (cards, reminders) leave 3 to answers.
+ * while a call takes up to 210 ms. Of a group's 20, bulk calls (cards, reminders) leave 3 to answers. A private chat
+ * takes 5 calls in any second, the short burst that answering a fast user needs.
  * `npm run bench -- delivery` measures the pace against a fake that enforces the limits.
  */
 export const TELEGRAM_SENDING_LIMITS: SendingLimits = {
@@ -63,6 +64,7 @@ export const TELEGRAM_SENDING_LIMITS: SendingLimits = {
   groupMessagesPerMinute: 20,
   groupWindowMs: 60_000,
   groupPlacesForAnswers: 3,
+  chatCallsPerSecond: 5,
 };
 
 /** The outgoing-call plugins of one bot: two lanes (see sendingPace) sharing each group's window. */

@@ -11,6 +11,11 @@ export interface PaceLimits {
   groupWindowMs: number;
   /** Places of every group window that bulk calls leave to answers. */
   groupPlacesForAnswers: number;
+  /**
+   * Calls to one private chat in any second, both lanes together: Telegram allows a chat short bursts, then answers
+   * 429 (a user tapping through a flow fast gets an edit and a message or two per tap).
+   */
+  chatCallsPerSecond: number;
 }
 
 /** A first-in first-out queue that takes and gives in constant time, however long it grows. */
@@ -39,8 +44,11 @@ class Queue<T> {
   }
 }
 
-/** One group's last window: when its calls were answered, those let through and not answered yet, those waiting by lane. */
-interface GroupWindow {
+/**
+ * One chat's last window: when its calls were answered, those let through and not answered yet, those waiting by
+ * lane.
+ */
+interface ChatWindow {
   answered: Queue<number>;
   letThrough: number;
   answers: Queue<() => void>;
@@ -48,25 +56,32 @@ interface GroupWindow {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** How many calls a chat takes in any window, and how many of them bulk calls leave to answers. */
+interface WindowLimits {
+  perWindow: number;
+  windowMs: number;
+  keptForAnswers: number;
+}
+
 /** The two lanes' transformers; they share each group's window. */
 export interface SendingPace {
   /**
-   * Answers to the update being handled: at once, however many; only a group's calls wait, for a place in its
-   * window, ahead of any bulk call.
+   * Answers to the update being handled: at once, however many chats they go to; a call waits only when its chat's
+   * window is full (a group's minute, a private chat's second), ahead of any bulk call to that chat.
    */
   answers: Transformer<RawApi>;
   /**
    * What the bot sends on its own: started in order, evenly spaced at `messagesPerSecond`, at most `inFlight`
-   * unanswered; a group's bulk calls first wait until no answer waits for that group and a place is left beyond the
-   * `groupPlacesForAnswers` kept for answers.
+   * unanswered; a call first waits until no answer waits for its chat and a place is left in the chat's window
+   * beyond those kept for answers (`groupPlacesForAnswers` in a group).
    */
   bulk: Transformer<RawApi>;
 }
 
 /**
  * Telegram's limits as two lanes (see SendingPace). Only calls addressed to a chat (a `chat_id`) are paced; others
- * pass at once. A group's calls hold their place until answered, and a window after. State is per process; a group's is dropped once its
- * window has passed since its last call.
+ * pass at once. A chat's calls hold their place in its window until answered, and a window after. State is per
+ * process; a chat's is dropped once its window has passed since its last call.
  */
 export function sendingPace(limits: PaceLimits): SendingPace {
   const spacingMs = 1000 / limits.messagesPerSecond;
@@ -112,42 +127,44 @@ export function sendingPace(limits: PaceLimits): SendingPace {
       if (!timer) startWhatMay();
     });
 
-  const groups = new Map<number, GroupWindow>();
-  const bulkPlaces = limits.groupMessagesPerMinute - limits.groupPlacesForAnswers;
-  const letThroughWhatMay = (chatId: number, group: GroupWindow) => {
-    clearTimeout(group.timer);
-    group.timer = undefined;
+  const chats = new Map<number, ChatWindow>();
+  const groupLimits: WindowLimits = { perWindow: limits.groupMessagesPerMinute, windowMs: limits.groupWindowMs, keptForAnswers: limits.groupPlacesForAnswers };
+  const privateLimits: WindowLimits = { perWindow: limits.chatCallsPerSecond, windowMs: 1000, keptForAnswers: 0 };
+  const letThroughWhatMay = (chatId: number, chat: ChatWindow) => {
+    const { perWindow, windowMs, keptForAnswers } = chatId < 0 ? groupLimits : privateLimits;
+    clearTimeout(chat.timer);
+    chat.timer = undefined;
     const now = Date.now();
-    while ((group.answered.peek() ?? now) <= now - limits.groupWindowMs) group.answered.shift();
-    const used = () => group.answered.length + group.letThrough;
-    while (group.answers.length > 0 && used() < limits.groupMessagesPerMinute) {
-      group.letThrough += 1;
-      group.answers.shift()?.();
+    while ((chat.answered.peek() ?? now) <= now - windowMs) chat.answered.shift();
+    const used = () => chat.answered.length + chat.letThrough;
+    while (chat.answers.length > 0 && used() < perWindow) {
+      chat.letThrough += 1;
+      chat.answers.shift()?.();
     }
-    while (group.answers.length === 0 && group.bulk.length > 0 && used() < bulkPlaces) {
-      group.letThrough += 1;
-      group.bulk.shift()?.();
+    while (chat.answers.length === 0 && chat.bulk.length > 0 && used() < perWindow - keptForAnswers) {
+      chat.letThrough += 1;
+      chat.bulk.shift()?.();
     }
-    const oldest = group.answered.peek();
-    const waitingHere = group.answers.length + group.bulk.length;
+    const oldest = chat.answered.peek();
+    const waitingHere = chat.answers.length + chat.bulk.length;
     if (oldest !== undefined) {
-      // Then a place frees up for what waits, or the group's state can go.
-      group.timer = setTimeout(() => letThroughWhatMay(chatId, group), oldest + limits.groupWindowMs - now);
-      if (waitingHere === 0) group.timer.unref();
-    } else if (waitingHere === 0 && group.letThrough === 0) groups.delete(chatId);
+      // Then a place frees up for what waits, or the chat's state can go.
+      chat.timer = setTimeout(() => letThroughWhatMay(chatId, chat), oldest + windowMs - now);
+      if (waitingHere === 0) chat.timer.unref();
+    } else if (waitingHere === 0 && chat.letThrough === 0) chats.delete(chatId);
   };
   /**
-   * Waits for a place in the group's window. The place is held until the call is answered and for a window after:
+   * Waits for a place in the chat's window. The place is held until the call is answered and for a window after:
    * Telegram counts the call when it arrives, some time between its start and its answer (long on a loaded machine
    * or a slow network), so a window counted from the start could free a place Telegram still counts.
    */
-  const inGroupTurn = <T>(chatId: number, lane: 'answers' | 'bulk', send: () => Promise<T>): Promise<T> => {
-    let group = groups.get(chatId);
-    if (!group) {
-      group = { answered: new Queue(), letThrough: 0, answers: new Queue(), bulk: new Queue(), timer: undefined };
-      groups.set(chatId, group);
+  const inChatTurn = <T>(chatId: number, lane: 'answers' | 'bulk', send: () => Promise<T>): Promise<T> => {
+    let chat = chats.get(chatId);
+    if (!chat) {
+      chat = { answered: new Queue(), letThrough: 0, answers: new Queue(), bulk: new Queue(), timer: undefined };
+      chats.set(chatId, chat);
     }
-    const current = group;
+    const current = chat;
     const turn = new Promise<void>((resolve) => current[lane].push(resolve));
     letThroughWhatMay(chatId, current);
     return turn.then(() =>
@@ -165,15 +182,13 @@ export function sendingPace(limits: PaceLimits): SendingPace {
   return {
     answers: (prev, method, payload, signal) => {
       const chatId = chatOf(payload);
-      if (chatId === undefined || chatId >= 0) return prev(method, payload, signal);
-      return inGroupTurn(chatId, 'answers', () => prev(method, payload, signal));
+      if (chatId === undefined) return prev(method, payload, signal);
+      return inChatTurn(chatId, 'answers', () => prev(method, payload, signal));
     },
     bulk: (prev, method, payload, signal) => {
       const chatId = chatOf(payload);
       if (chatId === undefined) return prev(method, payload, signal);
-      const send = () => prev(method, payload, signal);
-      if (chatId >= 0) return inBulkTurn(send);
-      return inGroupTurn(chatId, 'bulk', () => inBulkTurn(send));
+      return inChatTurn(chatId, 'bulk', () => inBulkTurn(() => prev(method, payload, signal)));
     },
   };
 }

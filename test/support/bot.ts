@@ -91,6 +91,7 @@ export const FAST_SENDING_LIMITS: SendingLimits = {
   groupMessagesPerMinute: 1_000_000,
   groupWindowMs: 60_000,
   groupPlacesForAnswers: 3,
+  chatCallsPerSecond: 1_000_000,
 };
 
 /** No test reaches the internet: without a fake rate server, providers point at a closed local port. */
