@@ -3,6 +3,10 @@ import { FakePaystack } from '../src/sandbox/paystack/index.ts';
 import { ADMIN_CHAT_ID, startTestBot, type TestBot, type TestBotOptions } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram, type ChatMessage, type TestUser } from './support/fakeTelegram/index.ts';
+import { listOpenChargesToCheck } from '../src/db/paystackCharges.ts';
+import { Big } from '../src/services/common/amounts.ts';
+import { startOfDay } from '../src/services/common/calendar.ts';
+import type { PaystackReconciliation } from '../src/services/paystack/paystack.ts';
 import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser, withdrawToMomoInChat } from './support/flows.ts';
 
 const ADMIN_ID = 940001;
@@ -43,6 +47,9 @@ beforeEach(async () => {
   await db.query('UPDATE notifications SET sent_at = now() WHERE sent_at IS NULL');
   await db.query('DELETE FROM approval_cards');
   await db.query('DELETE FROM card_deliveries');
+  // …nor the payments and payouts they left open: this test's Paystack never heard of them.
+  await db.query("UPDATE paystack_charges SET status = 'failed', settled_at = now() WHERE settled_at IS NULL");
+  await db.query("UPDATE paystack_transfers SET status = 'failed', settled_at = now() WHERE settled_at IS NULL");
   tg = await FakeTelegram.start();
   paystack = await FakePaystack.start();
   clock = new TestClock();
@@ -100,6 +107,33 @@ async function creditsOf(user: TestUser): Promise<number> {
     [user.id],
   );
   return row?.count ?? 0;
+}
+
+/** The user's ledger rows whose reason starts with `prefix`, by reason. */
+async function ledgerReasonsOf(user: TestUser, prefix: string): Promise<string[]> {
+  const rows = await db.query<{ reason: string }>(
+    `SELECT l.reason FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id JOIN users u ON u.id = w.user_id
+      WHERE u.telegram_id = $1 AND l.reason LIKE $2 ORDER BY l.reason`,
+    [user.id, `${prefix}%`],
+  );
+  return rows.map((row) => row.reason);
+}
+
+async function reconcileToday(): Promise<PaystackReconciliation> {
+  const day = await bot.services.paystack?.reconcileDay(startOfDay(clock.now()));
+  if (!day) throw new Error('Paystack is off');
+  return day;
+}
+
+/** Cedis deposited instantly, then a withdrawal of `amount` to the user's MTN wallet, up to its card. */
+async function paystackPayout(user: TestUser, deposit: string, amount: string): Promise<{ card: ChatMessage; withdrawal: string; withdrawalId: number }> {
+  await instantDeposit(user, deposit);
+  await paystack.approve((await promptOf(user)).reference);
+  await tg.waitForMessage(user.id, 'is now in your wallet');
+  await withdrawToMomoInChat(tg, user, amount);
+  const withdrawal = referenceIn(await tg.waitForMessage(user.id, 'is reserved for your withdrawal'), 'WD');
+  const [row] = await db.query<{ id: string }>('SELECT id FROM cash_withdrawals WHERE reference = $1', [withdrawal]);
+  return { card: await cardFor(tg, withdrawal), withdrawal, withdrawalId: Number(row?.id) };
 }
 
 describe('instant deposits by Paystack', () => {
@@ -187,6 +221,43 @@ describe('instant deposits by Paystack', () => {
     expect(await creditsOf(esi)).toBe(1);
   });
 
+  it('credits a payment Paystack confirms after it was settled failed, once, while its deposit is still open', async () => {
+    const kwaku = await newUser('Kwaku');
+    await instantDeposit(kwaku, '80');
+    const { prompt, reference } = await promptOf(kwaku);
+    paystack.decline(reference, 'Transaction timed out');
+    await kwaku.tap(prompt, '🔄 Check payment');
+    await tg.waitForMessage(kwaku.id, 'did not go through: Transaction timed out');
+
+    await paystack.succeedAfterFailure(reference, { copies: 3 });
+    await bot.services.paystack?.processEvents();
+    await tg.waitForMessage(kwaku.id, 'of GHS 80.00 is now in your wallet');
+    expect(await creditsOf(kwaku)).toBe(1);
+    expect(await depositOf(reference)).toEqual({ status: 'approved', amount: '80.00' });
+  });
+
+  it('credits nothing for a late success of a failed payment whose deposit another payment paid, and alerts the admins', async () => {
+    const afia = await newUser('Afia');
+    await instantDeposit(afia, '55');
+    const first = await promptOf(afia);
+    paystack.decline(first.reference, 'Transaction timed out');
+    await afia.tap(first.prompt, '🔄 Check payment');
+    await afia.tap(await tg.waitForMessage(afia.id, 'did not go through'), '🔁 Try again');
+    await afia.tap(await tg.waitForMessage(afia.id, 'Which network is your wallet on?'), 'MTN');
+    await afia.tap(await tg.waitForMessage(afia.id, 'Which MTN number will pay?'), 'Use 0241234567');
+    const second = chargeReferenceIn(await tg.waitForMessage(afia.id, (message) => (message.text ?? '').includes('Approve the prompt') && message.message_id !== first.prompt.message_id));
+    await paystack.approve(second);
+    await tg.waitForMessage(afia.id, 'of GHS 55.00 is now in your wallet');
+
+    await paystack.succeedAfterFailure(first.reference);
+    await bot.services.paystack?.processEvents();
+    await tg.waitForMessage(afia.id, 'does not match it, so nothing was credited yet');
+    expect(await creditsOf(afia)).toBe(1);
+    await bot.runJob('paystack-review-alerts');
+    const alert = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack payment not credited');
+    expect(alert.text).toContain(`was paid already, by payment ${second}: this one paid it twice`);
+  });
+
   it('credits once after a restart when the bot died between the webhook’s 200 and the credit', async () => {
     await bot.stop();
     // The worker never runs: what a process killed right after answering 200 leaves behind.
@@ -223,6 +294,22 @@ describe('instant deposits by Paystack', () => {
     await paystack.sendChargeSuccess(reference);
     await bot.services.paystack?.processEvents();
     expect(await creditsOf(abena)).toBe(1);
+  });
+
+  it('checks open payments longest unchecked first, so one that cannot be settled never hides a newer one', async () => {
+    const kojo = await newUser('Kojo');
+    await instantDeposit(kojo, '70');
+    const older = await promptOf(kojo);
+    clock.advance(6 * MINUTE);
+    // Checked, and still waiting on the payer: it stays open.
+    await bot.runJob('paystack-unconfirmed');
+    const ama = await newUser('Ama');
+    await instantDeposit(ama, '65');
+    const newer = await promptOf(ama);
+    clock.advance(6 * MINUTE);
+    const [first] = await listOpenChargesToCheck(db.pool, new Date(clock.now().getTime() - 5 * MINUTE), 1);
+    expect(first?.reference).toBe(newer.reference);
+    expect(paystack.charge(older.reference).status).toBe('pay_offline');
   });
 
   it('asks for and submits the OTP on Telecel', async () => {
@@ -386,18 +473,102 @@ describe('payouts sent with Paystack', () => {
     expect(bot.logs.text).toContain('a Paystack transfer could not be settled: the admins must look at it');
   });
 
-  it('shows a transfer left waiting for an OTP on its card', async () => {
+  it('shows a transfer left waiting for an OTP on its card, lets its claimer stop it, and flags it when it is finalised anyway', async () => {
     paystack.transfersNeedOtp = true;
     const adwoa = await newUser('Adwoa');
-    await instantDeposit(adwoa, '100');
-    await paystack.approve((await promptOf(adwoa)).reference);
-    await tg.waitForMessage(adwoa.id, 'is now in your wallet');
-    await withdrawToMomoInChat(tg, adwoa, '50');
-    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(adwoa.id, 'is reserved for your withdrawal'), 'WD'));
+    const { card } = await paystackPayout(adwoa, '100', '50');
     const answer = await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
-    expect(answer.text).toContain('turn off OTP finalisation');
-    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'waiting for an OTP: turn off OTP finalisation for transfers in the Paystack dashboard');
+    expect(answer.text).toContain('Finalise it in the dashboard, or tap Release to stop it');
+    const waiting = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'waiting for an OTP: finalise it in the Paystack dashboard, or Release to stop it');
     expect(await balances(db, adwoa)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '50.00' });
+
+    // Nothing was sent: its claimer may stop it, and the card is claimable again.
+    const release = await admin.tapAndAwaitAnswer(waiting, '↩️ Release', { chatId: ADMIN_CHAT_ID });
+    expect(release.show_alert).not.toBe(true);
+    const stopped = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'failed: stopped while Paystack waited for an OTP');
+    expect(stopped.text).not.toContain('is paying this out');
+    const transfer = [...paystack.transfers.values()].at(-1);
+
+    // Finalised in the dashboard after all: the money went, so the admins are told to check before anyone pays again.
+    await paystack.finalizeTransfer(transfer?.reference ?? '');
+    await bot.services.paystack?.processEvents();
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'needs a look in the Paystack dashboard: Paystack paid it after it was settled failed');
+    await bot.runJob('paystack-review-alerts');
+    const alert = await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack payout needs a look');
+    expect(alert.text).toContain(transfer?.reference ?? '-');
+    expect(await balances(db, adwoa)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '50.00' });
+  });
+
+  it('takes back a payout Paystack reversed after it paid: claimable again with its cedis reserved, everyone told, and paid once when sent again', async () => {
+    const kofi = await newUser('Kofi');
+    const { card, withdrawal } = await paystackPayout(kofi, '300', '120');
+    const before = await reconcileToday();
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const first = [...paystack.transfers.values()].at(-1)?.reference ?? '';
+    await paystack.completeTransfer(first);
+    await tg.waitForMessage(kofi.id, 'has been paid to MTN mobile money');
+    expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
+
+    await paystack.reverseTransfer(first, 'Recipient wallet closed');
+    await paystack.sendWebhook('transfer.reversed', { id: paystack.transfer(first).id, reference: first, status: 'reversed' });
+    await bot.services.paystack?.processEvents();
+    const returned = await tg.waitForMessage(kofi.id, `The payout of your withdrawal ${withdrawal}`);
+    expect(returned.text).toContain('came back to us: Recipient wallet closed');
+    expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '120.00' });
+    const claimable = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'paid, then reversed by Paystack');
+    expect(claimable.text).not.toContain('Paid by');
+    await bot.runJob('paystack-review-alerts');
+    expect((await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack reversed a payout')).text).toContain(`Withdrawal ${withdrawal}`);
+
+    await admin.tapAndAwaitAnswer(claimable, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const second = [...paystack.transfers.values()].at(-1)?.reference ?? '';
+    expect(second).not.toBe(first);
+    await paystack.completeTransfer(second);
+    await tg.waitForMessage(kofi.id, `Payout reference: ${paystack.transfer(second).transferCode}`);
+    expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
+    expect(await ledgerReasonsOf(kofi, 'withdrawal_')).toEqual(['withdrawal_paid', 'withdrawal_paid', 'withdrawal_reserved', 'withdrawal_reserved', 'withdrawal_returned']);
+    // Today's reconciliation counts the second transfer as the one paid out, and the first as come back: they agree.
+    const after = await reconcileToday();
+    const added = (figure: 'sent_ghs' | 'paid_in_ledger_ghs' | 'reversed_ghs' | 'returned_in_ledger_ghs') => new Big(after.figures[figure]).minus(before.figures[figure]).toFixed(2);
+    expect([added('sent_ghs'), added('paid_in_ledger_ghs'), added('reversed_ghs'), added('returned_in_ledger_ghs')]).toEqual(['120.00', '120.00', '120.00', '120.00']);
+    expect(after.figures.reversed_transfers - before.figures.reversed_transfers).toBe(1);
+    expect(after.mismatches.filter((mismatch) => /paid out|reversed/.test(mismatch))).toEqual([]);
+  });
+
+  it('sends again, under its own reference, a transfer Paystack has no record of five minutes on, and pays it once', async () => {
+    const esi = await newUser('Esi');
+    const { card } = await paystackPayout(esi, '90', '60');
+    paystack.autoWebhooks = false;
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const reference = [...paystack.transfers.values()].at(-1)?.reference ?? '';
+    paystack.forgetTransfer(reference);
+    await bot.runJob('paystack-unconfirmed');
+    expect(paystack.transfers.has(reference)).toBe(false);
+    clock.advance(6 * MINUTE);
+    await bot.runJob('paystack-unconfirmed');
+    expect(paystack.transfer(reference)).toMatchObject({ amount: 6000, status: 'pending' });
+    expect(paystack.transfers.size).toBe(1);
+    await paystack.completeTransfer(reference);
+    await bot.runJob('paystack-unconfirmed');
+    await tg.waitForMessage(esi.id, `Payout reference: ${paystack.transfer(reference).transferCode}`);
+    expect(await balances(db, esi)).toMatchObject({ balance_cedis: '30.00', escrow_balance: '0.00' });
+  });
+
+  it("alerts the admins when Paystack's record of a transfer is not the payout's, and its claimer may then settle it by hand", async () => {
+    const yaw = await newUser('Yaw');
+    const { card, withdrawalId } = await paystackPayout(yaw, '200', '150');
+    await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const reference = [...paystack.transfers.values()].at(-1)?.reference ?? '';
+    paystack.transfer(reference).amount = 15_100;
+    await paystack.completeTransfer(reference);
+    await bot.services.paystack?.processEvents();
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, "needs a look in the Paystack dashboard: Paystack's record is for GHS 151.00, the payout is GHS 150.00");
+    await bot.runJob('paystack-review-alerts');
+    await tg.waitForMessage(ADMIN_CHAT_ID, 'Paystack payout needs a look');
+    expect(await balances(db, yaw)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '150.00' });
+    const byHand = await bot.services.approvals.decide({ kind: 'withdrawal', id: withdrawalId, action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, payoutReference: paystack.transfer(reference).transferCode });
+    expect(byHand.outcome).toBe('applied');
+    expect(await balances(db, yaw)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '0.00' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { FakePaystack } from '../src/sandbox/paystack/index.ts';
-import { createPaystackClient } from '../src/services/paystack/client.ts';
+import { createPaystackClient, isNotFound } from '../src/services/paystack/client.ts';
 
 const BASE_ENV = { BOT_TOKEN: '123456:ABC-def', ADMIN_CHAT_ID: '-1001234567890' };
 const KEY = 'sk_test_0123456789abcdef0123';
@@ -42,7 +42,9 @@ describe('the fake Paystack', () => {
 
   it('answers verify from its own record, and times out when told to', async () => {
     const client = createPaystackClient({ secretKey: fake.secretKey, apiUrl: fake.apiUrl }, 300);
-    expect(await client.verify('DEP-NONE')).toMatchObject({ ok: false, kind: 'refused', httpStatus: 400 });
+    const unknown = await client.verify('DEP-NONE');
+    expect(unknown).toMatchObject({ ok: false, kind: 'refused', httpStatus: 404, message: 'Transaction reference not found' });
+    expect(!unknown.ok && isNotFound(unknown)).toBe(true);
     await client.chargeMobileMoney(charge);
     expect(await client.verify(charge.reference)).toMatchObject({ ok: true, value: { status: 'ongoing', amount: 25000, currency: 'GHS' } });
     fake.autoWebhooks = false;

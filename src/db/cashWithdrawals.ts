@@ -98,6 +98,17 @@ export async function payClaimedWithdrawal(
   `);
 }
 
+/** A paid withdrawal whose payout came back (guarded on approved): pending and unclaimed again, its payout forgotten. */
+export async function reopenPaidWithdrawal(db: CommonQueryMethods, id: number): Promise<WithdrawalRow | null> {
+  return db.maybeOne(sql.type(withdrawalSchema)`
+    UPDATE cash_withdrawals
+       SET status = 'pending', payout_reference = NULL, decided_at = NULL,
+           claimed_by_telegram_id = NULL, claimed_by_name = NULL, claimed_at = NULL, claim_reminded_at = NULL
+     WHERE id = ${id} AND status = 'approved'
+    RETURNING ${withdrawalColumns}
+  `);
+}
+
 export const withdrawalHistory: HistorySource = (userId) => sql.fragment`
   SELECT 'withdrawal' AS kind, id, reference, status, amount AS cedis_amount, NULL::numeric AS crypto_amount, created_at
     FROM cash_withdrawals WHERE user_id = ${userId}

@@ -96,7 +96,10 @@ export async function setChargeProgress(db: CommonQueryMethods, id: number, stat
   `);
 }
 
-/** Settles an open attempt, with what verify said (guarded: null when it was settled before). */
+/**
+ * Settles an attempt in one of the `from` statuses (open ones by default; a failed one that Paystack paid after all),
+ * with what verify said (guarded: null when it is not in them).
+ */
 export async function settleCharge(
   db: CommonQueryMethods,
   id: number,
@@ -106,6 +109,7 @@ export async function settleCharge(
     verified: { status: string; transactionId: number; amountPesewas: number; currency: string } | null;
     at: Date;
   },
+  from: readonly ChargeStatus[] = OPEN_CHARGE_STATUSES,
 ): Promise<ChargeRow | null> {
   const verified = outcome.verified;
   return db.maybeOne(sql.type(chargeSchema)`
@@ -113,17 +117,24 @@ export async function settleCharge(
        SET status = ${outcome.status}, failure_reason = ${outcome.failureReason}, settled_at = ${outcome.at.toISOString()}, updated_at = ${outcome.at.toISOString()},
            verified_status = ${verified?.status ?? null}, provider_transaction_id = ${verified?.transactionId ?? null},
            verified_amount_pesewas = ${verified?.amountPesewas ?? null}, verified_currency = ${verified?.currency ?? null}
-     WHERE id = ${id} AND status = ANY(${openStatuses})
+     WHERE id = ${id} AND status = ANY(${sql.array([...from], 'text')})
     RETURNING ${chargeColumns}
   `);
 }
 
-/** Open attempts made before `before` (no outcome yet: the job verifies them), oldest first. */
-export async function listOpenChargesMadeBefore(db: CommonQueryMethods, before: Date, limit: number): Promise<readonly ChargeRow[]> {
+/**
+ * Open attempts made before `before` (no outcome yet: the job verifies them), the longest unchecked first: one that
+ * cannot be settled goes behind the others once checked.
+ */
+export async function listOpenChargesToCheck(db: CommonQueryMethods, before: Date, limit: number): Promise<readonly ChargeRow[]> {
   return db.any(sql.type(chargeSchema)`
     SELECT ${chargeColumns} FROM paystack_charges
-     WHERE status = ANY(${openStatuses}) AND created_at < ${before.toISOString()} ORDER BY created_at LIMIT ${limit}
+     WHERE status = ANY(${openStatuses}) AND created_at < ${before.toISOString()} ORDER BY verified_at NULLS FIRST, created_at LIMIT ${limit}
   `);
+}
+
+export async function markChargeChecked(db: CommonQueryMethods, id: number, at: Date): Promise<void> {
+  await db.query(sql.unsafe`UPDATE paystack_charges SET verified_at = ${at.toISOString()} WHERE id = ${id}`);
 }
 
 /** Marks as alerted, and returns, the charges needing review that the admins were not told of (one instance tells them). */

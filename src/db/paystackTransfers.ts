@@ -4,8 +4,9 @@ import type { MomoNetwork } from './cashWithdrawals.ts';
 import { columnsOf, countRow } from './commonRows.ts';
 
 const OPEN_TRANSFER_STATUSES = ['started', 'pending', 'otp'] as const;
-const TRANSFER_STATUSES = [...OPEN_TRANSFER_STATUSES, 'succeeded', 'failed'] as const;
+const TRANSFER_STATUSES = [...OPEN_TRANSFER_STATUSES, 'succeeded', 'failed', 'reversed', 'needs_review'] as const;
 export type OpenTransferStatus = (typeof OPEN_TRANSFER_STATUSES)[number];
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 export const transferSchema = z.object({
   id: z.number(),
@@ -20,6 +21,7 @@ export const transferSchema = z.object({
   sent_by_name: z.string(),
   created_at: z.date(),
   settled_at: z.date().nullable(),
+  reversed_at: z.date().nullable(),
 });
 const transferColumns = columnsOf(transferSchema);
 export type TransferRow = z.infer<typeof transferSchema>;
@@ -49,6 +51,12 @@ export async function insertRecipient(db: CommonQueryMethods, key: RecipientKey,
     ON CONFLICT (network, account_number, account_name) DO UPDATE SET recipient_code = paystack_recipients.recipient_code
     RETURNING id, recipient_code
   `);
+}
+
+/** The recipient code a transfer was sent to (to send it again under its reference). */
+export async function recipientCodeOf(db: CommonQueryMethods, recipientId: number): Promise<string | null> {
+  const row = await db.maybeOne(sql.type(z.object({ recipient_code: z.string() }))`SELECT recipient_code FROM paystack_recipients WHERE id = ${recipientId}`);
+  return row?.recipient_code ?? null;
 }
 
 export async function insertTransfer(
@@ -96,7 +104,7 @@ export async function setTransferProgress(db: CommonQueryMethods, id: number, pr
 export async function settleTransfer(
   db: CommonQueryMethods,
   id: number,
-  outcome: { status: 'succeeded' | 'failed'; failureReason: string | null; transferCode: string | null; at: Date },
+  outcome: { status: 'succeeded' | 'failed' | 'needs_review'; failureReason: string | null; transferCode: string | null; at: Date },
 ): Promise<TransferRow | null> {
   return db.maybeOne(sql.type(transferSchema)`
     UPDATE paystack_transfers
@@ -108,12 +116,12 @@ export async function settleTransfer(
 }
 
 /**
- * Whether the withdrawal has a transfer with Paystack still open, read after locking the withdrawal's row: a claim
+ * The withdrawal's transfer with Paystack still open, if any, read after locking the withdrawal's row: a claim
  * change and a send (which takes the same lock) happen one after the other, so neither misses the other.
  */
-export async function lockWithdrawalWithOpenTransfer(db: CommonQueryMethods, withdrawalId: number): Promise<boolean> {
+export async function lockWithdrawalWithOpenTransfer(db: CommonQueryMethods, withdrawalId: number): Promise<TransferRow | null> {
   await db.query(sql.unsafe`SELECT id FROM cash_withdrawals WHERE id = ${withdrawalId} FOR UPDATE`);
-  return (await findOpenTransferOf(db, withdrawalId)) !== null;
+  return findOpenTransferOf(db, withdrawalId);
 }
 
 /** Locks the withdrawal's row and says who holds its claim now (a send checks it is still the sender's). */
@@ -124,10 +132,49 @@ export async function lockWithdrawalClaim(db: CommonQueryMethods, withdrawalId: 
   return row?.claimed_by_telegram_id ?? null;
 }
 
-/** Open transfers sent before `before` (no outcome yet: the job verifies them), oldest first. */
-export async function listOpenTransfersMadeBefore(db: CommonQueryMethods, before: Date, limit: number): Promise<readonly TransferRow[]> {
+/** Paystack reversed a transfer it had paid (guarded: null unless it is succeeded). */
+export async function reverseTransfer(db: CommonQueryMethods, id: number, reason: string, at: Date): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    UPDATE paystack_transfers SET status = 'reversed', failure_reason = ${reason}, reversed_at = ${at.toISOString()}
+     WHERE id = ${id} AND status = 'succeeded'
+    RETURNING ${transferColumns}
+  `);
+}
+
+/** Paystack paid a transfer settled failed before: for the admins (guarded: null unless it is failed). */
+export async function flagPaidAfterFailure(db: CommonQueryMethods, id: number, reason: string, at: Date): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    UPDATE paystack_transfers SET status = 'needs_review', failure_reason = ${reason}, settled_at = ${at.toISOString()}
+     WHERE id = ${id} AND status = 'failed'
+    RETURNING ${transferColumns}
+  `);
+}
+
+/**
+ * Open transfers sent before `before` (no outcome yet: the job verifies them), the longest unchecked first: one that
+ * cannot be settled goes behind the others once checked.
+ */
+export async function listOpenTransfersToCheck(db: CommonQueryMethods, before: Date, limit: number): Promise<readonly TransferRow[]> {
   return db.any(sql.type(transferSchema)`
     SELECT ${transferColumns} FROM paystack_transfers
-     WHERE status = ANY(${openStatuses}) AND created_at < ${before.toISOString()} ORDER BY created_at LIMIT ${limit}
+     WHERE status = ANY(${openStatuses}) AND created_at < ${before.toISOString()} ORDER BY verified_at NULLS FIRST, created_at LIMIT ${limit}
   `);
+}
+
+export async function markTransferChecked(db: CommonQueryMethods, id: number, at: Date): Promise<void> {
+  await db.query(sql.unsafe`UPDATE paystack_transfers SET verified_at = ${at.toISOString()} WHERE id = ${id}`);
+}
+
+/** Marks as alerted, and returns, the reversed transfers and those needing review that the admins were not told of. */
+export async function claimUnalertedTransfers(db: CommonQueryMethods, at: Date): Promise<readonly TransferRow[]> {
+  return db.any(sql.type(transferSchema)`
+    UPDATE paystack_transfers SET admins_alerted_at = ${at.toISOString()}
+     WHERE status IN ('reversed', 'needs_review') AND admins_alerted_at IS NULL
+    RETURNING ${transferColumns}
+  `);
+}
+
+/** An alert that could not be sent: the next run sends it. */
+export async function forgetTransferAlert(db: CommonQueryMethods, id: number): Promise<void> {
+  await db.query(sql.unsafe`UPDATE paystack_transfers SET admins_alerted_at = NULL WHERE id = ${id}`);
 }

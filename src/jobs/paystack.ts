@@ -1,6 +1,7 @@
 import type { Api } from 'grammy';
 import type { PaystackService } from '../services/paystack/paystack.ts';
 import { html } from '../telegram/html.ts';
+import { formatGhs, fromPesewas } from '../services/common/amounts.ts';
 import { paystackDayText } from '../telegram/paystackReconciliation.ts';
 import { calendarDay, startOfDay } from '../services/common/calendar.ts';
 import type { Logger } from '../logger.ts';
@@ -46,7 +47,10 @@ export function paystackUnconfirmedJob(deps: PaystackJobDeps): Job {
   };
 }
 
-/** Tells the admin group of every Paystack payment that could not be credited as asked; a failed send is tried again. */
+/**
+ * Tells the admin group of every Paystack payment that could not be credited as asked, and every payout reversed or
+ * needing a look; a failed send is tried again.
+ */
 export async function alertPaystackReviews(deps: PaystackJobDeps, now: Date): Promise<JobOutcome> {
   const alerts = await deps.paystack.takeReviewAlerts(now);
   const failures: unknown[] = [];
@@ -59,8 +63,22 @@ export async function alertPaystackReviews(deps: PaystackJobDeps, now: Date): Pr
       failures.push(error);
     }
   }
+  const transfers = await deps.paystack.takeTransferAlerts(now);
+  for (const transfer of transfers) {
+    const amount = formatGhs(fromPesewas(transfer.amount_pesewas));
+    const text =
+      transfer.status === 'reversed'
+        ? html`↩️ <b>Paystack reversed a payout</b>\n\nWithdrawal ${transfer.withdrawalReference}, transfer ${transfer.reference} (${amount}): ${transfer.failure_reason ?? 'reversed'}.\n\nThe withdrawal is pending again with its cedis reserved, and the user was told. Check the destination, then pay it again from its card.`
+        : html`⚠️ <b>Paystack payout needs a look</b>\n\nWithdrawal ${transfer.withdrawalReference}, transfer ${transfer.reference} (${amount}): ${transfer.failure_reason ?? 'it does not match the payout'}.\n\nCheck the transfer in the Paystack dashboard, then settle the withdrawal from its card.`;
+    try {
+      await deps.api.sendMessage(deps.adminChatId, text.value);
+    } catch (error) {
+      await deps.paystack.forgetTransferAlert(transfer.id);
+      failures.push(error);
+    }
+  }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} Paystack alerts could not be sent`);
-  return { alerted: alerts.length };
+  return { alerted: alerts.length + transfers.length };
 }
 
 /**

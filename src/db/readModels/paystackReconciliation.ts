@@ -10,13 +10,19 @@ const dayFiguresRow = z.object({
   transfers: z.number(),
   sent_ghs: z.string(),
   paid_in_ledger_ghs: z.string(),
+  reversed_transfers: z.number(),
+  reversed_ghs: z.string(),
+  returned_in_ledger_ghs: z.string(),
+  review_transfers: z.number(),
 });
 export type PaystackDayFigures = z.infer<typeof dayFiguresRow>;
 
 /**
  * A day's money through Paystack against the ledger: what verify confirmed for the charges settled as succeeded in
  * [from, to) and what the desk credited for their requests (the deposits' ledger rows, the approved buys' cedis; a
- * buy still with the admins apart), the charges sent for review, and the transfers Paystack paid against the withdrawals' ledger rows.
+ * buy still with the admins apart), the charges sent for review, the transfers Paystack paid against the withdrawals'
+ * ledger rows (net of payouts that came back and were paid again), the transfers Paystack reversed against the cedis
+ * reserved again for them, and the transfers sent for review.
  */
 export async function readPaystackDay(db: CommonQueryMethods, from: Date, to: Date): Promise<PaystackDayFigures> {
   return db.one(sql.type(dayFiguresRow)`
@@ -29,6 +35,9 @@ export async function readPaystackDay(db: CommonQueryMethods, from: Date, to: Da
       SELECT t.amount_pesewas, t.withdrawal_id
         FROM paystack_transfers t
        WHERE t.status = 'succeeded' AND t.settled_at >= ${from.toISOString()} AND t.settled_at < ${to.toISOString()}
+    ), reversed AS (
+      SELECT t.amount_pesewas FROM paystack_transfers t
+       WHERE t.status = 'reversed' AND t.reversed_at >= ${from.toISOString()} AND t.reversed_at < ${to.toISOString()}
     )
     SELECT
       (SELECT count(*)::int FROM charges) AS charges,
@@ -41,6 +50,13 @@ export async function readPaystackDay(db: CommonQueryMethods, from: Date, to: Da
       (SELECT count(*)::int FROM transfers) AS transfers,
       (SELECT coalesce(sum(amount_pesewas), 0) / 100.0 FROM transfers)::numeric(20, 2)::text AS sent_ghs,
       (SELECT coalesce(-sum(l.amount), 0) FROM ledger_entries l
-        WHERE l.reason = 'withdrawal_paid' AND l.reference_kind = 'withdrawal' AND l.reference_id IN (SELECT withdrawal_id FROM transfers))::numeric(20, 2)::text AS paid_in_ledger_ghs
+        WHERE l.reason IN ('withdrawal_paid', 'withdrawal_returned') AND l.reference_kind = 'withdrawal'
+          AND l.reference_id IN (SELECT withdrawal_id FROM transfers))::numeric(20, 2)::text AS paid_in_ledger_ghs,
+      (SELECT count(*)::int FROM reversed) AS reversed_transfers,
+      (SELECT coalesce(sum(amount_pesewas), 0) / 100.0 FROM reversed)::numeric(20, 2)::text AS reversed_ghs,
+      (SELECT coalesce(sum(l.amount), 0) FROM ledger_entries l
+        WHERE l.reason = 'withdrawal_returned' AND l.reference_kind = 'withdrawal'
+          AND l.created_at >= ${from.toISOString()} AND l.created_at < ${to.toISOString()})::numeric(20, 2)::text AS returned_in_ledger_ghs,
+      (SELECT count(*)::int FROM paystack_transfers WHERE status = 'needs_review' AND settled_at >= ${from.toISOString()} AND settled_at < ${to.toISOString()}) AS review_transfers
   `);
 }

@@ -10,9 +10,13 @@ import { mayMoveMoney } from '../../telegram/refusals.ts';
 import { defineModule } from '../module.ts';
 import type { PayoutProgress } from '../../services/paystack/payouts.ts';
 import { asAdmin } from '../../telegram/adminGuard.ts';
+import { shorten } from '../../telegram/format.ts';
 import { claimText } from '../approvals/decisions.ts';
 import { SEND_WITH_PAYSTACK } from './payoutButton.ts';
 import { afterPaystackWork } from '../../paystackWebhook.ts';
+
+/** Telegram shows at most 200 characters in a callback's answer; Paystack's reasons are cut to fit. */
+const REASON_CHARACTERS = 80;
 
 /** What the admin who tapped Send with Paystack is told. */
 function payoutProgressText(progress: PayoutProgress): string {
@@ -23,11 +27,17 @@ function payoutProgressText(progress: PayoutProgress): string {
     case 'started':
       return `Sent with Paystack (${progress.transfer.reference}). The card shows when Paystack confirms it; do not pay it another way.`;
     case 'otp':
-      return 'Paystack is waiting for an OTP for this transfer: turn off OTP finalisation for transfers in the Paystack dashboard, then send again.';
-    case 'failed':
+      return 'Paystack waits for an OTP for this transfer (OTP finalisation is on). Finalise it in the dashboard, or tap Release to stop it: nothing was sent.';
+    case 'reversed':
+      return 'Paystack paid it, then reversed it: the withdrawal is claimable again, its cedis reserved. Check the destination before paying again.';
+    case 'needs_review':
+      return "Paystack's record of this transfer needs a look: see the card and the Paystack dashboard. You still hold the claim.";
+    case 'failed': {
+      const reason = shorten(progress.reason, REASON_CHARACTERS);
       return progress.transfer
-        ? `Paystack did not send it: ${progress.reason}. The card is claimable again.`
-        : `Paystack did not send it: ${progress.reason}. You still hold the claim: release it, or pay it by hand.`;
+        ? `Paystack did not send it: ${reason}. The card is claimable again.`
+        : `Paystack did not send it: ${reason}. You still hold the claim: release it, or pay it by hand.`;
+    }
     case 'not_momo':
       return 'Paystack sends mobile money only here: pay this one by hand (I\'m paying this).';
     case 'not_claimed':

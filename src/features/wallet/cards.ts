@@ -27,16 +27,18 @@ export const depositCardView: CardView<DepositFacts> = {
 const TRANSFER_STATE = {
   started: 'sent, waiting for Paystack to answer',
   pending: 'sent, waiting for Paystack to confirm',
-  otp: 'waiting for an OTP: turn off OTP finalisation for transfers in the Paystack dashboard, then send again',
+  otp: 'waiting for an OTP: finalise it in the Paystack dashboard, or Release to stop it (nothing was sent); then turn OTP finalisation off',
   succeeded: 'paid',
   failed: 'failed',
+  reversed: 'paid, then reversed by Paystack (the cedis are reserved again)',
+  needs_review: '⚠️ needs a look in the Paystack dashboard',
 } as const;
 
-/** The withdrawal's latest transfer with Paystack, and why it failed. */
+/** The withdrawal's latest transfer with Paystack, and why it failed, was reversed or needs a look. */
 function paystackTransferLine(row: WithdrawalFacts): [string, string][] {
   const transfer = row.paystack?.transfer;
   if (!transfer) return [];
-  const reason = transfer.status === 'failed' && transfer.failure_reason ? `: ${transfer.failure_reason}` : '';
+  const reason = transfer.status !== 'succeeded' && transfer.failure_reason ? `: ${transfer.failure_reason}` : '';
   return [['📤 Paystack', `${transfer.reference} by ${transfer.sent_by_name}: ${TRANSFER_STATE[transfer.status]}${reason}`]];
 }
 

@@ -170,6 +170,17 @@ export class FakePaystack {
     this.onChange?.(charge);
   }
 
+  /** A failed charge is paid after all (the network confirmed it late), and charge.success is sent. */
+  async succeedAfterFailure(reference: string, webhook: WebhookOptions = {}): Promise<void> {
+    const charge = this.charge(reference);
+    if (charge.status !== 'failed' && charge.status !== 'abandoned') throw new Error(`charge ${reference} is ${charge.status}, not failed`);
+    charge.status = 'success';
+    charge.gatewayResponse = 'Approved';
+    charge.paidAt = new Date().toISOString();
+    this.onChange?.(charge);
+    if (this.autoWebhooks) await this.sendChargeSuccess(reference, webhook);
+  }
+
   /** The provider's record says another amount was charged (a fault the bot must catch). */
   setChargedAmount(reference: string, pesewas: number): void {
     this.charge(reference).amount = pesewas;
@@ -188,6 +199,27 @@ export class FakePaystack {
     transfer.status = options.reversed ? 'reversed' : 'failed';
     transfer.failureReason = reason;
     await this.sendWebhook(options.reversed ? 'transfer.reversed' : 'transfer.failed', this.#transferRecord(transfer));
+  }
+
+  /** A transfer that went through comes back (Paystack refunds the balance), and transfer.reversed is sent. */
+  async reverseTransfer(reference: string, reason: string): Promise<void> {
+    const transfer = this.#transfer(reference, 'success');
+    transfer.status = 'reversed';
+    transfer.failureReason = reason;
+    await this.sendWebhook('transfer.reversed', this.#transferRecord(transfer));
+  }
+
+  /** Paystack has no record of the transfer, as when the bot's call timed out before it arrived. */
+  forgetTransfer(reference: string): void {
+    this.transfer(reference);
+    this.transfers.delete(reference);
+  }
+
+  /** A transfer waiting for its OTP is finalised in the dashboard: success, and transfer.success is sent. */
+  async finalizeTransfer(reference: string): Promise<void> {
+    const transfer = this.#transfer(reference, 'otp');
+    transfer.status = 'success';
+    await this.sendWebhook('transfer.success', this.#transferRecord(transfer));
   }
 
   transfer(reference: string): FakeTransfer {
@@ -310,13 +342,13 @@ export class FakePaystack {
     const transferVerify = /^\/transfer\/verify\/([^/]+)$/.exec(path);
     if (method === 'GET' && transferVerify?.[1]) {
       const transfer = this.transfers.get(decodeURIComponent(transferVerify[1]));
-      if (!transfer) return { status: 400, message: 'Transfer not found' };
+      if (!transfer) return { status: 404, message: 'Transfer not found' };
       return { message: 'Transfer retrieved', data: this.#transferRecord(transfer) };
     }
     const verify = /^\/transaction\/verify\/([^/]+)$/.exec(path);
     if (method === 'GET' && verify?.[1]) {
       const charge = this.charges.get(decodeURIComponent(verify[1]));
-      if (!charge) return { status: 400, message: 'Transaction reference not found' };
+      if (!charge) return { status: 404, message: 'Transaction reference not found' };
       // Paystack reports a charge still waiting on the payer as ongoing.
       const data = this.#transaction(charge);
       return { message: 'Verification successful', data: { ...data, status: charge.status === 'pay_offline' || charge.status === 'send_otp' ? 'ongoing' : charge.status } };
@@ -375,7 +407,7 @@ export class FakePaystack {
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return { status: 400, message: 'Invalid amount' };
     if (typeof recipient !== 'string' || !this.recipients.has(recipient)) return { status: 400, message: 'Invalid recipient' };
     if (typeof reference !== 'string' || !/^[a-z0-9_-]{16,50}$/.test(reference)) return { status: 400, message: 'Invalid reference: use 16 to 50 lowercase letters, digits, - or _' };
-    if (this.transfers.has(reference)) return { status: 400, message: 'Duplicate Transfer Reference' };
+    if (this.transfers.has(reference)) return { status: 400, message: 'Please provide a unique reference. Reference already exists on a transfer' };
     if (currency !== 'GHS') return { status: 400, message: 'Currency not supported' };
     const id = this.#nextId++;
     const transfer: FakeTransfer = {

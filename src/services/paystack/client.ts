@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PaystackConfig } from '../../config.ts';
+import type { AdminActor } from '../accounts/admins.ts';
 
 /**
  * Paystack's HTTP API, the calls the desk makes: a mobile-money charge, its OTP, and verify. Amounts are whole
@@ -10,6 +11,14 @@ import type { PaystackConfig } from '../../config.ts';
 /** Paystack's provider codes for Ghana's mobile-money networks. */
 export const PROVIDER_OF_NETWORK = { MTN: 'mtn', Telecel: 'vod', AirtelTigo: 'atl' } as const;
 export type MomoNetworkName = keyof typeof PROVIDER_OF_NETWORK;
+
+/** Who approves or settles what Paystack confirmed, in the audit trail (telegram id 0: no person). */
+export const PAYSTACK_ACTOR: AdminActor = { telegramId: 0, userId: null, name: 'Paystack' };
+/**
+ * A charge or transfer with no outcome this long after it was made is verified by a job; one Paystack then has no
+ * record of never reached it.
+ */
+export const UNCONFIRMED_AFTER_MS = 5 * 60_000;
 
 /** How long a call may take before it counts as a timeout (its outcome is then unknown: verify later). */
 const CALL_TIMEOUT_MS = 15_000;
@@ -22,6 +31,14 @@ export type PaystackFailure =
   /** 5xx or an answer we cannot read. */
   | { ok: false; kind: 'unavailable'; message: string };
 export type PaystackResult<T> = { ok: true; value: T } | PaystackFailure;
+
+/**
+ * Paystack has no record under the reference verified ("Transaction reference not found", "Transfer not found"; its
+ * API description says 404, other sources 400: either is taken).
+ */
+export function isNotFound(failure: PaystackFailure): boolean {
+  return failure.kind === 'refused' && (failure.httpStatus === 400 || failure.httpStatus === 404) && /not found/i.test(failure.message);
+}
 
 const chargeAnswer = z.object({
   reference: z.string(),
@@ -63,7 +80,7 @@ const envelope = z.object({ status: z.boolean(), message: z.string().optional(),
 export interface PaystackClient {
   chargeMobileMoney(charge: { email: string; amountPesewas: number; reference: string; network: MomoNetworkName; phone: string }): Promise<PaystackResult<ChargeAnswer>>;
   submitOtp(reference: string, otp: string): Promise<PaystackResult<ChargeAnswer>>;
-  /** Paystack's own record of a transaction; `refused` with 400 when it has none under the reference. */
+  /** Paystack's own record of a transaction; `refused` (isNotFound) when it has none under the reference. */
   verify(reference: string): Promise<PaystackResult<TransactionRecord>>;
   /** A mobile-money wallet as a transfer recipient; Paystack answers a known account with its recipient. */
   createRecipient(recipient: { network: MomoNetworkName; accountNumber: string; name: string }): Promise<PaystackResult<{ recipient_code: string }>>;

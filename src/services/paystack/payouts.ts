@@ -8,8 +8,12 @@ import {
   findTransferByReference,
   insertRecipient,
   insertTransfer,
-  listOpenTransfersMadeBefore,
+  flagPaidAfterFailure,
+  listOpenTransfersToCheck,
   lockWithdrawalClaim,
+  markTransferChecked,
+  recipientCodeOf,
+  reverseTransfer,
   setTransferProgress,
   settleTransfer,
   type TransferRow,
@@ -19,25 +23,36 @@ import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { approveAsSystem } from '../approvals/approvals.ts';
 import { cardRefreshWrite } from '../approvals/cardQueue.ts';
 import { insertCardDelivery } from '../../db/cardDeliveries.ts';
-import { toPesewas } from '../common/amounts.ts';
+import { fromPesewas, toPesewas } from '../common/amounts.ts';
 import { Rollback } from '../common/rollback.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { PaystackClient, PaystackResult, TransferRecord } from './client.ts';
+import { isNotFound, PAYSTACK_ACTOR, UNCONFIRMED_AFTER_MS, type PaystackClient, type PaystackResult, type TransferRecord } from './client.ts';
+import { reopenReturnedWithdrawal } from '../wallet/returnedPayouts.ts';
 
 /** Where a payout sent with Paystack stands, as the admin who sent it is told and its card shows. */
 export type PayoutProgress =
-  | { status: 'pending' | 'otp' | 'started' | 'succeeded'; transfer: TransferRow }
+  /** reversed: paid, then returned (the withdrawal is claimable again); needs_review: for the admins (see TransferRow). */
+  | { status: 'pending' | 'otp' | 'started' | 'succeeded' | 'reversed' | 'needs_review'; transfer: TransferRow }
   | { status: 'failed'; transfer: TransferRow | null; reason: string }
   /** The tapper does not hold the claim (any more), or the withdrawal is decided. */
   | { status: 'not_claimed' }
   /** A bank payout: Paystack sends mobile money only here; pay it by hand. */
   | { status: 'not_momo' };
 
+export const TRANSFER_EVENTS = ['transfer.success', 'transfer.failed', 'transfer.reversed'] as const;
+export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
+
+/** Transfer statuses after which Paystack sends nothing (as its documentation lists them). */
+const FAILED_TRANSFER_STATUSES = new Set(['failed', 'reversed', 'abandoned', 'blocked', 'rejected']);
+
 export interface PaystackPayouts {
   /** Sends a claimed mobile-money withdrawal with Paystack: its recipient (made once per destination), then a transfer under a new reference. */
   send(withdrawalId: number, admin: { telegramId: number }): Promise<PayoutProgress>;
-  /** A transfer event (success, failed, reversed) for this reference: settled from Paystack's own record. Null when the reference is not ours. */
-  settleByReference(reference: string): Promise<PayoutProgress | null>;
+  /**
+   * A transfer event for this reference: settled from Paystack's own record, also a transfer settled before that the
+   * event says changed (reversed after success, paid after failure). Null when the reference is not ours.
+   */
+  settleByReference(reference: string, event: TransferEvent): Promise<PayoutProgress | null>;
   /** Verifies the transfers sent before `before` with no outcome yet (a webhook that never came); how many were settled. */
   settleOpenBefore(before: Date, limit: number): Promise<number>;
 }
@@ -45,6 +60,19 @@ export interface PaystackPayouts {
 
 function progressOf(transfer: TransferRow): PayoutProgress {
   return transfer.status === 'failed' ? { status: 'failed', transfer, reason: transfer.failure_reason ?? 'the transfer failed' } : { status: transfer.status, transfer };
+}
+
+/** Why Paystack's record of a transfer is not the payout's, or null when it is. */
+function recordMismatch(transfer: TransferRow, record: TransferRecord): string | null {
+  if (record.reference !== transfer.reference) return `Paystack answered for another reference (${record.reference})`;
+  if (record.currency !== 'GHS' || record.amount !== transfer.amount_pesewas) {
+    return `Paystack's record is for ${record.currency} ${fromPesewas(record.amount)}, the payout is GHS ${fromPesewas(transfer.amount_pesewas)}`;
+  }
+  return null;
+}
+
+function reasonOf(record: TransferRecord): string {
+  return record.gateway_response?.trim() || failureText(record.failures) || `the transfer ${record.status}`;
 }
 
 /**
@@ -89,27 +117,93 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     return { status: 'succeeded', transfer: settled ?? transfer };
   }
 
-  /** Settles an open transfer from Paystack's record (verify), never from a webhook's words. */
-  async function settle(transfer: TransferRow): Promise<PayoutProgress> {
-    if (transfer.status === 'succeeded' || transfer.status === 'failed') return progressOf(transfer);
+  /** Settled for the admins (guarded on open): Paystack's record is not the payout's; the claimer keeps the claim. */
+  async function forReview(transfer: TransferRow, reason: string, transferCode: string | null): Promise<PayoutProgress> {
+    const row = await pool.transaction(async (tx) => {
+      const settled = await settleTransfer(tx, transfer.id, { status: 'needs_review', failureReason: reason, transferCode, at: clock() });
+      if (settled) await insertCardDelivery(tx, cardRefreshWrite('withdrawal', settled.withdrawal_id));
+      return settled;
+    });
+    return progressOf(row ?? transfer);
+  }
+
+  /** Paystack reversed a transfer it had paid: the withdrawal is claimable again, its cedis reserved again. */
+  async function returned(transfer: TransferRow, reason: string): Promise<PayoutProgress> {
+    const row = await pool.transaction(async (tx) => {
+      const reversed = await reverseTransfer(tx, transfer.id, reason, clock());
+      if (reversed) await reopenReturnedWithdrawal(tx, reversed.withdrawal_id, { by: PAYSTACK_ACTOR, reason, details: { paystack_transfer: reversed.reference } });
+      return reversed;
+    });
+    return progressOf(row ?? transfer);
+  }
+
+  /** Paystack paid a transfer settled failed before (finalised late, or a wrong failure): for the admins. */
+  async function paidAfterFailure(transfer: TransferRow): Promise<PayoutProgress> {
+    const reason = 'Paystack paid it after it was settled failed: check whether the withdrawal was paid again another way';
+    const row = await pool.transaction(async (tx) => {
+      const flagged = await flagPaidAfterFailure(tx, transfer.id, reason, clock());
+      if (flagged) await insertCardDelivery(tx, cardRefreshWrite('withdrawal', flagged.withdrawal_id));
+      return flagged;
+    });
+    return progressOf(row ?? transfer);
+  }
+
+  /**
+   * Settles a transfer from Paystack's record (verify), never from a webhook's words. A settled one is looked at again
+   * only for the change its event names: a reversal of a paid one, a success of a failed one.
+   */
+  async function settle(transfer: TransferRow, event?: TransferEvent): Promise<PayoutProgress> {
+    const open = transfer.status === 'started' || transfer.status === 'pending' || transfer.status === 'otp';
+    const recheck = (transfer.status === 'succeeded' && event === 'transfer.reversed') || (transfer.status === 'failed' && event === 'transfer.success');
+    if (!open && !recheck) return progressOf(transfer);
     const verified = await client.verifyTransfer(transfer.reference);
-    if (!verified.ok) return progressOf(transfer);
-    return applyRecord(transfer, verified.value);
+    if (!verified.ok) return open && isNotFound(verified) ? unknownToPaystack(transfer) : progressOf(transfer);
+    const record = verified.value;
+    if (open) return applyRecord(transfer, record);
+    if (transfer.status === 'succeeded') {
+      // The event said reversed; verify does not (yet): the event is tried again later.
+      if (record.status !== 'reversed') throw new Error(`transfer ${transfer.reference}: reversed by its event, not by Paystack's record`);
+      return returned(transfer, reasonOf(record));
+    }
+    return record.status === 'success' && recordMismatch(transfer, record) === null ? paidAfterFailure(transfer) : progressOf(transfer);
+  }
+
+  /**
+   * Paystack has no record of an open transfer: the call never reached it (a timeout on the way). Once it had time to,
+   * it is sent again under the same reference, as Paystack asks (a new reference would be a second transfer).
+   */
+  async function unknownToPaystack(transfer: TransferRow): Promise<PayoutProgress> {
+    if (clock().getTime() - transfer.created_at.getTime() < UNCONFIRMED_AFTER_MS) return progressOf(transfer);
+    const withdrawal = await findWithdrawal(pool, transfer.withdrawal_id);
+    const recipientCode = await recipientCodeOf(pool, transfer.recipient_id);
+    if (!withdrawal || recipientCode === null) throw new Error(`transfer ${transfer.reference}: its withdrawal or recipient is missing`);
+    return sendTransfer(transfer, recipientCode, withdrawal.reference);
+  }
+
+  /** Asks Paystack for the transfer and applies its answer; a refusal releases the claim, no answer leaves it open. */
+  async function sendTransfer(transfer: TransferRow, recipientCode: string, withdrawalReference: string): Promise<PayoutProgress> {
+    const answer = await client.transfer({ amountPesewas: transfer.amount_pesewas, recipientCode, reference: transfer.reference, reason: `Withdrawal ${withdrawalReference}` });
+    if (answer.ok) return applyRecord(transfer, answer.value);
+    if (answer.kind === 'refused') {
+      // Sent before after all (the first answer was lost): its record says where it stands.
+      if (isDuplicateReference(answer.message)) return progressOf(transfer);
+      return released(transfer, answer.message, null);
+    }
+    deps.logger.warn({ reference: transfer.reference, err: answer.message }, 'Paystack did not answer a transfer: it is settled by its webhook or the 5-minute check');
+    return progressOf(transfer);
   }
 
   async function applyRecord(transfer: TransferRow, record: TransferRecord): Promise<PayoutProgress> {
-    const reason = record.gateway_response?.trim() || failureText(record.failures) || `the transfer ${record.status}`;
+    const transferCode = record.transfer_code ?? null;
     if (record.status === 'success') {
-      if (record.reference !== transfer.reference || record.currency !== 'GHS' || record.amount !== transfer.amount_pesewas) {
-        deps.logger.error({ reference: transfer.reference }, "Paystack's record of a transfer is not the payout's: left for the admins");
-        return progressOf(transfer);
-      }
+      const problem = recordMismatch(transfer, record);
+      if (problem !== null) return forReview(transfer, problem, transferCode);
       return paid(transfer, record);
     }
-    if (record.status === 'failed' || record.status === 'reversed' || record.status === 'abandoned') return released(transfer, reason, record.transfer_code ?? null);
+    if (FAILED_TRANSFER_STATUSES.has(record.status)) return released(transfer, reasonOf(record), transferCode);
     const status = record.status === 'otp' ? 'otp' : 'pending';
     const row = await pool.transaction(async (tx) => {
-      const progressed = await setTransferProgress(tx, transfer.id, { status, transferCode: record.transfer_code ?? null });
+      const progressed = await setTransferProgress(tx, transfer.id, { status, transferCode });
       // The card shows where the transfer stands (an OTP wait needs the admins to act).
       if (progressed) await insertCardDelivery(tx, cardRefreshWrite('withdrawal', progressed.withdrawal_id));
       return progressed;
@@ -160,32 +254,38 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
         return settle(concurrent);
       }
       const recipientCode = (await findRecipient(pool, { network, accountNumber: withdrawal.account_number, accountName: withdrawal.account_name }))?.recipient_code ?? '';
-      const answer = await client.transfer({ amountPesewas: transfer.amount_pesewas, recipientCode, reference: transfer.reference, reason: `Withdrawal ${withdrawal.reference}` });
-      if (answer.ok) return applyRecord(transfer, answer.value);
-      if (answer.kind === 'refused') return released(transfer, answer.message, null);
-      // No answer: it may have gone; its webhook or a check settles it.
-      deps.logger.warn({ reference: transfer.reference, err: answer.message }, 'Paystack did not answer a transfer: it is settled by its webhook');
-      return { status: 'started', transfer };
+      return sendTransfer(transfer, recipientCode, withdrawal.reference);
     },
 
     async settleOpenBefore(before, limit) {
       let settled = 0;
-      for (const transfer of await listOpenTransfersMadeBefore(pool, before, limit)) {
-        // One transfer that cannot be settled does not hold up the others (nor the charges checked after them).
+      for (const transfer of await listOpenTransfersToCheck(pool, before, limit)) {
+        // One transfer that cannot be settled does not hold up the others (nor the charges checked after them), and
+        // goes behind them for the next run.
         const progress = await settle(transfer).catch((error: unknown) => {
           deps.logger.error({ err: error, reference: transfer.reference }, 'a Paystack transfer could not be settled: the admins must look at it');
           return null;
         });
-        if (progress?.status === 'succeeded' || progress?.status === 'failed') settled += 1;
+        await markTransferChecked(pool, transfer.id, clock());
+        if (progress && isSettled(progress)) settled += 1;
       }
       return settled;
     },
 
-    async settleByReference(reference) {
+    async settleByReference(reference, event) {
       const transfer = await findTransferByReference(pool, reference);
-      return transfer ? settle(transfer) : null;
+      return transfer ? settle(transfer, event) : null;
     },
   };
+}
+
+/** Whether a payout's transfer has its outcome (nothing more comes from Paystack but a later change of it). */
+export function isSettled(progress: PayoutProgress): boolean {
+  return progress.status !== 'pending' && progress.status !== 'otp' && progress.status !== 'started';
+}
+
+function isDuplicateReference(message: string): boolean {
+  return /reference already exists|duplicate transfer reference/i.test(message);
 }
 
 function failureText(failures: unknown): string | null {

@@ -12,7 +12,9 @@ import {
   findOpenChargeOf,
   forgetReviewAlert,
   insertCharge,
-  listOpenChargesMadeBefore,
+  findSucceededChargeOf,
+  listOpenChargesToCheck,
+  markChargeChecked,
   setChargeProgress,
   settleCharge,
   type ChargedRequest,
@@ -20,8 +22,9 @@ import {
 } from '../../db/paystackCharges.ts';
 import { insertPaystackEvent, listDuePaystackEvents, markPaystackEventProcessed, recordPaystackEventFailure, type PaystackEventRow } from '../../db/paystackEvents.ts';
 import { findUserById } from '../../db/users.ts';
+import { findWithdrawal } from '../../db/cashWithdrawals.ts';
+import { claimUnalertedTransfers, forgetTransferAlert, type TransferRow } from '../../db/paystackTransfers.ts';
 import type { Logger } from '../../logger.ts';
-import type { AdminActor } from '../accounts/admins.ts';
 import type { ApprovalKind } from '../approvals/approvalKind.ts';
 import { approveAsSystem } from '../approvals/approvals.ts';
 import { cardRefreshWrite, queueCardPost } from '../approvals/cardQueue.ts';
@@ -30,20 +33,15 @@ import { Big, fromPesewas, toPesewas } from '../common/amounts.ts';
 import { oneRunAtATime } from '../common/oneRunAtATime.ts';
 import { notifyUser } from '../notifications/outbox.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { ChargeAnswer, MomoNetworkName, PaystackClient, PaystackResult, TransactionRecord } from './client.ts';
+import { isNotFound, PAYSTACK_ACTOR, UNCONFIRMED_AFTER_MS, type ChargeAnswer, type MomoNetworkName, type PaystackClient, type PaystackResult, type TransactionRecord } from './client.ts';
 import { paystackNotices } from './notices.ts';
 import { readPaystackDay, type PaystackDayFigures } from '../../db/readModels/paystackReconciliation.ts';
 import { startOfDay } from '../common/calendar.ts';
-import type { PaystackPayouts, PayoutProgress } from './payouts.ts';
+import { isSettled, TRANSFER_EVENTS, type PaystackPayouts, type PayoutProgress, type TransferEvent } from './payouts.ts';
 
-/** Who approves a deposit or buy Paystack confirmed, in the audit trail (telegram id 0: no person). */
-export const PAYSTACK_ACTOR: AdminActor = { telegramId: 0, userId: null, name: 'Paystack' };
-/** A charge with no outcome this long after it was made is verified by a job. */
-export const UNCONFIRMED_AFTER_MS = 5 * 60_000;
 /** The largest webhook body taken (Paystack's events are a few kilobytes). */
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 const EVENTS_PER_ROUND = 50;
-const TRANSFER_EVENTS = new Set(['transfer.success', 'transfer.failed', 'transfer.reversed']);
 const RETRY_MIN_MS = 30_000;
 const RETRY_MAX_MS = 60 * 60_000;
 
@@ -88,6 +86,9 @@ export interface PaystackService {
   /** The charges needing the admins' attention not yet told, marked told (send them, or `forgetAlert`). */
   takeReviewAlerts(now: Date): Promise<readonly (ChargeRow & { requestReference: string })[]>;
   forgetAlert(chargeId: number): Promise<void>;
+  /** The transfers reversed or needing review not yet told, marked told (send them, or `forgetTransferAlert`). */
+  takeTransferAlerts(now: Date): Promise<readonly (TransferRow & { withdrawalReference: string })[]>;
+  forgetTransferAlert(transferId: number): Promise<void>;
   /** A calendar day (Accra) of money through Paystack against the ledger, and whether they agree. */
   reconcileDay(dayStart: Date): Promise<PaystackReconciliation>;
   /** Sends a claimed mobile-money withdrawal with Paystack (the tapper must hold its claim). */
@@ -103,9 +104,13 @@ export interface PayableRequest {
   amount: string;
 }
 
-/** Why Paystack's record of a successful charge is not the request's, or null when it is (and the request still open). */
-function mismatch(request: PaymentRequestRow | null, charge: ChargeRow, record: TransactionRecord): string | null {
+/**
+ * Why Paystack's record of a successful charge is not the request's, or null when it is (and the request still open,
+ * not paid by another attempt).
+ */
+function mismatch(request: PaymentRequestRow | null, charge: ChargeRow, record: TransactionRecord, paidBy: ChargeRow | null): string | null {
   if (!request) return 'the request is missing';
+  if (paidBy && paidBy.id !== charge.id) return `the ${request.kind} was paid already, by payment ${paidBy.reference}: this one paid it twice`;
   if (record.reference !== charge.reference) return `Paystack answered for another reference (${record.reference})`;
   if (record.currency !== 'GHS') return `Paystack charged in ${record.currency}`;
   if (record.amount !== charge.amount_pesewas || record.amount !== toPesewas(request.cedis_amount)) {
@@ -201,15 +206,17 @@ export function createPaystackService(deps: {
    */
   async function credit(charge: ChargeRow, record: TransactionRecord): Promise<ChargeProgress> {
     const verified = { status: record.status, transactionId: record.id, amountPesewas: record.amount, currency: record.currency };
+    // A failed attempt that Paystack paid after all (a late charge.success) is settled again, once.
+    const from = charge.status === 'failed' ? (['failed'] as const) : undefined;
     const settled = await pool.transaction(async (tx) => {
       const request = await requestOf(tx, charge);
-      const problem = mismatch(request, charge, record);
+      const problem = mismatch(request, charge, record, await findSucceededChargeOf(tx, chargedRequest(charge)));
       if (request && problem === null) {
-        const row = await settleCharge(tx, charge.id, { status: 'succeeded', failureReason: null, verified, at: clock() });
+        const row = await settleCharge(tx, charge.id, { status: 'succeeded', failureReason: null, verified, at: clock() }, from);
         if (row) await acceptPayment(tx, request, row, record);
         return row;
       }
-      const row = await settleCharge(tx, charge.id, { status: 'needs_review', failureReason: problem, verified, at: clock() });
+      const row = await settleCharge(tx, charge.id, { status: 'needs_review', failureReason: problem, verified, at: clock() }, from);
       if (row && request) await notifyUser(tx, row.user_id, paystackNotices.underReview(row, request));
       return row;
     });
@@ -220,19 +227,21 @@ export function createPaystackService(deps: {
    * Settles an open charge from Paystack's own record (verify), never from a webhook's words: money moves only when
    * the status is success and the currency, reference and amount are the request's.
    */
-  async function settle(charge: ChargeRow): Promise<ChargeProgress> {
-    if (charge.status !== 'started' && charge.status !== 'send_otp' && charge.status !== 'pay_offline') return progressOf(charge);
+  async function settle(charge: ChargeRow, afterSuccessEvent = false): Promise<ChargeProgress> {
+    const open = charge.status === 'started' || charge.status === 'send_otp' || charge.status === 'pay_offline';
+    // A failed attempt is looked at again when Paystack says it succeeded: the payer's money came after all.
+    if (!open && !(afterSuccessEvent && charge.status === 'failed')) return progressOf(charge);
     const verified = await client.verify(charge.reference);
     if (!verified.ok) {
       // Paystack has no record of it: the charge never reached it (a timeout on the way), once it had time to.
-      const unknownToPaystack = verified.kind === 'refused' && verified.httpStatus === 400;
-      if (unknownToPaystack && clock().getTime() - charge.created_at.getTime() >= UNCONFIRMED_AFTER_MS) {
+      if (isNotFound(verified) && clock().getTime() - charge.created_at.getTime() >= UNCONFIRMED_AFTER_MS) {
         return settleFailed(charge, 'Paystack has no record of this payment', null);
       }
       return progressOf(charge);
     }
     const record = verified.value;
     if (record.status === 'success') return credit(charge, record);
+    if (!open) return progressOf(charge);
     if (record.status === 'failed' || record.status === 'abandoned' || record.status === 'reversed') {
       const facts = { status: record.status, transactionId: record.id, amountPesewas: record.amount, currency: record.currency };
       return settleFailed(charge, record.gateway_response?.trim() || `the payment ${record.status}`, facts);
@@ -258,20 +267,23 @@ export function createPaystackService(deps: {
 
   async function handleEvent(row: PaystackEventRow): Promise<string> {
     const data = row.body.data as { reference?: unknown } | undefined;
-    if (!TRANSFER_EVENTS.has(row.event) && row.event !== 'charge.success') return 'ignored';
+    const transferEvent = TRANSFER_EVENTS.find((event) => event === row.event);
+    if (!transferEvent && row.event !== 'charge.success') return 'ignored';
     if (typeof data?.reference !== 'string') return 'no_reference';
-    if (TRANSFER_EVENTS.has(row.event)) {
-      const payout = await deps.payouts.settleByReference(data.reference);
-      if (!payout) return 'unknown_reference';
-      if (payout.status !== 'succeeded' && payout.status !== 'failed') throw new Error(`transfer ${data.reference} not settled yet`);
-      return `transfer_${payout.status}`;
-    }
+    if (transferEvent) return settleTransferEvent(data.reference, transferEvent);
     const charge = await findChargeByReference(pool, data.reference);
     if (!charge) return 'unknown_reference';
-    const result = await settle(charge);
+    const result = await settle(charge, true);
     // Verify could not tell: the event is tried again later.
     if (result.status === 'unknown' || result.status === 'waiting_approval' || result.status === 'needs_otp') throw new Error(`charge ${charge.reference} not settled yet`);
     return result.status;
+  }
+
+  async function settleTransferEvent(reference: string, event: TransferEvent): Promise<string> {
+    const payout = await deps.payouts.settleByReference(reference, event);
+    if (!payout) return 'unknown_reference';
+    if (!isSettled(payout)) throw new Error(`transfer ${reference} not settled yet`);
+    return `transfer_${payout.status}`;
   }
 
   async function processRound(): Promise<number> {
@@ -367,13 +379,14 @@ export function createPaystackService(deps: {
 
     async verifyUnconfirmed(now) {
       const before = new Date(now.getTime() - UNCONFIRMED_AFTER_MS);
-      const stale = await listOpenChargesMadeBefore(pool, before, EVENTS_PER_ROUND);
+      const stale = await listOpenChargesToCheck(pool, before, EVENTS_PER_ROUND);
       let settled = await deps.payouts.settleOpenBefore(before, EVENTS_PER_ROUND);
       for (const charge of stale) {
         const result = await settle(charge).catch((error: unknown) => {
           logger.error({ err: error, reference: charge.reference }, 'a Paystack charge could not be settled: the admins must look at it');
           return null;
         });
+        await markChargeChecked(pool, charge.id, clock());
         if (result && result.status !== 'unknown' && result.status !== 'waiting_approval' && result.status !== 'needs_otp') settled += 1;
       }
       return settled;
@@ -385,6 +398,12 @@ export function createPaystackService(deps: {
     },
 
     forgetAlert: (chargeId) => forgetReviewAlert(pool, chargeId),
+
+    async takeTransferAlerts(now) {
+      const rows = await claimUnalertedTransfers(pool, now);
+      return Promise.all(rows.map(async (row) => ({ ...row, withdrawalReference: (await findWithdrawal(pool, row.withdrawal_id))?.reference ?? `#${row.withdrawal_id}` })));
+    },
+    forgetTransferAlert: (transferId) => forgetTransferAlert(pool, transferId),
     sendPayout: (withdrawalId, admin) => deps.payouts.send(withdrawalId, admin),
 
     async reconcileDay(dayStart) {
@@ -398,6 +417,10 @@ export function createPaystackService(deps: {
         mismatches.push(`Paystack paid out GHS ${figures.sent_ghs}, the ledger holds GHS ${figures.paid_in_ledger_ghs} of those withdrawals paid`);
       }
       if (figures.review_charges > 0) mismatches.push(`${figures.review_charges} Paystack payment(s) could not be credited as asked and wait for the admins`);
+      if (!new Big(figures.reversed_ghs).eq(figures.returned_in_ledger_ghs)) {
+        mismatches.push(`Paystack reversed GHS ${figures.reversed_ghs} of payouts, the ledger reserved GHS ${figures.returned_in_ledger_ghs} again for them`);
+      }
+      if (figures.review_transfers > 0) mismatches.push(`${figures.review_transfers} Paystack payout(s) need a look in the Paystack dashboard`);
       return { figures, mismatches };
     },
   };

@@ -9,7 +9,7 @@ import {
   withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
-import { latestTransferOf, lockWithdrawalWithOpenTransfer, type TransferRow } from '../../db/paystackTransfers.ts';
+import { latestTransferOf, lockWithdrawalWithOpenTransfer, settleTransfer, type TransferRow } from '../../db/paystackTransfers.ts';
 import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
 import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
@@ -82,13 +82,23 @@ export function createDepositKind(clock: Clock): ApprovalKind<DepositFacts> {
 
 /**
  * With Paystack on, a claim cannot be released or taken over while a transfer sent with Paystack is open: whoever took
- * it could pay the money out a second time. The transfer's outcome releases it (failed) or pays it (succeeded).
+ * it could pay the money out a second time. The transfer's outcome releases it (failed) or pays it (succeeded). One
+ * waiting for an OTP (OTP finalisation left on in the dashboard) has sent nothing: its claimer may release it, which
+ * stops the transfer; were it finalised in the dashboard after all, Paystack's success is flagged to the admins.
  */
-const claimsHeldWhileSending: PayoutClaimStatements = {
-  ...withdrawalClaims,
-  release: async (db, id, holder) => !(await lockWithdrawalWithOpenTransfer(db, id)) && withdrawalClaims.release(db, id, holder),
-  takeOver: async (db, id, admin, from, at) => ((await lockWithdrawalWithOpenTransfer(db, id)) ? null : withdrawalClaims.takeOver(db, id, admin, from, at)),
-};
+function claimsHeldWhileSending(clock: Clock): PayoutClaimStatements {
+  return {
+    ...withdrawalClaims,
+    async release(db, id, holder) {
+      const open = await lockWithdrawalWithOpenTransfer(db, id);
+      if (open && open.status !== 'otp') return false;
+      const released = await withdrawalClaims.release(db, id, holder);
+      if (released && open) await settleTransfer(db, open.id, { status: 'failed', failureReason: 'stopped while Paystack waited for an OTP', transferCode: null, at: clock() });
+      return released;
+    },
+    takeOver: async (db, id, admin, from, at) => ((await lockWithdrawalWithOpenTransfer(db, id)) ? null : withdrawalClaims.takeOver(db, id, admin, from, at)),
+  };
+}
 
 /**
  * Withdrawals, a payout: one admin claims it ("I'm paying this"), pays it out, then approval ("Paid", with the MoMo
@@ -113,7 +123,7 @@ export function createWithdrawalKind(clock: Clock, paystackOn = false): Approval
     waiting: waitingWithdrawals,
     listPending: async (db, ids) =>
       (await listPendingWithdrawals(db, ids)).map((row) => ({ kind: 'withdrawal', id: row.id, submittedAt: row.created_at, details: row })),
-    payoutClaims: paystackOn ? claimsHeldWhileSending : withdrawalClaims,
+    payoutClaims: paystackOn ? claimsHeldWhileSending(clock) : withdrawalClaims,
     valueGhs: (row) => row.amount,
     async approve(tx, id, admin, payoutReference) {
       if (payoutReference === undefined) throw new Error(`withdrawal ${id}: Paid needs the payout reference`);

@@ -25,6 +25,11 @@ export const walletNotices = {
     title: 'Withdrawal paid',
     message: `Your withdrawal ${row.reference} of ${formatGhs(row.amount)} has been paid to ${describePayout(row)}.${row.payout_reference ? ` Payout reference: ${row.payout_reference} (quote it if you need to ask your bank or network about it).` : ''}`,
   }),
+  withdrawalReturned: (row: WithdrawalRow, reason: string): Notice => ({
+    type: 'WITHDRAWAL_RETURNED',
+    title: 'Withdrawal returned',
+    message: `The payout of your withdrawal ${row.reference} (${formatGhs(row.amount)} to ${describePayout(row)}) came back to us: ${reason}. Nothing is lost: the ${formatGhs(row.amount)} stays reserved for it, and our team sends it again. If the account details are wrong, contact support with the reference.`,
+  }),
   withdrawalDeclined: (row: WithdrawalRow, reason: string): Notice => ({
     type: 'WITHDRAWAL_DECLINED',
     title: 'Withdrawal declined',
