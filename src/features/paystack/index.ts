@@ -28,8 +28,10 @@ function payoutProgressText(progress: PayoutProgress): string {
       return progress.transfer
         ? `Paystack did not send it: ${progress.reason}. The card is claimable again.`
         : `Paystack did not send it: ${progress.reason}. You still hold the claim: release it, or pay it by hand.`;
-    case 'not_momo':
-      return 'Paystack sends mobile money only here: pay this one by hand (I\'m paying this).';
+    case 'bank_unknown':
+      return `${
+        progress.candidates.length === 0 ? `Paystack lists no bank named "${progress.bankName}"` : `Paystack lists several banks that could be "${progress.bankName}" (${progress.candidates.join(', ')})`
+      }: pay this one by hand. You are paying it out now, as with I'm paying this: pay it, then tap Paid and type the payout reference (or Release).`;
     case 'not_claimed':
       return 'This payout is no longer yours to send: see its card.';
   }
@@ -80,7 +82,7 @@ export const paystackModule = defineModule({
           return;
         }
         const sent = await paystack.sendPayout(id, { telegramId: from.id });
-        await ctx.answerCallbackQuery({ text: payoutProgressText(sent), show_alert: sent.status === 'failed' || sent.status === 'otp' || sent.status === 'not_momo' });
+        await ctx.answerCallbackQuery({ text: payoutProgressText(sent), show_alert: sent.status === 'failed' || sent.status === 'otp' || sent.status === 'bank_unknown' });
         deps.cards.kick();
         await deps.delivery.deliverDue();
       }),
