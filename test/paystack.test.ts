@@ -420,6 +420,16 @@ describe('bank payouts and recipients with Paystack', () => {
     return rows.length;
   }
 
+  it('keeps a recipient a wallet or a bank account, exactly one', async () => {
+    const insert = (network: string | null, bankCode: string | null, code: string) =>
+      db.query('INSERT INTO paystack_recipients (network, bank_code, account_number, account_name, recipient_code) VALUES ($1, $2, $3, $4, $5)', [network, bankCode, '0550000000', 'Check Test', code]);
+    await expect(insert('MTN', '040100', 'RCP_both')).rejects.toThrow(/paystack_recipients_one_destination_check/);
+    await expect(insert(null, null, 'RCP_neither')).rejects.toThrow(/paystack_recipients_one_destination_check/);
+    await insert(null, '040100', 'RCP_bank');
+    await expect(insert(null, '040100', 'RCP_bank_again')).rejects.toThrow(/paystack_recipients_bank_account_idx/);
+    await db.query('DELETE FROM paystack_recipients WHERE recipient_code = $1', ['RCP_bank']);
+  });
+
   it("pays a bank withdrawal once, to a ghipss recipient at the bank's code, asking for Paystack's bank list once", async () => {
     const akua = await userWithCedis('Akua', '300');
     await withdrawToBankInChat(tg, akua, '120', { tap: 'GCB Bank' });
