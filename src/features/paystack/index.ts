@@ -29,9 +29,8 @@ function payoutProgressText(progress: PayoutProgress): string {
         ? `Paystack did not send it: ${progress.reason}. The card is claimable again.`
         : `Paystack did not send it: ${progress.reason}. You still hold the claim: release it, or pay it by hand.`;
     case 'bank_unknown':
-      return `${
-        progress.candidates.length === 0 ? `Paystack lists no bank named "${progress.bankName}"` : `Paystack lists several banks that could be "${progress.bankName}" (${progress.candidates.join(', ')})`
-      }: pay this one by hand. You are paying it out now, as with I'm paying this: pay it, then tap Paid and type the payout reference (or Release).`;
+      // A callback answer holds 200 characters; a bank name 100.
+      return `Paystack lists ${progress.several ? 'several banks' : 'no bank'} named "${progress.bankName}": pay this one by hand. You hold it: pay it, then tap Paid.`;
     case 'not_claimed':
       return 'This payout is no longer yours to send: see its card.';
   }

@@ -34,8 +34,8 @@ export type PayoutProgress =
   | { status: 'failed'; transfer: TransferRow | null; reason: string }
   /** The tapper does not hold the claim (any more), or the withdrawal is decided. */
   | { status: 'not_claimed' }
-  /** A bank payout to a bank Paystack lists under no such name, or under several (their names): pay it by hand. */
-  | { status: 'bank_unknown'; bankName: string; candidates: readonly string[] };
+  /** A bank payout to a bank Paystack lists under no such name, or under several: pay it by hand. */
+  | { status: 'bank_unknown'; bankName: string; several: boolean };
 
 export interface PaystackPayouts {
   /** Sends a claimed withdrawal (mobile money, or a bank Paystack lists) with Paystack: its recipient (made once per destination), then a transfer under a new reference. */
@@ -150,7 +150,7 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     const listed = await listedBanks();
     if (!listed.ok) return { status: 'failed', transfer: null, reason: `Paystack's list of banks could not be read (${listed.message})` };
     const match = matchBank(bankName, listed.value);
-    return match.status === 'matched' ? { bankCode: match.bank.code } : { status: 'bank_unknown', bankName, candidates: match.candidates };
+    return match.status === 'matched' ? { bankCode: match.bank.code } : { status: 'bank_unknown', bankName, several: match.candidates.length > 1 };
   }
 
   /** The destination's recipient in use, made with Paystack the first time (or after Paystack refused the last one). */
