@@ -7,7 +7,7 @@ import { listOpenChargesToCheck } from '../src/db/paystackCharges.ts';
 import { Big } from '../src/services/common/amounts.ts';
 import { startOfDay } from '../src/services/common/calendar.ts';
 import type { PaystackReconciliation } from '../src/services/paystack/paystack.ts';
-import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser, withdrawToMomoInChat } from './support/flows.ts';
+import { balances, cardFor, expectLedgerMatchesWallets, referenceIn, setPrice, TestClock, verifiedUser, withdrawToBankInChat, withdrawToMomoInChat } from './support/flows.ts';
 
 const ADMIN_ID = 940001;
 const MINUTE = 60_000;
@@ -47,9 +47,10 @@ beforeEach(async () => {
   await db.query('UPDATE notifications SET sent_at = now() WHERE sent_at IS NULL');
   await db.query('DELETE FROM approval_cards');
   await db.query('DELETE FROM card_deliveries');
-  // …nor the payments and payouts they left open: this test's Paystack never heard of them.
+  // …nor the payments, payouts and recipients they left: this test's Paystack never heard of them.
   await db.query("UPDATE paystack_charges SET status = 'failed', settled_at = now() WHERE settled_at IS NULL");
   await db.query("UPDATE paystack_transfers SET status = 'failed', settled_at = now() WHERE settled_at IS NULL");
+  await db.query('UPDATE paystack_recipients SET refused_at = now() WHERE refused_at IS NULL');
   tg = await FakeTelegram.start();
   paystack = await FakePaystack.start();
   clock = new TestClock();
@@ -569,6 +570,116 @@ describe('payouts sent with Paystack', () => {
     const byHand = await bot.services.approvals.decide({ kind: 'withdrawal', id: withdrawalId, action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, payoutReference: paystack.transfer(reference).transferCode });
     expect(byHand.outcome).toBe('applied');
     expect(await balances(db, yaw)).toMatchObject({ balance_cedis: '50.00', escrow_balance: '0.00' });
+  });
+});
+
+describe('bank payouts and recipients with Paystack', () => {
+  /** A user with cedis from an instant deposit. */
+  async function userWithCedis(name: string, amount: string): Promise<TestUser> {
+    const user = await newUser(name);
+    await instantDeposit(user, amount);
+    await paystack.approve((await promptOf(user)).reference);
+    await tg.waitForMessage(user.id, 'is now in your wallet');
+    return user;
+  }
+
+  async function paidRowsOf(user: TestUser): Promise<number> {
+    const rows = await db.query(
+      `SELECT l.id FROM ledger_entries l JOIN wallets w ON w.id = l.wallet_id JOIN users u ON u.id = w.user_id
+        WHERE u.telegram_id = $1 AND l.reason = 'withdrawal_paid'`,
+      [user.id],
+    );
+    return rows.length;
+  }
+
+  it('keeps a recipient a wallet or a bank account, exactly one', async () => {
+    const insert = (network: string | null, bankCode: string | null, code: string) =>
+      db.query('INSERT INTO paystack_recipients (network, bank_code, account_number, account_name, recipient_code) VALUES ($1, $2, $3, $4, $5)', [network, bankCode, '0550000000', 'Check Test', code]);
+    await expect(insert('MTN', '040100', 'RCP_both')).rejects.toThrow(/paystack_recipients_one_destination_check/);
+    await expect(insert(null, null, 'RCP_neither')).rejects.toThrow(/paystack_recipients_one_destination_check/);
+    await insert(null, '040100', 'RCP_bank');
+    await expect(insert(null, '040100', 'RCP_bank_again')).rejects.toThrow(/paystack_recipients_bank_account_idx/);
+    await db.query('DELETE FROM paystack_recipients WHERE recipient_code = $1', ['RCP_bank']);
+  });
+
+  it("pays a bank withdrawal once, to a ghipss recipient at the bank's code, asking for Paystack's bank list once", async () => {
+    const akua = await userWithCedis('Akua', '300');
+    await withdrawToBankInChat(tg, akua, '120', { tap: 'GCB Bank' });
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(akua.id, 'is reserved for your withdrawal'), 'WD'));
+    expect(card.text).toContain('Tap Send with Paystack');
+
+    expect((await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID })).text).toContain('Sent with Paystack');
+    expect([...paystack.recipients.values()]).toEqual([expect.objectContaining({ type: 'ghipss', bankCode: '040100', accountNumber: '1234567890123', name: 'Akua Test' })]);
+    const transfer = [...paystack.transfers.values()].at(-1);
+    expect(transfer).toMatchObject({ amount: 12000, currency: 'GHS', status: 'pending' });
+    await paystack.completeTransfer(transfer?.reference ?? '', { copies: 2 });
+    await tg.waitForMessage(akua.id, `has been paid to GCB Bank, account 1234567890123, name Akua Test. Payout reference: ${transfer?.transferCode ?? ''}`);
+    await bot.services.paystack?.processEvents();
+    expect(await balances(db, akua)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
+    expect(await paidRowsOf(akua)).toBe(1);
+
+    // A bank name the user typed, Paystack's way: the list is not asked for again within the hour.
+    await withdrawToBankInChat(tg, akua, '50', { type: 'absa bank ghana ltd.' });
+    const second = await cardFor(tg, referenceIn(await tg.waitForMessage(akua.id, 'is reserved for your withdrawal'), 'WD'));
+    await admin.tapAndAwaitAnswer(second, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    expect([...paystack.recipients.values()].at(-1)).toMatchObject({ type: 'ghipss', bankCode: '030100' });
+    expect(paystack.calls.filter((call) => call.path === '/bank')).toHaveLength(1);
+  });
+
+  it('answers "pay it by hand" for a bank Paystack does not list, and the payout is then paid by hand', async () => {
+    const yaa = await userWithCedis('Yaa', '200');
+    await withdrawToBankInChat(tg, yaa, '80', { type: 'Kwahu Rural Bank' });
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(yaa.id, 'is reserved for your withdrawal'), 'WD'));
+    const answer = await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    expect(answer.show_alert).toBe(true);
+    expect(answer.text).toBe('Paystack lists no bank named "Kwahu Rural Bank": pay this one by hand. You hold it: pay it, then tap Paid.');
+    expect(paystack.recipients.size).toBe(0);
+    expect(paystack.transfers.size).toBe(0);
+    await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Kwabena Admin is paying this out');
+
+    const [withdrawal] = await db.query<{ id: string }>('SELECT id FROM cash_withdrawals WHERE reference = $1', [referenceIn(card, 'WD')]);
+    const byHand = await bot.services.approvals.decide({ kind: 'withdrawal', id: Number(withdrawal?.id), action: 'approve', from: { id: ADMIN_ID, first_name: 'Kwabena' }, payoutReference: 'GH241207.0900.B00042' });
+    expect(byHand.outcome).toBe('applied');
+    await bot.notifications.deliverDue();
+    await tg.waitForMessage(yaa.id, 'Payout reference: GH241207.0900.B00042');
+    expect(await balances(db, yaa)).toMatchObject({ balance_cedis: '120.00', escrow_balance: '0.00' });
+  });
+
+  it('makes the recipient again at the next send when Paystack stopped accepting it, and that send pays once', async () => {
+    const kofi = await userWithCedis('Kofi', '300');
+    await withdrawToMomoInChat(tg, kofi, '100');
+    const first = await cardFor(tg, referenceIn(await tg.waitForMessage(kofi.id, 'is reserved for your withdrawal'), 'WD'));
+    await admin.tapAndAwaitAnswer(first, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const paidFirst = [...paystack.transfers.values()].at(-1);
+    await paystack.completeTransfer(paidFirst?.reference ?? '');
+    await tg.waitForMessage(kofi.id, `Payout reference: ${paidFirst?.transferCode ?? ''}`);
+    const dead = paidFirst?.recipient ?? '';
+    // Deleted in the dashboard, or made under another key: Paystack no longer knows it.
+    paystack.forgetRecipient(dead);
+
+    await withdrawToMomoInChat(tg, kofi, '100');
+    const card = await cardFor(tg, referenceIn(await tg.waitForMessage(kofi.id, 'is reserved for your withdrawal'), 'WD'));
+    const refused = await admin.tapAndAwaitAnswer(card, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    expect(refused.text).toContain('Recipient specified is invalid: Paystack no longer accepts this recipient; tap Send with Paystack again to make a new one');
+    const claimable = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'failed: Recipient specified is invalid');
+    expect(claimable.text).not.toContain('is paying this out');
+
+    await admin.tapAndAwaitAnswer(claimable, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+    const retried = [...paystack.transfers.values()].at(-1);
+    expect(retried?.recipient).not.toBe(dead);
+    expect(paystack.recipients.has(retried?.recipient ?? '')).toBe(true);
+    await paystack.completeTransfer(retried?.reference ?? '', { copies: 2 });
+    await tg.waitForMessage(kofi.id, `Payout reference: ${retried?.transferCode ?? ''}`);
+    await bot.services.paystack?.processEvents();
+    expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '100.00', escrow_balance: '0.00' });
+    expect(await paidRowsOf(kofi)).toBe(2);
+    // The dead recipient stays for the transfers made to it; one recipient is in use for the wallet.
+    const recipients = await db.query<{ recipient_code: string; refused: boolean }>(
+      'SELECT recipient_code, refused_at IS NOT NULL AS refused FROM paystack_recipients WHERE account_number = $1 AND account_name = $2 ORDER BY id',
+      ['0241234567', 'Kofi Test'],
+    );
+    expect(recipients).toContainEqual({ recipient_code: dead, refused: true });
+    expect(recipients.filter((recipient) => !recipient.refused).map((recipient) => recipient.recipient_code)).toEqual([retried?.recipient]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { FakePaystack } from '../src/sandbox/paystack/index.ts';
+import { FakePaystack, GHANA_BANK_LIST } from '../src/sandbox/paystack/index.ts';
 import { createPaystackClient, isNotFound } from '../src/services/paystack/client.ts';
 
 const BASE_ENV = { BOT_TOKEN: '123456:ABC-def', ADMIN_CHAT_ID: '-1001234567890' };
@@ -52,5 +52,38 @@ describe('the fake Paystack', () => {
     expect(await client.verify(charge.reference)).toMatchObject({ ok: true, value: { status: 'success', reference: charge.reference } });
     fake.stallNext();
     expect(await client.verify(charge.reference)).toMatchObject({ ok: false, kind: 'unreachable' });
+  });
+  it("lists Ghana's banks, and makes a bank recipient (ghipss) only at a listed bank's code", async () => {
+    const client = createPaystackClient({ secretKey: fake.secretKey, apiUrl: fake.apiUrl });
+    const listed = await client.listBanks();
+    expect(listed.ok && listed.value.find((bank) => bank.name === 'GCB Bank Limited')).toMatchObject({ code: '040100', type: 'ghipss' });
+    expect(listed.ok && listed.value.filter((bank) => bank.type === 'mobile_money').map((bank) => bank.code)).toEqual(['MTN', 'VOD', 'ATL']);
+    const account = { accountNumber: '1234567890123', name: 'Kofi Test' };
+    expect(await client.createRecipient({ bankCode: '999999', ...account })).toMatchObject({ ok: false, kind: 'refused', httpStatus: 400, message: 'Bank is invalid', code: 'invalid_bank_code' });
+    // A wallet's code is no bank's: a ghipss recipient at MTN is refused too.
+    expect(await client.createRecipient({ bankCode: 'MTN', ...account })).toMatchObject({ ok: false, message: 'Bank is invalid' });
+    const made = await client.createRecipient({ bankCode: '040100', ...account });
+    expect(made.ok).toBe(true);
+    expect([...fake.recipients.values()]).toEqual([{ code: made.ok ? made.value.recipient_code : '', type: 'ghipss', name: 'Kofi Test', accountNumber: '1234567890123', bankCode: '040100' }]);
+    expect(GHANA_BANK_LIST.filter((bank) => bank.type === 'ghipss').length).toBeGreaterThan(20);
+  });
+
+  it('refuses a transfer to a recipient it forgot, with Paystack\'s words', async () => {
+    const client = createPaystackClient({ secretKey: fake.secretKey, apiUrl: fake.apiUrl });
+    const made = await client.createRecipient({ network: 'MTN', accountNumber: '0241234567', name: 'Kofi Test' });
+    const code = made.ok ? made.value.recipient_code : '';
+    const transfer = { amountPesewas: 5000, recipientCode: code, reason: 'Withdrawal' };
+    expect(await client.transfer({ ...transfer, reference: 'wd-test0001-payout-1' })).toMatchObject({ ok: true, value: { status: 'pending' } });
+    fake.forgetRecipient(code);
+    expect(await client.transfer({ ...transfer, reference: 'wd-test0001-payout-2' })).toMatchObject({
+      ok: false,
+      kind: 'refused',
+      httpStatus: 400,
+      message: 'Recipient specified is invalid',
+      code: 'invalid_transfer_recipient',
+    });
+    // Made again, Paystack gives the account a new recipient.
+    const again = await client.createRecipient({ network: 'MTN', accountNumber: '0241234567', name: 'Kofi Test' });
+    expect(again.ok && again.value.recipient_code).not.toBe(code);
   });
 });

@@ -30,25 +30,29 @@ const openStatuses = sql.array([...OPEN_TRANSFER_STATUSES], 'text');
 const recipientSchema = z.object({ id: z.number(), recipient_code: z.string() });
 export type RecipientRow = z.infer<typeof recipientSchema>;
 
-export interface RecipientKey {
-  network: MomoNetwork;
-  accountNumber: string;
-  accountName: string;
-}
+/** Where a recipient's money goes: a mobile-money wallet on a network, or a bank account at Paystack's bank code. */
+export type RecipientDestination = { network: MomoNetwork; bankCode?: never } | { bankCode: string; network?: never };
+export type RecipientKey = RecipientDestination & { accountNumber: string; accountName: string };
 
+/** The recipient still in use for this destination (one refused by Paystack is not). */
 export async function findRecipient(db: CommonQueryMethods, key: RecipientKey): Promise<RecipientRow | null> {
   return db.maybeOne(sql.type(recipientSchema)`
     SELECT id, recipient_code FROM paystack_recipients
-     WHERE network = ${key.network} AND account_number = ${key.accountNumber} AND account_name = ${key.accountName}
+     WHERE network IS NOT DISTINCT FROM ${key.network ?? null} AND bank_code IS NOT DISTINCT FROM ${key.bankCode ?? null}
+       AND account_number = ${key.accountNumber} AND account_name = ${key.accountName} AND refused_at IS NULL
   `);
 }
 
 /** Keeps a recipient Paystack made; one made meanwhile for the same destination is kept instead (same code from Paystack). */
 export async function insertRecipient(db: CommonQueryMethods, key: RecipientKey, recipientCode: string): Promise<RecipientRow> {
+  const inUse =
+    key.network === undefined
+      ? sql.fragment`(bank_code, account_number, account_name) WHERE bank_code IS NOT NULL AND refused_at IS NULL`
+      : sql.fragment`(network, account_number, account_name) WHERE network IS NOT NULL AND refused_at IS NULL`;
   return db.one(sql.type(recipientSchema)`
-    INSERT INTO paystack_recipients (network, account_number, account_name, recipient_code)
-    VALUES (${key.network}, ${key.accountNumber}, ${key.accountName}, ${recipientCode})
-    ON CONFLICT (network, account_number, account_name) DO UPDATE SET recipient_code = paystack_recipients.recipient_code
+    INSERT INTO paystack_recipients (network, bank_code, account_number, account_name, recipient_code)
+    VALUES (${key.network ?? null}, ${key.bankCode ?? null}, ${key.accountNumber}, ${key.accountName}, ${recipientCode})
+    ON CONFLICT ${inUse} DO UPDATE SET recipient_code = paystack_recipients.recipient_code
     RETURNING id, recipient_code
   `);
 }
@@ -57,6 +61,11 @@ export async function insertRecipient(db: CommonQueryMethods, key: RecipientKey,
 export async function recipientCodeOf(db: CommonQueryMethods, recipientId: number): Promise<string | null> {
   const row = await db.maybeOne(sql.type(z.object({ recipient_code: z.string() }))`SELECT recipient_code FROM paystack_recipients WHERE id = ${recipientId}`);
   return row?.recipient_code ?? null;
+}
+
+/** Paystack no longer accepts this recipient: it is kept for its transfers, and the next send makes a new one. */
+export async function markRecipientRefused(db: CommonQueryMethods, id: number, at: Date): Promise<void> {
+  await db.query(sql.unsafe`UPDATE paystack_recipients SET refused_at = ${at.toISOString()} WHERE id = ${id} AND refused_at IS NULL`);
 }
 
 export async function insertTransfer(

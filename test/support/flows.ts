@@ -128,6 +128,23 @@ export async function pendingDepositInChat(tg: FakeTelegram, user: TestUser, amo
   return referenceIn(payment, 'DEP');
 }
 
+/** A withdrawal through the chat to a bank account (a bank of the list tapped, or a name typed), up to the PIN (typed; its answer is the test's). */
+export async function withdrawToBankInChat(tg: FakeTelegram, user: TestUser, amount: string, bank: { tap: string } | { type: string }, pin = TEST_PIN): Promise<void> {
+  await user.send('/withdraw');
+  await user.tap(await tg.waitForMessage(user.id, 'Where should the money go?'), '🏦 Bank');
+  const which = await tg.waitForMessage(user.id, 'Which bank?');
+  if ('tap' in bank) await user.tap(which, bank.tap);
+  else await user.send(bank.type);
+  await tg.waitForMessage(user.id, 'What is the account number?');
+  await user.send('1234567890123');
+  await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
+  await tg.waitForMessage(user.id, 'How much do you want to withdraw?');
+  await user.send(amount);
+  await user.tap(await tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
+  await tg.waitForMessage(user.id, 'Type your transaction PIN');
+  await user.send(pin);
+}
+
 /** A withdrawal through the chat to the user's own MTN number, up to the PIN (typed; its answer is the test's). */
 export async function withdrawToMomoInChat(tg: FakeTelegram, user: TestUser, amount: string, pin = TEST_PIN): Promise<void> {
   await user.send('/withdraw');

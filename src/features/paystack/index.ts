@@ -15,8 +15,8 @@ import { claimText } from '../approvals/decisions.ts';
 import { SEND_WITH_PAYSTACK } from './payoutButton.ts';
 import { afterPaystackWork } from '../../paystackWebhook.ts';
 
-/** Telegram shows at most 200 characters in a callback's answer; Paystack's reasons are cut to fit. */
-const REASON_CHARACTERS = 80;
+/** Telegram takes at most 200 characters in a callback's answer; Paystack's reasons are cut to fit. */
+const CALLBACK_ANSWER_CHARACTERS = 200;
 
 /** What the admin who tapped Send with Paystack is told. */
 function payoutProgressText(progress: PayoutProgress): string {
@@ -33,13 +33,13 @@ function payoutProgressText(progress: PayoutProgress): string {
     case 'needs_review':
       return "Paystack's record of this transfer needs a look: see the card and the Paystack dashboard. You still hold the claim.";
     case 'failed': {
-      const reason = shorten(progress.reason, REASON_CHARACTERS);
-      return progress.transfer
-        ? `Paystack did not send it: ${reason}. The card is claimable again.`
-        : `Paystack did not send it: ${reason}. You still hold the claim: release it, or pay it by hand.`;
+      const after = progress.transfer ? 'The card is claimable again.' : 'You still hold the claim: release it, or pay it by hand.';
+      const before = 'Paystack did not send it: ';
+      return `${before}${shorten(progress.reason, CALLBACK_ANSWER_CHARACTERS - before.length - after.length - 2)}. ${after}`;
     }
-    case 'not_momo':
-      return 'Paystack sends mobile money only here: pay this one by hand (I\'m paying this).';
+    case 'bank_unknown':
+      // A callback answer holds 200 characters; a bank name 100.
+      return `Paystack lists ${progress.several ? 'several banks' : 'no bank'} named "${progress.bankName}": pay this one by hand. You hold it: pay it, then tap Paid.`;
     case 'not_claimed':
       return 'This payout is no longer yours to send: see its card.';
   }
@@ -90,7 +90,7 @@ export const paystackModule = defineModule({
           return;
         }
         const sent = await paystack.sendPayout(id, { telegramId: from.id });
-        await ctx.answerCallbackQuery({ text: payoutProgressText(sent), show_alert: sent.status === 'failed' || sent.status === 'otp' || sent.status === 'not_momo' });
+        await ctx.answerCallbackQuery({ text: payoutProgressText(sent), show_alert: sent.status === 'failed' || sent.status === 'otp' || sent.status === 'bank_unknown' });
         deps.cards.kick();
         await deps.delivery.deliverDue();
       }),

@@ -58,9 +58,9 @@ export const withdrawalCardView: CardView<WithdrawalFacts> = {
     ['Reference', row.reference],
     row.payout_reference !== null
       ? ['Payout reference', row.payout_reference]
-      : ['Action', row.paystack?.sendable ? "Tap Send with Paystack, or I'm paying this, pay the amount, then tap Paid and type the payout reference" : "Tap I'm paying this, pay the amount, then tap Paid and type the payout reference"],
+      : ['Action', row.paystack ? "Tap Send with Paystack, or I'm paying this, pay the amount, then tap Paid and type the payout reference" : "Tap I'm paying this, pay the amount, then tap Paid and type the payout reference"],
     ...paystackTransferLine(row),
   ],
-  payoutButton: ({ id, details }) => (details.paystack?.sendable ? { label: '📤 Send with Paystack', data: sendWithPaystackData(id) } : undefined),
+  payoutButton: ({ id, details }) => (details.paystack ? { label: '📤 Send with Paystack', data: sendWithPaystackData(id) } : undefined),
   pendingSummary: ({ id, details: row }) => `Withdrawal #${id}: ${formatGhs(row.amount)} to ${row.method === 'momo' ? row.momo_network : row.bank_name}`,
 };

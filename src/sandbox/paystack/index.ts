@@ -35,11 +35,51 @@ export interface FakeCharge {
   createdAt: string;
 }
 
-/** Paystack's bank codes for Ghana's mobile-money wallets as transfer recipients. */
-export const RECIPIENT_BANK_CODES = { MTN: 'MTN', VOD: 'Telecel', ATL: 'AirtelTigo' } as const;
+/**
+ * Ghana's banks (`ghipss`) as Paystack's `GET /bank?currency=GHS` lists them, with the wallets (`mobile_money`): names
+ * and codes as two independent third-party copies of the list agree on them; the wallets' codes `MTN`, `VOD` and `ATL`
+ * are the transfer recipients' bank codes of Ghana's networks. Never checked live (docs/decisions.md).
+ */
+export const GHANA_BANK_LIST: readonly { name: string; code: string; type: 'ghipss' | 'mobile_money' }[] = [
+  ...(
+    [
+      ['Absa Bank Ghana Ltd', '030100'],
+      ['Access Bank', '280100'],
+      ['ADB Bank Limited', '080100'],
+      ['ARB Apex Bank', '070101'],
+      ['Bank of Africa Ghana', '210100'],
+      ['Bank of Ghana', '010100'],
+      ['Best Point Savings and Loans', '300335'],
+      ['CAL Bank Limited', '140100'],
+      ['Consolidated Bank Ghana Limited', '340100'],
+      ['Ecobank Ghana Limited', '130100'],
+      ['FBNBank Ghana Limited', '200100'],
+      ['Fidelity Bank Ghana Limited', '240100'],
+      ['First Atlantic Bank Limited', '170100'],
+      ['First National Bank Ghana Limited', '330100'],
+      ['GCB Bank Limited', '040100'],
+      ['Guaranty Trust Bank (Ghana) Limited', '230100'],
+      ['National Investment Bank Limited', '050100'],
+      ['OmniBSCI Bank', '360100'],
+      ['Prudential Bank Limited', '180100'],
+      ['Republic Bank (GH) Limited', '110100'],
+      ['Services Integrity Savings and Loans', '300361'],
+      ['Société Générale Ghana Limited', '090100'],
+      ['Stanbic Bank Ghana Limited', '190100'],
+      ['Standard Chartered Bank Ghana Limited', '020100'],
+      ['United Bank for Africa Ghana Limited', '060100'],
+      ['Universal Merchant Bank Ghana Limited', '100100'],
+      ['Zenith Bank Ghana', '120100'],
+    ] as const
+  ).map(([name, code]) => ({ name, code, type: 'ghipss' as const })),
+  { name: 'MTN', code: 'MTN', type: 'mobile_money' },
+  { name: 'Vodafone', code: 'VOD', type: 'mobile_money' },
+  { name: 'AirtelTigo', code: 'ATL', type: 'mobile_money' },
+];
 
 export interface FakeRecipient {
   code: string;
+  type: 'mobile_money' | 'ghipss';
   name: string;
   accountNumber: string;
   bankCode: string;
@@ -87,6 +127,8 @@ export interface DeliveredWebhook {
 interface ApiError {
   status: number;
   message: string;
+  /** Paystack's error code beside the message, where it gives one. */
+  code?: string;
 }
 
 export class FakePaystack {
@@ -136,6 +178,11 @@ export class FakePaystack {
   /** The next `count` API calls hang (longer than any client waits), as a provider that times out. */
   stallNext(count = 1): void {
     this.#stallNext += count;
+  }
+
+  /** Paystack forgets a recipient (deleted in the dashboard, or made under another key): transfers to it are refused. */
+  forgetRecipient(code: string): void {
+    if (!this.recipients.delete(code)) throw new Error(`no recipient ${code}`);
   }
 
   /** The charge with this reference (throws when there is none). */
@@ -304,7 +351,8 @@ export class FakePaystack {
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = request.url?.split('?')[0] ?? '';
+    const url = new URL(request.url ?? '/', 'http://fake.paystack');
+    const path = url.pathname;
     const answer = (status: number, body: unknown) => {
       this.calls.push({ method: request.method ?? '', path, status });
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -329,12 +377,17 @@ export class FakePaystack {
         return;
       }
     }
-    const result = this.#route(request.method ?? '', path, body);
-    if ('status' in result && typeof result.status === 'number') answer(result.status, { status: false, message: result.message });
+    const result = this.#route(request.method ?? '', path, body, url.searchParams);
+    if ('status' in result && typeof result.status === 'number') answer(result.status, { status: false, message: result.message, ...(result.code ? { code: result.code } : {}) });
     else answer(200, { status: true, ...result });
   }
 
-  #route(method: string, path: string, body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
+  #route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): ApiError | { message: string; data: unknown } {
+    if (method === 'GET' && path === '/bank') {
+      // Without a currency Paystack lists Nigeria's banks, which this fake does not hold.
+      if (query.get('currency') !== 'GHS') return { status: 400, message: 'The fake Paystack lists Ghana\'s banks only: ask with currency=GHS' };
+      return { message: 'Banks retrieved', data: GHANA_BANK_LIST.map((bank, index) => ({ id: 300 + index, ...bank, slug: bank.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), longcode: '', active: true, is_deleted: false, country: 'Ghana', currency: 'GHS' })) };
+    }
     if (method === 'POST' && path === '/charge') return this.#createCharge(body);
     if (method === 'POST' && path === '/charge/submit_otp') return this.#submitOtp(body);
     if (method === 'POST' && path === '/transferrecipient') return this.#createRecipient(body);
@@ -389,14 +442,16 @@ export class FakePaystack {
 
   #createRecipient(body: Record<string, unknown>): ApiError | { message: string; data: unknown } {
     const { type, name, account_number: accountNumber, bank_code: bankCode, currency } = body;
-    if (type !== 'mobile_money') return { status: 400, message: 'Recipient type not supported' };
+    // A wallet (`mobile_money`, its number in local form) or a bank account (`ghipss`), at a code of the same type in the list.
+    if (type !== 'mobile_money' && type !== 'ghipss') return { status: 400, message: 'Recipient type not supported' };
     if (typeof name !== 'string' || name.trim() === '') return { status: 400, message: 'Name is required' };
-    if (typeof accountNumber !== 'string' || !/^0\d{9}$/.test(accountNumber)) return { status: 400, message: 'Invalid account number' };
-    if (typeof bankCode !== 'string' || !(bankCode in RECIPIENT_BANK_CODES)) return { status: 400, message: 'Invalid bank code' };
+    const accountPattern = type === 'ghipss' ? /^\d{8,20}$/ : /^0\d{9}$/;
+    if (typeof accountNumber !== 'string' || !accountPattern.test(accountNumber)) return { status: 400, message: 'Invalid account number' };
+    if (typeof bankCode !== 'string' || !GHANA_BANK_LIST.some((bank) => bank.type === type && bank.code === bankCode)) return { status: 400, message: 'Bank is invalid', code: 'invalid_bank_code' };
     if (currency !== 'GHS') return { status: 400, message: 'Currency not supported' };
     // Paystack answers an account it knows with the recipient it made before.
     const known = [...this.recipients.values()].find((recipient) => recipient.accountNumber === accountNumber && recipient.bankCode === bankCode);
-    const recipient = known ?? { code: `RCP_${(this.#nextId++).toString(36)}`, name, accountNumber, bankCode };
+    const recipient = known ?? { code: `RCP_${(this.#nextId++).toString(36)}`, type, name, accountNumber, bankCode };
     this.recipients.set(recipient.code, recipient);
     return { message: 'Transfer recipient created successfully', data: { recipient_code: recipient.code, type, name: recipient.name, currency, details: { account_number: accountNumber, bank_code: bankCode } } };
   }
@@ -405,7 +460,7 @@ export class FakePaystack {
     const { source, amount, recipient, reference, reason, currency } = body;
     if (source !== 'balance') return { status: 400, message: 'Invalid source' };
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return { status: 400, message: 'Invalid amount' };
-    if (typeof recipient !== 'string' || !this.recipients.has(recipient)) return { status: 400, message: 'Invalid recipient' };
+    if (typeof recipient !== 'string' || !this.recipients.has(recipient)) return { status: 400, message: 'Recipient specified is invalid', code: 'invalid_transfer_recipient' };
     if (typeof reference !== 'string' || !/^[a-z0-9_-]{16,50}$/.test(reference)) return { status: 400, message: 'Invalid reference: use 16 to 50 lowercase letters, digits, - or _' };
     if (this.transfers.has(reference)) return { status: 400, message: 'Please provide a unique reference. Reference already exists on a transfer' };
     if (currency !== 'GHS') return { status: 400, message: 'Currency not supported' };

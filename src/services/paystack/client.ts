@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { PaystackConfig } from '../../config.ts';
 import type { AdminActor } from '../accounts/admins.ts';
+import type { RecipientDestination } from '../../db/paystackTransfers.ts';
 
 /**
- * Paystack's HTTP API, the calls the desk makes: a mobile-money charge, its OTP, and verify. Amounts are whole
+ * Paystack's HTTP API, the calls the desk makes: a mobile-money charge, its OTP, verify, Ghana's banks, transfers. Amounts are whole
  * pesewas (integers); every answer is checked against what we expect before use. Endpoints and field names are from
  * Paystack's public documentation; what was never checked against the live service is listed in docs/decisions.md.
  */
@@ -26,8 +27,8 @@ const CALL_TIMEOUT_MS = 15_000;
 export type PaystackFailure =
   /** No answer in time, or no connection: the call may or may not have happened. */
   | { ok: false; kind: 'unreachable'; message: string }
-  /** Paystack answered no (4xx), with its message. */
-  | { ok: false; kind: 'refused'; message: string; httpStatus: number }
+  /** Paystack answered no (4xx), with its message (and its error code, where it gives one). */
+  | { ok: false; kind: 'refused'; message: string; httpStatus: number; code?: string }
   /** 5xx or an answer we cannot read. */
   | { ok: false; kind: 'unavailable'; message: string };
 export type PaystackResult<T> = { ok: true; value: T } | PaystackFailure;
@@ -61,6 +62,10 @@ export type TransactionRecord = z.infer<typeof transactionRecord>;
 
 const recipientAnswer = z.object({ recipient_code: z.string() });
 
+/** A bank or wallet of Paystack's list; Ghana's banks are of type `ghipss`, the wallets `mobile_money`. */
+const listedBank = z.object({ name: z.string(), code: z.string(), type: z.string(), active: z.boolean().optional(), is_deleted: z.boolean().optional() });
+export type ListedBank = z.infer<typeof listedBank>;
+
 const transferRecord = z.object({
   reference: z.string(),
   status: z.string(),
@@ -75,15 +80,17 @@ export type TransferRecord = z.infer<typeof transferRecord>;
 /** Paystack's bank codes of Ghana's mobile-money wallets, for transfer recipients. */
 const RECIPIENT_BANK_CODE = { MTN: 'MTN', Telecel: 'VOD', AirtelTigo: 'ATL' } as const;
 
-const envelope = z.object({ status: z.boolean(), message: z.string().optional(), data: z.unknown().optional() });
+const envelope = z.object({ status: z.boolean(), message: z.string().optional(), code: z.string().optional(), data: z.unknown().optional() });
 
 export interface PaystackClient {
   chargeMobileMoney(charge: { email: string; amountPesewas: number; reference: string; network: MomoNetworkName; phone: string }): Promise<PaystackResult<ChargeAnswer>>;
   submitOtp(reference: string, otp: string): Promise<PaystackResult<ChargeAnswer>>;
   /** Paystack's own record of a transaction; `refused` (isNotFound) when it has none under the reference. */
   verify(reference: string): Promise<PaystackResult<TransactionRecord>>;
-  /** A mobile-money wallet as a transfer recipient; Paystack answers a known account with its recipient. */
-  createRecipient(recipient: { network: MomoNetworkName; accountNumber: string; name: string }): Promise<PaystackResult<{ recipient_code: string }>>;
+  /** A mobile-money wallet (network) or a bank account (bank code, `ghipss`) as a transfer recipient; Paystack answers a known account with its recipient. */
+  createRecipient(recipient: RecipientDestination & { accountNumber: string; name: string }): Promise<PaystackResult<{ recipient_code: string }>>;
+  /** The banks and wallets Paystack pays in Ghana (GHS). */
+  listBanks(): Promise<PaystackResult<ListedBank[]>>;
   transfer(transfer: { amountPesewas: number; recipientCode: string; reference: string; reason: string }): Promise<PaystackResult<TransferRecord>>;
   verifyTransfer(reference: string): Promise<PaystackResult<TransferRecord>>;
 }
@@ -105,7 +112,7 @@ export function createPaystackClient(config: PaystackConfig, timeoutMs = CALL_TI
     if (!parsed.success) return { ok: false, kind: 'unavailable', message: `unreadable answer (HTTP ${response.status})` };
     const message = parsed.data.message ?? `HTTP ${response.status}`;
     if (response.status >= 500) return { ok: false, kind: 'unavailable', message };
-    if (!response.ok || !parsed.data.status) return { ok: false, kind: 'refused', message, httpStatus: response.status };
+    if (!response.ok || !parsed.data.status) return { ok: false, kind: 'refused', message, httpStatus: response.status, ...(parsed.data.code ? { code: parsed.data.code } : {}) };
     const data = schema.safeParse(parsed.data.data);
     return data.success ? { ok: true, value: data.data } : { ok: false, kind: 'unavailable', message: `unexpected answer to ${path}` };
   }
@@ -130,9 +137,16 @@ export function createPaystackClient(config: PaystackConfig, timeoutMs = CALL_TI
       call(
         'POST',
         '/transferrecipient',
-        { type: 'mobile_money', name: recipient.name, account_number: recipient.accountNumber, bank_code: RECIPIENT_BANK_CODE[recipient.network], currency: 'GHS' },
+        {
+          ...(recipient.network === undefined ? { type: 'ghipss', bank_code: recipient.bankCode } : { type: 'mobile_money', bank_code: RECIPIENT_BANK_CODE[recipient.network] }),
+          name: recipient.name,
+          account_number: recipient.accountNumber,
+          currency: 'GHS',
+        },
         recipientAnswer,
       ),
+    // 100 a page, Paystack's most: Ghana's banks and wallets fit in one.
+    listBanks: () => call('GET', '/bank?currency=GHS&perPage=100', undefined, z.array(listedBank)),
     transfer: (transfer) =>
       call(
         'POST',

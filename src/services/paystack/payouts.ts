@@ -14,6 +14,9 @@ import {
   markTransferChecked,
   recipientCodeOf,
   reverseTransfer,
+  markRecipientRefused,
+  type RecipientDestination,
+  type RecipientRow,
   setTransferProgress,
   settleTransfer,
   type TransferRow,
@@ -26,7 +29,8 @@ import { insertCardDelivery } from '../../db/cardDeliveries.ts';
 import { fromPesewas, toPesewas } from '../common/amounts.ts';
 import { Rollback } from '../common/rollback.ts';
 import type { Clock } from '../platform/clock.ts';
-import { isNotFound, PAYSTACK_ACTOR, UNCONFIRMED_AFTER_MS, type PaystackClient, type PaystackResult, type TransferRecord } from './client.ts';
+import { isNotFound, PAYSTACK_ACTOR, UNCONFIRMED_AFTER_MS, type ListedBank, type PaystackClient, type PaystackFailure, type PaystackResult, type TransferRecord } from './client.ts';
+import { matchBank } from './banks.ts';
 import { reopenReturnedWithdrawal } from '../wallet/returnedPayouts.ts';
 
 /** Where a payout sent with Paystack stands, as the admin who sent it is told and its card shows. */
@@ -36,8 +40,8 @@ export type PayoutProgress =
   | { status: 'failed'; transfer: TransferRow | null; reason: string }
   /** The tapper does not hold the claim (any more), or the withdrawal is decided. */
   | { status: 'not_claimed' }
-  /** A bank payout: Paystack sends mobile money only here; pay it by hand. */
-  | { status: 'not_momo' };
+  /** A bank payout to a bank Paystack lists under no such name, or under several: pay it by hand. */
+  | { status: 'bank_unknown'; bankName: string; several: boolean };
 
 export const TRANSFER_EVENTS = ['transfer.success', 'transfer.failed', 'transfer.reversed'] as const;
 export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
@@ -46,7 +50,7 @@ export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
 const FAILED_TRANSFER_STATUSES = new Set(['failed', 'reversed', 'abandoned', 'blocked', 'rejected']);
 
 export interface PaystackPayouts {
-  /** Sends a claimed mobile-money withdrawal with Paystack: its recipient (made once per destination), then a transfer under a new reference. */
+  /** Sends a claimed withdrawal (mobile money, or a bank Paystack lists) with Paystack: its recipient (made once per destination), then a transfer under a new reference. */
   send(withdrawalId: number, admin: { telegramId: number }): Promise<PayoutProgress>;
   /**
    * A transfer event for this reference: settled from Paystack's own record, also a transfer settled before that the
@@ -57,6 +61,17 @@ export interface PaystackPayouts {
   settleOpenBefore(before: Date, limit: number): Promise<number>;
 }
 
+
+/** How long Paystack's list of Ghana's banks is used before it is asked for again. */
+const BANK_LIST_TTL_MS = 60 * 60_000;
+
+/**
+ * Paystack refuses a transfer to a recipient it no longer knows (deleted, or made under another key) with this code
+ * and message (as third-party code quotes it; never checked live).
+ */
+function recipientRefused(answer: PaystackFailure): boolean {
+  return answer.kind === 'refused' && (answer.code === 'invalid_transfer_recipient' || /recipient specified is invalid/i.test(answer.message));
+}
 
 function progressOf(transfer: TransferRow): PayoutProgress {
   return transfer.status === 'failed' ? { status: 'failed', transfer, reason: transfer.failure_reason ?? 'the transfer failed' } : { status: transfer.status, transfer };
@@ -184,6 +199,11 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
   async function sendTransfer(transfer: TransferRow, recipientCode: string, withdrawalReference: string): Promise<PayoutProgress> {
     const answer = await client.transfer({ amountPesewas: transfer.amount_pesewas, recipientCode, reference: transfer.reference, reason: `Withdrawal ${withdrawalReference}` });
     if (answer.ok) return applyRecord(transfer, answer.value);
+    if (recipientRefused(answer)) {
+      // A dead recipient code would be refused for ever: the next send makes a new recipient for the destination.
+      await markRecipientRefused(pool, transfer.recipient_id, clock());
+      return released(transfer, `${answer.message}: Paystack no longer accepts this recipient; tap Send with Paystack again to make a new one`, null);
+    }
     if (answer.kind === 'refused') {
       // Sent before after all (the first answer was lost): its record says where it stands.
       if (isDuplicateReference(answer.message)) return progressOf(transfer);
@@ -211,11 +231,33 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     return row ? { status, transfer: row } : settle((await findTransferByReference(pool, transfer.reference)) ?? transfer);
   }
 
-  async function recipientFor(withdrawal: WithdrawalRow & { momo_network: NonNullable<WithdrawalRow['momo_network']> }): Promise<PaystackResult<{ id: number }>> {
-    const key = { network: withdrawal.momo_network, accountNumber: withdrawal.account_number, accountName: withdrawal.account_name };
+  let bankList: { banks: ListedBank[]; until: number } | null = null;
+
+  /** Paystack's list of Ghana's banks, asked for once an hour at most. */
+  async function listedBanks(): Promise<PaystackResult<ListedBank[]>> {
+    const now = clock().getTime();
+    if (bankList && bankList.until > now) return { ok: true, value: bankList.banks };
+    const listed = await client.listBanks();
+    if (listed.ok) bankList = { banks: listed.value, until: now + BANK_LIST_TTL_MS };
+    return listed;
+  }
+
+  /** Where Paystack sends the withdrawal: its wallet, or the bank of Paystack's list its bank name means. */
+  async function destinationOf(withdrawal: WithdrawalRow): Promise<RecipientDestination | PayoutProgress> {
+    if (withdrawal.method === 'momo' && withdrawal.momo_network !== null) return { network: withdrawal.momo_network };
+    const bankName = withdrawal.bank_name ?? '';
+    const listed = await listedBanks();
+    if (!listed.ok) return { status: 'failed', transfer: null, reason: `Paystack's list of banks could not be read (${listed.message})` };
+    const match = matchBank(bankName, listed.value);
+    return match.status === 'matched' ? { bankCode: match.bank.code } : { status: 'bank_unknown', bankName, several: match.candidates.length > 1 };
+  }
+
+  /** The destination's recipient in use, made with Paystack the first time (or after Paystack refused the last one). */
+  async function recipientFor(withdrawal: WithdrawalRow, destination: RecipientDestination): Promise<PaystackResult<RecipientRow>> {
+    const key = { ...destination, accountNumber: withdrawal.account_number, accountName: withdrawal.account_name };
     const known = await findRecipient(pool, key);
     if (known) return { ok: true, value: known };
-    const made = await client.createRecipient({ network: key.network, accountNumber: key.accountNumber, name: key.accountName });
+    const made = await client.createRecipient({ ...destination, accountNumber: key.accountNumber, name: key.accountName });
     return made.ok ? { ok: true, value: await insertRecipient(pool, key, made.value.recipient_code) } : made;
   }
 
@@ -223,11 +265,11 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     async send(withdrawalId, admin) {
       const withdrawal = await findWithdrawal(pool, withdrawalId);
       if (!withdrawal || withdrawal.status !== 'pending' || withdrawal.claimed_by_telegram_id !== admin.telegramId) return { status: 'not_claimed' };
-      const network = withdrawal.momo_network;
-      if (withdrawal.method !== 'momo' || network === null) return { status: 'not_momo' };
       const open = await findOpenTransferOf(pool, withdrawal.id);
       if (open) return settle(open);
-      const recipient = await recipientFor({ ...withdrawal, momo_network: network });
+      const destination = await destinationOf(withdrawal);
+      if ('status' in destination) return destination;
+      const recipient = await recipientFor(withdrawal, destination);
       if (!recipient.ok) return { status: 'failed', transfer: null, reason: recipient.message };
       let transfer: TransferRow;
       try {
@@ -253,8 +295,7 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
         if (!concurrent) throw error;
         return settle(concurrent);
       }
-      const recipientCode = (await findRecipient(pool, { network, accountNumber: withdrawal.account_number, accountName: withdrawal.account_name }))?.recipient_code ?? '';
-      return sendTransfer(transfer, recipientCode, withdrawal.reference);
+      return sendTransfer(transfer, recipient.value.recipient_code, withdrawal.reference);
     },
 
     async settleOpenBefore(before, limit) {

@@ -21,9 +21,8 @@ import { paymentNotices, walletNotices } from './notices.ts';
 export type DepositFacts = DepositRow;
 export type WithdrawalFacts = WithdrawalRow & { paystack?: PaystackPayoutFacts };
 
-/** A withdrawal's payout with Paystack: whether it can be sent (Paystack on, a momo wallet), and its latest transfer. */
+/** A withdrawal's payout with Paystack (present when Paystack is on: a wallet or a bank, a bank Paystack does not list is found at the send): its latest transfer. */
 export interface PaystackPayoutFacts {
-  sendable: boolean;
   transfer: Pick<TransferRow, 'reference' | 'status' | 'failure_reason' | 'transfer_code' | 'sent_by_name'> | null;
 }
 
@@ -116,7 +115,7 @@ export function createWithdrawalKind(clock: Clock, paystackOn = false): Approval
         row.claimed_by_telegram_id !== null && row.claimed_by_name !== null && row.claimed_at !== null
           ? { claim: { adminTelegramId: row.claimed_by_telegram_id, by: row.claimed_by_name, at: row.claimed_at } }
           : {};
-      const paystack = paystackOn ? { paystack: { sendable: row.method === 'momo', transfer: await latestTransferOf(db, id) } } : {};
+      const paystack = paystackOn ? { paystack: { transfer: await latestTransferOf(db, id) } } : {};
       return { kind: 'withdrawal', id, status: row.status, submittedAt: row.created_at, requester, photos: [], details: { ...row, ...paystack }, ...claim };
     },
     ownerId: async (db, id) => (await findWithdrawal(db, id))?.user_id ?? null,
