@@ -318,7 +318,7 @@ describe('instant deposits by Paystack', () => {
     await instantDeposit(kwame, '60', 'Telecel');
     await tg.waitForMessage(kwame.id, 'dial *110#');
     await kwame.send('000000');
-    await tg.waitForMessage(kwame.id, 'The OTP is not correct');
+    await tg.waitForMessage(kwame.id, 'That code was not accepted. Check it and type it again.');
     await kwame.send('123 456');
     const { reference } = await promptOf(kwame);
     expect(paystack.charge(reference)).toMatchObject({ provider: 'vod', status: 'pay_offline' });

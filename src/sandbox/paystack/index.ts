@@ -486,7 +486,8 @@ export class FakePaystack {
     const charge = this.charges.get(reference);
     if (!charge) return { status: 400, message: 'Transaction reference not found' };
     if (charge.status !== 'send_otp') return { status: 400, message: 'Transaction is not awaiting an OTP' };
-    if (otp !== FAKE_TELECEL_OTP) return { message: 'Charge attempted', data: { ...this.#chargeAnswer(charge), display_text: 'The OTP is not correct. Please try again.' } };
+    // Paystack's error for a wrong mobile-money OTP; the charge still waits for the right one.
+    if (otp !== FAKE_TELECEL_OTP) return { status: 400, message: 'Provided registration token is invalid' };
     charge.status = 'pay_offline';
     this.onChange?.(charge);
     return { message: 'Charge attempted', data: this.#chargeAnswer(charge) };

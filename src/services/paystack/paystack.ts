@@ -42,6 +42,8 @@ import { isSettled, TRANSFER_EVENTS, type PaystackPayouts, type PayoutProgress, 
 /** The largest webhook body taken (Paystack's events are a few kilobytes). */
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 const EVENTS_PER_ROUND = 50;
+/** Paystack's refusal of a wrong mobile-money OTP ("Provided registration token is invalid"). */
+const WRONG_OTP = /registration token is invalid|invalid otp/i;
 const RETRY_MIN_MS = 30_000;
 const RETRY_MAX_MS = 60 * 60_000;
 
@@ -368,7 +370,10 @@ export function createPaystackService(deps: {
     async submitOtp(userId, chargeId, otp) {
       const charge = await findCharge(pool, chargeId);
       if (charge?.user_id !== userId || charge.status !== 'send_otp') return { status: 'not_open' };
-      return applyAnswer(charge, await client.submitOtp(charge.reference, otp));
+      const answer = await client.submitOtp(charge.reference, otp);
+      // A wrong code is refused while the charge still waits for the right one: Paystack's advice is to ask again.
+      if (!answer.ok && answer.kind === 'refused' && WRONG_OTP.test(answer.message)) return progressOf(charge, 'That code was not accepted. Check it and type it again.');
+      return applyAnswer(charge, answer);
     },
 
     async check(userId, chargeId) {
