@@ -510,7 +510,11 @@ describe('payouts sent with Paystack', () => {
     await tg.waitForMessage(kofi.id, 'has been paid to MTN mobile money');
     expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
 
+    // Paystack's API is down when the reversal arrives: the event waits for its record, it is not dropped.
+    paystack.failNext();
     await paystack.reverseTransfer(first, 'Recipient wallet closed');
+    await bot.services.paystack?.processEvents();
+    expect(await balances(db, kofi)).toMatchObject({ balance_cedis: '180.00', escrow_balance: '0.00' });
     await paystack.sendWebhook('transfer.reversed', { id: paystack.transfer(first).id, reference: first, status: 'reversed' });
     await bot.services.paystack?.processEvents();
     const returned = await tg.waitForMessage(kofi.id, `The payout of your withdrawal ${withdrawal}`);

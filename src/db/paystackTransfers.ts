@@ -43,6 +43,13 @@ export async function findRecipient(db: CommonQueryMethods, key: RecipientKey): 
   `);
 }
 
+/** The recipient in use with this code, if any. */
+export async function findRecipientByCode(db: CommonQueryMethods, recipientCode: string): Promise<RecipientRow | null> {
+  return db.maybeOne(sql.type(recipientSchema)`
+    SELECT id, recipient_code FROM paystack_recipients WHERE recipient_code = ${recipientCode} AND refused_at IS NULL
+  `);
+}
+
 /** Keeps a recipient Paystack made; one made meanwhile for the same destination is kept instead (same code from Paystack). */
 export async function insertRecipient(db: CommonQueryMethods, key: RecipientKey, recipientCode: string): Promise<RecipientRow> {
   const inUse =
@@ -141,11 +148,23 @@ export async function lockWithdrawalClaim(db: CommonQueryMethods, withdrawalId: 
   return row?.claimed_by_telegram_id ?? null;
 }
 
-/** Paystack reversed a transfer it had paid (guarded: null unless it is succeeded). */
-export async function reverseTransfer(db: CommonQueryMethods, id: number, reason: string, at: Date): Promise<TransferRow | null> {
+/**
+ * Paystack reversed a transfer it had paid (guarded: null unless it is succeeded). Its time is the database's, as the
+ * ledger row written with it: the day's reconciliation sets one against the other.
+ */
+export async function reverseTransfer(db: CommonQueryMethods, id: number, reason: string): Promise<TransferRow | null> {
   return db.maybeOne(sql.type(transferSchema)`
-    UPDATE paystack_transfers SET status = 'reversed', failure_reason = ${reason}, reversed_at = ${at.toISOString()}
+    UPDATE paystack_transfers SET status = 'reversed', failure_reason = ${reason}, reversed_at = now()
      WHERE id = ${id} AND status = 'succeeded'
+    RETURNING ${transferColumns}
+  `);
+}
+
+/** Stops a transfer waiting for an OTP, nothing sent (guarded: null unless it still waits for one). */
+export async function stopTransferWaitingForOtp(db: CommonQueryMethods, id: number, at: Date): Promise<TransferRow | null> {
+  return db.maybeOne(sql.type(transferSchema)`
+    UPDATE paystack_transfers SET status = 'failed', failure_reason = 'stopped while Paystack waited for an OTP', settled_at = ${at.toISOString()}
+     WHERE id = ${id} AND status = 'otp'
     RETURNING ${transferColumns}
   `);
 }

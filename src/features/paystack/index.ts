@@ -35,7 +35,7 @@ function payoutProgressText(progress: PayoutProgress): string {
     case 'failed': {
       const after = progress.transfer ? 'The card is claimable again.' : 'You still hold the claim: release it, or pay it by hand.';
       const before = 'Paystack did not send it: ';
-      return `${before}${shorten(progress.reason, CALLBACK_ANSWER_CHARACTERS - before.length - after.length - 2)}. ${after}`;
+      return `${before}${shorten(progress.reason, CALLBACK_ANSWER_CHARACTERS - before.length - after.length - '. …'.length)}. ${after}`;
     }
     case 'bank_unknown':
       // A callback answer holds 200 characters; a bank name 100.

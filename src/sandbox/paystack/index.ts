@@ -150,6 +150,7 @@ export class FakePaystack {
   #server: Server | undefined;
   #nextId = 1_000_000 + randomInt(1000);
   #stallNext = 0;
+  #unavailableNext = 0;
   #pending = new Set<Promise<unknown>>();
 
   constructor(options: FakePaystackOptions = {}) {
@@ -183,6 +184,11 @@ export class FakePaystack {
   /** Paystack forgets a recipient (deleted in the dashboard, or made under another key): transfers to it are refused. */
   forgetRecipient(code: string): void {
     if (!this.recipients.delete(code)) throw new Error(`no recipient ${code}`);
+  }
+
+  /** The next `count` API calls are answered 503, as a provider having an outage. */
+  failNext(count = 1): void {
+    this.#unavailableNext += count;
   }
 
   /** The charge with this reference (throws when there is none). */
@@ -363,6 +369,11 @@ export class FakePaystack {
       this.#stallNext -= 1;
       this.calls.push({ method: request.method ?? '', path, status: 0 });
       return; // never answered; the connection is closed at stop
+    }
+    if (this.#unavailableNext > 0) {
+      this.#unavailableNext -= 1;
+      answer(503, { status: false, message: 'Service unavailable, please try again' });
+      return;
     }
     if (request.headers.authorization !== `Bearer ${this.secretKey}`) {
       answer(401, { status: false, message: 'Invalid key' });

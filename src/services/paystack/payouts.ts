@@ -5,6 +5,8 @@ import {
   countTransfersOf,
   findOpenTransferOf,
   findRecipient,
+  findRecipientByCode,
+  latestTransferOf,
   findTransferByReference,
   insertRecipient,
   insertTransfer,
@@ -99,7 +101,14 @@ function reasonOf(record: TransferRecord): string {
 export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; logger: Logger; client: PaystackClient; withdrawalKind: ApprovalKind }): PaystackPayouts {
   const { pool, clock, client } = deps;
 
-  async function released(transfer: TransferRow, reason: string, transferCode: string | null): Promise<PayoutProgress> {
+  /** A guarded update found the transfer changed meanwhile (another instance, a Release, an event): settled from its row now. */
+  async function settledMeanwhile(transfer: TransferRow, event: TransferEvent | undefined): Promise<PayoutProgress> {
+    const fresh = await findTransferByReference(pool, transfer.reference);
+    if (!fresh) throw new Error(`transfer ${transfer.reference} is missing`);
+    return settle(fresh, event);
+  }
+
+  async function released(transfer: TransferRow, reason: string, transferCode: string | null, event?: TransferEvent): Promise<PayoutProgress> {
     const settled = await pool.transaction(async (tx) => {
       const row = await settleTransfer(tx, transfer.id, { status: 'failed', failureReason: reason, transferCode, at: clock() });
       if (!row) return null;
@@ -113,10 +122,10 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
       }
       return row;
     });
-    return { status: 'failed', transfer: settled ?? transfer, reason };
+    return settled ? { status: 'failed', transfer: settled, reason } : settledMeanwhile(transfer, event);
   }
 
-  async function paid(transfer: TransferRow, record: TransferRecord): Promise<PayoutProgress> {
+  async function paid(transfer: TransferRow, record: TransferRecord, event: TransferEvent | undefined): Promise<PayoutProgress> {
     const payoutReference = record.transfer_code ?? transfer.reference;
     const settled = await pool.transaction(async (tx) => {
       const row = await settleTransfer(tx, transfer.id, { status: 'succeeded', failureReason: null, transferCode: record.transfer_code ?? null, at: clock() });
@@ -129,38 +138,38 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
       if (!applied) throw new Error(`withdrawal ${row.withdrawal_id}: Paystack's payment could not be recorded`);
       return row;
     });
-    return { status: 'succeeded', transfer: settled ?? transfer };
+    return settled ? { status: 'succeeded', transfer: settled } : settledMeanwhile(transfer, event);
   }
 
   /** Settled for the admins (guarded on open): Paystack's record is not the payout's; the claimer keeps the claim. */
-  async function forReview(transfer: TransferRow, reason: string, transferCode: string | null): Promise<PayoutProgress> {
+  async function forReview(transfer: TransferRow, reason: string, transferCode: string | null, event: TransferEvent | undefined): Promise<PayoutProgress> {
     const row = await pool.transaction(async (tx) => {
       const settled = await settleTransfer(tx, transfer.id, { status: 'needs_review', failureReason: reason, transferCode, at: clock() });
       if (settled) await insertCardDelivery(tx, cardRefreshWrite('withdrawal', settled.withdrawal_id));
       return settled;
     });
-    return progressOf(row ?? transfer);
+    return row ? progressOf(row) : settledMeanwhile(transfer, event);
   }
 
   /** Paystack reversed a transfer it had paid: the withdrawal is claimable again, its cedis reserved again. */
   async function returned(transfer: TransferRow, reason: string): Promise<PayoutProgress> {
     const row = await pool.transaction(async (tx) => {
-      const reversed = await reverseTransfer(tx, transfer.id, reason, clock());
+      const reversed = await reverseTransfer(tx, transfer.id, reason);
       if (reversed) await reopenReturnedWithdrawal(tx, reversed.withdrawal_id, { by: PAYSTACK_ACTOR, reason, details: { paystack_transfer: reversed.reference } });
       return reversed;
     });
-    return progressOf(row ?? transfer);
+    return row ? progressOf(row) : settledMeanwhile(transfer, 'transfer.reversed');
   }
 
   /** Paystack paid a transfer settled failed before (finalised late, or a wrong failure): for the admins. */
-  async function paidAfterFailure(transfer: TransferRow): Promise<PayoutProgress> {
-    const reason = 'Paystack paid it after it was settled failed: check whether the withdrawal was paid again another way';
+  async function paidAfterFailure(transfer: TransferRow, mismatch: string | null): Promise<PayoutProgress> {
+    const reason = `Paystack paid it after it was settled failed${mismatch ? ` (${mismatch})` : ''}: check whether the withdrawal was paid again another way`;
     const row = await pool.transaction(async (tx) => {
       const flagged = await flagPaidAfterFailure(tx, transfer.id, reason, clock());
       if (flagged) await insertCardDelivery(tx, cardRefreshWrite('withdrawal', flagged.withdrawal_id));
       return flagged;
     });
-    return progressOf(row ?? transfer);
+    return row ? progressOf(row) : settledMeanwhile(transfer, 'transfer.success');
   }
 
   /**
@@ -172,15 +181,25 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     const recheck = (transfer.status === 'succeeded' && event === 'transfer.reversed') || (transfer.status === 'failed' && event === 'transfer.success');
     if (!open && !recheck) return progressOf(transfer);
     const verified = await client.verifyTransfer(transfer.reference);
-    if (!verified.ok) return open && isNotFound(verified) ? unknownToPaystack(transfer) : progressOf(transfer);
+    if (!verified.ok) {
+      if (open) return isNotFound(verified) ? unknownToPaystack(transfer) : progressOf(transfer);
+      // The change an event names is never dropped unseen: the event is tried again.
+      throw new Error(`transfer ${transfer.reference}: Paystack's record could not be read (${verified.message})`);
+    }
     const record = verified.value;
-    if (open) return applyRecord(transfer, record);
+    if (open) {
+      const progress = await applyRecord(transfer, record, event);
+      // Paid by a record that does not show the reversal yet: the event is tried again, to see it.
+      if (event === 'transfer.reversed' && progress.status === 'succeeded') throw new Error(`transfer ${transfer.reference}: reversed by its event, not yet by Paystack's record`);
+      return progress;
+    }
     if (transfer.status === 'succeeded') {
       // The event said reversed; verify does not (yet): the event is tried again later.
       if (record.status !== 'reversed') throw new Error(`transfer ${transfer.reference}: reversed by its event, not by Paystack's record`);
       return returned(transfer, reasonOf(record));
     }
-    return record.status === 'success' && recordMismatch(transfer, record) === null ? paidAfterFailure(transfer) : progressOf(transfer);
+    // Settled failed, and the event says success: Paystack's record decides.
+    return record.status === 'success' ? paidAfterFailure(transfer, recordMismatch(transfer, record)) : progressOf(transfer);
   }
 
   /**
@@ -213,14 +232,14 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     return progressOf(transfer);
   }
 
-  async function applyRecord(transfer: TransferRow, record: TransferRecord): Promise<PayoutProgress> {
+  async function applyRecord(transfer: TransferRow, record: TransferRecord, event?: TransferEvent): Promise<PayoutProgress> {
     const transferCode = record.transfer_code ?? null;
     if (record.status === 'success') {
       const problem = recordMismatch(transfer, record);
-      if (problem !== null) return forReview(transfer, problem, transferCode);
-      return paid(transfer, record);
+      if (problem !== null) return forReview(transfer, problem, transferCode, event);
+      return paid(transfer, record, event);
     }
-    if (FAILED_TRANSFER_STATUSES.has(record.status)) return released(transfer, reasonOf(record), transferCode);
+    if (FAILED_TRANSFER_STATUSES.has(record.status)) return released(transfer, reasonOf(record), transferCode, event);
     const status = record.status === 'otp' ? 'otp' : 'pending';
     const row = await pool.transaction(async (tx) => {
       const progressed = await setTransferProgress(tx, transfer.id, { status, transferCode });
@@ -228,7 +247,7 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
       if (progressed) await insertCardDelivery(tx, cardRefreshWrite('withdrawal', progressed.withdrawal_id));
       return progressed;
     });
-    return row ? { status, transfer: row } : settle((await findTransferByReference(pool, transfer.reference)) ?? transfer);
+    return row ? { status, transfer: row } : settledMeanwhile(transfer, event);
   }
 
   let bankList: { banks: ListedBank[]; until: number } | null = null;
@@ -258,7 +277,10 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
     const known = await findRecipient(pool, key);
     if (known) return { ok: true, value: known };
     const made = await client.createRecipient({ ...destination, accountNumber: key.accountNumber, name: key.accountName });
-    return made.ok ? { ok: true, value: await insertRecipient(pool, key, made.value.recipient_code) } : made;
+    if (!made.ok) return made;
+    // Paystack answers an account it knows with its recipient, whatever name it is given now.
+    const code = made.value.recipient_code;
+    return { ok: true, value: (await findRecipientByCode(pool, code)) ?? (await insertRecipient(pool, key, code)) };
   }
 
   return {
@@ -267,6 +289,9 @@ export function createPaystackPayouts(deps: { pool: DatabasePool; clock: Clock; 
       if (!withdrawal || withdrawal.status !== 'pending' || withdrawal.claimed_by_telegram_id !== admin.telegramId) return { status: 'not_claimed' };
       const open = await findOpenTransferOf(pool, withdrawal.id);
       if (open) return settle(open);
+      // One whose outcome needs a look may have paid it: no second transfer until the admins settle it by hand.
+      const latest = await latestTransferOf(pool, withdrawal.id);
+      if (latest?.status === 'needs_review') return progressOf(latest);
       const destination = await destinationOf(withdrawal);
       if ('status' in destination) return destination;
       const recipient = await recipientFor(withdrawal, destination);

@@ -234,6 +234,8 @@ export function createPaystackService(deps: {
     // A failed attempt is looked at again when Paystack says it succeeded: the payer's money came after all.
     if (!open && !(afterSuccessEvent && charge.status === 'failed')) return progressOf(charge);
     const verified = await client.verify(charge.reference);
+    // The success an event names is never dropped unseen: the event is tried again.
+    if (!verified.ok && !open) throw new Error(`charge ${charge.reference}: Paystack's record could not be read (${verified.message})`);
     if (!verified.ok) {
       // Paystack has no record of it: the charge never reached it (a timeout on the way), once it had time to.
       if (isNotFound(verified) && clock().getTime() - charge.created_at.getTime() >= UNCONFIRMED_AFTER_MS) {

@@ -9,7 +9,7 @@ import {
   withdrawalClaims,
   type WithdrawalRow,
 } from '../../db/cashWithdrawals.ts';
-import { latestTransferOf, lockWithdrawalWithOpenTransfer, settleTransfer, type TransferRow } from '../../db/paystackTransfers.ts';
+import { latestTransferOf, lockWithdrawalClaim, lockWithdrawalWithOpenTransfer, stopTransferWaitingForOtp, type TransferRow } from '../../db/paystackTransfers.ts';
 import type { PayoutClaimStatements } from '../../db/payoutClaims.ts';
 import { findPaymentRequestByReference, reopenDeclined, type PaymentKind } from '../../db/paymentRequests.ts';
 import type { ApprovalKind, Reopening } from '../approvals/approvalKind.ts';
@@ -90,10 +90,10 @@ function claimsHeldWhileSending(clock: Clock): PayoutClaimStatements {
     ...withdrawalClaims,
     async release(db, id, holder) {
       const open = await lockWithdrawalWithOpenTransfer(db, id);
-      if (open && open.status !== 'otp') return false;
-      const released = await withdrawalClaims.release(db, id, holder);
-      if (released && open) await settleTransfer(db, open.id, { status: 'failed', failureReason: 'stopped while Paystack waited for an OTP', transferCode: null, at: clock() });
-      return released;
+      if (!open) return withdrawalClaims.release(db, id, holder);
+      // Only the holder stops it, and only while it still waits for its OTP (both read under the row's lock).
+      if (open.status !== 'otp' || (await lockWithdrawalClaim(db, id)) !== holder) return false;
+      return (await stopTransferWaitingForOtp(db, open.id, clock())) !== null && withdrawalClaims.release(db, id, holder);
     },
     takeOver: async (db, id, admin, from, at) => ((await lockWithdrawalWithOpenTransfer(db, id)) ? null : withdrawalClaims.takeOver(db, id, admin, from, at)),
   };
