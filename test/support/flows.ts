@@ -128,6 +128,16 @@ export async function pendingDepositInChat(tg: FakeTelegram, user: TestUser, amo
   return referenceIn(payment, 'DEP');
 }
 
+/** The end of a withdrawal through the chat: the user's own name on the account, the amount, Confirm, the PIN. */
+async function confirmWithdrawalInChat(tg: FakeTelegram, user: TestUser, amount: string, pin: string): Promise<void> {
+  await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
+  await tg.waitForMessage(user.id, 'How much do you want to withdraw?');
+  await user.send(amount);
+  await user.tap(await tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
+  await tg.waitForMessage(user.id, 'Type your transaction PIN');
+  await user.send(pin);
+}
+
 /** A withdrawal through the chat to a bank account (a bank of the list tapped, or a name typed), up to the PIN (typed; its answer is the test's). */
 export async function withdrawToBankInChat(tg: FakeTelegram, user: TestUser, amount: string, bank: { tap: string } | { type: string }, pin = TEST_PIN): Promise<void> {
   await user.send('/withdraw');
@@ -137,12 +147,7 @@ export async function withdrawToBankInChat(tg: FakeTelegram, user: TestUser, amo
   else await user.send(bank.type);
   await tg.waitForMessage(user.id, 'What is the account number?');
   await user.send('1234567890123');
-  await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
-  await tg.waitForMessage(user.id, 'How much do you want to withdraw?');
-  await user.send(amount);
-  await user.tap(await tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
-  await tg.waitForMessage(user.id, 'Type your transaction PIN');
-  await user.send(pin);
+  await confirmWithdrawalInChat(tg, user, amount, pin);
 }
 
 /** A withdrawal through the chat to the user's own MTN number, up to the PIN (typed; its answer is the test's). */
@@ -151,10 +156,5 @@ export async function withdrawToMomoInChat(tg: FakeTelegram, user: TestUser, amo
   await user.tap(await tg.waitForMessage(user.id, 'Where should the money go?'), '📱 Mobile money');
   await user.tap(await tg.waitForMessage(user.id, 'Which mobile money network?'), 'MTN');
   await user.tap(await tg.waitForMessage(user.id, 'Which MTN number'), 'Use 0241234567');
-  await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
-  await tg.waitForMessage(user.id, 'How much do you want to withdraw?');
-  await user.send(amount);
-  await user.tap(await tg.waitForMessage(user.id, 'Withdraw GHS'), '✅ Confirm');
-  await tg.waitForMessage(user.id, 'Type your transaction PIN');
-  await user.send(pin);
+  await confirmWithdrawalInChat(tg, user, amount, pin);
 }

@@ -7,7 +7,8 @@ import { describeRate, payoutFor } from '../../services/giftcards/rules.ts';
 import type { MediaStore } from '../../services/platform/mediaStore.ts';
 import { calculateData, CARD_UNAVAILABLE, sellCardData } from '../../scenes/giftcards/deps.ts';
 import { html, joinHtml } from '../../telegram/html.ts';
-import { addPagingRow, pageOf, showScreen } from './paging.ts';
+import { addPagingRow } from '../../telegram/paging.ts';
+import { pageOf, showScreen } from './paging.ts';
 
 /** The user's menu: `gc:l:<page>` brands, `gc:b:<card id>` the cards of that card's brand, `gc:c:<card id>` one card. */
 export const BROWSE_CALLBACK = /^gc:([lbc]):(\d+)$/;

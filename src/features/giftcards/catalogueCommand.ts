@@ -4,7 +4,8 @@ import type { TelegramIdentity } from '../../services/accounts/admins.ts';
 import type { CatalogueService, GiftCardRow } from '../../services/giftcards/catalogue.ts';
 import { catalogueCardText, catalogueProblemText, plainCard, ratesText } from '../../scenes/giftcards/catalogueWords.ts';
 import { html, joinHtml } from '../../telegram/html.ts';
-import { addPagingRow, pageOf, showScreen } from './paging.ts';
+import { addPagingRow } from '../../telegram/paging.ts';
+import { pageOf, showScreen } from './paging.ts';
 
 /**
  * Admin buttons of /catalogue: `gcc:l:<page>` the list, `gcc:c:<id>` a card, `gcc:on|off:<id>` activate or

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../telegram/format.ts';
 import { html, joinHtml } from '../../telegram/html.ts';
 import type { OrderList } from '../module.ts';
 import { orderPageData } from '../wallet/ordersCommand.ts';
-import { addPagingRow } from './paging.ts';
+import { addPagingRow } from '../../telegram/paging.ts';
 
 function statusText(order: GiftCardOrderSummary) {
   switch (order.status) {

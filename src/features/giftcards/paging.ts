@@ -9,15 +9,6 @@ export function pageOf<T>(items: readonly T[], page: number, perPage: number): {
   return { items: items.slice(shown.page * perPage, (shown.page + 1) * perPage), ...shown };
 }
 
-/** Adds ◀️ / ▶️ buttons on a row of their own when there is more than one page. */
-export function addPagingRow(keyboard: InlineKeyboard, paged: { page: number; pages: number }, dataOf: (page: number) => string): InlineKeyboard {
-  if (paged.pages <= 1) return keyboard;
-  keyboard.row();
-  if (paged.page > 0) keyboard.text('◀️ Previous', dataOf(paged.page - 1));
-  if (paged.page < paged.pages - 1) keyboard.text('Next ▶️', dataOf(paged.page + 1));
-  return keyboard;
-}
-
 /** Shows a menu screen: in place of the tapped text message, or as a new message (a command, or a photo tapped). */
 export async function showScreen(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
   const tapped = ctx.callbackQuery?.message;

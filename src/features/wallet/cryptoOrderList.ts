@@ -4,6 +4,7 @@ import { isCryptoNetwork, networkName, transactionLink } from '../../services/wa
 import type { CryptoTransferRow, CryptoWalletService } from '../../services/wallet/cryptoWallet.ts';
 import { formatDateTime } from '../../telegram/format.ts';
 import { html, joinHtml } from '../../telegram/html.ts';
+import { addPagingRow } from '../../telegram/paging.ts';
 import type { OrderList } from '../module.ts';
 import { orderPageData } from './ordersCommand.ts';
 
@@ -29,11 +30,7 @@ export function cryptoTransferList(crypto: CryptoWalletService): OrderList {
     async render(userId, page) {
       const paged = await crypto.transfers(userId, page);
       if (paged.rows.length === 0) return { text: html`🪙 You have not sent crypto to a wallet or received it from one yet. Use /withdraw or /deposit.` };
-      const keyboard = new InlineKeyboard();
-      if (paged.pages > 1) {
-        if (paged.page > 0) keyboard.text('◀️ Previous', orderPageData(KEY, paged.page - 1));
-        if (paged.page < paged.pages - 1) keyboard.text('Next ▶️', orderPageData(KEY, paged.page + 1));
-      }
+      const keyboard = addPagingRow(new InlineKeyboard(), paged, (to) => orderPageData(KEY, to));
       return {
         text: html`🪙 <b>Crypto in and out</b> (page ${paged.page + 1} of ${paged.pages})\n\n${joinHtml(paged.rows.map(transferLine), '\n\n')}`,
         ...(keyboard.inline_keyboard.flat().length > 0 ? { keyboard } : {}),
