@@ -18,6 +18,8 @@ function reasonOf(checked: { ok: true } | { ok: false; reason: string }): string
 const ADMIN_ID = 970001;
 const ESI_ID = 970002;
 const EVM_ADDRESS = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+/** BIP-350's taproot test vector. */
+const BITCOIN_ADDRESS = 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0';
 /** A TRON address made as wallets make it: base58check of 0x41 and 20 bytes. */
 const TRON_ADDRESS = createBase58check(sha256).encode(Uint8Array.from([0x41, ...hex.decode('a614f803b6fd780986a42c78ec9c7f77e6ded13c')]));
 /** The desk's own TRON deposit address. */
@@ -109,8 +111,14 @@ describe('crypto networks in /settings', () => {
     await desk.admins.admin.tap(screen, '✏️ Deposit address', { chatId: ADMIN_CHAT_ID });
     const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, "Paste the desk's TRON (TRC-20) deposit address");
     await desk.admins.admin.send(EVM_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: question });
+    // Admins may set any of the asset's networks, on or off; Bitcoin never carries USDT.
     const again = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address, which starts with T.');
-    await desk.admins.admin.send(TRON_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    await desk.admins.admin.send(BITCOIN_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    const notBitcoin = await desk.tg.waitForMessage(
+      ADMIN_CHAT_ID,
+      'This looks like a Bitcoin address: this desk does not send or receive USDT on Bitcoin. Please give a TRON (TRC-20) address, which starts with T.',
+    );
+    await desk.admins.admin.send(TRON_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: notBitcoin });
     await desk.admins.admin.tap(await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Change TRON (TRC-20) deposit address?'), '✅ Confirm', { chatId: ADMIN_CHAT_ID });
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Saved. TRON (TRC-20) deposit address is now: ${TRON_ADDRESS}`);
 
@@ -137,7 +145,11 @@ describe('withdrawing crypto to a wallet', () => {
     const addressQuestion = await startTronWithdrawal(ama);
     expect(addressQuestion.text).toContain('must accept USDT on TRON (TRC-20)');
     await ama.send(EVM_ADDRESS);
-    await desk.tg.waitForMessage(ama.id, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address');
+    // Only TRON is on: the networks the address belongs to are not offered to choose.
+    await desk.tg.waitForMessage(
+      ama.id,
+      'This looks like a BNB Smart Chain or Ethereum address: this desk does not send or receive USDT on BNB Smart Chain or Ethereum. Please give a TRON (TRC-20) address, which starts with T.',
+    );
     await ama.send(`${TRON_ADDRESS.slice(0, 20)}x${TRON_ADDRESS.slice(21)}`);
     await desk.tg.waitForMessage(ama.id, 'That is not a valid TRON (TRC-20) address');
     await ama.send(TRON_ADDRESS);
@@ -249,7 +261,7 @@ describe('withdrawing crypto to a wallet', () => {
     await kojo.tap(await desk.tg.waitForMessage(kojo.id, 'On which network should it go?'), 'TON');
     await desk.tg.waitForMessage(kojo.id, 'Paste the TON address');
     await kojo.send(TRON_ADDRESS);
-    await desk.tg.waitForMessage(kojo.id, 'This looks like a TRON address; choose that network, or give a TON address, which starts with EQ or UQ.');
+    await desk.tg.waitForMessage(kojo.id, 'This looks like a TRON address: this desk does not send or receive USDT on TRON. Please give a TON address, which starts with EQ or UQ.');
     await kojo.send(EXCHANGE_TON_ADDRESS);
     await desk.tg.waitForMessage(kojo.id, 'Does the receiver need a memo');
     await kojo.send('104233');

@@ -200,8 +200,9 @@ export function createCryptoWalletService(deps: {
 
     async createWithdrawal(request) {
       if (!readPositiveDecimal(request.amount, CRYPTO_DECIMALS).ok) return { status: 'invalid', reason: `${request.amount} is not an amount of ${asset}.` };
-      // Read before the transaction: the price is read from the pool.
+      // Read before the transaction: the price and the networks on offer are read from the pool.
       const worth = await valueGhs(request.amount);
+      const onOffer = (await deps.networks.enabled()).map((network) => network.network);
       return withRollback<CreateResult, CreateResult>(() =>
         createOnce(pool, request.userId, (db) => findCryptoWithdrawalByReference(db, request.reference), async (tx) => {
           const refusal = await access.refusal(request.userId, tx);
@@ -214,7 +215,7 @@ export function createCryptoWalletService(deps: {
           if (!new Big(row.withdrawal_fee).eq(request.fee)) {
             return { status: 'invalid', reason: `The fee on ${name} changed to ${formatCrypto(row.withdrawal_fee, asset)}. Nothing was reserved: please start the withdrawal again.` };
           }
-          const address = checkAddress(request.network, request.address);
+          const address = checkAddress(request.network, request.address, { asset, networks: onOffer });
           if (!address.ok) return { status: 'invalid', reason: address.reason };
           const limits = withinLimits(new Big(request.amount), { withdrawalFee: row.withdrawal_fee, minWithdrawal: row.min_withdrawal }, new Big(request.amount).plus(row.withdrawal_fee).toFixed());
           // The balance is checked by the reservation itself (moveFunds), under the wallet's lock.
