@@ -34,6 +34,7 @@ const EXCHANGE_TON_ADDRESS = (() => {
 })();
 const HASH_A = 'c1'.repeat(32);
 const HASH_B = '7e'.repeat(32);
+const HASH_C = 'd4'.repeat(32);
 
 const desk = useDesk({
   admins: { admin: { id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' }, esi: { id: ESI_ID, first_name: 'Esi', last_name: 'Boateng' } },
@@ -43,15 +44,18 @@ const desk = useDesk({
 });
 const newUser = (name: string) => desk.newUser(name);
 
-/** TRON on, with the desk's address, a fee of 1 USDT and a smallest withdrawal of 5 USDT, set through the service. */
-async function openTron(): Promise<void> {
+/** A network on, with the desk's address, the fee and a smallest withdrawal of 5 USDT, set through the service. */
+async function openNetwork(network: 'tron' | 'ton', address: string, fee: string): Promise<void> {
   const { networks } = desk.bot.services.wallet;
   const from = { id: ADMIN_ID, first_name: 'Kwabena' };
-  for (const [field, value] of [['deposit_address', DESK_TRON_ADDRESS], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
-    expect((await networks.update('tron', field, value, from)).ok).toBe(true);
+  for (const [field, value] of [['deposit_address', address], ['withdrawal_fee', fee], ['min_withdrawal', '5']] as const) {
+    expect((await networks.update(network, field, value, from)).ok).toBe(true);
   }
-  expect((await networks.setEnabled('tron', true, from)).ok).toBe(true);
+  expect((await networks.setEnabled(network, true, from)).ok).toBe(true);
 }
+
+/** TRON on, with the desk's address, a fee of 1 USDT and a smallest withdrawal of 5 USDT. */
+const openTron = () => openNetwork('tron', DESK_TRON_ADDRESS, '1');
 
 /** Buys GHS 500 of USDT at the price 15.20 (32.23726627 USDT), approved by the admin. */
 async function buyUsdt(user: TestUser): Promise<void> {
@@ -248,11 +252,7 @@ describe('withdrawing crypto to a wallet', () => {
   });
 
   it('asks the memo on TON and shows it on the card', async () => {
-    const from = { id: ADMIN_ID, first_name: 'Kwabena' };
-    for (const [field, value] of [['deposit_address', EXCHANGE_TON_ADDRESS], ['withdrawal_fee', '0.5'], ['min_withdrawal', '5']] as const) {
-      expect((await desk.bot.services.wallet.networks.update('ton', field, value, from)).ok).toBe(true);
-    }
-    expect((await desk.bot.services.wallet.networks.setEnabled('ton', true, from)).ok).toBe(true);
+    await openNetwork('ton', EXCHANGE_TON_ADDRESS, '0.5');
     await setPrice(desk.bot, '15.20', ADMIN_ID);
     const kojo = await newUser('Kojo');
     await buyUsdt(kojo);
@@ -350,5 +350,32 @@ describe('withdrawing crypto to a wallet', () => {
     expect(reasonOf(await checkPaidHash(desk.db.pool, 'bitcoin', HASH_B))).toContain('recorded already, for a withdrawal on TRON (TRC-20)');
     expect(await checkPaidHash(desk.db.pool, 'tron', HASH_B)).toEqual({ ok: true, value: HASH_B });
     expect(await invariantViolations(desk.db)).toEqual([]);
+  });
+
+  it('asks Paid again, with why, for the hash of a deposit the desk received, on any network', async () => {
+    await openTron();
+    await openNetwork('ton', EXCHANGE_TON_ADDRESS, '0.5');
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
+    const abena = await newUser('Abena');
+    await buyUsdt(abena);
+    const [user] = await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [abena.id]);
+    const userId = Number(user?.id);
+    // Abena reports a deposit on TON: its hash has the form of a TRON hash.
+    const deposit = await desk.bot.services.wallet.crypto.createDeposit({ userId, network: 'ton', amount: '5', txHash: HASH_C, reference: 'CDP-TONHASH1' });
+    expect(deposit.status).toBe('created');
+    const made = await desk.bot.services.wallet.crypto.createWithdrawal({
+      userId, network: 'tron', address: TRON_ADDRESS, memo: null, amount: '10', fee: '1.00000000', reference: 'CWD-TRONPAY1', label: null,
+    });
+    if (made.status !== 'created') throw new Error(made.status);
+    const card = await cardFor(desk.tg, 'CWD-TRONPAY1');
+
+    const question = await claimAndAskHash(desk.admins.admin, card, made.id);
+    await desk.admins.admin.send(HASH_C, { chatId: ADMIN_CHAT_ID, replyTo: question });
+    const again = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'That transaction hash is recorded already, as a deposit a user sent to the desk on TON. Check the hash and type the one of your payout.');
+    expect(again.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    expect(await withdrawalRow('CWD-TRONPAY1')).toMatchObject({ status: 'pending', tx_hash: null });
+    await desk.admins.admin.send(HASH_A, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Crypto withdrawal #${made.id} is marked paid. The user was sent the transaction hash ${HASH_A}.`);
+    expect(await withdrawalRow('CWD-TRONPAY1')).toMatchObject({ status: 'approved', tx_hash: HASH_A });
   });
 });

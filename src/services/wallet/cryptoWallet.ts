@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { UniqueIntegrityConstraintViolationError, type CommonQueryMethods, type DatabasePool } from 'slonik';
-import { depositsWithHash, findCryptoDepositByReference, insertCryptoDeposit } from '../../db/cryptoDeposits.ts';
+import { depositsWithHash, findCryptoDepositByReference, insertCryptoDeposit, networksDepositedWithHash } from '../../db/cryptoDeposits.ts';
 import { readSettings } from '../../db/settings.ts';
 import { listSavedAddresses, saveAddress, touchSavedAddress, type SavedAddressRow } from '../../db/cryptoAddresses.ts';
 import { findCryptoNetwork } from '../../db/cryptoNetworks.ts';
@@ -16,7 +16,7 @@ import { invalid, valid, type Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { computeQuote, type PriceSource, type QuoteService } from '../trading/quotes.ts';
 import { checkAssetAmount, type CryptoNetworkService, type NetworkSettings } from './cryptoNetworkSettings.ts';
-import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, NETWORKS, type CryptoNetwork } from './cryptoNetworks.ts';
+import { checkAddress, checkTransactionHash, CRYPTO_NETWORKS, isCryptoNetwork, networkName, NETWORKS, type CryptoNetwork } from './cryptoNetworks.ts';
 import { moveFunds } from './ledger.ts';
 import { createOnce, type CreateResult } from './requests.ts';
 
@@ -251,11 +251,7 @@ export function createCryptoWalletService(deps: {
   };
 }
 
-/**
- * A transaction hash an admin types with Paid, in its network's form; refused when recorded already, except by
- * withdrawals of the same network (the desk pays several in one transaction). Checked under the hash's lock, so two
- * admins recording one hash at once are checked one after the other.
- */
+/** A deposit's transaction hash as the user types it, in its network's form; never one of the desk's payouts. */
 async function checkDepositHash(db: CommonQueryMethods, network: CryptoNetwork, text: string): Promise<Checked<string>> {
   const hash = checkTransactionHash(network, text);
   if (!hash.ok) return hash;
@@ -266,18 +262,25 @@ async function checkDepositHash(db: CommonQueryMethods, network: CryptoNetwork, 
   return hash;
 }
 
+/**
+ * A transaction hash an admin types with Paid, in its network's form; refused when recorded already (by a deposit on
+ * any network, or a withdrawal on another), except by withdrawals of the same network (the desk pays several in one
+ * transaction). Checked under the hash's lock, so two admins recording one hash at once are checked one after the other.
+ */
 export async function checkPaidHash(db: CommonQueryMethods, network: string, text: string): Promise<Checked<string>> {
   if (!isCryptoNetwork(network)) return invalid(`Unknown network ${network}.`);
   const hash = checkTransactionHash(network, text);
   if (!hash.ok) return hash;
   await lockTransactionHash(db, hash.value);
-  if ((await depositsWithHash(db, network, hash.value)).length > 0) {
-    return invalid('That transaction hash is recorded already, as a deposit a user sent to the desk. Check the hash and type the one of your payout.');
+  const named = (networks: readonly string[]) => networks.map((other) => (isCryptoNetwork(other) ? networkName(other) : other)).join(', ');
+  // On every network: BNB Smart Chain and Ethereum hashes look alike, as do TRON, Bitcoin and TON ones.
+  const deposited = await networksDepositedWithHash(db, CRYPTO_NETWORKS, hash.value);
+  if (deposited.length > 0) {
+    return invalid(`That transaction hash is recorded already, as a deposit a user sent to the desk on ${named(deposited)}. Check the hash and type the one of your payout.`);
   }
   const others = (await networksPaidWithHash(db, hash.value)).filter((paid) => paid !== network);
   if (others.length > 0) {
-    const names = others.map((other) => (isCryptoNetwork(other) ? networkName(other) : other)).join(', ');
-    return invalid(`That transaction hash is recorded already, for a withdrawal on ${names}: a transaction is on one network only. Check the hash and type the right one.`);
+    return invalid(`That transaction hash is recorded already, for a withdrawal on ${named(others)}: a transaction is on one network only. Check the hash and type the right one.`);
   }
   return hash;
 }
