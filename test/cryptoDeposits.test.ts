@@ -7,7 +7,7 @@ import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { useDesk } from './support/desk.ts';
 import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, referenceIn } from './support/flows.ts';
+import { balances, cardFor, openOrders, referenceIn } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 
 /** Why a check refused, or null when it accepted. */
@@ -144,6 +144,14 @@ describe('deposits from a wallet', () => {
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, `24.50000000 USDT credited to the user.`);
     await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} is in your wallet: 24.50000000 USDT (you said 25.00000000 USDT; this is what arrived).`);
     expect(await balances(desk.db, ama)).toMatchObject({ balance_crypto: '24.50000000', escrow_crypto: '0.00000000' });
+    // /orders and /history show it, with what was credited and the explorer link.
+    const orders = await openOrders(desk.tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
+    expect(orders.text).toContain(`⬇️ Received 24.50000000 USDT on TRON (TRC-20)\n${reference} · ✅ in your wallet`);
+    expect(orders.text).toContain(`https://tronscan.org/#/transaction/${HASH}`);
+    await ama.send('/history');
+    expect((await desk.tg.waitForMessage(ama.id, (message) => (message.text ?? '').includes(reference) && message.message_id > orders.message_id)).text).toContain(
+      `🪙 Crypto deposit ${reference}\n24.50000000 USDT · ✅ done`,
+    );
     // It enters Ama's position at the desk's buy rate then, as a buy of 24.5 would cost: 24.5 × 15.51 rounded up to pesewas.
     const [metrics] = await desk.db.query('SELECT m.market_position, m.market_cost_ghs FROM user_metrics m WHERE m.user_id = $1', [await userId(ama)]);
     expect(metrics).toEqual({ market_position: '24.50000000', market_cost_ghs: '380.00000000' });
@@ -168,7 +176,9 @@ describe('deposits from a wallet', () => {
     // /stats counts them at what they cost at the buy rate when credited (GHS 380.00 and 155.10).
     desk.clock.advance(60_000);
     await desk.admins.admin.send('/stats', { chatId: ADMIN_CHAT_ID });
-    expect((await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text).toContain('Today: 2 · GHS 535.10');
+    const stats = (await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text ?? '';
+    expect(stats).toContain('Today: 2 · GHS 535.10\n');
+    expect(stats).toContain('  Crypto received: 2 · GHS 535.10\n');
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
     // The nightly check of user_metrics recomputes the same positions from the ledger.
     expect((await desk.bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);

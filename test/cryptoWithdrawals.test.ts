@@ -99,6 +99,11 @@ describe('crypto networks in /settings', () => {
     const kofi = await newUser('Kofi');
     await kofi.send('/withdraw');
     await desk.tg.waitForMessage(kofi.id, 'Sending USDT to your own wallet is not open yet.');
+    await kofi.send('/deposit');
+    const methods = await desk.tg.waitForMessage(kofi.id, 'How will you send the cedis? Receiving USDT from your own wallet is not open yet.');
+    expect(JSON.stringify(methods.reply_markup)).not.toContain('from a wallet');
+    await kofi.tap(methods, '❌ Cancel');
+    await desk.tg.waitForMessage(kofi.id, 'Cancelled; nothing was saved.');
 
     await desk.admins.admin.send('/settings', { chatId: ADMIN_CHAT_ID });
     const settings = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
@@ -217,6 +222,14 @@ describe('withdrawing crypto to a wallet', () => {
     expect(metrics).toEqual({ market_position: '0.00000000', market_cost_ghs: '0.00000000', total_profit: '0.00000000' });
     expect(await desk.db.query("SELECT label, address FROM crypto_addresses WHERE network = 'tron'")).toEqual([{ label: 'My Binance', address: TRON_ADDRESS }]);
     expect((await desk.bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
+
+    // /stats counts it at its value at the sell rate when asked: 31.23726627 × 14.89 (15.20 less 2%), rounded down.
+    desk.clock.advance(60_000);
+    await desk.admins.admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    const stats = (await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text ?? '';
+    expect(stats).toContain('Today: 2 · GHS 965.12\n');
+    expect(stats).toContain('  Crypto sent: 1 · GHS 465.12\n');
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
 
     // /orders and /history show it with its explorer link.
     const orders = await openOrders(desk.tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
