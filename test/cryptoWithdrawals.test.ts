@@ -35,6 +35,8 @@ const EXCHANGE_TON_ADDRESS = (() => {
 const HASH_A = 'c1'.repeat(32);
 const HASH_B = '7e'.repeat(32);
 const HASH_C = 'd4'.repeat(32);
+const HASH_D = '0b'.repeat(32);
+const MINUTE = 60_000;
 
 const desk = useDesk({
   admins: { admin: { id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' }, esi: { id: ESI_ID, first_name: 'Esi', last_name: 'Boateng' } },
@@ -390,5 +392,37 @@ describe('withdrawing crypto to a wallet', () => {
     await desk.admins.admin.send(HASH_A, { chatId: ADMIN_CHAT_ID, replyTo: again });
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Crypto withdrawal #${made.id} is marked paid. The user was sent the transaction hash ${HASH_A}.`);
     expect(await withdrawalRow('CWD-TRONPAY1')).toMatchObject({ status: 'approved', tx_hash: HASH_A });
+  });
+});
+
+describe('reminders of crypto requests', () => {
+  it('bring up a crypto withdrawal and a crypto deposit waiting over 30 minutes, and a crypto withdrawal claimed and left unpaid', async () => {
+    await openTron();
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
+    const akua = await newUser('Akua');
+    await buyUsdt(akua);
+    const [user] = await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [akua.id]);
+    const userId = Number(user?.id);
+    const withdrawal = await desk.bot.services.wallet.crypto.createWithdrawal({
+      userId, network: 'tron', address: TRON_ADDRESS, memo: null, amount: '10', fee: '1.00000000', reference: 'CWD-REMIND01', label: null,
+    });
+    const deposit = await desk.bot.services.wallet.crypto.createDeposit({ userId, network: 'tron', amount: '5', txHash: HASH_D, reference: 'CDP-REMIND01' });
+    if (withdrawal.status !== 'created' || deposit.status !== 'created') throw new Error(`${withdrawal.status} ${deposit.status}`);
+
+    desk.clock.advance(31 * MINUTE);
+    await desk.bot.runJob('remind-pending-requests');
+    const waiting = (await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'waiting over 30 minutes')).text ?? '';
+    expect(waiting).toMatch(new RegExp(`\\d\\. Crypto withdrawal #${withdrawal.id}: .*10\\.00000000 USDT.* · waiting 31 minutes`));
+    expect(waiting).toMatch(new RegExp(`\\d\\. Crypto deposit #${deposit.id}: .*5\\.00000000 USDT.* · waiting 31 minutes`));
+
+    // Esi claims the withdrawal and leaves it: after 30 minutes she is reminded, by name.
+    expect((await desk.bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: withdrawal.id, from: { id: ESI_ID, first_name: 'Esi' } })).outcome).toBe('applied');
+    desk.clock.advance(29 * MINUTE);
+    await desk.bot.runJob('remind-claimed-payouts');
+    desk.clock.advance(2 * MINUTE);
+    await desk.bot.runJob('remind-claimed-payouts');
+    const claimed = await desk.tg.waitForMessage(ADMIN_CHAT_ID, `You have been paying out Crypto withdrawal #${withdrawal.id} for 31 minutes`);
+    expect(claimed.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: ESI_ID }) as unknown }));
+    expect(desk.tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(`You have been paying out Crypto withdrawal #${withdrawal.id} `))).toHaveLength(1);
   });
 });
