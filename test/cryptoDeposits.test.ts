@@ -114,6 +114,13 @@ describe('deposits from a wallet', () => {
     const ton = await openDeposit(kofi, 'TON');
     expect(await decodeQr(desk.tg.mediaBytes(ton.qr))).toBe(DESK_TON_ADDRESS);
     expect(ton.address.text).toContain(`Memo (comment): ${await userId(kofi)}`);
+    // The card shows the memo the coins should have come with.
+    await desk.tg.waitForMessage(kofi.id, 'type how much USDT you sent');
+    await kofi.send('20');
+    await desk.tg.waitForMessage(kofi.id, 'paste the transaction hash');
+    await kofi.send('7c'.repeat(32));
+    const card = await cardFor(desk.tg, referenceIn(await desk.tg.waitForMessage(kofi.id, 'Your deposit CDP-'), 'CDP'));
+    expect(card.text).toContain(`To the desk address: ${DESK_TON_ADDRESS}\nWith the memo: ${await userId(kofi)}\n`);
   });
 
   it('credits a transaction once when one user sends its hash twice and another user sends it too, unless a batch is confirmed', async () => {
@@ -167,7 +174,7 @@ describe('deposits from a wallet', () => {
     await approve(yawCard, '10', { batch: true });
     await desk.tg.waitForMessage(yaw.id, `Your deposit ${yawReference} is in your wallet: 10.00000000 USDT`);
     expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '10.00000000' });
-    expect(await desk.db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits ORDER BY id')).toEqual([
+    expect(await desk.db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [HASH])).toEqual([
       { reference, status: 'approved', credited_amount: '24.50000000', batch_confirmed: false },
       { reference: yawReference, status: 'approved', credited_amount: '10.00000000', batch_confirmed: true },
     ]);

@@ -188,6 +188,7 @@ describe('withdrawing crypto to a wallet', () => {
     const card = await cardFor(desk.tg, reference);
     expect(card.text).toContain('Network: TRON (TRC-20)');
     expect(card.text).toContain(`Send to: ${TRON_ADDRESS}`);
+    expect(card.text).toContain(`Address on the explorer: https://tronscan.org/#/address/${TRON_ADDRESS}`);
     expect(card.text).toContain('Amount to send: 31.23726627 USDT');
     expect(card.text).toContain('Fee (kept by the desk): 1.00000000 USDT');
     expect(card.text).toContain('Recent withdrawals: none before this one');
@@ -292,6 +293,7 @@ describe('withdrawing crypto to a wallet', () => {
     await desk.tg.waitForMessage(kojo.id, '20.50000000 USDT is reserved');
     const card = await cardFor(desk.tg, referenceIn(summary, 'CWD'));
     expect(card.text).toContain(`Send to: ${EXCHANGE_TON_ADDRESS}`);
+    expect(card.text).toContain(`Address on the explorer: https://tonviewer.com/${EXCHANGE_TON_ADDRESS}`);
     expect(card.text).toContain('Memo: 104233');
     expect(await desk.db.query("SELECT count(*) FROM crypto_addresses WHERE network = 'ton'")).toEqual([{ count: '0' }]);
   });
@@ -364,6 +366,23 @@ describe('withdrawing crypto to a wallet', () => {
     // The same hash recorded on TRON is refused for a withdrawal on another network whose hashes look the same.
     expect(reasonOf(await checkPaidHash(desk.db.pool, 'bitcoin', HASH_B))).toContain('recorded already, for a withdrawal on TRON (TRC-20)');
     expect(await checkPaidHash(desk.db.pool, 'tron', HASH_B)).toEqual({ ok: true, value: HASH_B });
+
+    // Picking the older saved address makes it the first offered next time.
+    desk.clock.advance(MINUTE);
+    await yaw.tap(await startTronWithdrawal(yaw), /^Old wallet/);
+    await desk.tg.waitForMessage(yaw.id, 'How much USDT should arrive?');
+    await yaw.send('5');
+    const toOld = await desk.tg.waitForMessage(yaw.id, 'Send 5.00000000 USDT on TRON (TRC-20)');
+    expect(toOld.text).toContain(`To: ${OLD_TRON_ADDRESS}`);
+    await yaw.tap(toOld, '✅ Confirm');
+    await desk.tg.waitForMessage(yaw.id, 'Type your transaction PIN');
+    await yaw.send(TEST_PIN);
+    await desk.tg.waitForMessage(yaw.id, 'is reserved for your withdrawal');
+    const offered = JSON.stringify((await startTronWithdrawal(yaw)).reply_markup);
+    expect(offered.indexOf('Old wallet')).toBeGreaterThan(-1);
+    expect(offered.indexOf('Old wallet')).toBeLessThan(offered.indexOf('Trust Wallet'));
+    await yaw.send('/cancel');
+    await desk.tg.waitForMessage(yaw.id, /Cancelled/);
     expect(await invariantViolations(desk.db)).toEqual([]);
   });
 

@@ -76,6 +76,7 @@ export function transactionLink(network: CryptoNetwork, hash: string): string {
   return `${NETWORKS[network].explorer.transaction}${hash}`;
 }
 
+/** An explorer's page of an address: what it received and sent on that network. */
 export function addressLink(network: CryptoNetwork, address: string): string {
   return `${NETWORKS[network].explorer.address}${address}`;
 }
