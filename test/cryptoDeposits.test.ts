@@ -228,6 +228,13 @@ describe('deposits from a wallet', () => {
        SELECT id, 'USDT', 'tron', $2, 10, 0, 150, 'CWD-TESTPAID', 'approved', $3, now() FROM users WHERE telegram_id = $1`,
       [efua.id, DESK_TRON_ADDRESS, payoutHash],
     );
+    // And one on TON, whose hashes look like TRON's: a transaction is on one network only.
+    const tonPayoutHash = '6b'.repeat(32);
+    await desk.db.query(
+      `INSERT INTO crypto_withdrawals (user_id, asset, network, address, amount, fee, value_ghs, reference, status, tx_hash, decided_at)
+       SELECT id, 'USDT', 'ton', $2, 10, 0, 150, 'CWD-TESTPAIDTON', 'approved', $3, now() FROM users WHERE telegram_id = $1`,
+      [efua.id, DESK_TON_ADDRESS, tonPayoutHash],
+    );
     await openDeposit(efua, 'TRON (TRC-20)');
     await desk.tg.waitForMessage(efua.id, 'type how much USDT you sent');
     await efua.send('12');
@@ -235,6 +242,9 @@ describe('deposits from a wallet', () => {
     await efua.send(`0x${efuaHash}`);
     await desk.tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
     await efua.send(payoutHash);
+    await desk.tg.waitForMessage(efua.id, 'That transaction is a payout the desk sent you, not a deposit to the desk.');
+    desk.tg.markRead(efua.id);
+    await efua.send(tonPayoutHash);
     await desk.tg.waitForMessage(efua.id, 'That transaction is a payout the desk sent you, not a deposit to the desk.');
     await efua.send(efuaHash);
     const reference = referenceIn(await desk.tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
@@ -249,6 +259,6 @@ describe('deposits from a wallet', () => {
     const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
     expect(reasonOf(await checkPaidHash(desk.db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
     // The stand-in payout has no ledger rows of its own (the money checks after the test would count it).
-    await desk.db.query("DELETE FROM crypto_withdrawals WHERE reference = 'CWD-TESTPAID'");
+    await desk.db.query("DELETE FROM crypto_withdrawals WHERE reference IN ('CWD-TESTPAID', 'CWD-TESTPAIDTON')");
   });
 });

@@ -255,8 +255,9 @@ export function createCryptoWalletService(deps: {
 async function checkDepositHash(db: CommonQueryMethods, network: CryptoNetwork, text: string): Promise<Checked<string>> {
   const hash = checkTransactionHash(network, text);
   if (!hash.ok) return hash;
-  // The desk's own payout (its hash was sent to the user with the explorer link) is no deposit to the desk.
-  if ((await networksPaidWithHash(db, hash.value)).includes(network)) {
+  // The desk's own payout (its hash was sent to the user with the explorer link) is no deposit to the desk, on any
+  // network: a transaction is on one network only, and hashes of several networks look alike.
+  if ((await networksPaidWithHash(db, hash.value)).length > 0) {
     return invalid('That transaction is a payout the desk sent you, not a deposit to the desk. Paste the hash of the transaction you sent to the desk address.');
   }
   return hash;
