@@ -75,7 +75,8 @@ async function startTronWithdrawal(user: TestUser): Promise<ChatMessage> {
 
 /** Claims the card and taps Paid as `payer`; returns the forced question asking for the hash. */
 async function claimAndAskHash(payer: TestUser, card: ChatMessage, id: number): Promise<ChatMessage> {
-  await payer.tapAndAwaitAnswer(card, "💸 I'm paying this", { chatId: ADMIN_CHAT_ID });
+  const answer = await payer.tapAndAwaitAnswer(card, "💸 I'm paying this", { chatId: ADMIN_CHAT_ID });
+  expect(answer.text).toBe('You are paying this out: pay it, then tap Paid and type the transaction hash.');
   const claimed = await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, `${payer.first_name} ${payer.last_name ?? ''} is paying this out`);
   const before = Math.max(0, ...desk.tg.messages(ADMIN_CHAT_ID).map((message) => message.message_id));
   await payer.tap(claimed, '✅ Paid', { chatId: ADMIN_CHAT_ID });
@@ -442,6 +443,8 @@ describe('reminders of crypto requests', () => {
     await desk.bot.runJob('remind-claimed-payouts');
     const claimed = await desk.tg.waitForMessage(ADMIN_CHAT_ID, `You have been paying out Crypto withdrawal #${withdrawal.id} for 31 minutes`);
     expect(claimed.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: ESI_ID }) as unknown }));
+    // What Paid asks of a crypto payout: its transaction hash, not a MoMo or bank reference.
+    expect(claimed.text).toContain('tap ✅ Paid on its card and type the transaction hash;');
     expect(desk.tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(`You have been paying out Crypto withdrawal #${withdrawal.id} `))).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { InlineKeyboard, type Api } from 'grammy';
 import type { ApprovalService } from '../services/approvals/approvals.ts';
-import type { CardPublisher } from '../telegram/cards.ts';
+import { payoutReferenceNoun, type CardPublisher } from '../telegram/cards.ts';
 import { formatAge } from '../telegram/format.ts';
 import { addressTo, html } from '../telegram/html.ts';
 import type { Job, JobOutcome } from './job.ts';
@@ -20,8 +20,9 @@ export async function remindClaimedPayouts(deps: ClaimReminderDeps, now: Date): 
   const claims = await deps.approvals.claimsToRemind(now);
   const failures: unknown[] = [];
   for (const claim of claims) {
-    const subject = `${deps.cards.view(claim.kind)?.label ?? claim.kind} #${claim.id}`;
-    const text = html`${addressTo({ id: claim.holder.telegramId, first_name: claim.holder.name })}⏰ You have been paying out ${subject} for ${formatAge(claim.since, now)}. Once it is paid, tap ✅ Paid on its card and type the payout reference; if you will not pay it, tap ↩️ Release so another admin can. Another admin may take it over.`;
+    const view = deps.cards.view(claim.kind);
+    const subject = `${view?.label ?? claim.kind} #${claim.id}`;
+    const text = html`${addressTo({ id: claim.holder.telegramId, first_name: claim.holder.name })}⏰ You have been paying out ${subject} for ${formatAge(claim.since, now)}. Once it is paid, tap ✅ Paid on its card and type ${payoutReferenceNoun(view)}; if you will not pay it, tap ↩️ Release so another admin can. Another admin may take it over.`;
     try {
       await deps.api.sendMessage(deps.adminChatId, text.value, { reply_markup: new InlineKeyboard().text(`Show ${subject}`, `pc:${claim.kind}:${claim.id}`) });
     } catch (error) {

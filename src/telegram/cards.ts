@@ -67,3 +67,8 @@ export interface DecisionOutcome {
   /** Not a decision, but the card changed (an approval counted towards two): its queued edit is to be sent. */
   cardChanged?: boolean;
 }
+
+/** What an admin types with a payout's Paid: "the transaction hash" for crypto, else the MoMo or bank reference's name. */
+export function payoutReferenceNoun(view: Pick<CardView<unknown>, 'payoutReference'> | undefined): string {
+  return view?.payoutReference?.noun ?? 'the payout reference';
+}

@@ -2,7 +2,7 @@ import type { Logger } from '../../logger.ts';
 import type { ApprovalService, ClaimResult, DecisionRequest } from '../../services/approvals/approvals.ts';
 import type { NotificationDelivery } from '../../services/notifications/delivery.ts';
 import { ADMINS_ONLY } from '../../telegram/adminGuard.ts';
-import type { CardPublisher, CardView, DecisionOutcome } from '../../telegram/cards.ts';
+import { payoutReferenceNoun, type CardPublisher, type CardView, type DecisionOutcome } from '../../telegram/cards.ts';
 import { alreadyDecidedText, claimHolderText } from './cardText.ts';
 
 export interface DecisionDeps {
@@ -91,7 +91,7 @@ export function claimText(result: ClaimResult, view: CardView<unknown> | undefin
     case 'applied':
       if (action === 'release') return { text: 'Released: another admin may pay it out now.', alert: false, applied: true };
       return {
-        text: `You are paying this out${result.from ? ` (taken over from ${result.from})` : ''}: pay it, then tap ${view?.approveLabel ?? 'Paid'} and type the payout reference.`,
+        text: `You are paying this out${result.from ? ` (taken over from ${result.from})` : ''}: pay it, then tap ${view?.approveLabel ?? 'Paid'} and type ${payoutReferenceNoun(view)}.`,
         alert: true,
         applied: true,
       };
