@@ -7,7 +7,7 @@ import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { useDesk } from './support/desk.ts';
 import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, referenceIn } from './support/flows.ts';
+import { balances, cardFor, openOrders, referenceIn } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 
 /** Why a check refused, or null when it accepted. */
@@ -114,6 +114,13 @@ describe('deposits from a wallet', () => {
     const ton = await openDeposit(kofi, 'TON');
     expect(await decodeQr(desk.tg.mediaBytes(ton.qr))).toBe(DESK_TON_ADDRESS);
     expect(ton.address.text).toContain(`Memo (comment): ${await userId(kofi)}`);
+    // The card shows the memo the coins should have come with.
+    await desk.tg.waitForMessage(kofi.id, 'type how much USDT you sent');
+    await kofi.send('20');
+    await desk.tg.waitForMessage(kofi.id, 'paste the transaction hash');
+    await kofi.send('7c'.repeat(32));
+    const card = await cardFor(desk.tg, referenceIn(await desk.tg.waitForMessage(kofi.id, 'Your deposit CDP-'), 'CDP'));
+    expect(card.text).toContain(`To the desk address: ${DESK_TON_ADDRESS}\nWith the memo: ${await userId(kofi)}\n`);
   });
 
   it('credits a transaction once when one user sends its hash twice and another user sends it too, unless a batch is confirmed', async () => {
@@ -144,6 +151,14 @@ describe('deposits from a wallet', () => {
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, `24.50000000 USDT credited to the user.`);
     await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} is in your wallet: 24.50000000 USDT (you said 25.00000000 USDT; this is what arrived).`);
     expect(await balances(desk.db, ama)).toMatchObject({ balance_crypto: '24.50000000', escrow_crypto: '0.00000000' });
+    // /orders and /history show it, with what was credited and the explorer link.
+    const orders = await openOrders(desk.tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
+    expect(orders.text).toContain(`⬇️ Received 24.50000000 USDT on TRON (TRC-20)\n${reference} · ✅ in your wallet`);
+    expect(orders.text).toContain(`https://tronscan.org/#/transaction/${HASH}`);
+    await ama.send('/history');
+    expect((await desk.tg.waitForMessage(ama.id, (message) => (message.text ?? '').includes(reference) && message.message_id > orders.message_id)).text).toContain(
+      `🪙 Crypto deposit ${reference}\n24.50000000 USDT · ✅ done`,
+    );
     // It enters Ama's position at the desk's buy rate then, as a buy of 24.5 would cost: 24.5 × 15.51 rounded up to pesewas.
     const [metrics] = await desk.db.query('SELECT m.market_position, m.market_cost_ghs FROM user_metrics m WHERE m.user_id = $1', [await userId(ama)]);
     expect(metrics).toEqual({ market_position: '24.50000000', market_cost_ghs: '380.00000000' });
@@ -159,7 +174,7 @@ describe('deposits from a wallet', () => {
     await approve(yawCard, '10', { batch: true });
     await desk.tg.waitForMessage(yaw.id, `Your deposit ${yawReference} is in your wallet: 10.00000000 USDT`);
     expect(await balances(desk.db, yaw)).toMatchObject({ balance_crypto: '10.00000000' });
-    expect(await desk.db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits ORDER BY id')).toEqual([
+    expect(await desk.db.query('SELECT reference, status, credited_amount, batch_confirmed FROM crypto_deposits WHERE tx_hash = $1 ORDER BY id', [HASH])).toEqual([
       { reference, status: 'approved', credited_amount: '24.50000000', batch_confirmed: false },
       { reference: yawReference, status: 'approved', credited_amount: '10.00000000', batch_confirmed: true },
     ]);
@@ -168,7 +183,9 @@ describe('deposits from a wallet', () => {
     // /stats counts them at what they cost at the buy rate when credited (GHS 380.00 and 155.10).
     desk.clock.advance(60_000);
     await desk.admins.admin.send('/stats', { chatId: ADMIN_CHAT_ID });
-    expect((await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text).toContain('Today: 2 · GHS 535.10');
+    const stats = (await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text ?? '';
+    expect(stats).toContain('Today: 2 · GHS 535.10\n');
+    expect(stats).toContain('  Crypto received: 2 · GHS 535.10\n');
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
     // The nightly check of user_metrics recomputes the same positions from the ledger.
     expect((await desk.bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
@@ -211,6 +228,13 @@ describe('deposits from a wallet', () => {
        SELECT id, 'USDT', 'tron', $2, 10, 0, 150, 'CWD-TESTPAID', 'approved', $3, now() FROM users WHERE telegram_id = $1`,
       [efua.id, DESK_TRON_ADDRESS, payoutHash],
     );
+    // And one on TON, whose hashes look like TRON's: a transaction is on one network only.
+    const tonPayoutHash = '6b'.repeat(32);
+    await desk.db.query(
+      `INSERT INTO crypto_withdrawals (user_id, asset, network, address, amount, fee, value_ghs, reference, status, tx_hash, decided_at)
+       SELECT id, 'USDT', 'ton', $2, 10, 0, 150, 'CWD-TESTPAIDTON', 'approved', $3, now() FROM users WHERE telegram_id = $1`,
+      [efua.id, DESK_TON_ADDRESS, tonPayoutHash],
+    );
     await openDeposit(efua, 'TRON (TRC-20)');
     await desk.tg.waitForMessage(efua.id, 'type how much USDT you sent');
     await efua.send('12');
@@ -218,6 +242,9 @@ describe('deposits from a wallet', () => {
     await efua.send(`0x${efuaHash}`);
     await desk.tg.waitForMessage(efua.id, 'That is not a TRON (TRC-20) transaction hash');
     await efua.send(payoutHash);
+    await desk.tg.waitForMessage(efua.id, 'That transaction is a payout the desk sent you, not a deposit to the desk.');
+    desk.tg.markRead(efua.id);
+    await efua.send(tonPayoutHash);
     await desk.tg.waitForMessage(efua.id, 'That transaction is a payout the desk sent you, not a deposit to the desk.');
     await efua.send(efuaHash);
     const reference = referenceIn(await desk.tg.waitForMessage(efua.id, 'is waiting for our team to see it on the network'), 'CDP');
@@ -232,6 +259,6 @@ describe('deposits from a wallet', () => {
     const { checkPaidHash } = await import('../src/services/wallet/cryptoWallet.ts');
     expect(reasonOf(await checkPaidHash(desk.db.pool, 'tron', efuaHash))).toContain('as a deposit a user sent to the desk');
     // The stand-in payout has no ledger rows of its own (the money checks after the test would count it).
-    await desk.db.query("DELETE FROM crypto_withdrawals WHERE reference = 'CWD-TESTPAID'");
+    await desk.db.query("DELETE FROM crypto_withdrawals WHERE reference IN ('CWD-TESTPAID', 'CWD-TESTPAIDTON')");
   });
 });

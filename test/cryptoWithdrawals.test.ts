@@ -18,6 +18,8 @@ function reasonOf(checked: { ok: true } | { ok: false; reason: string }): string
 const ADMIN_ID = 970001;
 const ESI_ID = 970002;
 const EVM_ADDRESS = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+/** BIP-350's taproot test vector. */
+const BITCOIN_ADDRESS = 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0';
 /** A TRON address made as wallets make it: base58check of 0x41 and 20 bytes. */
 const TRON_ADDRESS = createBase58check(sha256).encode(Uint8Array.from([0x41, ...hex.decode('a614f803b6fd780986a42c78ec9c7f77e6ded13c')]));
 /** The desk's own TRON deposit address. */
@@ -32,6 +34,9 @@ const EXCHANGE_TON_ADDRESS = (() => {
 })();
 const HASH_A = 'c1'.repeat(32);
 const HASH_B = '7e'.repeat(32);
+const HASH_C = 'd4'.repeat(32);
+const HASH_D = '0b'.repeat(32);
+const MINUTE = 60_000;
 
 const desk = useDesk({
   admins: { admin: { id: ADMIN_ID, first_name: 'Kwabena', last_name: 'Admin' }, esi: { id: ESI_ID, first_name: 'Esi', last_name: 'Boateng' } },
@@ -41,15 +46,18 @@ const desk = useDesk({
 });
 const newUser = (name: string) => desk.newUser(name);
 
-/** TRON on, with the desk's address, a fee of 1 USDT and a smallest withdrawal of 5 USDT, set through the service. */
-async function openTron(): Promise<void> {
+/** A network on, with the desk's address, the fee and a smallest withdrawal of 5 USDT, set through the service. */
+async function openNetwork(network: 'tron' | 'ton', address: string, fee: string): Promise<void> {
   const { networks } = desk.bot.services.wallet;
   const from = { id: ADMIN_ID, first_name: 'Kwabena' };
-  for (const [field, value] of [['deposit_address', DESK_TRON_ADDRESS], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
-    expect((await networks.update('tron', field, value, from)).ok).toBe(true);
+  for (const [field, value] of [['deposit_address', address], ['withdrawal_fee', fee], ['min_withdrawal', '5']] as const) {
+    expect((await networks.update(network, field, value, from)).ok).toBe(true);
   }
-  expect((await networks.setEnabled('tron', true, from)).ok).toBe(true);
+  expect((await networks.setEnabled(network, true, from)).ok).toBe(true);
 }
+
+/** TRON on, with the desk's address, a fee of 1 USDT and a smallest withdrawal of 5 USDT. */
+const openTron = () => openNetwork('tron', DESK_TRON_ADDRESS, '1');
 
 /** Buys GHS 500 of USDT at the price 15.20 (32.23726627 USDT), approved by the admin. */
 async function buyUsdt(user: TestUser): Promise<void> {
@@ -93,6 +101,11 @@ describe('crypto networks in /settings', () => {
     const kofi = await newUser('Kofi');
     await kofi.send('/withdraw');
     await desk.tg.waitForMessage(kofi.id, 'Sending USDT to your own wallet is not open yet.');
+    await kofi.send('/deposit');
+    const methods = await desk.tg.waitForMessage(kofi.id, 'How will you send the cedis? Receiving USDT from your own wallet is not open yet.');
+    expect(JSON.stringify(methods.reply_markup)).not.toContain('from a wallet');
+    await kofi.tap(methods, '❌ Cancel');
+    await desk.tg.waitForMessage(kofi.id, 'Cancelled; nothing was saved.');
 
     await desk.admins.admin.send('/settings', { chatId: ADMIN_CHAT_ID });
     const settings = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Settings');
@@ -109,8 +122,14 @@ describe('crypto networks in /settings', () => {
     await desk.admins.admin.tap(screen, '✏️ Deposit address', { chatId: ADMIN_CHAT_ID });
     const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, "Paste the desk's TRON (TRC-20) deposit address");
     await desk.admins.admin.send(EVM_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: question });
+    // Admins may set any of the asset's networks, on or off; Bitcoin never carries USDT.
     const again = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address, which starts with T.');
-    await desk.admins.admin.send(TRON_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    await desk.admins.admin.send(BITCOIN_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    const notBitcoin = await desk.tg.waitForMessage(
+      ADMIN_CHAT_ID,
+      'This looks like a Bitcoin address: this desk does not send or receive USDT on Bitcoin. Please give a TRON (TRC-20) address, which starts with T.',
+    );
+    await desk.admins.admin.send(TRON_ADDRESS, { chatId: ADMIN_CHAT_ID, replyTo: notBitcoin });
     await desk.admins.admin.tap(await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Change TRON (TRC-20) deposit address?'), '✅ Confirm', { chatId: ADMIN_CHAT_ID });
     await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Saved. TRON (TRC-20) deposit address is now: ${TRON_ADDRESS}`);
 
@@ -137,7 +156,11 @@ describe('withdrawing crypto to a wallet', () => {
     const addressQuestion = await startTronWithdrawal(ama);
     expect(addressQuestion.text).toContain('must accept USDT on TRON (TRC-20)');
     await ama.send(EVM_ADDRESS);
-    await desk.tg.waitForMessage(ama.id, 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address');
+    // Only TRON is on: the networks the address belongs to are not offered to choose.
+    await desk.tg.waitForMessage(
+      ama.id,
+      'This looks like a BNB Smart Chain or Ethereum address: this desk does not send or receive USDT on BNB Smart Chain or Ethereum. Please give a TRON (TRC-20) address, which starts with T.',
+    );
     await ama.send(`${TRON_ADDRESS.slice(0, 20)}x${TRON_ADDRESS.slice(21)}`);
     await desk.tg.waitForMessage(ama.id, 'That is not a valid TRON (TRC-20) address');
     await ama.send(TRON_ADDRESS);
@@ -165,6 +188,7 @@ describe('withdrawing crypto to a wallet', () => {
     const card = await cardFor(desk.tg, reference);
     expect(card.text).toContain('Network: TRON (TRC-20)');
     expect(card.text).toContain(`Send to: ${TRON_ADDRESS}`);
+    expect(card.text).toContain(`Address on the explorer: https://tronscan.org/#/address/${TRON_ADDRESS}`);
     expect(card.text).toContain('Amount to send: 31.23726627 USDT');
     expect(card.text).toContain('Fee (kept by the desk): 1.00000000 USDT');
     expect(card.text).toContain('Recent withdrawals: none before this one');
@@ -202,6 +226,14 @@ describe('withdrawing crypto to a wallet', () => {
     expect(await desk.db.query("SELECT label, address FROM crypto_addresses WHERE network = 'tron'")).toEqual([{ label: 'My Binance', address: TRON_ADDRESS }]);
     expect((await desk.bot.services.analytics.metrics.reconcile()).corrected).toEqual([]);
 
+    // /stats counts it at its value at the sell rate when asked: 31.23726627 × 14.89 (15.20 less 2%), rounded down.
+    desk.clock.advance(60_000);
+    await desk.admins.admin.send('/stats', { chatId: ADMIN_CHAT_ID });
+    const stats = (await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Desk statistics')).text ?? '';
+    expect(stats).toContain('Today: 2 · GHS 965.12\n');
+    expect(stats).toContain('  Crypto sent: 1 · GHS 465.12\n');
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, (message) => Boolean(message.photo));
+
     // /orders and /history show it with its explorer link.
     const orders = await openOrders(desk.tg, ama, '🪙 Crypto in and out', 'Crypto in and out');
     expect(orders.text).toContain(`⬆️ Sent 31.23726627 USDT on TRON (TRC-20)\n${reference} · ✅ sent`);
@@ -236,11 +268,7 @@ describe('withdrawing crypto to a wallet', () => {
   });
 
   it('asks the memo on TON and shows it on the card', async () => {
-    const from = { id: ADMIN_ID, first_name: 'Kwabena' };
-    for (const [field, value] of [['deposit_address', EXCHANGE_TON_ADDRESS], ['withdrawal_fee', '0.5'], ['min_withdrawal', '5']] as const) {
-      expect((await desk.bot.services.wallet.networks.update('ton', field, value, from)).ok).toBe(true);
-    }
-    expect((await desk.bot.services.wallet.networks.setEnabled('ton', true, from)).ok).toBe(true);
+    await openNetwork('ton', EXCHANGE_TON_ADDRESS, '0.5');
     await setPrice(desk.bot, '15.20', ADMIN_ID);
     const kojo = await newUser('Kojo');
     await buyUsdt(kojo);
@@ -249,7 +277,7 @@ describe('withdrawing crypto to a wallet', () => {
     await kojo.tap(await desk.tg.waitForMessage(kojo.id, 'On which network should it go?'), 'TON');
     await desk.tg.waitForMessage(kojo.id, 'Paste the TON address');
     await kojo.send(TRON_ADDRESS);
-    await desk.tg.waitForMessage(kojo.id, 'This looks like a TRON address; choose that network, or give a TON address, which starts with EQ or UQ.');
+    await desk.tg.waitForMessage(kojo.id, 'This looks like a TRON address: this desk does not send or receive USDT on TRON. Please give a TON address, which starts with EQ or UQ.');
     await kojo.send(EXCHANGE_TON_ADDRESS);
     await desk.tg.waitForMessage(kojo.id, 'Does the receiver need a memo');
     await kojo.send('104233');
@@ -265,6 +293,7 @@ describe('withdrawing crypto to a wallet', () => {
     await desk.tg.waitForMessage(kojo.id, '20.50000000 USDT is reserved');
     const card = await cardFor(desk.tg, referenceIn(summary, 'CWD'));
     expect(card.text).toContain(`Send to: ${EXCHANGE_TON_ADDRESS}`);
+    expect(card.text).toContain(`Address on the explorer: https://tonviewer.com/${EXCHANGE_TON_ADDRESS}`);
     expect(card.text).toContain('Memo: 104233');
     expect(await desk.db.query("SELECT count(*) FROM crypto_addresses WHERE network = 'ton'")).toEqual([{ count: '0' }]);
   });
@@ -337,6 +366,82 @@ describe('withdrawing crypto to a wallet', () => {
     // The same hash recorded on TRON is refused for a withdrawal on another network whose hashes look the same.
     expect(reasonOf(await checkPaidHash(desk.db.pool, 'bitcoin', HASH_B))).toContain('recorded already, for a withdrawal on TRON (TRC-20)');
     expect(await checkPaidHash(desk.db.pool, 'tron', HASH_B)).toEqual({ ok: true, value: HASH_B });
+
+    // Picking the older saved address makes it the first offered next time.
+    desk.clock.advance(MINUTE);
+    await yaw.tap(await startTronWithdrawal(yaw), /^Old wallet/);
+    await desk.tg.waitForMessage(yaw.id, 'How much USDT should arrive?');
+    await yaw.send('5');
+    const toOld = await desk.tg.waitForMessage(yaw.id, 'Send 5.00000000 USDT on TRON (TRC-20)');
+    expect(toOld.text).toContain(`To: ${OLD_TRON_ADDRESS}`);
+    await yaw.tap(toOld, '✅ Confirm');
+    await desk.tg.waitForMessage(yaw.id, 'Type your transaction PIN');
+    await yaw.send(TEST_PIN);
+    await desk.tg.waitForMessage(yaw.id, 'is reserved for your withdrawal');
+    const offered = JSON.stringify((await startTronWithdrawal(yaw)).reply_markup);
+    expect(offered.indexOf('Old wallet')).toBeGreaterThan(-1);
+    expect(offered.indexOf('Old wallet')).toBeLessThan(offered.indexOf('Trust Wallet'));
+    await yaw.send('/cancel');
+    await desk.tg.waitForMessage(yaw.id, /Cancelled/);
     expect(await invariantViolations(desk.db)).toEqual([]);
+  });
+
+  it('asks Paid again, with why, for the hash of a deposit the desk received, on any network', async () => {
+    await openTron();
+    await openNetwork('ton', EXCHANGE_TON_ADDRESS, '0.5');
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
+    const abena = await newUser('Abena');
+    await buyUsdt(abena);
+    const [user] = await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [abena.id]);
+    const userId = Number(user?.id);
+    // Abena reports a deposit on TON: its hash has the form of a TRON hash.
+    const deposit = await desk.bot.services.wallet.crypto.createDeposit({ userId, network: 'ton', amount: '5', txHash: HASH_C, reference: 'CDP-TONHASH1' });
+    expect(deposit.status).toBe('created');
+    const made = await desk.bot.services.wallet.crypto.createWithdrawal({
+      userId, network: 'tron', address: TRON_ADDRESS, memo: null, amount: '10', fee: '1.00000000', reference: 'CWD-TRONPAY1', label: null,
+    });
+    if (made.status !== 'created') throw new Error(made.status);
+    const card = await cardFor(desk.tg, 'CWD-TRONPAY1');
+
+    const question = await claimAndAskHash(desk.admins.admin, card, made.id);
+    await desk.admins.admin.send(HASH_C, { chatId: ADMIN_CHAT_ID, replyTo: question });
+    const again = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'That transaction hash is recorded already, as a deposit a user sent to the desk on TON. Check the hash and type the one of your payout.');
+    expect(again.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    expect(await withdrawalRow('CWD-TRONPAY1')).toMatchObject({ status: 'pending', tx_hash: null });
+    await desk.admins.admin.send(HASH_A, { chatId: ADMIN_CHAT_ID, replyTo: again });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Crypto withdrawal #${made.id} is marked paid. The user was sent the transaction hash ${HASH_A}.`);
+    expect(await withdrawalRow('CWD-TRONPAY1')).toMatchObject({ status: 'approved', tx_hash: HASH_A });
+  });
+});
+
+describe('reminders of crypto requests', () => {
+  it('bring up a crypto withdrawal and a crypto deposit waiting over 30 minutes, and a crypto withdrawal claimed and left unpaid', async () => {
+    await openTron();
+    await setPrice(desk.bot, '15.20', ADMIN_ID);
+    const akua = await newUser('Akua');
+    await buyUsdt(akua);
+    const [user] = await desk.db.query<{ id: string }>('SELECT id FROM users WHERE telegram_id = $1', [akua.id]);
+    const userId = Number(user?.id);
+    const withdrawal = await desk.bot.services.wallet.crypto.createWithdrawal({
+      userId, network: 'tron', address: TRON_ADDRESS, memo: null, amount: '10', fee: '1.00000000', reference: 'CWD-REMIND01', label: null,
+    });
+    const deposit = await desk.bot.services.wallet.crypto.createDeposit({ userId, network: 'tron', amount: '5', txHash: HASH_D, reference: 'CDP-REMIND01' });
+    if (withdrawal.status !== 'created' || deposit.status !== 'created') throw new Error(`${withdrawal.status} ${deposit.status}`);
+
+    desk.clock.advance(31 * MINUTE);
+    await desk.bot.runJob('remind-pending-requests');
+    const waiting = (await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'waiting over 30 minutes')).text ?? '';
+    expect(waiting).toMatch(new RegExp(`\\d\\. Crypto withdrawal #${withdrawal.id}: .*10\\.00000000 USDT.* · waiting 31 minutes`));
+    expect(waiting).toMatch(new RegExp(`\\d\\. Crypto deposit #${deposit.id}: .*5\\.00000000 USDT.* · waiting 31 minutes`));
+
+    // Esi claims the withdrawal and leaves it: after 30 minutes she is reminded, by name.
+    expect((await desk.bot.services.approvals.claim({ kind: 'crypto_withdrawal', id: withdrawal.id, from: { id: ESI_ID, first_name: 'Esi' } })).outcome).toBe('applied');
+    desk.clock.advance(29 * MINUTE);
+    await desk.bot.runJob('remind-claimed-payouts');
+    desk.clock.advance(2 * MINUTE);
+    await desk.bot.runJob('remind-claimed-payouts');
+    const claimed = await desk.tg.waitForMessage(ADMIN_CHAT_ID, `You have been paying out Crypto withdrawal #${withdrawal.id} for 31 minutes`);
+    expect(claimed.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: ESI_ID }) as unknown }));
+    expect(desk.tg.messages(ADMIN_CHAT_ID).filter((message) => message.text?.includes(`You have been paying out Crypto withdrawal #${withdrawal.id} `))).toHaveLength(1);
   });
 });

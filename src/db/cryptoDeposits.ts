@@ -65,6 +65,17 @@ export async function depositsWithHash(db: CommonQueryMethods, network: string, 
   `);
 }
 
+/**
+ * The networks among `networks` on which a deposit (declined ones aside) recorded this hash. The networks are named so
+ * that the (network, tx_hash) index serves the look-up.
+ */
+export async function networksDepositedWithHash(db: CommonQueryMethods, networks: readonly string[], txHash: string): Promise<readonly string[]> {
+  const rows = await db.any(sql.type(z.object({ network: z.string() }))`
+    SELECT DISTINCT network FROM crypto_deposits WHERE network = ANY(${sql.array(networks, 'text')}) AND tx_hash = ${txHash} AND status <> 'declined' ORDER BY network
+  `);
+  return rows.map((row) => row.network);
+}
+
 const cryptoDepositWithRequester = requestWithRequester(cryptoDepositSchema);
 
 export function findCryptoDepositWithRequester(db: CommonQueryMethods, id: number): Promise<{ row: CryptoDepositRow; requester: RequesterRow } | null> {

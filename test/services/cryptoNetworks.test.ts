@@ -44,7 +44,10 @@ function corrupt(text: string, index: number, alphabet: string): string {
   return `${text.slice(0, index)}${replacement}${text.slice(index + 1)}`;
 }
 
-const accepts = (network: CryptoNetwork, address: string) => checkAddress(network, address).ok;
+/** Every network on offer: what the address checks below need (the refusals naming a network are tested apart). */
+const EVERY_NETWORK = { asset: 'USDT', networks: CRYPTO_NETWORKS };
+
+const accepts = (network: CryptoNetwork, address: string) => checkAddress(network, address, EVERY_NETWORK).ok;
 
 describe('Bitcoin addresses (BIP-173, BIP-350 test vectors; base58check P2PKH and P2SH)', () => {
   it.each([
@@ -56,7 +59,7 @@ describe('Bitcoin addresses (BIP-173, BIP-350 test vectors; base58check P2PKH an
     ['1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'],
     ['3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy', '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy'],
   ])('accepts %s', (address, stored) => {
-    expect(checkAddress('bitcoin', address)).toEqual({ ok: true, value: stored });
+    expect(checkAddress('bitcoin', address, EVERY_NETWORK)).toEqual({ ok: true, value: stored });
   });
 
   it.each([
@@ -73,7 +76,7 @@ describe('Bitcoin addresses (BIP-173, BIP-350 test vectors; base58check P2PKH an
     ['1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb', 'base58 wrong checksum'],
     ['1A1zP1eP5QGefi2DMPTfTL5SLmv7Divf', 'base58 truncated'],
   ])('refuses %s (%s)', (address) => {
-    const checked = checkAddress('bitcoin', address);
+    const checked = checkAddress('bitcoin', address, EVERY_NETWORK);
     expect(reasonOf(checked)).toContain('not a valid Bitcoin address');
   });
 
@@ -83,7 +86,7 @@ describe('Bitcoin addresses (BIP-173, BIP-350 test vectors; base58check P2PKH an
     'mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn',
     '2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc',
   ])('refuses the testnet address %s as such', (address) => {
-    expect(reasonOf(checkAddress('bitcoin', address))).toContain('test network address');
+    expect(reasonOf(checkAddress('bitcoin', address, EVERY_NETWORK))).toContain('test network address');
   });
 
   it('accepts any segwit program encoded with its version’s checksum, and refuses it with the other checksum', () => {
@@ -115,17 +118,17 @@ describe('EVM addresses (EIP-55 test vectors)', () => {
 
   it.each(CHECKSUMMED)('accepts %s on both EVM networks and computes its checksum', (address) => {
     expect(eip55(address.slice(2))).toBe(address);
-    expect(checkAddress('ethereum', address)).toEqual({ ok: true, value: address });
-    expect(checkAddress('bsc', address)).toEqual({ ok: true, value: address });
+    expect(checkAddress('ethereum', address, EVERY_NETWORK)).toEqual({ ok: true, value: address });
+    expect(checkAddress('bsc', address, EVERY_NETWORK)).toEqual({ ok: true, value: address });
   });
 
   it('accepts one case throughout and stores it checksummed', () => {
-    expect(checkAddress('bsc', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed')).toEqual({ ok: true, value: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' });
+    expect(checkAddress('bsc', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', EVERY_NETWORK)).toEqual({ ok: true, value: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' });
   });
 
   it('refuses a wrong checksum, a truncated address, and non-hex', () => {
-    expect(reasonOf(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'))).toContain('do not match its checksum');
-    expect(reasonOf(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA'))).toContain('not a valid Ethereum (ERC-20) address');
+    expect(reasonOf(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', EVERY_NETWORK))).toContain('do not match its checksum');
+    expect(reasonOf(checkAddress('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA', EVERY_NETWORK))).toContain('not a valid Ethereum (ERC-20) address');
     expect(accepts('ethereum', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg')).toBe(false);
   });
 
@@ -156,8 +159,8 @@ describe('TRON addresses (made with base58check, corrupted by hand)', () => {
 
   it('accepts a base58check address with the 0x41 prefix', () => {
     expect(address.startsWith('T')).toBe(true);
-    expect(checkAddress('tron', address)).toEqual({ ok: true, value: address });
-    expect(checkAddress('tron', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t')).toEqual({ ok: true, value: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' });
+    expect(checkAddress('tron', address, EVERY_NETWORK)).toEqual({ ok: true, value: address });
+    expect(checkAddress('tron', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', EVERY_NETWORK)).toEqual({ ok: true, value: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' });
   });
 
   it('refuses a wrong checksum, a truncated address, and another prefix', () => {
@@ -189,12 +192,12 @@ describe('TON addresses (made with base64 and CRC-16/XMODEM, corrupted by hand)'
   it('accepts bounceable and non-bounceable user-friendly addresses, in both alphabets, and raw ones', () => {
     expect(tonAddress(account)).toBe('EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N');
     for (const address of [tonAddress(account), tonAddress(account, { bounceable: false }), tonAddress(account, { workchain: -1 })]) {
-      expect(checkAddress('ton', address)).toEqual({ ok: true, value: address });
+      expect(checkAddress('ton', address, EVERY_NETWORK)).toEqual({ ok: true, value: address });
     }
     const withPlus = tonAddress(hex.decode('fb'.repeat(32)), { url: false });
     expect(withPlus).toMatch(/[+/]/);
     expect(accepts('ton', withPlus)).toBe(true);
-    expect(checkAddress('ton', '0:83DFD552E63729B472FCBCC8C45EBCC6691702558B68EC7527E1BA403A0F31A8')).toEqual({
+    expect(checkAddress('ton', '0:83DFD552E63729B472FCBCC8C45EBCC6691702558B68EC7527E1BA403A0F31A8', EVERY_NETWORK)).toEqual({
       ok: true,
       value: '0:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31a8',
     });
@@ -206,7 +209,7 @@ describe('TON addresses (made with base64 and CRC-16/XMODEM, corrupted by hand)'
     expect(accepts('ton', address.slice(0, -2))).toBe(false);
     expect(accepts('ton', '2:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31a8')).toBe(false);
     expect(accepts('ton', '0:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31')).toBe(false);
-    expect(reasonOf(checkAddress('ton', tonAddress(account, { testnet: true })))).toContain('test network address');
+    expect(reasonOf(checkAddress('ton', tonAddress(account, { testnet: true }), EVERY_NETWORK))).toContain('test network address');
   });
 
   it('refuses any one character changed', () => {
@@ -225,13 +228,33 @@ describe('TON addresses (made with base64 and CRC-16/XMODEM, corrupted by hand)'
 
 describe('an address of another network', () => {
   it('names the network it looks like and the form this one takes', () => {
-    expect(checkAddress('tron', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed')).toEqual({
+    expect(checkAddress('tron', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', EVERY_NETWORK)).toEqual({
       ok: false,
       reason: 'This looks like a BNB Smart Chain or Ethereum address; choose that network, or give a TRON (TRC-20) address, which starts with T.',
     });
-    expect(reasonOf(checkAddress('ethereum', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'))).toMatch(/^This looks like a TRON address; choose that network, or give an Ethereum \(ERC-20\) address/);
-    expect(reasonOf(checkAddress('tron', 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0'))).toContain('looks like a Bitcoin address');
-    expect(reasonOf(checkAddress('bitcoin', 'EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N'))).toContain('looks like a TON address');
+    expect(reasonOf(checkAddress('ethereum', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', EVERY_NETWORK))).toMatch(/^This looks like a TRON address; choose that network, or give an Ethereum \(ERC-20\) address/);
+    expect(reasonOf(checkAddress('bitcoin', 'EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N', EVERY_NETWORK))).toContain('looks like a TON address; choose that network');
+  });
+
+  it('tells to choose the network only when it is on offer, and otherwise that the desk does not use it', () => {
+    const usdt = (...networks: CryptoNetwork[]) => ({ asset: 'USDT', networks });
+    // A USDT desk: Bitcoin never carries USDT.
+    expect(reasonOf(checkAddress('tron', 'bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0', usdt('tron', 'bsc', 'ethereum', 'ton')))).toBe(
+      'This looks like a Bitcoin address: this desk does not send or receive USDT on Bitcoin. Please give a TRON (TRC-20) address, which starts with T.',
+    );
+    // Only TRON on: BNB Smart Chain and Ethereum are not to be chosen.
+    expect(reasonOf(checkAddress('tron', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', usdt('tron')))).toBe(
+      'This looks like a BNB Smart Chain or Ethereum address: this desk does not send or receive USDT on BNB Smart Chain or Ethereum. Please give a TRON (TRC-20) address, which starts with T.',
+    );
+    // One of the two on: that one is named.
+    expect(reasonOf(checkAddress('tron', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', usdt('tron', 'bsc')))).toBe(
+      'This looks like a BNB Smart Chain or Ethereum address; choose BNB Smart Chain (BEP-20), or give a TRON (TRC-20) address, which starts with T.',
+    );
+    expect(reasonOf(checkAddress('ton', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', usdt('ton', 'tron')))).toMatch(/^This looks like a TRON address; choose that network, or give a TON address/);
+    // A BTC desk is told of the asset it trades.
+    expect(reasonOf(checkAddress('bitcoin', 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', { asset: 'BTC', networks: networksOfAsset('BTC') }))).toBe(
+      'This looks like a TRON address: this desk does not send or receive BTC on TRON. Please give a Bitcoin address, which starts with bc1, 1 or 3.',
+    );
   });
 
   it('an address is valid on one family of networks only', () => {

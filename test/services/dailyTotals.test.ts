@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { createBase58check, hex } from '@scure/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabasePool } from '../../src/db/setup/pool.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -37,6 +39,34 @@ async function withdrawal(userId: number, amount: string): Promise<void> {
   if (paid.outcome !== 'applied') throw new Error(`withdrawal: ${paid.outcome}`);
 }
 
+/** TRON addresses made as wallets make them: base58check of 0x41 and 20 bytes. */
+const tronAddress = (byte: string) => createBase58check(sha256).encode(Uint8Array.from([0x41, ...hex.decode(byte.repeat(20))]));
+
+/** TRON on, with the desk's address, a fee of 1 USDT and a smallest withdrawal of 5 USDT. */
+async function openTron(): Promise<void> {
+  for (const [field, value] of [['deposit_address', tronAddress('1e')], ['withdrawal_fee', '1'], ['min_withdrawal', '5']] as const) {
+    if (!(await h.services.wallet.networks.update('tron', field, value, ADMIN)).ok) throw new Error(`TRON ${field}`);
+  }
+  if (!(await h.services.wallet.networks.setEnabled('tron', true, ADMIN)).ok) throw new Error('TRON on');
+}
+
+/** A deposit from the user's wallet on TRON, credited as stated. */
+async function cryptoDeposit(userId: number, amount: string, txHash: string): Promise<void> {
+  const id = created(await h.services.wallet.crypto.createDeposit({ userId, network: 'tron', amount, txHash, reference: newReference('CDP') }));
+  const decision = await h.services.approvals.decide({ kind: 'crypto_deposit', id, action: 'approve', from: ADMIN, confirmation: { amount, batch: false } });
+  if (decision.outcome !== 'applied') throw new Error(`crypto deposit: ${decision.outcome}`);
+}
+
+/** A withdrawal to the user's wallet on TRON, claimed and paid. */
+async function cryptoWithdrawal(userId: number, amount: string, txHash: string): Promise<void> {
+  const request = { userId, network: 'tron', address: tronAddress('2f'), memo: null, amount, fee: '1.00000000', reference: newReference('CWD'), label: null } as const;
+  const id = created(await h.services.wallet.crypto.createWithdrawal(request));
+  const claimed = await h.services.approvals.claim({ kind: 'crypto_withdrawal', id, from: ADMIN });
+  if (claimed.outcome !== 'applied') throw new Error(`claim crypto withdrawal: ${claimed.outcome}`);
+  const paid = await h.services.approvals.decide({ kind: 'crypto_withdrawal', id, action: 'approve', from: ADMIN, payoutReference: txHash });
+  if (paid.outcome !== 'applied') throw new Error(`crypto withdrawal: ${paid.outcome}`);
+}
+
 async function sell(userId: number, ghs: string): Promise<void> {
   await setPrice(h.services, '15.00');
   const quoted = await h.services.quotes.quote('sell', { currency: 'GHS', amount: ghs });
@@ -71,6 +101,9 @@ async function history(): Promise<void> {
   at('2025-06-07T18:30:00Z');
   await sell(users.kofi, '150');
   await giftCard(users.ama, cardIds[1] ?? 0, '100');
+  at('2025-06-07T20:00:00Z');
+  await cryptoDeposit(users.ama, '12', '3e'.repeat(32));
+  await cryptoWithdrawal(users.kofi, '5', '5a'.repeat(32));
   at('2025-06-08T23:00:00Z');
   await setPrice(h.services, '15.00');
   await fund(h.services, users.ama, { crypto: '4' });
@@ -91,7 +124,9 @@ const MOVED = `
   UNION ALL SELECT 'deposit', decided_at, amount FROM cash_deposits WHERE status = 'approved'
   UNION ALL SELECT 'withdrawal', decided_at, amount FROM cash_withdrawals WHERE status = 'approved'
   UNION ALL SELECT 'gift_card', decided_at, payout_ghs FROM gift_card_orders WHERE status IN ('approved', 'completed')
-  UNION ALL SELECT 'market', created_at, total FROM trades`;
+  UNION ALL SELECT 'market', created_at, total FROM trades
+  UNION ALL SELECT 'crypto_deposit', decided_at, credited_value_ghs FROM crypto_deposits WHERE status = 'approved'
+  UNION ALL SELECT 'crypto_withdrawal', decided_at, value_ghs FROM crypto_withdrawals WHERE status = 'approved'`;
 
 /** Money moved from `from` to `to`, summed over the tables as the statistics did before any day was rolled up. */
 async function movedBetween(from: Date, to: Date): Promise<MoneyMoved> {
@@ -161,6 +196,7 @@ beforeAll(async () => {
     if (card.status !== 'done') throw new Error(card.status);
     cardIds.push(card.card.id);
   }
+  await openTron();
   await history();
 });
 afterAll(async () => {
@@ -269,6 +305,13 @@ describe('the statistics of closed days, kept in daily_totals', () => {
       );
       expect(stored).toEqual(summed);
       expect(stored.length).toBeGreaterThan(0);
+      // Crypto in and out on 7 June, at their value in GHS (a deposit at the buy rate when credited).
+      const crypto = stored.filter((row) => String(row.kind).startsWith('crypto_'));
+      expect(crypto.map(({ day, kind, movements }) => ({ day, kind, movements }))).toEqual([
+        { day: '2025-06-07', kind: 'crypto_deposit', movements: 1 },
+        { day: '2025-06-07', kind: 'crypto_withdrawal', movements: 1 },
+      ]);
+      expect(crypto.every((row) => new Big(String(row.ghs)).gt(0))).toBe(true);
     } finally {
       await otherPool.end();
     }

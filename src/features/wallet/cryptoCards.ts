@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { formatCrypto, formatGhs } from '../../services/common/amounts.ts';
 import type { CryptoDepositFacts, CryptoWithdrawalFacts } from '../../services/wallet/cryptoApprovalKinds.ts';
-import { isCryptoNetwork, networkName, transactionLink } from '../../services/wallet/cryptoNetworks.ts';
+import { addressLink, isCryptoNetwork, networkName, transactionLink } from '../../services/wallet/cryptoNetworks.ts';
 import type { CardView } from '../../telegram/cards.ts';
 import { formatDateTime } from '../../telegram/format.ts';
 
@@ -24,6 +24,8 @@ export const cryptoWithdrawalCardView: CardView<CryptoWithdrawalFacts> = {
   fields: ({ details: row }) => [
     ['Network', nameOf(row.network)],
     ['Send to', row.address, 'code'],
+    // The address's page: whether it is in use on this network, before coins are sent to it.
+    ...(isCryptoNetwork(row.network) ? [['Address on the explorer', addressLink(row.network, row.address)] as const] : []),
     ...(row.memo ? [['Memo', row.memo, 'code'] as const] : []),
     ['Amount to send', formatCrypto(row.amount, row.asset), 'code'],
     ['Fee (kept by the desk)', formatCrypto(row.fee, row.asset)],

@@ -35,6 +35,7 @@ async function askDestination(
   deps: WalletSceneDeps,
   user: ConversationUser,
   network: NetworkSettings,
+  onOffer: readonly NetworkSettings[],
 ): Promise<{ address: string; memo: string | null; saved: boolean }> {
   const saved = await conversation.external(() => deps.crypto.savedAddresses(user.id, network.network));
   const info = NETWORKS[network.network];
@@ -47,7 +48,7 @@ async function askDestination(
         const entry = saved.find((candidate) => String(candidate.id) === answer.value);
         return entry ? valid({ address: entry.address, memo: entry.memo, saved: true }) : invalid('Please tap one of the buttons or paste an address.');
       }
-      const checked = checkAddress(network.network, answer.kind === 'text' ? answer.text : '');
+      const checked = checkAddress(network.network, answer.kind === 'text' ? answer.text : '', { asset: deps.asset, networks: onOffer.map((other) => other.network) });
       return checked.ok ? valid({ address: checked.value, memo: null as string | null, saved: false }) : checked;
     },
   });
@@ -93,7 +94,7 @@ export async function withdrawCrypto(
     await ctx.reply('Cancelled; nothing was saved.');
     return;
   }
-  const destination = await askDestination(conversation, ctx, deps, user, network);
+  const destination = await askDestination(conversation, ctx, deps, user, network, networks);
   const fee = network.withdrawalFee ?? '0';
   const amount = await ask(conversation, ctx, {
     text: html`How much ${asset} should arrive? Type an amount, or tap All.\nFee: ${formatCrypto(fee, asset)} · smallest: ${formatCrypto(network.minWithdrawal ?? '0', asset)} · you have ${formatCrypto(available, asset)}.`,

@@ -168,8 +168,8 @@ export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset
       if (!pending) return null;
       // The transaction's lock: two deposits of one hash are approved one after the other, each seeing the other.
       await lockTransactionHash(tx, pending.tx_hash);
-      // Recorded as one of the desk's payouts since it was reported: never credited as a deposit.
-      if ((await networksPaidWithHash(tx, pending.tx_hash)).includes(pending.network)) return null;
+      // Recorded as one of the desk's payouts (on any network) since it was reported: never credited as a deposit.
+      if ((await networksPaidWithHash(tx, pending.tx_hash)).length > 0) return null;
       const credited = (await depositsWithHash(tx, pending.network, pending.tx_hash)).some((other) => other.id !== id && other.status === 'approved');
       if (credited && !confirmation.batch) return null;
       const amount = checkAssetAmount(confirmation.amount, asset, false);

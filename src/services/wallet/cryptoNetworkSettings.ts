@@ -68,7 +68,8 @@ export function createCryptoNetworkService(deps: { pool: DatabasePool; admins: A
   function check(network: CryptoNetwork, field: NetworkField, text: string): Checked<string> {
     switch (field) {
       case 'deposit_address':
-        return checkAddress(network, text);
+        // Admins set the desk's address of any of the asset's networks, on or off.
+        return checkAddress(network, text, { asset, networks: offered });
       case 'withdrawal_fee':
         return checkAssetAmount(text, asset, true);
       case 'min_withdrawal':

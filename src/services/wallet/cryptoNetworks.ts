@@ -76,6 +76,7 @@ export function transactionLink(network: CryptoNetwork, hash: string): string {
   return `${NETWORKS[network].explorer.transaction}${hash}`;
 }
 
+/** An explorer's page of an address: what it received and sent on that network. */
 export function addressLink(network: CryptoNetwork, address: string): string {
   return `${NETWORKS[network].explorer.address}${address}`;
 }
@@ -216,11 +217,22 @@ function joinOr(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
 }
 
+/** The networks an address may be given for: a refusal tells to choose one of them, never a network not on offer. */
+export interface NetworksOnOffer {
+  asset: string;
+  /** For users the asset's networks that are on; for admins setting the desk's addresses, all of the asset's. */
+  networks: readonly CryptoNetwork[];
+}
+
+/** A network's name without its token standard: "BNB Smart Chain". */
+const shortName = (network: CryptoNetwork) => networkName(network).replace(/ \(.*\)$/, '');
+
 /**
- * An address on `network`, checked offline by the network's rules, in its usual form; or why not, naming the network
- * it looks like when it is another's ("this looks like a BNB Smart Chain or Ethereum address …").
+ * An address on `network`, checked offline by the network's rules, in its usual form; or why not. An address of
+ * another network is named: "choose that network" when it is on offer, and when it is not, that the desk does not
+ * send or receive the asset there, with the form an address of `network` takes.
  */
-export function checkAddress(network: CryptoNetwork, typed: string): Checked<string> {
+export function checkAddress(network: CryptoNetwork, typed: string, offer: NetworksOnOffer): Checked<string> {
   const text = typed.trim();
   const { name, addressShape } = NETWORKS[network];
   const reading = READERS[network](text);
@@ -229,8 +241,12 @@ export function checkAddress(network: CryptoNetwork, typed: string): Checked<str
   if (reading.kind === 'testnet') return invalid(`This is a test network address: real coins cannot be sent to it. Please ${giveOne}.`);
   const others = networksOfAddress(text).filter((other) => other !== network);
   if (others.length > 0) {
-    const looksLike = joinOr(others.map((other) => networkName(other).replace(/ \(.*\)$/, '')));
-    return invalid(`This looks like a ${looksLike} address; choose that network, or ${giveOne}.`);
+    const othersNamed = joinOr(others.map(shortName));
+    const looksLike = `This looks like a ${othersNamed} address`;
+    const onOffer = others.filter((other) => offer.networks.includes(other));
+    if (onOffer.length === others.length) return invalid(`${looksLike}; choose that network, or ${giveOne}.`);
+    if (onOffer.length > 0) return invalid(`${looksLike}; choose ${joinOr(onOffer.map(networkName))}, or ${giveOne}.`);
+    return invalid(`${looksLike}: this desk does not send or receive ${offer.asset} on ${othersNamed}. Please ${giveOne}.`);
   }
   if ((network === 'bsc' || network === 'ethereum') && /^0x[0-9a-fA-F]{40}$/.test(text)) {
     return invalid(`The capital letters of that address do not match its checksum (EIP-55), so a character is wrong. Please copy it again and ${giveOne}.`);

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { UniqueIntegrityConstraintViolationError, type CommonQueryMethods, type DatabasePool } from 'slonik';
-import { depositsWithHash, findCryptoDepositByReference, insertCryptoDeposit } from '../../db/cryptoDeposits.ts';
+import { depositsWithHash, findCryptoDepositByReference, insertCryptoDeposit, networksDepositedWithHash } from '../../db/cryptoDeposits.ts';
 import { readSettings } from '../../db/settings.ts';
 import { listSavedAddresses, saveAddress, touchSavedAddress, type SavedAddressRow } from '../../db/cryptoAddresses.ts';
 import { findCryptoNetwork } from '../../db/cryptoNetworks.ts';
@@ -16,7 +16,7 @@ import { invalid, valid, type Checked } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { computeQuote, type PriceSource, type QuoteService } from '../trading/quotes.ts';
 import { checkAssetAmount, type CryptoNetworkService, type NetworkSettings } from './cryptoNetworkSettings.ts';
-import { checkAddress, checkTransactionHash, isCryptoNetwork, networkName, NETWORKS, type CryptoNetwork } from './cryptoNetworks.ts';
+import { checkAddress, checkTransactionHash, CRYPTO_NETWORKS, isCryptoNetwork, networkName, NETWORKS, type CryptoNetwork } from './cryptoNetworks.ts';
 import { moveFunds } from './ledger.ts';
 import { createOnce, type CreateResult } from './requests.ts';
 
@@ -200,8 +200,9 @@ export function createCryptoWalletService(deps: {
 
     async createWithdrawal(request) {
       if (!readPositiveDecimal(request.amount, CRYPTO_DECIMALS).ok) return { status: 'invalid', reason: `${request.amount} is not an amount of ${asset}.` };
-      // Read before the transaction: the price is read from the pool.
+      // Read before the transaction: the price and the networks on offer are read from the pool.
       const worth = await valueGhs(request.amount);
+      const onOffer = (await deps.networks.enabled()).map((network) => network.network);
       return withRollback<CreateResult, CreateResult>(() =>
         createOnce(pool, request.userId, (db) => findCryptoWithdrawalByReference(db, request.reference), async (tx) => {
           const refusal = await access.refusal(request.userId, tx);
@@ -214,7 +215,7 @@ export function createCryptoWalletService(deps: {
           if (!new Big(row.withdrawal_fee).eq(request.fee)) {
             return { status: 'invalid', reason: `The fee on ${name} changed to ${formatCrypto(row.withdrawal_fee, asset)}. Nothing was reserved: please start the withdrawal again.` };
           }
-          const address = checkAddress(request.network, request.address);
+          const address = checkAddress(request.network, request.address, { asset, networks: onOffer });
           if (!address.ok) return { status: 'invalid', reason: address.reason };
           const limits = withinLimits(new Big(request.amount), { withdrawalFee: row.withdrawal_fee, minWithdrawal: row.min_withdrawal }, new Big(request.amount).plus(row.withdrawal_fee).toFixed());
           // The balance is checked by the reservation itself (moveFunds), under the wallet's lock.
@@ -250,33 +251,37 @@ export function createCryptoWalletService(deps: {
   };
 }
 
-/**
- * A transaction hash an admin types with Paid, in its network's form; refused when recorded already, except by
- * withdrawals of the same network (the desk pays several in one transaction). Checked under the hash's lock, so two
- * admins recording one hash at once are checked one after the other.
- */
+/** A deposit's transaction hash as the user types it, in its network's form; never one of the desk's payouts. */
 async function checkDepositHash(db: CommonQueryMethods, network: CryptoNetwork, text: string): Promise<Checked<string>> {
   const hash = checkTransactionHash(network, text);
   if (!hash.ok) return hash;
-  // The desk's own payout (its hash was sent to the user with the explorer link) is no deposit to the desk.
-  if ((await networksPaidWithHash(db, hash.value)).includes(network)) {
+  // The desk's own payout (its hash was sent to the user with the explorer link) is no deposit to the desk, on any
+  // network: a transaction is on one network only, and hashes of several networks look alike.
+  if ((await networksPaidWithHash(db, hash.value)).length > 0) {
     return invalid('That transaction is a payout the desk sent you, not a deposit to the desk. Paste the hash of the transaction you sent to the desk address.');
   }
   return hash;
 }
 
+/**
+ * A transaction hash an admin types with Paid, in its network's form; refused when recorded already (by a deposit on
+ * any network, or a withdrawal on another), except by withdrawals of the same network (the desk pays several in one
+ * transaction). Checked under the hash's lock, so two admins recording one hash at once are checked one after the other.
+ */
 export async function checkPaidHash(db: CommonQueryMethods, network: string, text: string): Promise<Checked<string>> {
   if (!isCryptoNetwork(network)) return invalid(`Unknown network ${network}.`);
   const hash = checkTransactionHash(network, text);
   if (!hash.ok) return hash;
   await lockTransactionHash(db, hash.value);
-  if ((await depositsWithHash(db, network, hash.value)).length > 0) {
-    return invalid('That transaction hash is recorded already, as a deposit a user sent to the desk. Check the hash and type the one of your payout.');
+  const named = (networks: readonly string[]) => networks.map((other) => (isCryptoNetwork(other) ? networkName(other) : other)).join(', ');
+  // On every network: BNB Smart Chain and Ethereum hashes look alike, as do TRON, Bitcoin and TON ones.
+  const deposited = await networksDepositedWithHash(db, CRYPTO_NETWORKS, hash.value);
+  if (deposited.length > 0) {
+    return invalid(`That transaction hash is recorded already, as a deposit a user sent to the desk on ${named(deposited)}. Check the hash and type the one of your payout.`);
   }
   const others = (await networksPaidWithHash(db, hash.value)).filter((paid) => paid !== network);
   if (others.length > 0) {
-    const names = others.map((other) => (isCryptoNetwork(other) ? networkName(other) : other)).join(', ');
-    return invalid(`That transaction hash is recorded already, for a withdrawal on ${names}: a transaction is on one network only. Check the hash and type the right one.`);
+    return invalid(`That transaction hash is recorded already, for a withdrawal on ${named(others)}: a transaction is on one network only. Check the hash and type the right one.`);
   }
   return hash;
 }
