@@ -10,9 +10,9 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 const desk = useDesk({
-  admins: { admin: { id: ADMIN_ID, first_name: 'Esi', last_name: 'Admin' } },
+  admins: { admin: { id: ADMIN_ID, first_name: 'Esi', last_name: 'Admin' }, second: { id: ADMIN_ID + 1, first_name: 'Kojo', last_name: 'Mensah' } },
   firstUserId: 7000,
-  startFrom: [...NOTHING_WAITING_MANUAL_PRICE, 'UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000'],
+  startFrom: [...NOTHING_WAITING_MANUAL_PRICE, 'UPDATE settings SET min_amount_ghs = 50, max_amount_ghs = 50000, second_approval_above_ghs = 0'],
   price: '15.20',
 });
 const newUser = (name: string) => desk.newUser(name);
@@ -208,5 +208,113 @@ describe('re-opening from the card', () => {
     expect(approved.text).toBe('Done: approved.');
     await desk.tg.waitForMessage(ama.id, `Your deposit ${reference} of GHS 250.00 is now in your wallet.`);
     expect((await balances(desk.db, ama)).balance_cedis).toBe('250.00');
+  });
+});
+
+/** /buy for `amount` by mobile money, up to where to pay: the payment message, with its BUY- reference. */
+async function buyShown(user: TestUser, amount: string): Promise<{ payment: ChatMessage; reference: string }> {
+  await user.send('/buy');
+  await desk.tg.waitForMessage(user.id, 'How much USDT do you want to buy?');
+  await user.send(amount);
+  await user.tap(await desk.tg.waitForMessage(user.id, 'How will you pay?'), '📱 Mobile money');
+  const payment = await desk.tg.waitForMessage(user.id, 'by mobile money to:');
+  return { payment, reference: referenceIn(payment, 'BUY') };
+}
+
+const buyStatus = async (reference: string) =>
+  (await desk.db.query<{ status: string; reported: boolean }>('SELECT status, reported_paid_at IS NOT NULL AS reported FROM crypto_transactions WHERE reference = $1', [reference]))[0];
+
+describe('buys at the boundary', () => {
+  it('closes a buy nobody reported paying after 24 hours, telling the user its reference; /reopen BUY-… brings it back to be approved', async () => {
+    const kwaku = await newUser('Kwaku');
+    const { payment, reference } = await buyShown(kwaku, 'GHS 200');
+    await kwaku.tap(payment, '⏸ Not now');
+    await desk.tg.waitForMessage(kwaku.id, `Your request ${reference} stays open for 24 hours`);
+    desk.clock.advance(24 * HOUR - MINUTE);
+    await desk.bot.runJob('expire-unpaid-buys');
+    expect(await buyStatus(reference)).toEqual({ status: 'pending', reported: false });
+    desk.clock.advance(2 * MINUTE);
+    await desk.bot.runJob('expire-unpaid-buys');
+    expect(await buyStatus(reference)).toEqual({ status: 'declined', reported: false });
+    await desk.bot.runJob('deliver-notifications');
+    const told = await desk.tg.waitForMessage(kwaku.id, `Your purchase ${reference} of GHS 200.00 was closed: no payment was reported for it within 24 hours.`);
+    expect(told.text).toContain(`If you already paid, contact support with the reference ${reference}`);
+
+    await desk.admins.admin.send(`/reopen ${reference} The momo arrived late`, { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(ADMIN_CHAT_ID, `Re-opened Buy #`);
+    const card = await cardFor(desk.tg, reference);
+    expect(card.text).toContain('Re-opened by Esi Admin');
+    await desk.tg.waitForMessage(kwaku.id, `Your purchase ${reference} was re-opened by our team (The momo arrived late).`);
+    expect(await buyStatus(reference)).toEqual({ status: 'pending', reported: true });
+    await desk.admins.admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    // Recorded at its quote of a day before: GHS 200 at 15.51.
+    await desk.tg.waitForMessage(kwaku.id, `Your purchase ${reference} is complete: 12.89490651 USDT is now in your wallet.`);
+    expect((await balances(desk.db, kwaku)).balance_crypto).toBe('12.89490651');
+  });
+
+  it('re-opens a declined buy from its card with the reason asked by a forced reply, and it is approved as usual', async () => {
+    const efua = await newUser('Efua');
+    const reference = await pendingBuyInChat(desk.tg, efua, 'GHS 500');
+    const card = await cardFor(desk.tg, reference);
+    await desk.admins.admin.tap(card, '❌ Decline', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, () => JSON.stringify(desk.tg.message(ADMIN_CHAT_ID, card.message_id)?.reply_markup).includes('Payment not received'));
+    await desk.admins.admin.tap(card, 'Payment not received', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Declined by Esi Admin');
+    await desk.tg.waitForMessage(efua.id, `Your purchase ${reference} was declined.`);
+
+    await desk.admins.admin.tap(card, '↩️ Re-open', { chatId: ADMIN_CHAT_ID });
+    const question = await desk.tg.waitForMessage(ADMIN_CHAT_ID, 'Type the reason for re-opening Buy #');
+    expect(question.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    await desk.admins.admin.send('It was in the statement after all', { chatId: ADMIN_CHAT_ID, replyTo: question });
+    const reopened = await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, 'Re-opened by Esi Admin');
+    expect(reopened.text).toContain('Waiting for a decision');
+    await desk.tg.waitForMessage(efua.id, `Your purchase ${reference} was re-opened by our team (It was in the statement after all).`);
+    await desk.admins.admin.tap(reopened, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await desk.tg.waitForMessage(efua.id, `Your purchase ${reference} is complete: 32.23726627 USDT is now in your wallet.`);
+    expect((await balances(desk.db, efua)).balance_crypto).toBe('32.23726627');
+    expect(await desk.db.query("SELECT action FROM admin_audit_log WHERE subject_kind = 'buy' AND subject_id = $1 ORDER BY id", [Number(card.text?.match(/#(\d+)/)?.[1])])).toEqual([
+      { action: 'decline' },
+      { action: 'reopen' },
+      { action: 'approve' },
+    ]);
+  });
+
+  it('keeps and names the buy when a main-menu button leaves the payment question', async () => {
+    const abena = await newUser('Abena');
+    const { reference } = await buyShown(abena, 'GHS 150');
+    await abena.send('💰 Wallet');
+    await desk.tg.waitForMessage(abena.id, '⏹ I closed the question I had asked you');
+    const kept = await desk.tg.waitForMessage(abena.id, 'Still open with its reference; if you already paid, do not pay again');
+    expect(kept.text).toContain(`Your purchase ${reference}`);
+    expect(JSON.stringify(kept.reply_markup)).toContain(`I have paid ${reference}`);
+    // The button's own command runs.
+    await desk.tg.waitForMessage(abena.id, 'Your wallet');
+    expect(await buyStatus(reference)).toEqual({ status: 'pending', reported: false });
+    await abena.tap(kept, `✅ I have paid ${reference}`);
+    await desk.tg.waitForMessage(abena.id, `Your purchase ${reference} is reported paid`);
+    await cardFor(desk.tg, reference);
+  });
+
+  it('needs two different admins for a buy worth the second-approval threshold at its quote, one below it', async () => {
+    await desk.db.query('UPDATE settings SET second_approval_above_ghs = 400');
+    const yaa = await newUser('Yaa');
+    const reference = await pendingBuyInChat(desk.tg, yaa, 'GHS 500');
+    const card = await cardFor(desk.tg, reference);
+    expect(card.text).toContain('0 of 2: two different admins must approve before the money moves');
+    expect((await desk.admins.admin.tapAndAwaitAnswer(card, '✅ Approve', { chatId: ADMIN_CHAT_ID })).text).toBe('Approved: 1 of 2. Another admin must approve it too before the money moves.');
+    const half = await desk.tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, '1 of 2: Esi Admin');
+    expect((await desk.admins.admin.tapAndAwaitAnswer(half, '✅ Approve (1 of 2)', { chatId: ADMIN_CHAT_ID })).text).toBe(
+      'You have approved it already. Another admin must approve it too: the same admin counts once.',
+    );
+    expect((await balances(desk.db, yaa)).balance_crypto).toBe('0.00000000');
+    expect((await desk.admins.second.tapAndAwaitAnswer(half, '✅ Approve (1 of 2)', { chatId: ADMIN_CHAT_ID })).text).toBe('Done: approved.');
+    await desk.tg.waitForMessage(yaa.id, `Your purchase ${reference} is complete: 32.23726627 USDT is now in your wallet.`);
+    expect((await balances(desk.db, yaa)).balance_crypto).toBe('32.23726627');
+
+    const small = await pendingBuyInChat(desk.tg, yaa, 'GHS 300');
+    const smallCard = await cardFor(desk.tg, small);
+    expect(smallCard.text).not.toContain('of 2');
+    expect((await desk.admins.admin.tapAndAwaitAnswer(smallCard, '✅ Approve', { chatId: ADMIN_CHAT_ID })).text).toBe('Done: approved.');
+    await desk.tg.waitForMessage(yaa.id, `Your purchase ${small} is complete`);
   });
 });

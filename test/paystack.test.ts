@@ -434,6 +434,57 @@ describe('payouts sent with Paystack', () => {
     expect(paid).toHaveLength(1);
   });
 
+  it('credits a verified deposit above the second-approval threshold with no admin, and sends a payout above it only once two admins approved', async () => {
+    const ESI_ID = 940002;
+    const esi = tg.createUser({ id: ESI_ID, first_name: 'Esi', last_name: 'Boateng' });
+    tg.joinGroup(ADMIN_CHAT_ID, esi);
+    await bot.stop();
+    bot = await startBot({ adminIds: [ADMIN_ID, ESI_ID] });
+    await db.query('UPDATE settings SET second_approval_above_ghs = 200');
+    try {
+      // Paystack's own record is the check: no admin decides the credit, whatever its amount.
+      const ama = await newUser('Ama');
+      await instantDeposit(ama, '500');
+      const { reference } = await promptOf(ama);
+      await paystack.approve(reference);
+      await tg.waitForMessage(ama.id, 'of GHS 500.00 is now in your wallet');
+      expect((await balances(db, ama)).balance_cedis).toBe('500.00');
+      const credited = await db.query(
+        `SELECT a.action, a.admin_name FROM admin_audit_log a JOIN paystack_charges c ON c.deposit_id = a.subject_id
+          WHERE a.subject_kind = 'deposit' AND c.reference = $1 ORDER BY a.id`,
+        [reference],
+      );
+      expect(credited).toEqual([{ action: 'approve', admin_name: 'Paystack' }]);
+
+      // Sending a payout is an admin's decision: Send with Paystack is refused until two admins approved it.
+      await withdrawToMomoInChat(tg, ama, '300');
+      const withdrawal = referenceIn(await tg.waitForMessage(ama.id, 'is reserved for your withdrawal'), 'WD');
+      const card = await cardFor(tg, withdrawal);
+      expect(card.text).toContain('0 of 2');
+      expect(JSON.stringify(card.reply_markup)).not.toContain('Send with Paystack');
+      const [row] = await db.query<{ id: string }>('SELECT id FROM cash_withdrawals WHERE reference = $1', [withdrawal]);
+      const sendEarly = async (by: TestUser) => (await by.answerOf(await by.tapWithData(ADMIN_CHAT_ID, card.message_id, `ps:send:${String(row?.id)}`))).text;
+      const needsTwo = "It needs a second admin's approval before anyone may pay it out: two different admins must tap Approve payout.";
+      expect(await sendEarly(admin)).toBe(needsTwo);
+      expect((await admin.tapAndAwaitAnswer(card, '✅ Approve payout', { chatId: ADMIN_CHAT_ID })).text).toBe('Approved: 1 of 2. Another admin must approve it too before anyone pays it out.');
+      const half = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, '1 of 2: Kwabena Admin');
+      expect(await sendEarly(admin)).toBe(needsTwo);
+      expect(paystack.transfers.size).toBe(0);
+      expect(await balances(db, ama)).toMatchObject({ balance_cedis: '200.00', escrow_balance: '300.00' });
+
+      await esi.tapAndAwaitAnswer(half, '✅ Approve payout (1 of 2)', { chatId: ADMIN_CHAT_ID });
+      const ready = await tg.waitForEdit(ADMIN_CHAT_ID, card.message_id, '2 of 2: Kwabena Admin, Esi Boateng');
+      await esi.tapAndAwaitAnswer(ready, '📤 Send with Paystack', { chatId: ADMIN_CHAT_ID });
+      const [transfer] = [...paystack.transfers.values()];
+      expect(transfer).toMatchObject({ amount: 30000, currency: 'GHS' });
+      await paystack.completeTransfer(transfer?.reference ?? '');
+      await tg.waitForMessage(ama.id, 'has been paid to MTN mobile money 0241234567');
+      expect(await balances(db, ama)).toMatchObject({ balance_cedis: '200.00', escrow_balance: '0.00' });
+    } finally {
+      await db.query('UPDATE settings SET second_approval_above_ghs = 0');
+    }
+  });
+
   it('pays a payout whose webhook never comes with the 5-minute job', async () => {
     const efo = await newUser('Efo');
     await instantDeposit(efo, '90');

@@ -166,12 +166,39 @@ describe('a buy paid after its quote ran out', () => {
       expect(card.text).toContain('Receives: 25.00000000 USDT');
       expect(card.text).toMatch(/⚠️ Quote: reported paid after it expired at \d{2}:\d{2}; approving records the quoted rate/);
       expect(card.text).toContain('⚠️ Limits: now GHS 50.00 to GHS 300.00; the buy was within them when it was made');
+      // 16.00 × 1.02 now, against 15.20 × 1.02 quoted.
+      expect(card.text).toContain('⚠️ Price: now GHS 16.32 vs quoted GHS 15.51 per USDT; approving records the quoted rate');
       await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
       await tg.waitForMessage(adjoa.id, `Your purchase ${reference} is complete: 25.00000000 USDT is now in your wallet.`);
       expect((await balances(db, adjoa)).balance_crypto).toBe('25.00000000');
     } finally {
       await db.query('UPDATE settings SET max_amount_ghs = $1', [limits?.max_amount_ghs]);
     }
+  });
+});
+
+describe('a buy paid while the live price went stale', () => {
+  it('is still recorded at its quote, and the card flags that the price is stale', async () => {
+    await db.query("UPDATE settings SET live_rate_source = 'coingecko'");
+    rates.setPrice('USDT', 15.2);
+    await rateJob();
+    const kwesi = await newUser('Kwesi');
+    await kwesi.send('/buy');
+    await kwesi.send('25 USDT');
+    await kwesi.tap(await tg.waitForMessage(kwesi.id, 'How will you pay?'), '📱 Mobile money');
+    const payment = await tg.waitForMessage(kwesi.id, 'Pay exactly GHS 387.75 by mobile money');
+    const reference = referenceIn(payment, 'BUY');
+    // The feed fails for 20 minutes before Kwesi reports paying: trading is paused, his paid buy is not.
+    rates.respondWith('error500');
+    clock.advance(20 * MINUTE);
+    await rateJob();
+    await kwesi.tap(payment, '✅ I have paid');
+    await tg.waitForMessage(kwesi.id, `Your purchase ${reference} is waiting for our team to confirm your payment`);
+    const card = await cardFor(tg, reference);
+    expect(card.text).toMatch(/⚠️ Price: now GHS 15\.51 \(a stale price, from [^)]+\) vs quoted GHS 15\.51 per USDT; approving records the quoted rate/);
+    await admin.tap(card, '✅ Approve', { chatId: ADMIN_CHAT_ID });
+    await tg.waitForMessage(kwesi.id, `Your purchase ${reference} is complete: 25.00000000 USDT is now in your wallet.`);
+    expect((await balances(db, kwesi)).balance_crypto).toBe('25.00000000');
   });
 });
 

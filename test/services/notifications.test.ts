@@ -1,10 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Api } from 'grammy';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { telegramNotificationSender } from '../../src/features/notifications/sender.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createAdminService } from '../../src/services/accounts/admins.ts';
 import { createBroadcastService } from '../../src/services/notifications/broadcasts.ts';
 import { createNotificationDelivery, RateLimitedError, RecipientUnreachableError, type OutgoingNotification } from '../../src/services/notifications/delivery.ts';
 import { notifyUser } from '../../src/services/notifications/outbox.ts';
+import { createMediaStore } from '../../src/services/platform/mediaStore.ts';
+import { createApiPlugins, type SendingLimits } from '../../src/telegram/apiPlugins.ts';
+import { FAST_SENDING_LIMITS } from '../support/bot.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { FakeTelegram } from '../support/fakeTelegram/index.ts';
 import { seedUser } from '../support/users.ts';
 
 let db: TestDatabase;
@@ -173,6 +181,99 @@ describe('notification delivery (outbox)', () => {
     expect(sent.slice(0, 2).map((notification) => notification.message)).toEqual(['fill 1', 'your deposit was approved']);
     expect(sent.filter((notification) => notification.telegramId === busy.telegramId).map((notification) => notification.message)).toEqual(
       Array.from({ length: 30 }, (_, index) => `fill ${index + 1}`),
+    );
+  });
+});
+
+describe('fencing: a notification goes out once, whichever delivery holds it', () => {
+  let tg: FakeTelegram;
+  beforeEach(async () => {
+    // Only this block's notifications are due.
+    await db.query('UPDATE notifications SET next_attempt_at = NULL WHERE sent_at IS NULL');
+    tg = await FakeTelegram.start();
+  });
+  afterEach(async () => {
+    await tg.stop();
+  });
+
+  /** A user registered with the bot and known to the fake Telegram (they started the bot). */
+  async function reachableUser(): Promise<{ id: number; telegramId: number }> {
+    const made = await user();
+    tg.createUser({ id: made.telegramId, first_name: 'Nana' });
+    return made;
+  }
+
+  /** The real sender, through the bulk lane's pace, retries and cut-off, to the fake Telegram. */
+  function telegramSender(limits: SendingLimits = FAST_SENDING_LIMITS) {
+    const api = new Api(tg.token, { apiRoot: tg.apiRoot });
+    createApiPlugins(limits).installForNotifications(api);
+    return telegramNotificationSender(api, createMediaStore({ dataDir: tmpdir() }));
+  }
+  const shortLease = { leaseSeconds: 3, sendDeadlineSeconds: 1 };
+  const texts = (telegramId: number) => tg.messages(telegramId).map((message) => message.text);
+
+  it('abandons a batch stuck behind a slow send at the cut-off, so the delivery that takes the rows over sends them once', async () => {
+    const [kofi, esi] = [await reachableUser(), await reachableUser()];
+    const [slow, behind] = [await notify(kofi.id, 'slow'), await notify(esi.id, 'behind')];
+    // One call in flight at a time: Esi's waits in the pace behind Kofi's, which Telegram does not answer.
+    const release = tg.hold('sendMessage');
+    const first = createNotificationDelivery({ pool: db.pool, send: telegramSender({ ...FAST_SENDING_LIMITS, inFlight: 1 }), logger, timing: shortLease });
+    const running = first.deliverDue();
+    await expect.poll(() => tg.heldCalls('sendMessage')).toBe(1);
+    expect(await running).toBe(0);
+    expect(await row(behind)).toMatchObject({ sent_at: null, attempts: 1 });
+
+    // The rows are due again (their retry came); another delivery takes them and sends them, and Telegram answers again.
+    await db.query('UPDATE notifications SET next_attempt_at = now() WHERE id = ANY($1)', [[slow, behind]]);
+    release();
+    const second = createNotificationDelivery({ pool: db.pool, send: telegramSender(), logger, timing: shortLease });
+    expect(await second.deliverDue()).toBe(2);
+    await tg.settle(300);
+    // The first delivery's calls, held or waiting for their turn, never reached Telegram after its cut-off.
+    expect(texts(kofi.telegramId)).toEqual(['Test\nslow']);
+    expect(texts(esi.telegramId)).toEqual(['Test\nbehind']);
+  });
+
+  it('records a send made after another delivery took the row over only once, under the claim that holds it', async () => {
+    const ama = await reachableUser();
+    const id = await notify(ama.id, 'once');
+    let finishSlowSend: () => void = () => undefined;
+    const slowSend = new Promise<void>((resolve) => {
+      finishSlowSend = resolve;
+    });
+    const first = createNotificationDelivery({ pool: db.pool, send: () => slowSend, logger });
+    const running = first.deliverTo(ama.id);
+    await expect.poll(async () => (await row(id))?.attempts).toBe(1);
+    // Its lease ends (the process stalled); another delivery claims the row and sends it.
+    await db.query("UPDATE notifications SET next_attempt_at = now() - interval '1 second' WHERE id = $1", [id]);
+    const second = createNotificationDelivery({ pool: db.pool, send: () => Promise.resolve(), logger });
+    expect(await second.deliverTo(ama.id)).toBe(1);
+    const [recorded] = await db.query<{ sent_at: Date; claim_token: string }>('SELECT sent_at, claim_token FROM notifications WHERE id = $1', [id]);
+    await sleep(20);
+    finishSlowSend();
+    await running;
+    // The first delivery's late success changed nothing: one send recorded, the second claim's.
+    expect(await db.query('SELECT sent_at, claim_token FROM notifications WHERE id = $1', [id])).toEqual([recorded]);
+    expect(await row(id)).toMatchObject({ attempts: 2, last_error: null, retry_in_s: null });
+  });
+
+  it('abandons a send Telegram keeps answering 429 at the cut-off, and sends nothing after it', async () => {
+    const yaw = await reachableUser();
+    const id = await notify(yaw.id, 'rate limited');
+    // Two 429s a second apart: auto-retry's third try would succeed, two seconds in, after the cut-off.
+    tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, { times: 2 });
+    const delivery = createNotificationDelivery({ pool: db.pool, send: telegramSender(), logger, timing: shortLease });
+    const started = Date.now();
+    expect(await delivery.deliverTo(yaw.id)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1_900);
+    expect(await row(id)).toMatchObject({ sent_at: null, attempts: 1 });
+    await sleep(2_500);
+    expect(texts(yaw.telegramId)).toEqual([]);
+  });
+
+  it('refuses a cut-off that would let a send outlast its lease', () => {
+    expect(() => createNotificationDelivery({ pool: db.pool, send: () => Promise.resolve(), logger, timing: { leaseSeconds: 2, sendDeadlineSeconds: 2 } })).toThrow(
+      'a notification send must be cut off before its lease ends',
     );
   });
 });

@@ -58,8 +58,9 @@ function decisionLine(card: RequestFacts, view: CardView<unknown>): SafeHtml | u
 function approvalsLine(card: RequestFacts): SafeHtml | undefined {
   const approvals = card.approvals;
   if (!approvals || approvals.required < 2) return undefined;
-  if (approvals.by.length === 0) return html`👥 <b>0 of ${approvals.required}</b>: two different admins must approve before the money moves`;
-  return html`👥 <b>${Math.min(approvals.by.length, approvals.required)} of ${approvals.required}</b>: ${approvals.by.join(', ')}`;
+  const why = approvals.unpriced ? html`\nNo current price to value it against the threshold: two admins, to be safe.` : html``;
+  if (approvals.by.length === 0) return html`👥 <b>0 of ${approvals.required}</b>: two different admins must approve before the money moves${why}`;
+  return html`👥 <b>${Math.min(approvals.by.length, approvals.required)} of ${approvals.required}</b>: ${approvals.by.join(', ')}${why}`;
 }
 
 /** Who is paying a payout out: only they can tap Paid or Release. */

@@ -1,7 +1,7 @@
 import { formatCrypto, formatGhs, formatPrice } from '../../services/common/amounts.ts';
 import type { TradeFacts } from '../../services/trading/approvalKinds.ts';
 import type { CardView } from '../../telegram/cards.ts';
-import { formatTime } from '../../telegram/format.ts';
+import { formatDateTime, formatTime } from '../../telegram/format.ts';
 
 const METHOD = { momo: 'mobile money', bank: 'bank transfer', crypto: 'in-app wallet' } as const;
 
@@ -42,6 +42,11 @@ function buyFlags(row: TradeFacts): [string, string][] {
   if (row.changes?.outsideLimits) {
     const { min, max } = row.changes.outsideLimits;
     flags.push(['⚠️ Limits', `now ${formatGhs(min)} to ${formatGhs(max)}; the buy was within them when it was made`]);
+  }
+  const moved = row.changes?.priceMoved;
+  if (moved) {
+    const now = moved.rate === null ? 'no current price' : `now ${formatGhs(moved.rate)}${moved.since ? ` (a stale price, from ${formatDateTime(moved.since)})` : ''}`;
+    flags.push(['⚠️ Price', `${now} vs quoted ${formatGhs(row.rate)} per ${row.asset}; approving records the quoted rate`]);
   }
   if (row.overdue_flagged_at && row.status === 'pending') flags.push(['⚠️ Overdue', 'reported paid over 24 hours ago and not confirmed: check the payment']);
   return flags;

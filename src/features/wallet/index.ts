@@ -46,7 +46,7 @@ export const walletModule = defineModule({
   approvalKinds: (shared) => [
     createDepositKind(shared.clock),
     createWithdrawalKind(shared.clock, shared.config.paystack !== undefined),
-    createCryptoWithdrawalKind(shared.clock),
+    createCryptoWithdrawalKind(shared.clock, shared.rates),
     createCryptoDepositKind(shared.clock, shared.rates, shared.asset),
   ],
   cardViews: [depositCardView, withdrawalCardView, cryptoWithdrawalCardView, cryptoDepositCardView],

@@ -48,8 +48,11 @@ export interface RequestFacts<D = unknown> extends PendingRequest<D> {
   followUp?: { by: string; at: Date };
   /** A payout's claim: the admin paying it out, and since when (ApprovalKind.payoutClaims). */
   claim?: Claim;
-  /** The admins' approvals so far when it needs two (an amount at or above the second-approval threshold). */
-  approvals?: { required: number; by: readonly string[] };
+  /**
+   * The admins' approvals so far when it needs two (an amount at or above the second-approval threshold); `unpriced`:
+   * it needs two because no current price values it (ApprovalKind.valueGhs).
+   */
+  approvals?: { required: number; by: readonly string[]; unpriced?: boolean };
 }
 
 /** Who holds a payout's claim, and since when. */
@@ -119,10 +122,12 @@ export interface ApprovalKind<D = unknown> {
    */
   checkPayoutReference?(db: CommonQueryMethods, id: number, text: string): Promise<Checked<string>>;
   /**
-   * The GHS an approval moves (the amount, or the request's value at its quote), for the second-approval threshold;
-   * kinds that move no money (KYC) have none.
+   * The GHS an approval moves, for the second-approval threshold: the amount, or the request's value at its quote; for
+   * crypto without a quote, its value at the desk's current sell rate, read in `db` when the approval is decided. Null
+   * when it cannot be valued now (no price, or a stale one): it then needs two admins whenever the threshold is on, the
+   * safe side. Kinds that move no money (KYC) have none.
    */
-  valueGhs?(details: D): string;
+  valueGhs?(details: D, db: CommonQueryMethods): string | null | Promise<string | null>;
   reopen?: Reopening;
   /**
    * A kind whose approval confirms an amount (a crypto deposit: what arrived may be less than the user stated, and one

@@ -242,23 +242,34 @@ export function createApprovalService(deps: { pool: DatabasePool; admins: AdminS
     ]);
     if (!facts) return null;
     const card = withDecision(facts, decision, followUp);
-    const required = approvals ? approvalsRequired(implementation, card, approvals.threshold) : 1;
-    return approvals && (required > 1 || approvals.by.length > 0) ? { ...card, approvals: { required, by: approvals.by } } : card;
+    if (!approvals) return card;
+    const { required, unpriced } = await approvalsRequired(pool, implementation, card, approvals.threshold);
+    return required > 1 || approvals.by.length > 0 ? { ...card, approvals: { required, by: approvals.by, ...(unpriced ? { unpriced } : {}) } } : card;
   }
 
-  /** How many admins must approve the request: two when it moves at least the threshold (0 = off), else one. */
-  function approvalsRequired(implementation: ApprovalKind, facts: Omit<RequestFacts, 'decision'>, threshold: string): number {
-    const value = implementation.valueGhs?.(facts.details);
-    return value !== undefined && new Big(threshold).gt(0) && new Big(value).gte(threshold) ? FOUR_EYES : 1;
+  /**
+   * How many admins must approve the request: two when it moves at least the threshold (0 = off), or when the threshold
+   * is on and its value cannot be read now (`unpriced`); else one.
+   */
+  async function approvalsRequired(
+    db: CommonQueryMethods,
+    implementation: ApprovalKind,
+    facts: Omit<RequestFacts, 'decision'>,
+    threshold: string,
+  ): Promise<{ required: number; unpriced: boolean }> {
+    if (!implementation.valueGhs || !new Big(threshold).gt(0)) return { required: 1, unpriced: false };
+    const value = await implementation.valueGhs(facts.details, db);
+    if (value === null) return { required: FOUR_EYES, unpriced: true };
+    return { required: new Big(value).gte(threshold) ? FOUR_EYES : 1, unpriced: false };
   }
 
-  /** The approvals the request needs as its row stands in `tx`; one when it is not found. */
+  /** The approvals the request needs as its row (and the price) stand in `tx`; one when it is not found. */
   async function approvalsRequiredNow(tx: CommonQueryMethods, implementation: ApprovalKind, id: number): Promise<number> {
     if (!implementation.valueGhs) return 1;
     const threshold = await readSecondApprovalThreshold(tx);
     if (!new Big(threshold).gt(0)) return 1;
     const facts = await implementation.load(tx, id);
-    return facts ? approvalsRequired(implementation, facts, threshold) : 1;
+    return facts ? (await approvalsRequired(tx, implementation, facts, threshold)).required : 1;
   }
 
   /** An approval that counts towards the two a request needs and moves nothing: recorded and audited, the card refreshed. */

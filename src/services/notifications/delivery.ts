@@ -57,8 +57,12 @@ const BATCH_SIZE = 25;
 // A claimed row is skipped by other deliveries this long; a process that dies holding it delays it by at most this.
 // The lease starts again right before the send, and the send is abandoned before the lease ends (Telegram's pace,
 // a 429's retry_after five times over), so no other delivery can claim a row while its send may still go out.
-const LEASE_SECONDS = 360;
-const SEND_DEADLINE_SECONDS = 300;
+export interface DeliveryTiming {
+  leaseSeconds: number;
+  /** Shorter than the lease: a send is abandoned while its row is still held. */
+  sendDeadlineSeconds: number;
+}
+const TIMING: DeliveryTiming = { leaseSeconds: 360, sendDeadlineSeconds: 300 };
 const MAX_ATTEMPTS = 8;
 
 /** Retry after 30 s, 1 min, 2 min … capped at an hour. */
@@ -76,8 +80,12 @@ export function createNotificationDelivery(deps: {
   /** Sends one notification; a send still waiting when `deadline` aborts must not reach Telegram. */
   send: (notification: OutgoingNotification, deadline: AbortSignal) => Promise<void>;
   logger: Logger;
+  /** The lease and the send's cut-off (tests shorten them). */
+  timing?: DeliveryTiming;
 }): NotificationDelivery {
   const { pool, send, logger } = deps;
+  const { leaseSeconds, sendDeadlineSeconds } = deps.timing ?? TIMING;
+  if (sendDeadlineSeconds >= leaseSeconds) throw new Error('a notification send must be cut off before its lease ends');
   let stopping = false;
 
   const inProgress = new Set<Promise<unknown>>();
@@ -110,7 +118,7 @@ export function createNotificationDelivery(deps: {
     }
     const { telegram_id: telegramId, title, message, format, photo } = notification;
     try {
-      await send({ telegramId, title, message, format, photo }, AbortSignal.timeout(SEND_DEADLINE_SECONDS * 1000));
+      await send({ telegramId, title, message, format, photo }, AbortSignal.timeout(sendDeadlineSeconds * 1000));
     } catch (error) {
       await recordFailure(notification, error);
       return false;
@@ -124,7 +132,7 @@ export function createNotificationDelivery(deps: {
    * past its lease (a slow one before it), and another delivery may have claimed and sent its rows meanwhile.
    */
   async function stillHeld(batch: readonly DueNotification[]): Promise<DueNotification[]> {
-    const held = await renewNotificationClaims(pool, batch, LEASE_SECONDS);
+    const held = await renewNotificationClaims(pool, batch, leaseSeconds);
     const lost = batch.filter((notification) => !held.has(notification.id));
     if (lost.length > 0) logger.info({ notification_ids: lost.map((notification) => notification.id) }, 'notifications left to the delivery that took over their claims');
     return batch.filter((notification) => held.has(notification.id));
@@ -134,7 +142,7 @@ export function createNotificationDelivery(deps: {
   async function drain(selection: Selection): Promise<number> {
     // A user's next notification is not claimed while one of theirs is still going out: theirs arrive in order.
     const claim = (sending: readonly DueNotification[] = []) =>
-      claimDueNotifications(pool, BATCH_SIZE, LEASE_SECONDS, { ...selection, exceptUserIds: sending.map((notification) => notification.user_id) });
+      claimDueNotifications(pool, BATCH_SIZE, leaseSeconds, { ...selection, exceptUserIds: sending.map((notification) => notification.user_id) });
     const count = (results: boolean[]) => results.filter(Boolean).length;
     let delivered = 0;
     let due = await claim();

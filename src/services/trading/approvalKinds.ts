@@ -15,6 +15,8 @@ import { amountLimitRefusal } from '../wallet/requests.ts';
 import type { Clock } from '../platform/clock.ts';
 import { moveFunds } from '../wallet/ledger.ts';
 import { tradingNotices } from './notices.ts';
+import { computeQuote, type PriceSource } from './quotes.ts';
+import { Big } from '../common/amounts.ts';
 
 /**
  * What a buy or sell card shows: the request as quoted, and the asset it trades; for a buy, what changed since the
@@ -38,20 +40,32 @@ export interface BuyChanges {
   reportedAfterQuote: boolean;
   /** The settings' limits now, when the amount is outside them. */
   outsideLimits: { min: string; max: string } | null;
+  /**
+   * The buy rate now, while the buy waits, when it is not the quoted one: another rate, a stale price's (`since`: when
+   * it was fetched), or none (`rate` null: no price at all).
+   */
+  priceMoved: { rate: string | null; since: Date | null } | null;
 }
 
-async function buyChanges(db: CommonQueryMethods, row: CryptoTransactionRow): Promise<BuyChanges> {
+async function buyChanges(db: CommonQueryMethods, row: CryptoTransactionRow, market: { prices: PriceSource; asset: string; now: Date }): Promise<BuyChanges> {
   const settings = await readSettings(db);
   const reportedAfterQuote = Boolean(row.reported_paid_at && row.quote_expires_at && row.reported_paid_at > row.quote_expires_at);
   const outside = amountLimitRefusal(settings, row.cedis_amount) !== null;
-  return { reportedAfterQuote, outsideLimits: outside ? { min: settings.min_amount_ghs, max: settings.max_amount_ghs } : null };
+  let priceMoved: BuyChanges['priceMoved'] = null;
+  if (row.status === 'pending') {
+    const price = await market.prices.currentPrice(db);
+    const one = { currency: 'CRYPTO', amount: '1' } as const;
+    const rate = price ? computeQuote('buy', one, { asset: market.asset, priceGhs: price.priceGhs, spreadPercent: settings.spread_percent }, market.now).rate : null;
+    if (!price || price.stale || rate === null || !new Big(rate).eq(row.rate)) priceMoved = { rate, since: price?.stale ? price.fetchedAt : null };
+  }
+  return { reportedAfterQuote, outsideLimits: outside ? { min: settings.min_amount_ghs, max: settings.max_amount_ghs } : null, priceMoved };
 }
 
 /**
  * Buys (an admin confirms the payment arrived, then approval credits the crypto) and sells (the crypto is
  * reserved; approval pays the cedis, a decline releases the crypto).
  */
-export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asset: string }): ApprovalKind<TradeFacts> {
+export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asset: string; rates: PriceSource }): ApprovalKind<TradeFacts> {
   const { clock, asset } = deps;
   return {
     kind: type,
@@ -68,7 +82,7 @@ export function createTradeKind(type: 'buy' | 'sell', deps: { clock: Clock; asse
         submittedAt: reportedOrMade(row),
         requester,
         photos: row.payment_proof ? [row.payment_proof] : [],
-        details: { ...row, asset, ...(type === 'buy' ? { changes: await buyChanges(db, row), ...(await paystackPayment(db, id)) } : {}) },
+        details: { ...row, asset, ...(type === 'buy' ? { changes: await buyChanges(db, row, { prices: deps.rates, asset, now: clock() }), ...(await paystackPayment(db, id)) } : {}) },
       };
     },
 

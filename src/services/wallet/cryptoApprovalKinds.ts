@@ -29,7 +29,7 @@ import { formatCrypto } from '../common/amounts.ts';
 import { invalid } from '../common/validation.ts';
 import type { Clock } from '../platform/clock.ts';
 import { isCryptoNetwork } from './cryptoNetworks.ts';
-import { checkPaidHash, depositValueAtBuyRate } from './cryptoWallet.ts';
+import { checkPaidHash, valueAtDeskRate } from './cryptoWallet.ts';
 import type { PriceSource } from '../trading/quotes.ts';
 import { checkAssetAmount } from './cryptoNetworkSettings.ts';
 import { moveFunds } from './ledger.ts';
@@ -37,6 +37,15 @@ import { cryptoNotices } from './notices.ts';
 
 /** How many of the user's earlier crypto withdrawals a card shows beside the request. */
 const RECENT_SHOWN = 3;
+
+/**
+ * What an approval of crypto moves, for the second-approval threshold: its value at the desk's current sell rate, read
+ * when the approval is decided; null without a fresh price (the request then needs two admins, the safe side).
+ */
+async function valueForFourEyes(db: CommonQueryMethods, prices: PriceSource, row: { asset: string; amount: string }, now: Date): Promise<string | null> {
+  const value = await valueAtDeskRate(db, prices, { asset: row.asset, amount: row.amount, side: 'sell' }, now);
+  return value && !value.stale ? value.valueGhs : null;
+}
 
 export interface CryptoWithdrawalFacts extends CryptoWithdrawalRow {
   /** The user's latest earlier crypto withdrawals, newest first. */
@@ -48,7 +57,7 @@ export interface CryptoWithdrawalFacts extends CryptoWithdrawalRow {
  * transaction hash) takes amount + fee from the reserve and puts the fee in the desk's crypto fee account; a
  * decline, of an unclaimed one only, releases both.
  */
-export function createCryptoWithdrawalKind(clock: Clock): ApprovalKind<CryptoWithdrawalFacts> {
+export function createCryptoWithdrawalKind(clock: Clock, prices: PriceSource): ApprovalKind<CryptoWithdrawalFacts> {
   const withRecent = (row: CryptoWithdrawalRow): CryptoWithdrawalFacts => ({ ...row, recent: [] });
   return {
     kind: 'crypto_withdrawal',
@@ -69,7 +78,7 @@ export function createCryptoWithdrawalKind(clock: Clock): ApprovalKind<CryptoWit
     listPending: async (db, ids) =>
       (await listPendingCryptoWithdrawals(db, ids)).map((row) => ({ kind: 'crypto_withdrawal', id: row.id, submittedAt: row.created_at, details: withRecent(row) })),
     payoutClaims: cryptoWithdrawalClaims,
-    valueGhs: (row) => row.value_ghs,
+    valueGhs: (row, db) => valueForFourEyes(db, prices, row, clock()),
     async checkPayoutReference(db, id, text) {
       const row = await findCryptoWithdrawal(db, id);
       return row ? checkPaidHash(db, row.network, text) : invalid('This withdrawal no longer exists.');
@@ -139,7 +148,7 @@ export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset
     waiting: waitingCryptoDeposits,
     listPending: async (db, ids) =>
       (await listPendingCryptoDeposits(db, ids)).map((row) => ({ kind: 'crypto_deposit', id: row.id, submittedAt: row.created_at, details: { ...row, sharedWith: [] } })),
-    valueGhs: (row) => row.value_ghs,
+    valueGhs: (row, db) => valueForFourEyes(db, prices, row, clock()),
     amountConfirmation: {
       async facts(db, id) {
         const row = await findCryptoDeposit(db, id);
@@ -166,7 +175,8 @@ export function createCryptoDepositKind(clock: Clock, prices: PriceSource, asset
       const amount = checkAssetAmount(confirmation.amount, asset, false);
       // Never more than the user stated: the approvals it needed were counted from that amount's value.
       if (!amount.ok || new Big(amount.value).gt(pending.amount)) return null;
-      const value = await depositValueAtBuyRate(tx, prices, asset, amount.value, clock());
+      // It enters the user's position at what a buy of it would cost now; without any price, at no cost.
+      const value = (await valueAtDeskRate(tx, prices, { asset, amount: amount.value, side: 'buy' }, clock()))?.valueGhs ?? null;
       const row = await approveCryptoDeposit(tx, id, { creditedAmount: amount.value, creditedValueGhs: value, batchConfirmed: credited, decidedAt: clock() });
       if (!row) return null;
       const moved = await moveFunds(tx, {

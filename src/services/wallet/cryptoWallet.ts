@@ -292,12 +292,17 @@ export function depositMemo(userId: number): string {
 }
 
 /**
- * What a deposit credited now is worth at the desk's buy rate (the price it enters the user's position at), read in
- * the transaction that credits it; null without any price (it then enters without a cost).
+ * What `amount` of the asset is worth now at the desk's buy or sell rate, read in `db`, and whether that price is stale;
+ * null without any price.
  */
-export async function depositValueAtBuyRate(db: CommonQueryMethods, prices: PriceSource, asset: string, amount: string, now: Date): Promise<string | null> {
+export async function valueAtDeskRate(
+  db: CommonQueryMethods,
+  prices: PriceSource,
+  market: { asset: string; amount: string; side: 'buy' | 'sell' },
+  now: Date,
+): Promise<{ valueGhs: string; stale: boolean } | null> {
   const price = await prices.currentPrice(db);
   if (!price) return null;
-  const market = { asset, priceGhs: price.priceGhs, spreadPercent: (await readSettings(db)).spread_percent };
-  return computeQuote('buy', { currency: 'CRYPTO', amount }, market, now).cedisAmount;
+  const priced = { asset: market.asset, priceGhs: price.priceGhs, spreadPercent: (await readSettings(db)).spread_percent };
+  return { valueGhs: computeQuote(market.side, { currency: 'CRYPTO', amount: market.amount }, priced, now).cedisAmount, stale: price.stale };
 }
