@@ -15,4 +15,5 @@ USER node
 VOLUME ["/app/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "src/main.ts"]
+# As npm start runs it (the heap flags: docs/decisions.md, "Memory"); test/dockerfile.test.ts keeps the two the same.
+CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=30", "src/main.ts"]

@@ -16,6 +16,7 @@ import { createRegistrationService } from '../src/services/accounts/registration
 import { ADMIN_CHAT_ID } from '../test/support/bot.ts';
 import { TELEGRAM_RATE_LIMITS } from '../src/sandbox/botApi/rateLimits.ts';
 import { FakeTelegram, type TestUser } from '../test/support/fakeTelegram/index.ts';
+import { botNodeArgs } from '../test/support/npmStart.ts';
 import { startNode } from './support/processes.ts';
 import { callText, driveUsers, percentile, type LoadResult, type Step } from './support/updateLoad.ts';
 
@@ -144,7 +145,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
     log(`baseline: ${baseline.updatesPerSecond.toFixed(0)} updates/s, ${baseline.cpuMsPerUpdate.toFixed(2)} ms CPU per update (${echoSystemMs.toFixed(2)} in the kernel)`);
 
     const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/profiles')}`] : []), ...(process.env.BENCH_NODE_IMPORT ? [`--import=${process.env.BENCH_NODE_IMPORT}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
-    const bot = startNode([...profile, path.join(ROOT, 'src/main.ts')], {
+    const bot = startNode([...profile, ...botNodeArgs()], {
       ...env,
       ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
       DATABASE_URL: database.url,
@@ -152,6 +153,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
       COINGECKO_API_URL: 'http://127.0.0.1:9',
       COINMARKETCAP_API_URL: 'http://127.0.0.1:9',
       ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     });
     // Ready once it polls (whatever the log level).
     await bot.until(() => tg.calls.some((call) => call.method === 'getUpdates'));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
+import { npmStartNodeArgs } from './support/npmStart.ts';
 import { runCommand, startBotProcess, unusedPort } from './support/process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -87,7 +88,8 @@ describe('the Dockerfile', () => {
   });
 
   it('starts the bot from the production install, which answers, passes its health check and stops cleanly', async () => {
-    expect(command.slice(0, 1)).toEqual(['node']);
+    // The image runs the bot as npm start does, with the same node flags.
+    expect(command).toEqual(['node', ...npmStartNodeArgs()]);
     const port = String(await unusedPort());
     const env = {
       ...environment,

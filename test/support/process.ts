@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
-
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+import { botNodeArgs } from './npmStart.ts';
 
 /** Bot processes still running; a test that failed half-way leaves none behind (nor the PostgreSQL one started). */
 const running = new Set<BotProcess>();
@@ -24,12 +22,12 @@ export interface BotProcess {
 }
 
 /**
- * Runs `node src/main.ts` as npm start would, with exactly the given environment (plus PATH). `ownGroup`
+ * Runs the bot as npm start does (its node flags too), with exactly the given environment (plus PATH). `ownGroup`
  * makes it lead a process group, as a command typed in a terminal does; `command` runs other node arguments in
  * another folder (an installed copy of the bot).
  */
 export function startBotProcess(env: Record<string, string>, options: { ownGroup?: boolean; command?: { args: string[]; cwd: string } } = {}): BotProcess {
-  const child = spawn(process.execPath, options.command?.args ?? [MAIN], {
+  const child = spawn(process.execPath, options.command?.args ?? botNodeArgs(), {
     ...(options.command ? { cwd: options.command.cwd } : {}),
     // No test reaches a real rate API: unless the test names a fake, the sources point at a closed port.
     env: { PATH: process.env.PATH ?? '', COINGECKO_API_URL: 'http://127.0.0.1:9', COINMARKETCAP_API_URL: 'http://127.0.0.1:9', ...env },
