@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createBase58check, hex } from '@scure/base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cryptoWithdrawalCardView } from '../src/features/wallet/cryptoCards.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { useDesk } from './support/desk.ts';
 import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
@@ -128,5 +129,12 @@ describe('four eyes on crypto', () => {
     expect((await approvals.decide({ kind: 'crypto_withdrawal', id: staleId, action: 'approve', from: ESI })).outcome).toBe('approval_recorded');
     expect((await approvals.decide({ kind: 'crypto_withdrawal', id: staleId, action: 'approve', from: KWABENA })).outcome).toBe('approval_recorded');
     expect((await approvals.claim({ kind: 'crypto_withdrawal', id: staleId, from: ESI })).outcome).toBe('applied');
+
+    // The card shows what it was worth when asked, and no worth at all when there was no price then.
+    const card = await approvals.card('crypto_withdrawal', smallId);
+    const reserved = (details: unknown) =>
+      cryptoWithdrawalCardView.fields({ ...card, details } as Parameters<typeof cryptoWithdrawalCardView.fields>[0]).find(([label]) => label === 'Reserved from the wallet')?.[1];
+    expect(reserved(card?.details)).toBe('11.00000000 USDT (worth GHS 148.90 when asked)');
+    expect(reserved({ ...(card?.details as object), value_ghs: '0.00' })).toBe('11.00000000 USDT (no price when asked)');
   });
 });

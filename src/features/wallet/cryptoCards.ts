@@ -29,7 +29,8 @@ export const cryptoWithdrawalCardView: CardView<CryptoWithdrawalFacts> = {
     ...(row.memo ? [['Memo', row.memo, 'code'] as const] : []),
     ['Amount to send', formatCrypto(row.amount, row.asset), 'code'],
     ['Fee (kept by the desk)', formatCrypto(row.fee, row.asset)],
-    ['Reserved from the wallet', `${formatCrypto(new Big(row.amount).plus(row.fee), row.asset)} (worth ${formatGhs(row.value_ghs)} when asked)`],
+    // Valued when asked, at the price then; 0 when there was none (never "worth GHS 0.00").
+    ['Reserved from the wallet', `${formatCrypto(new Big(row.amount).plus(row.fee), row.asset)} (${new Big(row.value_ghs).gt(0) ? `worth ${formatGhs(row.value_ghs)} when asked` : 'no price when asked'})`],
     ['Reference', row.reference],
     [
       'Recent withdrawals',
