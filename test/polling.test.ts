@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { PolledUpdates } from '../src/telegram/polling.ts';
+import { MOST_HELD, PolledUpdates } from '../src/telegram/polling.ts';
 import { FakeTelegram } from './support/fakeTelegram/index.ts';
 
 const updates = (...ids: number[]): Update[] => ids.map((update_id) => ({ update_id }));
@@ -52,22 +52,28 @@ describe('the polling offset', () => {
     expect(polled.offset).toBe(32);
   });
 
-  it('parks the updates holding the offset once more than 90 fetched updates wait from them on', () => {
+  it('parks the updates holding the offset once more than MOST_HELD fetched updates wait from them on', () => {
     const polled = new PolledUpdates();
-    polled.take(updates(...Array.from({ length: 90 }, (_, index) => 100 + index)));
-    for (let id = 102; id < 190; id += 1) if (id !== 150) polled.finished(id);
+    const first = 100;
+    const slow = first + Math.floor(MOST_HELD / 2);
+    // MOST_HELD updates fetched, all handled but the first two and one in the middle: nothing to park yet.
+    polled.take(updates(...Array.from({ length: MOST_HELD }, (_, index) => first + index)));
+    for (let id = first + 2; id < first + MOST_HELD; id += 1) if (id !== slow) polled.finished(id);
     expect(polled.toPark()).toEqual([]);
 
-    polled.take(updates(190, 191));
-    // 100 holds 92 updates back and 101 holds 91: both go; 150 holds only 42.
-    expect(ids(polled.toPark())).toEqual([100, 101]);
-    polled.parked(updates(100, 101));
-    expect(polled.offset).toBe(150);
+    const next = first + MOST_HELD;
+    polled.take(updates(next, next + 1));
+    // The first holds MOST_HELD + 2 updates back and the second MOST_HELD + 1: both go; the slow one holds fewer.
+    expect(ids(polled.toPark())).toEqual([first, first + 1]);
+    // The second is handled while both are being stored: its stored copy is to be dropped at once, not kept.
+    expect(polled.finished(first + 1)).toBe(false);
+    expect(polled.parked(updates(first, first + 1))).toEqual([first + 1]);
+    expect(polled.offset).toBe(slow);
     expect(polled.toPark()).toEqual([]);
     // A parked update finishing does not move the offset back; its stored copy is to be dropped.
-    expect(polled.finished(100)).toBe(true);
-    expect(polled.finished(150)).toBe(false);
-    expect(polled.offset).toBe(190);
+    expect(polled.finished(first)).toBe(true);
+    expect(polled.finished(slow)).toBe(false);
+    expect(polled.offset).toBe(next);
   });
 });
 
