@@ -52,28 +52,41 @@ describe('the polling offset', () => {
     expect(polled.offset).toBe(32);
   });
 
-  it('parks the updates holding the offset once more than MOST_HELD fetched updates wait from them on', () => {
+  /** MOST_HELD updates from 100 on, all handled but the first two and the slow one, then two more fetched. */
+  function heldBack(): { polled: PolledUpdates; first: number; slow: number; next: number } {
     const polled = new PolledUpdates();
     const first = 100;
     const slow = first + Math.floor(MOST_HELD / 2);
-    // MOST_HELD updates fetched, all handled but the first two and one in the middle: nothing to park yet.
     polled.take(updates(...Array.from({ length: MOST_HELD }, (_, index) => first + index)));
     for (let id = first + 2; id < first + MOST_HELD; id += 1) if (id !== slow) polled.finished(id);
     expect(polled.toPark()).toEqual([]);
-
     const next = first + MOST_HELD;
     polled.take(updates(next, next + 1));
+    return { polled, first, slow, next };
+  }
+
+  it('parks the updates holding the offset once more than MOST_HELD fetched updates wait from them on', () => {
+    const { polled, first, slow, next } = heldBack();
     // The first holds MOST_HELD + 2 updates back and the second MOST_HELD + 1: both go; the slow one holds fewer.
     expect(ids(polled.toPark())).toEqual([first, first + 1]);
-    // The second is handled while both are being stored: its stored copy is to be dropped at once, not kept.
-    expect(polled.finished(first + 1)).toBe(false);
-    expect(polled.parked(updates(first, first + 1))).toEqual([first + 1]);
+    expect(polled.parked(updates(first, first + 1))).toEqual([]);
     expect(polled.offset).toBe(slow);
     expect(polled.toPark()).toEqual([]);
     // A parked update finishing does not move the offset back; its stored copy is to be dropped.
     expect(polled.finished(first)).toBe(true);
     expect(polled.finished(slow)).toBe(false);
     expect(polled.offset).toBe(next);
+  });
+
+  it('has the stored copies dropped of updates handled while they were being parked', () => {
+    const { polled, first, slow } = heldBack();
+    expect(ids(polled.toPark())).toEqual([first, first + 1]);
+    // Both are handled while they are being stored, the first moving the offset past both.
+    expect(polled.finished(first + 1)).toBe(false);
+    expect(polled.finished(first)).toBe(false);
+    expect(polled.offset).toBe(slow);
+    expect(polled.parked(updates(first, first + 1))).toEqual([first, first + 1]);
+    expect(polled.finished(first)).toBe(false);
   });
 });
 

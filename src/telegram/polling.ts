@@ -99,10 +99,11 @@ export class PolledUpdates {
   parked(updates: readonly Update[]): number[] {
     const handledMeanwhile: number[] = [];
     for (const { update_id: id } of updates) {
+      if (this.#parked.has(id)) continue;
       const fetched = this.#held.get(id);
-      if (!fetched) continue;
       this.#held.delete(id);
-      if (fetched.done) handledMeanwhile.push(id);
+      // Gone from the held ones (handled, and the offset moved past it) or handled and still held: either way done.
+      if (!fetched || fetched.done) handledMeanwhile.push(id);
       else this.#parked.add(id);
     }
     this.#advance();
