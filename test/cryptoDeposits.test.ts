@@ -7,7 +7,7 @@ import { crc16xmodem } from '../src/services/wallet/cryptoNetworks.ts';
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { useDesk } from './support/desk.ts';
 import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, openOrders, referenceIn } from './support/flows.ts';
+import { balances, cardFor, cryptoDepositInChat, openOrders, referenceIn } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 
 /** Why a check refused, or null when it accepted. */
@@ -71,14 +71,7 @@ async function openDeposit(user: TestUser, network: string): Promise<{ qr: ChatM
 }
 
 /** The whole deposit by chat: network, amount, hash. Returns the bot's last answer. */
-async function depositByHash(user: TestUser, amount: string, hash: string): Promise<ChatMessage> {
-  await openDeposit(user, 'TRON (TRC-20)');
-  await desk.tg.waitForMessage(user.id, 'type how much USDT you sent');
-  await user.send(amount);
-  await desk.tg.waitForMessage(user.id, 'paste the transaction hash');
-  await user.send(hash);
-  return desk.tg.waitForMessage(user.id, /Your deposit CDP-|You reported this transaction already/);
-}
+const depositByHash = (user: TestUser, amount: string, hash: string) => cryptoDepositInChat(desk.tg, user, 'TRON (TRC-20)', amount, hash);
 
 /** Approve on the card: the batch question when `batch`, then the amount as stated (`stated`) or typed. */
 async function approve(card: ChatMessage, amount: string, options: { batch?: boolean; stated?: boolean } = {}): Promise<void> {

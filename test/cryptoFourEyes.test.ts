@@ -5,7 +5,7 @@ import { cryptoWithdrawalCardView } from '../src/features/wallet/cryptoCards.ts'
 import { ADMIN_CHAT_ID } from './support/bot.ts';
 import { useDesk } from './support/desk.ts';
 import type { ChatMessage, TestUser } from './support/fakeTelegram/index.ts';
-import { balances, cardFor, referenceIn, setPrice } from './support/flows.ts';
+import { balances, cardFor, cryptoDepositInChat, referenceIn, setPrice } from './support/flows.ts';
 import { invariantViolations } from './support/money.ts';
 
 /**
@@ -36,14 +36,7 @@ afterEach(async () => {
 
 /** /deposit → USDT from a wallet → TRON, the amount and the hash, as the user types them; the deposit's card. */
 async function depositByHash(user: TestUser, amount: string, hash: string): Promise<{ reference: string; card: ChatMessage }> {
-  await user.send('/deposit');
-  await user.tap(await desk.tg.waitForMessage(user.id, 'How will you send the cedis?'), '🪙 USDT from a wallet');
-  await user.tap(await desk.tg.waitForMessage(user.id, 'On which network will you send USDT?'), 'TRON (TRC-20)');
-  await desk.tg.waitForMessage(user.id, 'type how much USDT you sent');
-  await user.send(amount);
-  await desk.tg.waitForMessage(user.id, 'paste the transaction hash');
-  await user.send(hash);
-  const reference = referenceIn(await desk.tg.waitForMessage(user.id, /Your deposit CDP-/), 'CDP');
+  const reference = referenceIn(await cryptoDepositInChat(desk.tg, user, 'TRON (TRC-20)', amount, hash), 'CDP');
   return { reference, card: await cardFor(desk.tg, reference) };
 }
 

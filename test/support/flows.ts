@@ -128,6 +128,21 @@ export async function pendingDepositInChat(tg: FakeTelegram, user: TestUser, amo
   return referenceIn(payment, 'DEP');
 }
 
+/**
+ * A deposit of USDT from the user's wallet through the chat on `network` (its button), the amount and the transaction
+ * hash as typed; the bot's answer (the deposit made, or the hash reported already).
+ */
+export async function cryptoDepositInChat(tg: FakeTelegram, user: TestUser, network: string, amount: string, hash: string): Promise<ChatMessage> {
+  await user.send('/deposit');
+  await user.tap(await tg.waitForMessage(user.id, 'How will you send the cedis?'), '🪙 USDT from a wallet');
+  await user.tap(await tg.waitForMessage(user.id, 'On which network will you send USDT?'), network);
+  await tg.waitForMessage(user.id, 'type how much USDT you sent');
+  await user.send(amount);
+  await tg.waitForMessage(user.id, 'paste the transaction hash');
+  await user.send(hash);
+  return tg.waitForMessage(user.id, /Your deposit CDP-|You reported this transaction already/);
+}
+
 /** The end of a withdrawal through the chat: the user's own name on the account, the amount, Confirm, the PIN. */
 async function confirmWithdrawalInChat(tg: FakeTelegram, user: TestUser, amount: string, pin: string): Promise<void> {
   await user.tap(await tg.waitForMessage(user.id, 'What is the name on the account'), /Test$/);
