@@ -169,6 +169,7 @@ export async function runBenchmarks(names: readonly string[]): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.env.BENCH_STEPS) throw new Error('BENCH_STEPS measures a part of the updates benchmark: run it as `node bench/updates.ts`.');
   // `-- --report`: rewrite BENCHMARKS.md from the stored results without measuring.
   if (process.argv[2] === '--report') writeFileSync(REPORT, report());
   else await runBenchmarks(process.argv.slice(2));
