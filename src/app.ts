@@ -135,7 +135,8 @@ async function handleParkedUpdates(bot: Bot<BotContext>, ledger: UpdateLedger, l
   logger.info({ updates: stored.length }, 'handling the updates the last run parked');
   // Begun in order, so each chat's run in order; a failure was apologised for, like any update's.
   const outcomes = await Promise.allSettled(stored.map((update) => bot.handleUpdate(update as Update)));
-  await ledger.dropUnfinished(stored.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((update) => update.update_id));
+  ledger.dropUnfinished(stored.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((update) => update.update_id));
+  await ledger.flush();
 }
 
 /** Whether `work` settled within `ms`. */

@@ -4,10 +4,14 @@ import { z } from 'zod';
 const handledRow = z.object({ handled: z.boolean() });
 const highestRow = z.object({ highest: z.coerce.number() });
 
-/** Records update ids as handled (one statement for a batch; an id recorded before stays as it was). */
-export async function recordHandledUpdates(db: CommonQueryMethods, updateIds: readonly number[]): Promise<void> {
+/**
+ * Records update ids as handled (an id recorded before stays as it was) and drops the stored copies of parked
+ * updates that are done (see unfinishedUpdates.ts): one statement for a batch of both.
+ */
+export async function recordHandledUpdates(db: CommonQueryMethods, batch: { handled: readonly number[]; storedCopiesDone: readonly number[] }): Promise<void> {
   await db.query(sql.unsafe`
-    INSERT INTO handled_updates (update_id) SELECT unnest(${sql.array(updateIds, 'int8')}) ON CONFLICT DO NOTHING
+    WITH dropped AS (DELETE FROM unfinished_updates WHERE update_id = ANY(${sql.array(batch.storedCopiesDone, 'int8')}))
+    INSERT INTO handled_updates (update_id) SELECT unnest(${sql.array(batch.handled, 'int8')}) ON CONFLICT DO NOTHING
   `);
 }
 

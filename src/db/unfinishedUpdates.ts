@@ -22,7 +22,3 @@ export async function listUnfinishedUpdates(db: CommonQueryMethods): Promise<Sto
   const rows = await db.any(sql.type(storedRow)`SELECT update FROM unfinished_updates ORDER BY update_id`);
   return rows.map((row) => row.update);
 }
-
-export async function deleteUnfinishedUpdates(db: CommonQueryMethods, updateIds: readonly number[]): Promise<void> {
-  await db.query(sql.unsafe`DELETE FROM unfinished_updates WHERE update_id = ANY(${sql.array(updateIds, 'int8')})`);
-}

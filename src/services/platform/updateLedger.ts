@@ -1,10 +1,10 @@
 import type { DatabasePool } from 'slonik';
 import { deleteHandledUpdatesBefore, highestHandledUpdate, isUpdateHandled, recordHandledUpdates } from '../../db/handledUpdates.ts';
-import { deleteUnfinishedUpdates, listUnfinishedUpdates, storeUnfinishedUpdates, type StoredUpdate } from '../../db/unfinishedUpdates.ts';
+import { listUnfinishedUpdates, storeUnfinishedUpdates, type StoredUpdate } from '../../db/unfinishedUpdates.ts';
 
 export type { StoredUpdate };
 
-/** Handled ids go to the database in one statement at most this often (and at stop). */
+/** Handled ids, and the stored copies of parked updates to drop, go to the database in one statement at most this often (and at stop). */
 const RECORD_INTERVAL_MS = 1000;
 /** Ids this process handled, remembered so a redelivery to it needs no statement. */
 const REMEMBERED_IDS = 10_000;
@@ -23,14 +23,18 @@ export interface UpdateLedger {
   flush(): Promise<void>;
   storeUnfinished(updates: readonly StoredUpdate[]): Promise<void>;
   unfinished(): Promise<StoredUpdate[]>;
-  /** Parked updates handled at last. */
-  dropUnfinished(updateIds: readonly number[]): Promise<void>;
+  /**
+   * Parked updates done at last: their stored copies go with the next write of handled ids (a copy left by a crash
+   * before it is handled again at the next start, or skipped as handled).
+   */
+  dropUnfinished(updateIds: readonly number[]): void;
   forgetBefore(before: Date): Promise<number>;
 }
 
 export function createUpdateLedger(pool: DatabasePool, options: { idsOnlyGrow: boolean }): UpdateLedger {
   const remembered = new Set<number>();
   let unrecorded: number[] = [];
+  let storedCopiesDone: number[] = [];
   // Polling: read once, at the first update.
   let highestBeforeStart: number | Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -39,11 +43,15 @@ export function createUpdateLedger(pool: DatabasePool, options: { idsOnlyGrow: b
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    const ids = unrecorded;
+    const batch = { handled: unrecorded, storedCopiesDone };
     unrecorded = [];
+    storedCopiesDone = [];
     // A record lost (the database away) costs at most handling a redelivered update again, which is harmless.
-    if (ids.length > 0) recording = recording.then(() => recordHandledUpdates(pool, ids)).catch(() => undefined);
+    if (batch.handled.length > 0 || batch.storedCopiesDone.length > 0) recording = recording.then(() => recordHandledUpdates(pool, batch)).catch(() => undefined);
     return recording;
+  };
+  const flushSoon = () => {
+    timer ??= setTimeout(() => void flush(), RECORD_INTERVAL_MS).unref();
   };
 
   return {
@@ -64,12 +72,15 @@ export function createUpdateLedger(pool: DatabasePool, options: { idsOnlyGrow: b
       remembered.add(updateId);
       if (remembered.size > REMEMBERED_IDS) remembered.delete(remembered.values().next().value ?? updateId);
       unrecorded.push(updateId);
-      timer ??= setTimeout(() => void flush(), RECORD_INTERVAL_MS).unref();
+      flushSoon();
     },
     flush,
     storeUnfinished: (updates) => storeUnfinishedUpdates(pool, updates),
     unfinished: () => listUnfinishedUpdates(pool),
-    dropUnfinished: (updateIds) => deleteUnfinishedUpdates(pool, updateIds),
+    dropUnfinished(updateIds) {
+      storedCopiesDone.push(...updateIds);
+      flushSoon();
+    },
     forgetBefore: (before) => deleteHandledUpdatesBefore(pool, before),
   };
 }
