@@ -3,15 +3,6 @@ import { z } from 'zod';
 
 const startedCompletedRow = z.object({ started: z.number(), completed: z.number() });
 
-/** The user has opened the tutorial (a progress row, not completed); nothing changes when there is one. */
-export async function ensureTutorialProgress(db: CommonQueryMethods, userId: number, tutorialId: number, at: Date): Promise<void> {
-  await db.query(sql.unsafe`
-    INSERT INTO tutorial_progress (user_id, tutorial_id, is_completed, created_at)
-    VALUES (${userId}, ${tutorialId}, FALSE, ${at.toISOString()})
-    ON CONFLICT (user_id, tutorial_id) DO NOTHING
-  `);
-}
-
 /** Marks the tutorial completed or not; true when this changed it (false: it already was). */
 export async function setTutorialCompletion(db: CommonQueryMethods, userId: number, tutorialId: number, completed: boolean, at: Date): Promise<boolean> {
   const changed = await db.maybeOne(sql.unsafe`

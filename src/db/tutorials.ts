@@ -119,10 +119,6 @@ export async function slugExists(db: CommonQueryMethods, slug: string): Promise<
   return db.exists(sql.unsafe`SELECT 1 FROM tutorials WHERE slug = ${slug}`);
 }
 
-export async function addTutorialView(db: CommonQueryMethods, id: number): Promise<void> {
-  await db.query(sql.unsafe`UPDATE tutorials SET views = views + 1 WHERE id = ${id}`);
-}
-
 /** Serialises slug choices (inside the transaction that inserts), so two equal titles never pick the same slug. */
 export async function lockTutorialSlugs(db: CommonQueryMethods): Promise<void> {
   await db.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('tutorials.slug'))`);

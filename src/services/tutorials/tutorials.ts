@@ -1,8 +1,8 @@
 import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { categoryProgress, publishedTutorialsWithProgress, type ListedTutorial } from '../../db/readModels/tutorialListings.ts';
 import { markCategoryCongratulated } from '../../db/tutorialCategoryCompletions.ts';
-import { ensureTutorialProgress, setTutorialCompletion } from '../../db/tutorialProgress.ts';
-import { addTutorialView, findTutorial, type TutorialCategory } from '../../db/tutorials.ts';
+import { setTutorialCompletion } from '../../db/tutorialProgress.ts';
+import { findTutorial, type TutorialCategory } from '../../db/tutorials.ts';
 import { recordTutorialView } from '../../db/tutorialViews.ts';
 import type { Clock } from '../platform/clock.ts';
 import { TUTORIAL_CATEGORIES } from './categories.ts';
@@ -99,19 +99,16 @@ export function createTutorialService(deps: { pool: DatabasePool; clock: Clock }
     },
     list: (userId, category) => publishedTutorialsWithProgress(pool, category, userId),
     view: (userId, tutorialId) => loadView(pool, userId, tutorialId),
-    open(userId, tutorialId, sourceMessageId, listRead) {
-      return pool.transaction(async (tx): Promise<OpenResult> => {
-        const view = await loadView(tx, userId, tutorialId, listRead);
-        if (!isView(view)) return view;
-        const now = clock();
-        const record = await recordTutorialView(tx, { userId, tutorialId, sourceMessageId, at: now });
-        if (record.status === 'seen') {
-          return now.getTime() - record.openedAt.getTime() < REPEAT_TAP_MS ? { status: 'repeat' } : { status: 'show', view, counted: false };
-        }
-        await addTutorialView(tx, tutorialId);
-        await ensureTutorialProgress(tx, userId, tutorialId, now);
-        return { status: 'show', view, counted: true };
-      });
+    // No transaction: the view is read, then the open recorded in one statement (view, count and progress at once).
+    async open(userId, tutorialId, sourceMessageId, listRead): Promise<OpenResult> {
+      const view = await loadView(pool, userId, tutorialId, listRead);
+      if (!isView(view)) return view;
+      const now = clock();
+      const record = await recordTutorialView(pool, { userId, tutorialId, sourceMessageId, at: now });
+      if (record.status === 'seen') {
+        return now.getTime() - record.openedAt.getTime() < REPEAT_TAP_MS ? { status: 'repeat' } : { status: 'show', view, counted: false };
+      }
+      return { status: 'show', view, counted: true };
     },
     setCompleted(userId, tutorialId, completed) {
       return pool.transaction(async (tx): Promise<CompletionResult> => {
