@@ -17,7 +17,7 @@ import { ADMIN_CHAT_ID } from '../test/support/bot.ts';
 import { TELEGRAM_RATE_LIMITS } from '../src/sandbox/botApi/rateLimits.ts';
 import { FakeTelegram, type TestUser } from '../test/support/fakeTelegram/index.ts';
 import { botNodeArgs } from '../test/support/npmStart.ts';
-import { startNode } from './support/processes.ts';
+import { startNode, type BenchProcess } from './support/processes.ts';
 import { callText, driveUsers, percentile, type LoadResult, type Step } from './support/updateLoad.ts';
 
 // BENCH_USERS: fewer users for a quick look (with BENCH_DEBUG); the figures are measured with 1,000.
@@ -117,6 +117,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
   const database = await startEmbeddedDatabase(dataDir, logger);
   // Telegram's flood limits: answers go out at once (their own lane), and the fake answers 429 beyond the limits.
   const tg = await FakeTelegram.start({ rateLimits: TELEGRAM_RATE_LIMITS });
+  const started: BenchProcess[] = [];
   try {
     await runMigrations(database.url, logger);
     const pool = await createDatabasePool(database.url);
@@ -147,6 +148,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
 
     const env = { BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.apiRoot };
     const echo = startNode([path.join(ROOT, 'bench/echoBot.ts')], env);
+    started.push(echo);
     await echo.ready('echo bot started');
     const echoCpuBefore = cpuSecondsOf(echo.child.pid);
     const echoSystemBefore = cpuTimesOf(echo.child.pid).system;
@@ -169,6 +171,7 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
       ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
       ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     });
+    started.push(bot);
     // Ready once it polls (whatever the log level).
     await bot.until(() => tg.calls.some((call) => call.method === 'getUpdates'));
     const callsBefore = tg.calls.length;
@@ -222,6 +225,8 @@ export async function benchUpdates(log: (line: string) => void): Promise<UpdateF
       atHalfOwnRate: { rate: ownRate, p50: withinCapacity.p50, p99: withinCapacity.p99 },
     };
   } finally {
+    // A run that failed leaves no bot behind (it would go on polling and use the CPU of the next runs).
+    await Promise.all(started.map((child) => child.stop()));
     await tg.stop();
     await database.stop();
     await rm(dataDir, { recursive: true, force: true });
