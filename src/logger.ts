@@ -1,4 +1,4 @@
-import { write, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -39,69 +39,92 @@ export function createLogger(level: string, destination?: DestinationStream, opt
 
 /** Lines collected before a write; at least every second they go anyway. */
 const WRITE_AT_BYTES = 4096;
-/** Kept for a reader that does not read (EAGAIN) before lines are dropped, so memory stays bounded. */
+/** Kept for a reader that does not read; beyond it new lines are dropped, and counted in a line once there is room. */
 const MOST_PENDING_BYTES = 8 * 1024 * 1024;
+/** A reader that does not read is tried again this much later. */
+const RETRY_MS = 100;
+/** How long the exit gives a slow reader to take what is left. */
+const EXIT_WRITE_MS = 1000;
 
 /**
  * stdout without a terminal (a process manager, a container): lines are collected and written 4 KB at a time, and at
- * least every second, by another thread (a write per line, one per update handled, cost about 5% of the bot's time
- * under load); what is left is written at exit, in one attempt. A reader that has gone (EPIPE) ends the output; one
- * that does not read keeps at most 8 MB waiting. pino's own buffered destination (sonic-boom 4) retried a failed
- * write at exit for ever: a bot whose log reader had gone never exited, not even at its shutdown deadline.
+ * least every second (a write per line, one per update handled, cost about 5% of the bot's time under load); what is
+ * left is written at exit, for at most a second. A reader that has gone (EPIPE) ends the output; one that does not
+ * read keeps at most 8 MB waiting. pino's own buffered destination (sonic-boom 4) retried a failed write at exit for
+ * ever: a bot whose log reader had gone never exited, not even at its shutdown deadline.
  */
 function bufferedStdout(): DestinationStream {
-  const fd = 1;
+  // libuv opens a pipe or socket stdout non-blocking when process.stdout is first used: a write then takes what the
+  // reader has room for, or fails (EAGAIN), and never holds the process. So the writes can be synchronous: none is
+  // ever in flight, and the exit knows exactly what is left.
+  const { fd } = process.stdout;
+  /** Begun and not all taken by the reader: it goes first. */
+  let unwritten: Buffer | undefined;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let writing = false;
+  let dropped = 0;
+  let retry: NodeJS.Timeout | undefined;
   let readerGone = false;
-  const take = () => {
-    const chunk = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    return chunk;
+
+  const queue = (bytes: Buffer) => {
+    pending.push(bytes);
+    pendingBytes += bytes.length;
   };
-  const putBack = (rest: Buffer) => {
-    pending.unshift(rest);
-    pendingBytes += rest.length;
+  /** Writes what waits, as far as the reader takes it; false when it takes no more for now. */
+  const writeSome = (): boolean => {
+    if (!unwritten && pendingBytes > 0) {
+      unwritten = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+    }
+    if (!unwritten) return true;
+    try {
+      const rest = unwritten.subarray(writeSync(fd, unwritten));
+      unwritten = rest.length > 0 ? rest : undefined;
+      return !unwritten;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+      // The reader has gone (EPIPE, a closed descriptor): nothing more is written.
+      readerGone = true;
+      unwritten = undefined;
+      pending = [];
+      pendingBytes = 0;
+      return true;
+    }
   };
   const writeOut = () => {
-    if (writing || readerGone || pendingBytes === 0) return;
-    const chunk = take();
-    writing = true;
-    write(fd, chunk, (error, written) => {
-      writing = false;
-      if (error && error.code !== 'EAGAIN') {
-        readerGone = true;
-        pending = [];
-        pendingBytes = 0;
-        return;
-      }
-      const unwritten = error ? chunk : chunk.subarray(written);
-      if (unwritten.length > 0) {
-        // Not read yet (EAGAIN) or written in part: the rest goes first, a little later.
-        putBack(unwritten);
-        setTimeout(writeOut, 100).unref();
-      } else if (pendingBytes >= WRITE_AT_BYTES) writeOut();
-    });
+    if (retry || readerGone) return;
+    while (unwritten || pendingBytes > 0) {
+      if (writeSome()) continue;
+      // A reader that did not take it all is tried again later, not at every new line.
+      retry = setTimeout(() => {
+        retry = undefined;
+        writeOut();
+      }, RETRY_MS).unref();
+      return;
+    }
   };
   setInterval(writeOut, 1000).unref();
   process.once('exit', () => {
-    // A write still in flight holds its chunk: what waits behind it is written after it here, or lost with it.
-    if (readerGone || pendingBytes === 0) return;
-    try {
-      writeSync(fd, take());
-    } catch {
-      // The reader has gone, or does not read: the last lines are lost rather than the exit.
+    const deadline = Date.now() + EXIT_WRITE_MS;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (!readerGone && (unwritten || pendingBytes > 0) && Date.now() < deadline) {
+      if (!writeSome()) Atomics.wait(pause, 0, 0, 10);
     }
   });
   return {
     write(line: string) {
       if (readerGone) return;
-      if (pendingBytes >= MOST_PENDING_BYTES) return;
       const bytes = Buffer.from(line, 'utf8');
-      pending.push(bytes);
-      pendingBytes += bytes.length;
+      if ((unwritten?.length ?? 0) + pendingBytes + bytes.length > MOST_PENDING_BYTES) {
+        dropped += 1;
+        return;
+      }
+      if (dropped > 0) {
+        queue(Buffer.from(`${JSON.stringify({ level: 40, time: Date.now(), msg: 'log lines dropped: stdout was not read', dropped })}\n`));
+        dropped = 0;
+      }
+      queue(bytes);
       if (pendingBytes >= WRITE_AT_BYTES) writeOut();
     },
   };
