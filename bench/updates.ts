@@ -61,7 +61,7 @@ const ALL_PRODUCT_STEPS: readonly Step[] = [
  * refuses it, so BENCHMARKS.md always holds the whole mix).
  */
 const ONLY_STEPS = process.env.BENCH_STEPS?.split(',').map((position) => {
-  const step = ALL_PRODUCT_STEPS[Number(position)];
+  const step = /^\d+$/.test(position) ? ALL_PRODUCT_STEPS[Number(position)] : undefined;
   if (!step) throw new Error(`BENCH_STEPS: no step ${position} (0 to ${ALL_PRODUCT_STEPS.length - 1})`);
   return step;
 });

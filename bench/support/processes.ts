@@ -41,7 +41,10 @@ export function startNode(args: string[], env: Record<string, string>): BenchPro
     },
     async stop() {
       child.kill('SIGTERM');
+      // A process that does not stop within its own deadline (the bot's is 20 s) is killed, so no run hangs on it.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
+      clearTimeout(killer);
     },
   };
 }

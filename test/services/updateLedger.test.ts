@@ -43,8 +43,11 @@ describe('the update ledger', () => {
 
   it('writes what is pending at once when flushed (the stop, the start after replaying parked updates)', async () => {
     const ledger = createUpdateLedger(pool, { idsOnlyGrow: true });
-    ledger.dropUnfinished([503]);
+    await ledger.storeUnfinished([{ update_id: 701 }]);
+    ledger.markHandled(702);
+    ledger.dropUnfinished([701]);
     await ledger.flush();
-    expect(await db.query('SELECT update_id FROM unfinished_updates')).toEqual([]);
+    expect(await db.query('SELECT update_id FROM unfinished_updates WHERE update_id = 701')).toEqual([]);
+    expect(await db.query('SELECT update_id::int AS update_id FROM handled_updates WHERE update_id = 702')).toEqual([{ update_id: 702 }]);
   });
 });
